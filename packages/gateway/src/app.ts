@@ -1,0 +1,229 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import formbody from '@fastify/formbody';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { Logger } from 'pino';
+import { createPublicKey } from 'node:crypto';
+import { sealResponse } from '@opencashier/sdk';
+import type { GatewayConfig } from './config.js';
+import { ERRORS } from './domain/errors.js';
+import { REQUEST_BODY_BYTES_MAX, EXPIRY_SWEEP_BATCH_MAX, EXPIRY_SWEEP_INTERVAL_MS, UNKNOWN_RESOLVE_INTERVAL_MS } from './domain/limits.js';
+import { KeyEncryptionKey } from './keys/kek.js';
+import { CardVault } from './keys/card-vault.js';
+import { loadOrCreateGatewayKeys, type GatewayKeyRing } from './keys/gateway-keys.js';
+import { openDatabase, type OpenedDatabase } from './store/database.js';
+import { MerchantRepository } from './store/merchant-repository.js';
+import { OrderRepository } from './store/order-repository.js';
+import { NotificationRepository } from './store/notification-repository.js';
+import { SandboxCardChannel } from './channels/sandbox-card/index.js';
+import { OrderService } from './orders/order-service.js';
+import { GatewayEnvelope } from './protocols/payease/gateway-envelope.js';
+import { payEaseRoutes } from './protocols/payease/routes.js';
+import { iccOrderFields } from './protocols/payease/order-fields.js';
+import { CashierLinks } from './cashier/links.js';
+import { cashierRoutes } from './cashier/routes.js';
+import { NotificationDispatcher } from './notify/dispatcher.js';
+import { NOTIFY_BATCH_SIZE_DEFAULT, leaseMsMin } from './notify/limits.js';
+import type { NotificationEncoder } from './notify/outbox.js';
+import { createLogger } from './ops/logger.js';
+import { GatewayMetrics } from './ops/metrics.js';
+import { opsRoutes } from './ops/routes.js';
+
+export interface Gateway {
+  app: FastifyInstance;
+  config: GatewayConfig;
+  database: OpenedDatabase;
+  merchants: MerchantRepository;
+  orders: OrderService;
+  notifications: NotificationRepository;
+  dispatcher: NotificationDispatcher;
+  keys: GatewayKeyRing;
+  kek: KeyEncryptionKey;
+  links: CashierLinks;
+  logger: Logger;
+  /** Starts the background work: notification delivery, order expiry, unknown-outcome queries. */
+  startBackground(): void;
+  close(): Promise<void>;
+}
+
+export interface GatewayOptions {
+  clock?: () => number;
+  logger?: Logger;
+  /** Run migrations at open (the primary of a cluster does it once, before forking). */
+  migrate?: boolean;
+}
+
+/** The key-encryption key from config, or (development only) one generated into the data directory. */
+export function loadKek(config: GatewayConfig): { kek: KeyEncryptionKey; generated: boolean } {
+  if (config.kekBase64) return { kek: KeyEncryptionKey.fromBase64(config.kekBase64), generated: false };
+  const path = join(config.dataDir, 'kek');
+  if (existsSync(path)) return { kek: KeyEncryptionKey.fromBase64(readFileSync(path, 'utf8')), generated: false };
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const kek = KeyEncryptionKey.generate();
+  writeFileSync(path, kek.toBase64(), { mode: 0o600, flag: 'wx' });
+  return { kek, generated: true };
+}
+
+/** The composition root: builds every part from the config and wires them together. */
+export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<Gateway> {
+  const clock = options.clock ?? Date.now;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const { kek } = loadKek(config);
+  const { ring: keys } = loadOrCreateGatewayKeys(config.dataDir, kek, clock());
+  const database = await openDatabase(config.databaseUrl, { migrate: options.migrate ?? true, sqliteSynchronous: config.sqliteSynchronous });
+  const merchants = new MerchantRepository(database.db);
+  const orderRepository = new OrderRepository(database.db);
+  const notifications = new NotificationRepository(database.db, database.dialect);
+  const channel = new SandboxCardChannel({ clock, unknownResolveDelayMs: config.sandboxUnknownResolveDelayMs });
+  const metrics = new GatewayMetrics();
+  const orders = new OrderService({
+    orders: orderRepository,
+    channel,
+    vault: new CardVault(kek),
+    clock,
+    findMerchant: (id) => merchants.find(id),
+    formatNotification: (order) => JSON.stringify(iccOrderFields(order)),
+  });
+  const envelope = new GatewayEnvelope(() => keys, merchants, kek.subkey('envelope-rejection'), clock);
+  const links = new CashierLinks(kek.subkey('cashier-session'), config.publicBaseUrl);
+
+  const encode: NotificationEncoder = async (n) => {
+    const stored = await notifications.find(n.id);
+    const merchantKeys = await envelope.merchantKeys(n.merchantId);
+    const recipient = merchantKeys?.certificates[0];
+    if (!stored || !recipient) throw new Error(`notification ${n.id}: merchant ${n.merchantId} has no certificate`);
+    const payload = JSON.parse(stored.payloadJson) as Record<string, unknown>;
+    const sealed = sealResponse({ payload, merchantId: n.merchantId, signingKey: keys.current.privateKey, recipient, requestId: String(payload.requestId ?? '') });
+    return { headers: { ...sealed.headers }, body: sealed.body };
+  };
+  const notifyBatch = NOTIFY_BATCH_SIZE_DEFAULT;
+  const dispatcher = new NotificationDispatcher({
+    outbox: notifications,
+    encode,
+    clock,
+    logger: logger.child({ component: 'notify' }),
+    batchSize: notifyBatch,
+    leaseMs: leaseMsMin({ batchSize: notifyBatch, concurrency: config.notifyConcurrency, requestTimeoutMs: config.notifyRequestTimeoutMs }),
+    requestTimeoutMs: config.notifyRequestTimeoutMs,
+    concurrency: config.notifyConcurrency,
+    pollIntervalMs: config.notifyPollIntervalMs,
+    onAttempt: (a) => metrics.notificationAttempts.inc({ result: a.delivered ? 'delivered' : 'failed' }),
+  });
+
+  const app = Fastify({
+    loggerInstance: logger as unknown as FastifyBaseLogger,
+    bodyLimit: REQUEST_BODY_BYTES_MAX,
+    trustProxy: false,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+    return503OnClosing: true,
+  });
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'none'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+      },
+    },
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+  await app.register(cookie);
+  if (config.rateLimitPerMinute > 0) {
+    await app.register(rateLimit, {
+      max: config.rateLimitPerMinute,
+      timeWindow: 60_000,
+      errorResponseBuilder: () => ({ statusCode: 429, status: 'ERROR', code: 'RATE_LIMITED', errorMessage: ERRORS.RATE_LIMITED.message }),
+    });
+  }
+  app.setErrorHandler((error, request, reply) => {
+    const e = error as { code?: string; statusCode?: number };
+    if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.code(413).send({ status: 'ERROR', code: 'BODY_TOO_LARGE', errorMessage: ERRORS.BODY_TOO_LARGE.message });
+    }
+    if (e.statusCode === 429) return reply.code(429).send(error);
+    if (e.statusCode && e.statusCode < 500) {
+      return reply.code(e.statusCode).send({ status: 'FAILED', code: 'FIELD_INVALID', errorMessage: 'The request could not be read.' });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.code(500).send({ status: 'ERROR', code: 'INTERNAL_ERROR', errorMessage: ERRORS.INTERNAL_ERROR.message });
+  });
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ status: 'FAILED', code: 'NOT_FOUND', errorMessage: ERRORS.NOT_FOUND.message }));
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.httpDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, links }));
+  await app.register(async (scope) => {
+    await scope.register(formbody, { bodyLimit: 16 * 1024 });
+    await cashierRoutes(scope, { orders, findMerchant: (id) => merchants.find(id), links, clock, secureCookies: config.publicBaseUrl.startsWith('https:') });
+  });
+  await app.register(async (scope) =>
+    opsRoutes(scope, {
+      metrics,
+      ready: async () => {
+        await merchants.find('000000000');
+        return true;
+      },
+      refresh: async () => {
+        const byState = await orderRepository.countByState();
+        metrics.ordersByStatus.reset();
+        for (const [state, n] of byState) metrics.ordersByStatus.set({ state }, n);
+        const backlog = await notifications.backlog();
+        metrics.notificationBacklog.set({ state: 'pending' }, backlog.pending);
+        metrics.notificationBacklog.set({ state: 'failed' }, backlog.failed);
+      },
+    }),
+  );
+
+  const timers: NodeJS.Timeout[] = [];
+  const every = (ms: number, task: () => Promise<unknown>, name: string) => {
+    let running = false;
+    const t = setInterval(() => {
+      if (running) return;
+      running = true;
+      task()
+        .catch((err: unknown) => logger.error({ err }, `${name} failed`))
+        .finally(() => {
+          running = false;
+        });
+    }, ms);
+    t.unref();
+    timers.push(t);
+  };
+
+  return {
+    app,
+    config,
+    database,
+    merchants,
+    orders,
+    notifications,
+    dispatcher,
+    keys,
+    kek,
+    links,
+    logger,
+    startBackground() {
+      dispatcher.start();
+      every(EXPIRY_SWEEP_INTERVAL_MS, () => orders.expireDue(EXPIRY_SWEEP_BATCH_MAX), 'order expiry');
+      every(UNKNOWN_RESOLVE_INTERVAL_MS, () => orders.resolveUnknown(EXPIRY_SWEEP_BATCH_MAX), 'unknown outcome resolution');
+    },
+    async close() {
+      for (const t of timers) clearInterval(t);
+      await app.close();
+      await dispatcher.stop();
+      await database.close();
+    },
+  };
+}

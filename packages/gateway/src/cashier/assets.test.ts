@@ -1,0 +1,22 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { cashierCss, cashierCssHash, cashierCssHref } from './assets.js';
+
+describe('cashier stylesheet', () => {
+  it('is addressed by a hash of its content', () => {
+    expect(cashierCssHash).toMatch(/^[0-9a-f]{10}$/);
+    expect(createHash('sha256').update(cashierCss).digest('hex').startsWith(cashierCssHash)).toBe(true);
+    expect(cashierCssHref).toBe(`/cashier/assets/cashier.${cashierCssHash}.css`);
+  });
+
+  it('loads nothing the CSP would block: every url() is a data: URL and there is no @import', () => {
+    const urls = [...cashierCss.matchAll(/url\(\s*["']?([^"')]*)/g)].map((m) => m[1] ?? '');
+    expect(urls.length).toBeGreaterThan(0);
+    for (const url of urls) expect(url.startsWith('data:')).toBe(true);
+    expect(cashierCss).not.toMatch(/@import|expression\(/i);
+  });
+
+  it('has balanced braces', () => {
+    expect(cashierCss.split('{').length).toBe(cashierCss.split('}').length);
+  });
+});

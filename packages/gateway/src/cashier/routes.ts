@@ -1,0 +1,196 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { GatewayError } from '../domain/errors.js';
+import { currency } from '../domain/currencies.js';
+import { formatMinor } from '../domain/money.js';
+import type { DeclineCode } from '../domain/channel.js';
+import type { Order } from '../domain/order.js';
+import type { OrderService } from '../orders/order-service.js';
+import type { Merchant } from '../store/merchant-repository.js';
+import { cashierCss, cashierCssCacheControl, cashierCssContentType, cashierCssHref } from './assets.js';
+import { cardBrandName } from './card-brand.js';
+import { parseCardForm } from './card-form.js';
+import type { CashierLinks } from './links.js';
+import { renderChallengePage, renderCheckoutPage, renderErrorPage, renderResultPage, type CheckoutPageModel } from './views.js';
+
+export interface CashierDeps {
+  orders: OrderService;
+  findMerchant: (merchantId: string) => Promise<Merchant | undefined>;
+  links: CashierLinks;
+  clock: () => number;
+  /** Cookies get `Secure` when the public URL is https. */
+  secureCookies: boolean;
+}
+
+/** The payer's browser nonce: binds CSRF tokens to one browser. */
+const NONCE_COOKIE = 'oc_nonce';
+const NONCE_BYTES = 18;
+
+const DECLINE_REASON: Readonly<Record<DeclineCode, string>> = {
+  DO_NOT_HONOR: 'reason.declined',
+  INSUFFICIENT_FUNDS: 'reason.insufficientFunds',
+  EXPIRED_CARD: 'reason.expiredCard',
+  CVV_MISMATCH: 'reason.invalidCard',
+  LOST_CARD: 'reason.declined',
+  STOLEN_CARD: 'reason.declined',
+  AUTHENTICATION_FAILED: 'reason.authenticationFailed',
+  PROCESSING_ERROR: 'reason.unavailable',
+};
+
+interface Params {
+  token: string;
+}
+
+/**
+ * The hosted cashier: server-rendered pages that work without JavaScript.
+ * Every POST answers with a redirect to the order's page (post/redirect/get),
+ * so a reload never submits a card twice.
+ */
+export async function cashierRoutes(app: FastifyInstance, deps: CashierDeps): Promise<void> {
+  const amountOf = (order: Order) => formatMinor(order.amountMinor, currency(order.currency).exponent);
+
+  const nonceOf = (request: FastifyRequest, reply: FastifyReply): string => {
+    const existing = request.cookies[NONCE_COOKIE];
+    if (existing && /^[A-Za-z0-9_-]{24}$/.test(existing)) return existing;
+    const nonce = randomBytes(NONCE_BYTES).toString('base64url');
+    reply.setCookie(NONCE_COOKIE, nonce, { path: '/cashier', httpOnly: true, sameSite: 'lax', secure: deps.secureCookies });
+    return nonce;
+  };
+
+  const errorPage = (reply: FastifyReply, status: number, key: 'notFound' | 'badRequest' | 'generic', lang: 'en' | 'zh' = 'en') =>
+    reply
+      .code(status)
+      .type('text/html; charset=utf-8')
+      .send(renderErrorPage({ lang, titleKey: `errorPage.${key}.title`, messageKey: `errorPage.${key}.message`, cssHref: cashierCssHref, status }));
+
+  const load = async (token: string): Promise<{ order: Order; merchant: Merchant } | undefined> => {
+    const orderId = deps.links.verify(token);
+    if (!orderId) return undefined;
+    const order = await deps.orders.find(orderId);
+    const merchant = order ? await deps.findMerchant(order.merchantId) : undefined;
+    return order && merchant ? { order, merchant } : undefined;
+  };
+
+  const returnUrl = (order: Order): string => {
+    const url = new URL(order.callbackUrl);
+    url.searchParams.set('merchantId', order.merchantId);
+    url.searchParams.set('requestId', order.requestId);
+    return url.toString();
+  };
+
+  const checkoutModel = (order: Order, merchant: Merchant, csrfToken: string, token: string): CheckoutPageModel => ({
+    lang: order.language,
+    merchantName: merchant.name,
+    amountDisplay: amountOf(order),
+    currency: order.currency,
+    requestId: order.requestId,
+    ...(order.remark ? { remark: order.remark } : {}),
+    products: order.details.products.map((p) => ({
+      name: p.name,
+      quantity: p.quantity,
+      amountDisplay: formatMinor(p.amountMinor, currency(order.currency).exponent),
+    })),
+    expiresAtIso: new Date(order.expiresAtMs).toISOString(),
+    csrfToken,
+    formAction: `/cashier/${token}/pay`,
+    cssHref: cashierCssHref,
+    sandbox: merchant.sandbox,
+  });
+
+  const show = async (reply: FastifyReply, token: string, order: Order, merchant: Merchant, nonce: string, challengeError?: string) => {
+    const status = challengeError ? 422 : 200;
+    const html = (body: string) => reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
+    if (order.state === 'INIT' && order.expiresAtMs <= deps.clock()) {
+      order = await deps.orders.expireNow(order.orderId).catch(() => order);
+    }
+    const common = { lang: order.language, merchantName: merchant.name, amountDisplay: amountOf(order), currency: order.currency, cssHref: cashierCssHref };
+    switch (order.state) {
+      case 'INIT':
+        return html(renderCheckoutPage(checkoutModel(order, merchant, deps.links.csrf(order.orderId, nonce), token)));
+      case 'CHALLENGE':
+        return html(
+          renderChallengePage({
+            ...common,
+            csrfToken: deps.links.csrf(order.orderId, nonce),
+            formAction: `/cashier/${token}/challenge`,
+            sandbox: merchant.sandbox,
+            ...(challengeError ? { error: challengeError } : {}),
+          }),
+        );
+      case 'PROCESSING':
+      case 'UNKNOWN':
+        return html(renderResultPage({ ...common, outcome: 'pending', requestId: order.requestId, statusUrl: `/cashier/${token}`, sandbox: merchant.sandbox }));
+      case 'SUCCESS':
+      case 'FAILED':
+      case 'CANCEL': {
+        const outcome = order.state === 'SUCCESS' ? 'success' : order.state === 'FAILED' ? 'failed' : order.completedAtMs !== null && order.expiresAtMs <= order.completedAtMs ? 'expired' : 'cancelled';
+        const reasonKey = order.state === 'FAILED' && order.declineCode ? DECLINE_REASON[order.declineCode as DeclineCode] : undefined;
+        return html(
+          renderResultPage({ ...common, outcome, requestId: order.requestId, returnUrl: returnUrl(order), sandbox: merchant.sandbox, ...(reasonKey ? { reasonKey } : {}) }),
+        );
+      }
+    }
+  };
+
+  app.get(cashierCssHref, async (_request, reply) =>
+    reply.type(cashierCssContentType).header('cache-control', cashierCssCacheControl).send(cashierCss),
+  );
+
+  app.get<{ Params: Params }>('/cashier/:token', async (request, reply) => {
+    const found = await load(request.params.token);
+    if (!found) return errorPage(reply, 404, 'notFound');
+    return show(reply, request.params.token, found.order, found.merchant, nonceOf(request, reply));
+  });
+
+  app.post<{ Params: Params; Body: Record<string, unknown> }>('/cashier/:token/pay', async (request, reply) => {
+    const { token } = request.params;
+    const found = await load(token);
+    if (!found) return errorPage(reply, 404, 'notFound');
+    const { order, merchant } = found;
+    const nonce = nonceOf(request, reply);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    if (!deps.links.checkCsrf(order.orderId, nonce, body._csrf)) {
+      if (order.state !== 'INIT') return reply.redirect(`/cashier/${token}`, 303);
+      return reply
+        .code(403)
+        .type('text/html; charset=utf-8')
+        .send(renderCheckoutPage({ ...checkoutModel(order, merchant, deps.links.csrf(order.orderId, nonce), token), errors: { form: 'error.form.session' } }));
+    }
+    if (order.state !== 'INIT') return reply.redirect(`/cashier/${token}`, 303);
+    const parsed = parseCardForm(body, new Date(deps.clock()));
+    if (!parsed.ok) {
+      return reply
+        .code(422)
+        .type('text/html; charset=utf-8')
+        .send(renderCheckoutPage({ ...checkoutModel(order, merchant, deps.links.csrf(order.orderId, nonce), token), errors: parsed.errors, values: parsed.values }));
+    }
+    const { card } = parsed;
+    try {
+      await deps.orders.pay(order.orderId, { ...card, brand: cardBrandName(card.brand) });
+    } catch (error) {
+      if (!(error instanceof GatewayError)) throw error;
+      // Already paid, expired or being paid in another tab: the order page says which.
+    }
+    return reply.redirect(`/cashier/${token}`, 303);
+  });
+
+  app.post<{ Params: Params; Body: Record<string, unknown> }>('/cashier/:token/challenge', async (request, reply) => {
+    const { token } = request.params;
+    const found = await load(token);
+    if (!found) return errorPage(reply, 404, 'notFound');
+    const { order, merchant } = found;
+    const nonce = nonceOf(request, reply);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    if (order.state !== 'CHALLENGE' || !deps.links.checkCsrf(order.orderId, nonce, body._csrf)) return reply.redirect(`/cashier/${token}`, 303);
+    if (body.action === 'cancel') {
+      await deps.orders.completeChallenge(order.orderId, { cancel: true }).catch(() => undefined);
+      return reply.redirect(`/cashier/${token}`, 303);
+    }
+    const otp = typeof body.otp === 'string' ? body.otp.replace(/\s+/g, '') : '';
+    if (!/^[0-9]{4,8}$/.test(otp)) return show(reply, token, order, merchant, nonce, otp === '' ? 'error.otp.required' : 'error.otp.invalid');
+    await deps.orders.completeChallenge(order.orderId, { otp }).catch((e) => {
+      if (!(e instanceof GatewayError)) throw e;
+    });
+    return reply.redirect(`/cashier/${token}`, 303);
+  });
+}

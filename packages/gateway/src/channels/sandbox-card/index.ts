@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import type { AuthorizeRequest, AuthorizeResult, Channel, ChannelCapabilities } from '../../domain/channel.js';
+import type { AmountMinor } from '../../domain/money.js';
+import { SUPPORTED_CURRENCIES } from '../../domain/currencies.js';
+import { SANDBOX_CHALLENGE_CODE, scenarioFor, type Scenario } from './magic-cards.js';
+import { decodeReference, encodeReference } from './transformers.js';
+
+export interface SandboxCardChannelOptions {
+  clock: () => number;
+  /** How long an `unknown` outcome stays unknown before a query resolves it. */
+  unknownResolveDelayMs: number;
+}
+
+/**
+ * A simulated card acquirer. It keeps no state: the scenario and the time of
+ * authorisation travel inside the reference it hands out, so any gateway
+ * process (or a restarted one) answers a query the same way.
+ */
+export class SandboxCardChannel implements Channel {
+  readonly name = 'sandbox-card';
+  readonly capabilities: ChannelCapabilities = {
+    autoCapture: true,
+    threeDSecure: true,
+    refunds: true,
+    currencies: SUPPORTED_CURRENCIES,
+  };
+
+  constructor(private readonly options: SandboxCardChannelOptions) {}
+
+  async authorize(request: AuthorizeRequest): Promise<AuthorizeResult> {
+    const scenario = scenarioFor(request.card.pan);
+    const reference = encodeReference(scenario, this.options.clock(), randomBytes(6).toString('hex'));
+    return this.outcome(scenario, reference, 'authorize');
+  }
+
+  async completeChallenge(reference: string, answer: string): Promise<AuthorizeResult> {
+    const decoded = decodeReference(reference);
+    if (!decoded || decoded.scenario.kind !== 'challenge') return { outcome: 'declined', reference, declineCode: 'PROCESSING_ERROR' };
+    return answer === SANDBOX_CHALLENGE_CODE
+      ? { outcome: 'approved', reference, authCode: authCode(reference) }
+      : { outcome: 'declined', reference, declineCode: 'AUTHENTICATION_FAILED' };
+  }
+
+  async capture(reference: string, _amountMinor: AmountMinor): Promise<{ ok: boolean }> {
+    return { ok: decodeReference(reference) !== undefined };
+  }
+
+  async refund(reference: string, _amountMinor: AmountMinor, refundId: string): Promise<{ outcome: 'succeeded' | 'failed' | 'pending'; reference: string }> {
+    return { outcome: decodeReference(reference) ? 'succeeded' : 'failed', reference: `${reference}.r.${refundId}` };
+  }
+
+  async query(reference: string): Promise<AuthorizeResult> {
+    const decoded = decodeReference(reference);
+    if (!decoded) return { outcome: 'declined', reference, declineCode: 'PROCESSING_ERROR' };
+    return this.outcome(decoded.scenario, reference, 'query', decoded.issuedAtMs);
+  }
+
+  private outcome(scenario: Scenario, reference: string, via: 'authorize' | 'query', issuedAtMs = 0): AuthorizeResult {
+    switch (scenario.kind) {
+      case 'approve':
+      case 'chargeback':
+      case 'retrieval':
+        return { outcome: 'approved', reference, authCode: authCode(reference) };
+      case 'decline':
+        return { outcome: 'declined', reference, declineCode: scenario.code };
+      case 'challenge':
+        // A query cannot answer a challenge; it stays pending on the payer.
+        return { outcome: 'challenge', reference, hint: `Sandbox: enter ${SANDBOX_CHALLENGE_CODE} to pass, anything else to fail.` };
+      case 'unknown': {
+        const resolved = via === 'query' && this.options.clock() >= issuedAtMs + this.options.unknownResolveDelayMs;
+        if (!resolved) return { outcome: 'unknown', reference };
+        return scenario.resolvesTo === 'approve'
+          ? { outcome: 'approved', reference, authCode: authCode(reference) }
+          : { outcome: 'declined', reference, declineCode: 'DO_NOT_HONOR' };
+      }
+    }
+  }
+}
+
+/** A six-digit approval code, stable for a reference (acquirers print it on receipts). */
+function authCode(reference: string): string {
+  let h = 0;
+  for (const ch of reference) h = (h * 31 + ch.charCodeAt(0)) >>> 0;
+  return String(h % 1_000_000).padStart(6, '0');
+}

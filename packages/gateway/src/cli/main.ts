@@ -1,0 +1,153 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { loadCertificate } from '@opencashier/sdk';
+import { loadConfig } from '../config.js';
+import { startServer } from '../server.js';
+import { openDatabase } from '../store/database.js';
+import { MerchantRepository } from '../store/merchant-repository.js';
+import { NotificationRepository } from '../store/notification-repository.js';
+import { ensureDemoMerchant, issueMerchantFiles } from '../provisioning.js';
+import { loadKek } from '../app.js';
+import { rotateGatewayKey, gatewayCertificatePath } from '../keys/gateway-keys.js';
+import { MERCHANT_ID_PATTERN } from '../domain/limits.js';
+import { sandboxCommands } from './sandbox-commands.js';
+
+/** Runs `task` with the configured database open. */
+export async function withStore<T>(task: (s: { merchants: MerchantRepository; notifications: NotificationRepository; db: Awaited<ReturnType<typeof openDatabase>> }) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const db = await openDatabase(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous });
+  try {
+    return await task({ merchants: new MerchantRepository(db.db), notifications: new NotificationRepository(db.db, db.dialect), db });
+  } finally {
+    await db.close();
+  }
+}
+
+function fail(message: string): never {
+  console.error(`opencashier: ${message}`);
+  process.exit(2);
+}
+
+const program = new Command('opencashier').description('OpenCashier payment gateway operator commands');
+
+program
+  .command('start')
+  .description('start the gateway (migrations, gateway key and demo merchant are created on first start)')
+  .action(async () => {
+    await startServer(loadConfig());
+  });
+
+program
+  .command('migrate')
+  .description('apply database migrations')
+  .action(async () => {
+    const config = loadConfig();
+    const db = await openDatabase(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous });
+    await db.close();
+    console.log('migrations applied');
+  });
+
+const merchant = program.command('merchant').description('manage merchants');
+merchant
+  .command('create')
+  .requiredOption('--id <merchantId>', '9-digit merchant id')
+  .requiredOption('--name <name>', 'display name on the cashier')
+  .option('--sandbox', 'sandbox merchant (test helpers, private notify addresses allowed)', false)
+  .option('--allowed-hosts <hosts>', 'comma-separated hosts allowed in notifyUrl/callbackUrl (*.example.com, or *)', '')
+  .option('--cert <file>', 'merchant certificate (.cer, DER or PEM)')
+  .option('--issue-keys <dir>', 'generate a key pair: writes <id>.pfx and <id>.cer into dir and prints the pfx password')
+  .action(async (o: { id: string; name: string; sandbox: boolean; allowedHosts: string; cert?: string; issueKeys?: string }) => {
+    if (!MERCHANT_ID_PATTERN.test(o.id)) fail('merchant id must be 9 digits');
+    if (!o.cert && !o.issueKeys) fail('give --cert or --issue-keys');
+    await withStore(async ({ merchants }) => {
+      if (await merchants.find(o.id)) fail(`merchant ${o.id} exists`);
+      const hosts = o.allowedHosts.split(',').map((h) => h.trim()).filter(Boolean);
+      await merchants.create({ merchantId: o.id, name: o.name, sandbox: o.sandbox, allowedHosts: hosts }, Date.now());
+      if (o.cert) await merchants.addCertificate(o.id, loadCertificate(readFileSync(o.cert)), Date.now(), 0);
+      if (o.issueKeys) {
+        const files = issueMerchantFiles(o.issueKeys, o.id);
+        await merchants.addCertificate(o.id, files.certificate, Date.now(), 0);
+        console.log(JSON.stringify({ merchantId: o.id, pfxPath: files.pfxPath, cerPath: files.cerPath, pfxPassword: files.pfxPassword }, null, 2));
+      } else {
+        console.log(`merchant ${o.id} created`);
+      }
+    });
+  });
+merchant
+  .command('upload-cert')
+  .requiredOption('--id <merchantId>')
+  .requiredOption('--cert <file>', '.cer file, DER or PEM')
+  .option('--overlap-ms <ms>', 'how long the previous certificate keeps verifying', String(loadConfig().keyRotationOverlapMs))
+  .action(async (o: { id: string; cert: string; overlapMs: string }) => {
+    await withStore(async ({ merchants }) => {
+      if (!(await merchants.find(o.id))) fail(`no merchant ${o.id}`);
+      const cert = await merchants.addCertificate(o.id, loadCertificate(readFileSync(o.cert)), Date.now(), Number(o.overlapMs));
+      console.log(`certificate ${cert.fingerprintSha256} added; previous certificates retire in ${o.overlapMs} ms`);
+    });
+  });
+for (const [name, status] of [
+  ['suspend', 'suspended'],
+  ['activate', 'active'],
+] as const) {
+  merchant
+    .command(name)
+    .requiredOption('--id <merchantId>')
+    .action(async (o: { id: string }) => {
+      await withStore(async ({ merchants }) => {
+        if (!(await merchants.setStatus(o.id, status))) fail(`no merchant ${o.id}`);
+        console.log(`merchant ${o.id} ${status}`);
+      });
+    });
+}
+merchant
+  .command('list')
+  .action(async () => {
+    await withStore(async ({ merchants }) => console.log(JSON.stringify(await merchants.list(), null, 2)));
+  });
+
+program
+  .command('rotate-gateway-key')
+  .description('make a new gateway key; the previous one keeps opening requests during the overlap')
+  .option('--overlap-ms <ms>', 'overlap', String(loadConfig().keyRotationOverlapMs))
+  .action((o: { overlapMs: string }) => {
+    const config = loadConfig();
+    const ring = rotateGatewayKey(config.dataDir, loadKek(config).kek, Date.now(), Number(o.overlapMs));
+    console.log(`new gateway key ${ring.current.id}; certificate at ${gatewayCertificatePath(config.dataDir)} (restart the gateway to use it)`);
+  });
+
+program
+  .command('resend-notification')
+  .description('queue a notification again now')
+  .option('--notification <id>')
+  .option('--order <serialNumber>', 'resend the latest notification of an order')
+  .action(async (o: { notification?: string; order?: string }) => {
+    await withStore(async ({ notifications }) => {
+      let id = o.notification;
+      if (!id && o.order) id = (await notifications.forOrder(o.order)).at(-1)?.id;
+      if (!id) fail('no such notification');
+      if (!(await notifications.resend(id, Date.now()))) fail(`no notification ${id}`);
+      console.log(`notification ${id} queued`);
+    });
+  });
+
+const sandbox = program.command('sandbox').description('sandbox helpers');
+sandbox
+  .command('merchant')
+  .description('details of the demo sandbox merchant')
+  .option('--json', 'print JSON {merchantId, pfxPath, pfxPassword, gatewayCertPath, baseUrl}', false)
+  .action(async (o: { json: boolean }) => {
+    const config = loadConfig();
+    const { kek } = loadKek(config);
+    void kek;
+    await withStore(async ({ merchants }) => {
+      const { info } = await ensureDemoMerchant(config, merchants, Date.now());
+      console.log(o.json ? JSON.stringify(info) : `merchant ${info.merchantId}\npfx ${info.pfxPath} (password ${info.pfxPassword})\ngateway certificate ${info.gatewayCertPath}\nbase URL ${info.baseUrl}`);
+    });
+  });
+sandboxCommands(sandbox);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

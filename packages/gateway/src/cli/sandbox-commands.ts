@@ -1,0 +1,45 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../config.js';
+import { createGateway } from '../app.js';
+import { brandOfTestCard } from '../channels/sandbox-card/test-card.js';
+import { iccOrderFields } from '../protocols/payease/order-fields.js';
+
+/** Drives an order of a sandbox merchant without a browser, straight against the configured store. */
+async function withOrder(merchantId: string, requestId: string, task: (g: Awaited<ReturnType<typeof createGateway>>, orderId: string) => Promise<unknown>) {
+  const gateway = await createGateway(loadConfig(), { migrate: false });
+  try {
+    const merchant = await gateway.merchants.find(merchantId);
+    if (!merchant?.sandbox) throw new Error(`merchant ${merchantId} is not a sandbox merchant`);
+    const order = await gateway.orders.findByRequest(merchantId, requestId);
+    if (!order) throw new Error(`no order ${requestId} for merchant ${merchantId}`);
+    console.log(JSON.stringify(await task(gateway, order.orderId)));
+  } finally {
+    await gateway.close();
+  }
+}
+
+export function sandboxCommands(sandbox: Command): void {
+  sandbox
+    .command('pay')
+    .description('pay a pending sandbox order with a magic card')
+    .requiredOption('--merchant <merchantId>')
+    .requiredOption('--request-id <requestId>')
+    .requiredOption('--card <number>', 'a magic card number (README: sandbox test cards)')
+    .option('--otp <code>', 'answer to a 3-D Secure challenge')
+    .action(async (o: { merchant: string; requestId: string; card: string; otp?: string }) => {
+      await withOrder(o.merchant, o.requestId, async (g, orderId) => {
+        const brand = brandOfTestCard(o.card);
+        let outcome = await g.orders.pay(orderId, { holder: 'SANDBOX TEST', pan: o.card, expiryMonth: 12, expiryYear: new Date().getUTCFullYear() + 3, cvv: brand === 'American Express' ? '1234' : '123', brand });
+        if (outcome.order.state === 'CHALLENGE' && o.otp) outcome = await g.orders.completeChallenge(orderId, { otp: o.otp });
+        return iccOrderFields(outcome.order);
+      });
+    });
+  sandbox
+    .command('expire')
+    .description('let a pending sandbox order expire now (CANCEL, notified)')
+    .requiredOption('--merchant <merchantId>')
+    .requiredOption('--request-id <requestId>')
+    .action(async (o: { merchant: string; requestId: string }) => {
+      await withOrder(o.merchant, o.requestId, async (g, orderId) => iccOrderFields(await g.orders.expireNow(orderId)));
+    });
+}

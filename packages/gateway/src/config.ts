@@ -1,0 +1,129 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/**
+ * Configuration: defaults, then a JSON file, then environment variables
+ * (the last one wins). Every key is documented in docs/configuration.md and
+ * a test keeps the two in step.
+ */
+export interface GatewayConfig {
+  /** TCP port of the HTTP server. */
+  port: number;
+  /** Address to listen on. */
+  host: string;
+  /** The URL merchants and payers reach the gateway at; cashier links are built from it. */
+  publicBaseUrl: string;
+  /** Where keys, the SQLite database and the demo merchant's files live. */
+  dataDir: string;
+  /** `postgres://…` for PostgreSQL; otherwise a SQLite file path. Default: `<dataDir>/opencashier.sqlite`. */
+  databaseUrl: string;
+  /** SQLite `synchronous` setting: NORMAL survives process crashes, FULL also power loss. */
+  sqliteSynchronous: 'NORMAL' | 'FULL';
+  /** Base64 of 32 bytes. Unset: generated into `<dataDir>/kek` on first start (development only). */
+  kekBase64: string | undefined;
+  /** HTTP worker processes; 0 means one per core. */
+  workers: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Create the demo sandbox merchant and its key files on first start. */
+  demoMerchant: boolean;
+  demoMerchantId: string;
+  /** How long an `unknown` sandbox outcome stays unknown. */
+  sandboxUnknownResolveDelayMs: number;
+  notifyPollIntervalMs: number;
+  notifyRequestTimeoutMs: number;
+  notifyConcurrency: number;
+  /** How long a rotated key or certificate keeps working beside its successor. */
+  keyRotationOverlapMs: number;
+  /** Requests per minute per client address on the merchant API. */
+  rateLimitPerMinute: number;
+}
+
+export const DEFAULTS: Omit<GatewayConfig, 'databaseUrl' | 'publicBaseUrl'> & { databaseUrl?: string; publicBaseUrl?: string } = {
+  port: 8080,
+  host: '127.0.0.1',
+  dataDir: './data',
+  sqliteSynchronous: 'NORMAL',
+  kekBase64: undefined,
+  workers: 1,
+  logLevel: 'info',
+  demoMerchant: true,
+  demoMerchantId: '100000001',
+  sandboxUnknownResolveDelayMs: 3_000,
+  notifyPollIntervalMs: 1_000,
+  notifyRequestTimeoutMs: 10_000,
+  notifyConcurrency: 8,
+  keyRotationOverlapMs: 7 * 24 * 3_600_000,
+  rateLimitPerMinute: 6_000,
+};
+
+/** Environment variable → config key. */
+export const ENV_VARS: Readonly<Record<string, keyof GatewayConfig>> = {
+  PORT: 'port',
+  HOST: 'host',
+  OPENCASHIER_PUBLIC_BASE_URL: 'publicBaseUrl',
+  OPENCASHIER_DATA_DIR: 'dataDir',
+  OPENCASHIER_DATABASE_URL: 'databaseUrl',
+  OPENCASHIER_SQLITE_SYNCHRONOUS: 'sqliteSynchronous',
+  OPENCASHIER_KEK: 'kekBase64',
+  OPENCASHIER_WORKERS: 'workers',
+  OPENCASHIER_LOG_LEVEL: 'logLevel',
+  OPENCASHIER_DEMO_MERCHANT: 'demoMerchant',
+  OPENCASHIER_DEMO_MERCHANT_ID: 'demoMerchantId',
+  OPENCASHIER_SANDBOX_UNKNOWN_RESOLVE_DELAY_MS: 'sandboxUnknownResolveDelayMs',
+  OPENCASHIER_NOTIFY_POLL_INTERVAL_MS: 'notifyPollIntervalMs',
+  OPENCASHIER_NOTIFY_REQUEST_TIMEOUT_MS: 'notifyRequestTimeoutMs',
+  OPENCASHIER_NOTIFY_CONCURRENCY: 'notifyConcurrency',
+  OPENCASHIER_KEY_ROTATION_OVERLAP_MS: 'keyRotationOverlapMs',
+  OPENCASHIER_RATE_LIMIT_PER_MINUTE: 'rateLimitPerMinute',
+};
+
+const NUMERIC: ReadonlySet<keyof GatewayConfig> = new Set([
+  'port',
+  'workers',
+  'sandboxUnknownResolveDelayMs',
+  'notifyPollIntervalMs',
+  'notifyRequestTimeoutMs',
+  'notifyConcurrency',
+  'keyRotationOverlapMs',
+  'rateLimitPerMinute',
+]);
+
+export class ConfigError extends Error {}
+
+function coerce(key: keyof GatewayConfig, value: unknown): unknown {
+  if (NUMERIC.has(key)) {
+    const n = typeof value === 'number' ? value : Number(value);
+    if (!Number.isSafeInteger(n) || n < 0) throw new ConfigError(`${key} must be a non-negative integer, got ${String(value)}`);
+    return n;
+  }
+  if (key === 'demoMerchant') return value === true || value === 'true' || value === '1';
+  return value;
+}
+
+/** Reads the config. `file` defaults to `$OPENCASHIER_CONFIG` or `./opencashier.config.json` when it exists. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, file?: string): GatewayConfig {
+  const merged: Record<string, unknown> = { ...DEFAULTS };
+  const path = file ?? env.OPENCASHIER_CONFIG ?? (existsSync('opencashier.config.json') ? 'opencashier.config.json' : undefined);
+  if (path) {
+    const fromFile = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(fromFile)) {
+      if (!(k in DEFAULTS) && k !== 'databaseUrl' && k !== 'publicBaseUrl') throw new ConfigError(`unknown config key ${k} in ${path}`);
+      merged[k] = coerce(k as keyof GatewayConfig, v);
+    }
+  }
+  for (const [name, key] of Object.entries(ENV_VARS)) {
+    const v = env[name];
+    if (v !== undefined && v !== '') merged[key] = coerce(key, v);
+  }
+  const config = merged as unknown as GatewayConfig;
+  if (config.port > 65_535) throw new ConfigError('port must be at most 65535');
+  if (!/^[0-9]{9}$/.test(config.demoMerchantId)) throw new ConfigError('demoMerchantId must be 9 digits');
+  if (!['NORMAL', 'FULL'].includes(config.sqliteSynchronous)) throw new ConfigError('sqliteSynchronous must be NORMAL or FULL');
+  config.dataDir = resolve(config.dataDir);
+  config.databaseUrl ??= join(config.dataDir, 'opencashier.sqlite');
+  config.publicBaseUrl ??= `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${config.port}`;
+  config.publicBaseUrl = config.publicBaseUrl.replace(/\/+$/, '');
+  if (config.workers === 0) config.workers = availableParallelism();
+  return config;
+}

@@ -1,0 +1,62 @@
+import type { AmountMinor } from './money.js';
+import type { CurrencyCode } from './currencies.js';
+
+/**
+ * What the gateway asks of an acquirer. A real connector and the sandbox
+ * implement the same interface; nothing above this line knows which is used.
+ */
+
+/** Card data as entered. Lives in memory for one authorisation only: never stored, never logged. */
+export interface CardInput {
+  holder: string;
+  pan: string;
+  expiryMonth: number;
+  expiryYear: number;
+  cvv: string;
+  brand: string;
+}
+
+export interface AuthorizeRequest {
+  orderId: string;
+  merchantId: string;
+  amountMinor: AmountMinor;
+  currency: CurrencyCode;
+  card: CardInput;
+}
+
+/** Channel decline codes (ISO 8583 style), mapped to the payer's language by the cashier. */
+export type DeclineCode =
+  | 'DO_NOT_HONOR'
+  | 'INSUFFICIENT_FUNDS'
+  | 'EXPIRED_CARD'
+  | 'CVV_MISMATCH'
+  | 'LOST_CARD'
+  | 'STOLEN_CARD'
+  | 'AUTHENTICATION_FAILED'
+  | 'PROCESSING_ERROR';
+
+export type AuthorizeResult =
+  | { outcome: 'approved'; reference: string; authCode: string }
+  | { outcome: 'declined'; reference: string; declineCode: DeclineCode }
+  | { outcome: 'challenge'; reference: string; hint?: string }
+  | { outcome: 'unknown'; reference: string };
+
+export interface ChannelCapabilities {
+  /** Authorisation and capture happen in one step. */
+  autoCapture: boolean;
+  threeDSecure: boolean;
+  refunds: boolean;
+  currencies: readonly CurrencyCode[];
+}
+
+export interface Channel {
+  readonly name: string;
+  readonly capabilities: ChannelCapabilities;
+  authorize(request: AuthorizeRequest): Promise<AuthorizeResult>;
+  /** Answers a 3-D Secure challenge; the result is approved, declined or still a challenge (wrong code, try again). */
+  completeChallenge(reference: string, answer: string): Promise<AuthorizeResult>;
+  capture(reference: string, amountMinor: AmountMinor): Promise<{ ok: boolean }>;
+  refund(reference: string, amountMinor: AmountMinor, refundId: string): Promise<{ outcome: 'succeeded' | 'failed' | 'pending'; reference: string }>;
+  /** The channel's current view of an authorisation: resolves `unknown` outcomes. */
+  query(reference: string): Promise<AuthorizeResult>;
+}

@@ -1,0 +1,59 @@
+/**
+ * Every error the gateway answers with, as data. A code is stable forever:
+ * a retired code is never reused. `docs/errors.md` documents each one and a
+ * test keeps the two in step in both directions.
+ *
+ * `wireStatus` is the PayEase status word the answer carries: FAILED for a
+ * request the gateway refused, ERROR when the gateway itself failed.
+ * `httpStatus` applies only where no envelope can be sealed (the merchant is
+ * unknown or the envelope itself is bad); sealed answers are always HTTP 200
+ * because common clients throw on any other status before reading the body.
+ */
+export interface ErrorSpec {
+  httpStatus: number;
+  wireStatus: 'FAILED' | 'ERROR';
+  message: string;
+  retryable: boolean;
+}
+
+export const ERRORS = {
+  ENVELOPE_INVALID: { httpStatus: 400, wireStatus: 'ERROR', message: 'The request envelope could not be opened or verified.', retryable: false },
+  BODY_TOO_LARGE: { httpStatus: 413, wireStatus: 'ERROR', message: 'The request body is larger than the gateway accepts.', retryable: false },
+  MERCHANT_UNKNOWN: { httpStatus: 400, wireStatus: 'ERROR', message: 'No merchant with this merchantId.', retryable: false },
+  MERCHANT_SUSPENDED: { httpStatus: 403, wireStatus: 'FAILED', message: 'The merchant is suspended.', retryable: false },
+  MERCHANT_MISMATCH: { httpStatus: 400, wireStatus: 'FAILED', message: 'merchantId in the body differs from the merchantId header.', retryable: false },
+  FORBIDDEN_KEY: { httpStatus: 400, wireStatus: 'FAILED', message: 'The request contains a forbidden key ({key}).', retryable: false },
+  FIELD_MISSING: { httpStatus: 400, wireStatus: 'FAILED', message: 'Required field {field} is missing.', retryable: false },
+  FIELD_INVALID: { httpStatus: 400, wireStatus: 'FAILED', message: 'Field {field} is invalid: {reason}.', retryable: false },
+  AMOUNT_INVALID: { httpStatus: 400, wireStatus: 'FAILED', message: 'Field {field} must be a positive whole number of minor units, at most 18 digits.', retryable: false },
+  CURRENCY_UNSUPPORTED: { httpStatus: 400, wireStatus: 'FAILED', message: 'Currency {currency} is not supported.', retryable: false },
+  URL_NOT_ALLOWED: { httpStatus: 400, wireStatus: 'FAILED', message: 'Field {field} is not an allowed URL for this merchant.', retryable: false },
+  REQUEST_ID_CONFLICT: { httpStatus: 409, wireStatus: 'FAILED', message: 'requestId {requestId} was already used with different content.', retryable: false },
+  ORDER_NOT_FOUND: { httpStatus: 404, wireStatus: 'FAILED', message: 'No order with this requestId.', retryable: false },
+  ORDER_NOT_PAYABLE: { httpStatus: 409, wireStatus: 'FAILED', message: 'The order can no longer be paid (state {state}).', retryable: false },
+  SANDBOX_ONLY: { httpStatus: 403, wireStatus: 'FAILED', message: 'Sandbox test helpers are available to sandbox merchants only.', retryable: false },
+  RATE_LIMITED: { httpStatus: 429, wireStatus: 'ERROR', message: 'Too many requests; retry later.', retryable: true },
+  NOT_FOUND: { httpStatus: 404, wireStatus: 'FAILED', message: 'No such API.', retryable: false },
+  INTERNAL_ERROR: { httpStatus: 500, wireStatus: 'ERROR', message: 'The gateway failed to process the request; retry with the same requestId.', retryable: true },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** A refusal the gateway answers with a documented code. Thrown by commands, caught by protocol adapters. */
+export class GatewayError extends Error {
+  readonly code: ErrorCode;
+  readonly params: Readonly<Record<string, string>>;
+  constructor(code: ErrorCode, params: Record<string, string> = {}) {
+    super(renderMessage(code, params));
+    this.name = 'GatewayError';
+    this.code = code;
+    this.params = params;
+  }
+  get spec(): ErrorSpec {
+    return ERRORS[this.code];
+  }
+}
+
+export function renderMessage(code: ErrorCode, params: Record<string, string>): string {
+  return ERRORS[code].message.replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? `{${name}}`);
+}

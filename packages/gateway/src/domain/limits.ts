@@ -1,0 +1,43 @@
+/**
+ * Every bound of the gateway, with the reason for its value. Tests check how
+ * bounds relate to each other, so a change here cannot silently break another.
+ */
+
+/** Largest request body accepted. Real icc/order requests are a few KB; 100 KB leaves room for long product lists. */
+export const REQUEST_BODY_BYTES_MAX = 100 * 1024;
+
+/** requestId is varchar(64) in the PayEase field tables. */
+export const REQUEST_ID_LENGTH_MAX = 64;
+
+/** merchantId is nine digits in PayEase's scheme. */
+export const MERCHANT_ID_PATTERN = /^[0-9]{9}$/;
+
+/** notifyUrl / callbackUrl are varchar(255) in the PayEase field tables. */
+export const URL_LENGTH_MAX = 255;
+
+/** remark and other free text: varchar(255). */
+export const TEXT_LENGTH_MAX = 255;
+
+/** Product lines per order; the cashier shows them all, so keep it readable. */
+export const PRODUCT_LINES_MAX = 50;
+
+/** Default order lifetime when the merchant sends no `timeout` (minutes), as PayEase's cashier. */
+export const ORDER_TIMEOUT_MINUTES_DEFAULT = 30;
+
+/** Longest lifetime a merchant may ask for: one week covers invoice-style payments. */
+export const ORDER_TIMEOUT_MINUTES_MAX = 7 * 24 * 60;
+
+/** Wrong one-time codes allowed in a 3-D Secure challenge before it fails. */
+export const CHALLENGE_ATTEMPTS_MAX = 3;
+
+/** How often the expiry sweeper looks for unpaid orders past their deadline. */
+export const EXPIRY_SWEEP_INTERVAL_MS = 5_000;
+
+/** Orders expired per sweep: keeps each transaction short. */
+export const EXPIRY_SWEEP_BATCH_MAX = 200;
+
+/** How often unknown channel outcomes are queried again. */
+export const UNKNOWN_RESOLVE_INTERVAL_MS = 5_000;
+
+/** Clock skew tolerated on cashier session tokens. */
+export const CASHIER_TOKEN_LIFETIME_MS_MAX = ORDER_TIMEOUT_MINUTES_MAX * 60_000 + 60 * 60_000;

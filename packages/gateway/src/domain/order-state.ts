@@ -1,0 +1,55 @@
+/**
+ * The order state machine, in one place. Wire status words are mapped from
+ * these by each protocol dialect; nothing else decides what may follow what.
+ *
+ *   INIT ──► PROCESSING ──► SUCCESS
+ *     │          │    └───► FAILED
+ *     │          ├────────► CHALLENGE ──► PROCESSING
+ *     │          └────────► UNKNOWN ──► SUCCESS | FAILED   (resolved by a channel query)
+ *     ├────────────────────► FAILED   (declined before authorisation)
+ *     └────────────────────► CANCEL   (expired unpaid, or cancelled by the payer)
+ *
+ * A declined card makes the order FAILED and the merchant is notified once,
+ * as the PayEase cashier does; the payer starts again with a new order.
+ */
+export const ORDER_STATES = ['INIT', 'PROCESSING', 'CHALLENGE', 'UNKNOWN', 'SUCCESS', 'FAILED', 'CANCEL'] as const;
+export type OrderState = (typeof ORDER_STATES)[number];
+
+const TRANSITIONS: Readonly<Record<OrderState, readonly OrderState[]>> = {
+  INIT: ['PROCESSING', 'FAILED', 'CANCEL'],
+  PROCESSING: ['SUCCESS', 'FAILED', 'CHALLENGE', 'UNKNOWN'],
+  CHALLENGE: ['PROCESSING', 'FAILED', 'CANCEL'],
+  UNKNOWN: ['SUCCESS', 'FAILED'],
+  SUCCESS: [],
+  FAILED: [],
+  CANCEL: [],
+};
+
+export const FINAL_STATES: ReadonlySet<OrderState> = new Set(['SUCCESS', 'FAILED', 'CANCEL']);
+
+export function isFinal(state: OrderState): boolean {
+  return FINAL_STATES.has(state);
+}
+
+export function canTransition(from: OrderState, to: OrderState): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+export class IllegalTransitionError extends Error {
+  constructor(
+    readonly from: OrderState,
+    readonly to: OrderState,
+  ) {
+    super(`illegal order transition ${from} → ${to}`);
+    this.name = 'IllegalTransitionError';
+  }
+}
+
+export function assertTransition(from: OrderState, to: OrderState): void {
+  if (!canTransition(from, to)) throw new IllegalTransitionError(from, to);
+}
+
+/** States in which the hosted cashier may still take a card. */
+export function isPayable(state: OrderState): boolean {
+  return state === 'INIT';
+}

@@ -1,0 +1,20 @@
+import type { KeyEncryptionKey } from './kek.js';
+
+/**
+ * Keeps a PAN only where it must be kept (for example a later
+ * merchant-initiated charge): AES-256-GCM under the KEK's vault subkey. The
+ * token is all the database ever sees; the clear PAN exists in memory only.
+ */
+export class CardVault {
+  constructor(private readonly kek: KeyEncryptionKey) {}
+
+  tokenize(pan: string): string {
+    if (!/^[0-9]{12,19}$/.test(pan)) throw new Error('not a card number');
+    return `vt_${this.kek.seal('card-vault', Buffer.from(pan, 'ascii'))}`;
+  }
+
+  detokenize(token: string): string {
+    if (!token.startsWith('vt_')) throw new Error('not a vault token');
+    return this.kek.open('card-vault', token.slice(3)).toString('ascii');
+  }
+}

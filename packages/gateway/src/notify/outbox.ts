@@ -1,0 +1,38 @@
+/**
+ * The contract between the notification dispatcher and the store's
+ * transactional outbox. The store (written elsewhere) implements it; this
+ * folder only consumes it, so the delivery machinery never depends on SQL.
+ */
+
+/** A notification row waiting to be delivered to a merchant's `notifyUrl`. */
+export interface OutboxNotification {
+  id: string;               // notification id
+  merchantId: string;
+  orderId: string;
+  url: string;              // merchant notifyUrl
+  sandbox: boolean;         // sandbox merchants may be notified on loopback/private addresses
+  attemptCount: number;     // attempts made so far
+  createdAtMs: number;
+}
+
+/** One delivery attempt, as recorded by the store and reported to metrics. */
+export interface DeliveryAttempt {
+  notificationId: string;
+  attemptNo: number;        // 1-based
+  startedAtMs: number;
+  latencyMs: number;
+  httpStatus: number | null;
+  responseExcerpt: string;  // at most NOTIFY_RESPONSE_EXCERPT_CHARS_MAX characters
+  error: string | null;     // e.g. 'timeout', 'connection refused', 'address not allowed'
+  delivered: boolean;
+}
+
+export interface NotificationOutbox {
+  /** Leases up to `limit` notifications due at `nowMs` for `leaseMs` so that several processes never send the same one at once. */
+  claimDue(nowMs: number, limit: number, leaseMs: number): Promise<OutboxNotification[]>;
+  /** Records the attempt; `nextAttemptAtMs` null means no more attempts (delivered, or schedule exhausted → status 'failed'). */
+  recordAttempt(attempt: DeliveryAttempt, nextAttemptAtMs: number | null): Promise<void>;
+}
+
+/** Builds the signed and encrypted HTTP request for a notification (the lead implements it with the PayEase codec). */
+export type NotificationEncoder = (n: OutboxNotification) => Promise<{ headers: Record<string, string>; body: string }>;

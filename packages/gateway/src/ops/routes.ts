@@ -1,0 +1,27 @@
+import type { FastifyInstance } from 'fastify';
+import type { GatewayMetrics } from './metrics.js';
+
+export interface OpsDeps {
+  metrics: GatewayMetrics;
+  /** Resolves when the database answers. */
+  ready: () => Promise<boolean>;
+  /** Refreshes gauges read from the database, just before a scrape. */
+  refresh: () => Promise<void>;
+}
+
+/** Liveness, readiness and Prometheus metrics for operators. */
+export async function opsRoutes(app: FastifyInstance, deps: OpsDeps): Promise<void> {
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await deps.ready();
+      return { status: 'ready' };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable' });
+    }
+  });
+  app.get('/metrics', async (_request, reply) => {
+    await deps.refresh();
+    return reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+}

@@ -1,0 +1,219 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Channel, CardInput, AuthorizeResult } from '../domain/channel.js';
+import { GatewayError } from '../domain/errors.js';
+import type { Order } from '../domain/order.js';
+import { isFinal, type OrderState } from '../domain/order-state.js';
+import type { Merchant } from '../store/merchant-repository.js';
+import type { OrderPatch, OrderRepository, OutboxEntry } from '../store/order-repository.js';
+import type { CardVault } from '../keys/card-vault.js';
+import type { NewOrder } from './new-order.js';
+import { checkMerchantUrl } from './merchant-urls.js';
+
+/** Formats the notification a final state sends; supplied by the merchant's protocol dialect. */
+export type NotificationFormatter = (order: Order) => string;
+
+export interface OrderServiceDeps {
+  orders: OrderRepository;
+  channel: Channel;
+  vault: CardVault;
+  clock: () => number;
+  formatNotification: NotificationFormatter;
+  /** Looks a merchant up, for the sandbox flag of its notifications. */
+  findMerchant: (merchantId: string) => Promise<Merchant | undefined>;
+}
+
+export type CreateResult = { kind: 'created' | 'replayed'; order: Order };
+
+/** A card payment's outcome as the cashier shows it. */
+export type PaymentOutcome = { order: Order; challengeHint?: string };
+
+/**
+ * The commands that change an order. Each state change commits together
+ * with its audit event and, for final states, its notification.
+ */
+export class OrderService {
+  constructor(private readonly deps: OrderServiceDeps) {}
+
+  /**
+   * Creates an order, or answers a replay: the same requestId with the same
+   * content returns the order created first; different content is refused.
+   */
+  async create(merchant: Merchant, input: NewOrder): Promise<CreateResult> {
+    checkMerchantUrl(merchant, 'notifyUrl', input.notifyUrl);
+    checkMerchantUrl(merchant, 'callbackUrl', input.callbackUrl);
+    const existing = await this.deps.orders.findByRequest(merchant.merchantId, input.requestId);
+    if (existing) return this.replay(existing, input);
+    const now = this.deps.clock();
+    const order: Order = {
+      ...input,
+      orderId: randomBytes(16).toString('hex'),
+      merchantId: merchant.merchantId,
+      state: 'INIT',
+      expiresAtMs: now + input.timeoutMinutes * 60_000,
+      createdAtMs: now,
+      updatedAtMs: now,
+      completedAtMs: null,
+      card: null,
+      channel: null,
+      channelReference: null,
+      declineCode: null,
+      challengeAttempts: 0,
+      feeMinor: 0n,
+      version: 1,
+    };
+    delete (order as Partial<NewOrder>).timeoutMinutes;
+    if (await this.deps.orders.insert(order)) return { kind: 'created', order };
+    // Lost a race with a concurrent request carrying the same requestId.
+    const winner = await this.deps.orders.findByRequest(merchant.merchantId, input.requestId);
+    if (!winner) throw new Error('order insert conflicted but no order exists');
+    return this.replay(winner, input);
+  }
+
+  private replay(existing: Order, input: NewOrder): CreateResult {
+    if (existing.requestDigest !== input.requestDigest) throw new GatewayError('REQUEST_ID_CONFLICT', { requestId: input.requestId });
+    return { kind: 'replayed', order: existing };
+  }
+
+  async find(orderId: string): Promise<Order | undefined> {
+    return this.deps.orders.find(orderId);
+  }
+
+  async findByRequest(merchantId: string, requestId: string): Promise<Order | undefined> {
+    return this.deps.orders.findByRequest(merchantId, requestId);
+  }
+
+  /** Pays an order with a card. The card data is used for this one authorisation and dropped. */
+  async pay(orderId: string, card: CardInput, options: { keepCard?: boolean } = {}): Promise<PaymentOutcome> {
+    const order = await this.payable(orderId);
+    const patch: OrderPatch = {
+      channel: this.deps.channel.name,
+      card: {
+        brand: card.brand,
+        bin: card.pan.slice(0, 6),
+        last4: card.pan.slice(-4),
+        vaultToken: options.keepCard ? this.deps.vault.tokenize(card.pan) : null,
+      },
+    };
+    // PROCESSING is committed before the channel is called, so a second
+    // submit (double click, second tab) cannot authorise twice.
+    const processing = await this.deps.orders.transition(order.orderId, 'INIT', 'PROCESSING', patch, 'card submitted', this.deps.clock());
+    if (!processing) throw new GatewayError('ORDER_NOT_PAYABLE', { state: (await this.deps.orders.find(orderId))?.state ?? 'unknown' });
+    let result: AuthorizeResult;
+    try {
+      result = await this.deps.channel.authorize({
+        orderId,
+        merchantId: order.merchantId,
+        amountMinor: order.amountMinor,
+        currency: order.currency,
+        card,
+      });
+    } catch {
+      // The channel failed before giving a reference, so no query can follow
+      // this authorisation up: the order fails and the payer may try a new one.
+      return { order: (await this.move(processing, 'FAILED', { declineCode: 'PROCESSING_ERROR' }, 'channel error')) ?? processing };
+    }
+    return this.applyResult(processing, result);
+  }
+
+  /** Answers the 3-D Secure step: the one-time code, or the payer's cancel. */
+  async completeChallenge(orderId: string, answer: { otp: string } | { cancel: true }): Promise<PaymentOutcome> {
+    const order = await this.deps.orders.find(orderId);
+    if (!order) throw new GatewayError('ORDER_NOT_FOUND');
+    if (order.state !== 'CHALLENGE' || !order.channelReference) throw new GatewayError('ORDER_NOT_PAYABLE', { state: order.state });
+    if ('cancel' in answer) return { order: (await this.move(order, 'CANCEL', {}, 'payer cancelled the challenge')) ?? order };
+    const processing = await this.deps.orders.transition(orderId, 'CHALLENGE', 'PROCESSING', { challengeAttempts: order.challengeAttempts + 1 }, 'challenge answered', this.deps.clock());
+    if (!processing) throw new GatewayError('ORDER_NOT_PAYABLE', { state: 'CHALLENGE' });
+    const result = await this.deps.channel.completeChallenge(order.channelReference, answer.otp);
+    return this.applyResult(processing, result);
+  }
+
+  /** Cancels unpaid orders past their deadline. Returns how many were cancelled. */
+  async expireDue(limit: number): Promise<number> {
+    let cancelled = 0;
+    for (const order of await this.deps.orders.findExpired(this.deps.clock(), limit)) {
+      if (await this.move(order, 'CANCEL', {}, 'expired unpaid')) cancelled += 1;
+    }
+    return cancelled;
+  }
+
+  /** Cancels one unpaid order now (sandbox helper: "let it expire"). */
+  async expireNow(orderId: string): Promise<Order> {
+    const order = await this.deps.orders.find(orderId);
+    if (!order) throw new GatewayError('ORDER_NOT_FOUND');
+    if (order.state !== 'INIT' && order.state !== 'CHALLENGE') throw new GatewayError('ORDER_NOT_PAYABLE', { state: order.state });
+    return (await this.move(order, 'CANCEL', {}, 'expired unpaid')) ?? (await this.deps.orders.find(orderId))!;
+  }
+
+  /** Asks the channel again about orders whose outcome it reported as unknown. */
+  async resolveUnknown(limit: number): Promise<number> {
+    let resolved = 0;
+    for (const order of await this.deps.orders.findInState('UNKNOWN', limit)) {
+      if (!order.channelReference) continue;
+      const result = await this.deps.channel.query(order.channelReference);
+      if (result.outcome === 'approved' || result.outcome === 'declined') {
+        await this.applyResult(order, result);
+        resolved += 1;
+      }
+    }
+    return resolved;
+  }
+
+  private async payable(orderId: string): Promise<Order> {
+    const order = await this.deps.orders.find(orderId);
+    if (!order) throw new GatewayError('ORDER_NOT_FOUND');
+    if (order.state === 'INIT' && order.expiresAtMs <= this.deps.clock()) {
+      await this.move(order, 'CANCEL', {}, 'expired unpaid');
+      throw new GatewayError('ORDER_NOT_PAYABLE', { state: 'CANCEL' });
+    }
+    if (order.state !== 'INIT') throw new GatewayError('ORDER_NOT_PAYABLE', { state: order.state });
+    return order;
+  }
+
+  private async applyResult(order: Order, result: AuthorizeResult): Promise<PaymentOutcome> {
+    const base: OrderPatch = { channelReference: result.reference };
+    switch (result.outcome) {
+      case 'approved':
+        return { order: (await this.move(order, 'SUCCESS', base, `approved ${result.authCode}`)) ?? order };
+      case 'declined':
+        return { order: (await this.move(order, 'FAILED', { ...base, declineCode: result.declineCode }, `declined ${result.declineCode}`)) ?? order };
+      case 'challenge': {
+        const moved = order.state === 'CHALLENGE' ? order : await this.move(order, 'CHALLENGE', base, '3-D Secure challenge');
+        return { order: moved ?? order, ...(result.hint ? { challengeHint: result.hint } : {}) };
+      }
+      case 'unknown':
+        return { order: (await this.move(order, 'UNKNOWN', base, 'channel outcome unknown')) ?? order };
+    }
+  }
+
+  /** One guarded transition; final states carry their notification in the same transaction. */
+  private async move(order: Order, to: OrderState, patch: OrderPatch, reason: string): Promise<Order | undefined> {
+    const now = this.deps.clock();
+    const merchant = isFinal(to) ? await this.deps.findMerchant(order.merchantId) : undefined;
+    const finalPatch: OrderPatch = isFinal(to) ? { ...patch, completedAtMs: now } : patch;
+    const notify = isFinal(to)
+      ? (updated: Order): OutboxEntry => ({
+          notificationId: randomUUID(),
+          url: updated.notifyUrl,
+          sandbox: merchant?.sandbox ?? false,
+          payloadJson: this.deps.formatNotification(updated),
+        })
+      : undefined;
+    return this.deps.orders.transition(order.orderId, order.state, to, finalPatch, reason, now, notify);
+  }
+}
+
+/** SHA-256 over a key-sorted JSON of the request: equal content, equal digest, whatever the key order. */
+export function requestDigest(payload: Record<string, unknown>): string {
+  const stable = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(stable)
+      : v !== null && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v as object)
+              .filter((k) => k !== 'hmac')
+              .sort()
+              .map((k) => [k, stable((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  return createHash('sha256').update(JSON.stringify(stable(payload))).digest('hex');
+}

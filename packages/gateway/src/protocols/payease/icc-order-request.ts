@@ -1,0 +1,119 @@
+import { GatewayError } from '../../domain/errors.js';
+import { findCurrency } from '../../domain/currencies.js';
+import { parseWireAmount } from '../../domain/money.js';
+import { ORDER_TYPES, type Address, type OrderType, type ProductLine } from '../../domain/order.js';
+import {
+  ORDER_TIMEOUT_MINUTES_DEFAULT,
+  ORDER_TIMEOUT_MINUTES_MAX,
+  PRODUCT_LINES_MAX,
+  REQUEST_ID_LENGTH_MAX,
+  TEXT_LENGTH_MAX,
+  URL_LENGTH_MAX,
+} from '../../domain/limits.js';
+import type { NewOrder } from '../../orders/new-order.js';
+import { requestDigest } from '../../orders/order-service.js';
+
+type Wire = Record<string, unknown>;
+
+const ADDRESS_FIELDS: readonly (keyof Address)[] = ['firstName', 'lastName', 'email', 'phone', 'country', 'state', 'city', 'address', 'zipCode'];
+
+function str(payload: Wire, field: string, required: boolean, maxLength = TEXT_LENGTH_MAX): string | undefined {
+  const v = payload[field];
+  if (v === undefined || v === null || v === '') {
+    if (required) throw new GatewayError('FIELD_MISSING', { field });
+    return undefined;
+  }
+  if (typeof v !== 'string') throw new GatewayError('FIELD_INVALID', { field, reason: 'must be a string' });
+  if (v.length > maxLength) throw new GatewayError('FIELD_INVALID', { field, reason: `longer than ${maxLength} characters` });
+  // Control characters have no place in order data and break the canonical string of some clients.
+  if (/[\u0000-\u001f\u007f]/.test(v)) throw new GatewayError('FIELD_INVALID', { field, reason: 'contains control characters' });
+  return v;
+}
+
+function stringRecord(value: unknown, field: string, allowed?: readonly string[]): Record<string, string> | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw new GatewayError('FIELD_INVALID', { field, reason: 'must be an object' });
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value as Wire)) {
+    if (allowed && !allowed.includes(k)) continue;
+    const s = str(value as Wire, k, false);
+    if (s !== undefined) out[k] = s;
+  }
+  void field;
+  return out;
+}
+
+function products(value: unknown): ProductLine[] {
+  if (value === undefined || value === null || value === '') return [];
+  if (!Array.isArray(value)) throw new GatewayError('FIELD_INVALID', { field: 'productDetails', reason: 'must be a list' });
+  if (value.length > PRODUCT_LINES_MAX) throw new GatewayError('FIELD_INVALID', { field: 'productDetails', reason: `more than ${PRODUCT_LINES_MAX} lines` });
+  return value.map((line, i) => {
+    const field = `productDetails[${i}]`;
+    if (typeof line !== 'object' || line === null || Array.isArray(line)) throw new GatewayError('FIELD_INVALID', { field, reason: 'must be an object' });
+    const l = line as Wire;
+    const name = str(l, 'name', true)!;
+    const quantity = str(l, 'quantity', true)!;
+    if (!/^[1-9][0-9]{0,8}$/.test(quantity)) throw new GatewayError('FIELD_INVALID', { field: `${field}.quantity`, reason: 'must be a positive whole number' });
+    const amountMinor = parseWireAmount(l.amount);
+    if (amountMinor === undefined) throw new GatewayError('AMOUNT_INVALID', { field: `${field}.amount` });
+    const receiver = str(l, 'receiver', false);
+    const description = str(l, 'description', false);
+    return { name, quantity, amountMinor, ...(receiver ? { receiver } : {}), ...(description ? { description } : {}) };
+  });
+}
+
+function language(value: string | undefined): 'en' | 'zh' {
+  return value && /^(zh|cn)/i.test(value) ? 'zh' : 'en';
+}
+
+/**
+ * Maps an `icc/order` request to a domain order. Field names follow the
+ * PayEase wire; every refusal carries a documented code.
+ */
+export function parseIccOrderRequest(payload: Wire): NewOrder {
+  const requestId = str(payload, 'requestId', true, REQUEST_ID_LENGTH_MAX)!;
+  if (payload.orderAmount === undefined || payload.orderAmount === '') throw new GatewayError('FIELD_MISSING', { field: 'orderAmount' });
+  const amountMinor = parseWireAmount(payload.orderAmount);
+  if (amountMinor === undefined) throw new GatewayError('AMOUNT_INVALID', { field: 'orderAmount' });
+  const currencyCode = str(payload, 'orderCurrency', true, 3)!;
+  const currency = findCurrency(currencyCode);
+  if (!currency) throw new GatewayError('CURRENCY_UNSUPPORTED', { currency: currencyCode });
+  const notifyUrl = str(payload, 'notifyUrl', true, URL_LENGTH_MAX)!;
+  const callbackUrl = str(payload, 'callbackUrl', true, URL_LENGTH_MAX)!;
+  const orderTypeWire = str(payload, 'orderType', false) ?? 'STANDARD';
+  if (!ORDER_TYPES.includes(orderTypeWire as OrderType)) throw new GatewayError('FIELD_INVALID', { field: 'orderType', reason: `must be one of ${ORDER_TYPES.join(', ')}` });
+  const orderType = orderTypeWire as OrderType;
+  const shipInfo = stringRecord(payload.shipInfo, 'shipInfo', ADDRESS_FIELDS) as Address | undefined;
+  const billInfo = stringRecord(payload.billInfo, 'billInfo', ADDRESS_FIELDS) as Address | undefined;
+  if ((orderType === 'RISK_SHIP' || orderType === 'RISK_SHIP_BILL') && !shipInfo) throw new GatewayError('FIELD_MISSING', { field: 'shipInfo' });
+  if ((orderType === 'RISK_BILL' || orderType === 'RISK_SHIP_BILL') && !billInfo) throw new GatewayError('FIELD_MISSING', { field: 'billInfo' });
+  const timeoutWire = str(payload, 'timeout', false, 6);
+  let timeoutMinutes = ORDER_TIMEOUT_MINUTES_DEFAULT;
+  if (timeoutWire !== undefined) {
+    if (!/^[1-9][0-9]*$/.test(timeoutWire) || Number(timeoutWire) > ORDER_TIMEOUT_MINUTES_MAX) {
+      throw new GatewayError('FIELD_INVALID', { field: 'timeout', reason: `minutes from 1 to ${ORDER_TIMEOUT_MINUTES_MAX}` });
+    }
+    timeoutMinutes = Number(timeoutWire);
+  }
+  const payer = stringRecord(payload.payer, 'payer');
+  return {
+    requestId,
+    requestDigest: requestDigest(payload),
+    amountMinor,
+    currency: currency.code,
+    language: language(str(payload, 'language', false, 16)),
+    notifyUrl,
+    callbackUrl,
+    terminalNo: str(payload, 'terminalNo', false, 64) ?? null,
+    remark: str(payload, 'remark', false) ?? null,
+    orderType,
+    details: {
+      products: products(payload.productDetails),
+      ...(payer && Object.keys(payer).length ? { payer } : {}),
+      ...(shipInfo ? { shipInfo } : {}),
+      ...(billInfo ? { billInfo } : {}),
+    },
+    clientIp: str(payload, 'clientIp', false, 64) ?? null,
+    timeoutMinutes,
+  };
+}

@@ -1,0 +1,88 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ERRORS, GatewayError, renderMessage, type ErrorCode } from '../../domain/errors.js';
+import { REQUEST_BODY_BYTES_MAX } from '../../domain/limits.js';
+import type { OrderService } from '../../orders/order-service.js';
+import type { CashierLinks } from '../../cashier/links.js';
+import { parseIccOrderRequest } from './icc-order-request.js';
+import { iccOrderFields } from './order-fields.js';
+import type { GatewayEnvelope, OpenedRequest } from './gateway-envelope.js';
+import { sandboxHandlers } from './sandbox-helpers.js';
+
+export interface PayEaseRouteDeps {
+  envelope: GatewayEnvelope;
+  orders: OrderService;
+  links: CashierLinks;
+}
+
+type Handler = (opened: OpenedRequest) => Promise<Record<string, unknown>>;
+
+/** Envelope failures that cannot be sealed: the merchant is unknown or the envelope unreadable. */
+function sendPlainError(reply: FastifyReply, code: ErrorCode): FastifyReply {
+  const spec = ERRORS[code];
+  return reply.code(spec.httpStatus).type('application/json').send({ status: spec.wireStatus, code, errorMessage: spec.message });
+}
+
+function errorFields(error: unknown, requestId: unknown, log: FastifyRequest['log']): Record<string, unknown> {
+  const known = error instanceof GatewayError ? error : undefined;
+  if (!known) log.error({ err: error }, 'request failed');
+  const code: ErrorCode = known?.code ?? 'INTERNAL_ERROR';
+  return {
+    ...(typeof requestId === 'string' && requestId !== '' ? { requestId } : {}),
+    status: ERRORS[code].wireStatus,
+    code,
+    errorMessage: known ? known.message : renderMessage(code, {}),
+  };
+}
+
+/**
+ * PayEase v3 merchant API. Requests arrive as a raw base64 body (or
+ * `{"data": …}`) under `application/vnd.5upay-v3.0+json`, but any content
+ * type is read as text: clients differ, and the envelope is the real check.
+ */
+export async function payEaseRoutes(app: FastifyInstance, deps: PayEaseRouteDeps): Promise<void> {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: REQUEST_BODY_BYTES_MAX }, (_req, body, done) => done(null, body));
+
+  const handle = (handler: Handler) => async (request: FastifyRequest, reply: FastifyReply) => {
+    let opened: OpenedRequest;
+    try {
+      opened = await deps.envelope.openRequest(request.headers, request.body);
+    } catch (error) {
+      if (error instanceof GatewayError) return sendPlainError(reply, error.code);
+      request.log.error({ err: error }, 'envelope handling failed');
+      return sendPlainError(reply, 'ENVELOPE_INVALID');
+    }
+    const requestId = opened.payload.requestId;
+    let fields: Record<string, unknown>;
+    try {
+      deps.envelope.admit(opened);
+      fields = await handler(opened);
+    } catch (error) {
+      fields = errorFields(error, requestId, request.log);
+    }
+    const merchantId = opened.merchant.merchantId;
+    const sealed = deps.envelope.seal(merchantId, opened.recipient, { merchantId, ...fields });
+    return reply.code(200).headers(sealed.headers).type('application/json').send(sealed.body);
+  };
+
+  app.post('/icc/order', handle(async ({ merchant, payload }) => {
+    const input = parseIccOrderRequest(payload);
+    const { order } = await deps.orders.create(merchant, input);
+    return {
+      requestId: order.requestId,
+      status: 'SUCCESS',
+      paymentOrderId: order.orderId,
+      redirectUrl: deps.links.url(order.orderId),
+    };
+  }));
+
+  app.post('/icc/query', handle(async ({ merchant, payload }) => {
+    const requestId = payload.requestId;
+    if (typeof requestId !== 'string' || requestId === '') throw new GatewayError('FIELD_MISSING', { field: 'requestId' });
+    const order = await deps.orders.findByRequest(merchant.merchantId, requestId);
+    if (!order) throw new GatewayError('ORDER_NOT_FOUND');
+    return iccOrderFields(order);
+  }));
+
+  for (const [path, handler] of Object.entries(sandboxHandlers(deps.orders))) app.post(path, handle(handler));
+}

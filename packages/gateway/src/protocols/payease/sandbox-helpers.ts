@@ -1,0 +1,57 @@
+import { GatewayError } from '../../domain/errors.js';
+import type { CardInput } from '../../domain/channel.js';
+import type { OrderService } from '../../orders/order-service.js';
+import type { OpenedRequest } from './gateway-envelope.js';
+import { iccOrderFields } from './order-fields.js';
+import { brandOfTestCard } from '../../channels/sandbox-card/test-card.js';
+
+/**
+ * Sandbox test helpers: drive an order through the sandbox channel without a
+ * browser, so a merchant's own automated tests can reach every outcome.
+ * Called with the same signed envelope as every other API, and refused
+ * unless the merchant is a sandbox merchant.
+ */
+async function orderOf(orders: OrderService, opened: OpenedRequest) {
+  if (!opened.merchant.sandbox) throw new GatewayError('SANDBOX_ONLY');
+  const requestId = opened.payload.requestId;
+  if (typeof requestId !== 'string' || requestId === '') throw new GatewayError('FIELD_MISSING', { field: 'requestId' });
+  const order = await orders.findByRequest(opened.merchant.merchantId, requestId);
+  if (!order) throw new GatewayError('ORDER_NOT_FOUND');
+  return order;
+}
+
+export function sandboxHandlers(orders: OrderService): Record<string, (opened: OpenedRequest) => Promise<Record<string, unknown>>> {
+  return {
+    /** `{requestId, cardNumber, otp?}`: pays with a magic card; `otp` answers a 3-D Secure challenge. */
+    '/sandbox/pay': async (opened) => {
+      const order = await orderOf(orders, opened);
+      const pan = opened.payload.cardNumber;
+      if (typeof pan !== 'string' || !/^[0-9]{12,19}$/.test(pan)) throw new GatewayError('FIELD_INVALID', { field: 'cardNumber', reason: '12 to 19 digits' });
+      const card: CardInput = testCard(pan);
+      let outcome = await orders.pay(order.orderId, card);
+      const otp = opened.payload.otp;
+      if (outcome.order.state === 'CHALLENGE' && typeof otp === 'string' && otp !== '') {
+        outcome = await orders.completeChallenge(order.orderId, { otp });
+      }
+      return iccOrderFields(outcome.order);
+    },
+    /** `{requestId}`: the order expires now, unpaid (CANCEL, notified). */
+    '/sandbox/expire': async (opened) => {
+      const order = await orderOf(orders, opened);
+      return iccOrderFields(await orders.expireNow(order.orderId));
+    },
+  };
+}
+
+function testCard(pan: string): CardInput {
+  const brand = brandOfTestCard(pan);
+  const now = new Date();
+  return {
+    holder: 'SANDBOX TEST',
+    pan,
+    expiryMonth: 12,
+    expiryYear: now.getUTCFullYear() + 3,
+    cvv: brand === 'American Express' ? '1234' : '123',
+    brand,
+  };
+}

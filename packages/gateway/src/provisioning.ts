@@ -1,0 +1,63 @@
+import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createSelfSignedCertificate, writePfx } from '@opencashier/sdk';
+import type { GatewayConfig } from './config.js';
+import { gatewayCertificatePath } from './keys/gateway-keys.js';
+import type { Merchant, MerchantRepository } from './store/merchant-repository.js';
+
+/** What a client in any language needs to talk to a sandbox merchant (`opencashier sandbox merchant --json`). */
+export interface SandboxMerchantInfo {
+  merchantId: string;
+  pfxPath: string;
+  pfxPassword: string;
+  gatewayCertPath: string;
+  baseUrl: string;
+}
+
+export function demoMerchantDir(dataDir: string): string {
+  return join(dataDir, 'demo-merchant');
+}
+
+/**
+ * Issues a merchant key pair the way a CFCA export looks to a client: a
+ * password-protected `.pfx` (3DES, readable by OpenSSL 3, Java and PHP) and
+ * a DER `.cer`. The gateway keeps only the certificate.
+ */
+export function issueMerchantFiles(dir: string, merchantId: string): { pfxPath: string; cerPath: string; pfxPassword: string; certificate: X509Certificate } {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const certificate = createSelfSignedCertificate({ privateKey, publicKey, commonName: `OpenCashier merchant ${merchantId}`, validityDays: 3650 });
+  const pfxPassword = randomBytes(12).toString('base64url');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const pfxPath = join(dir, `${merchantId}.pfx`);
+  const cerPath = join(dir, `${merchantId}.cer`);
+  writeFileSync(pfxPath, writePfx({ privateKey, certificate, password: pfxPassword }), { mode: 0o600 });
+  writeFileSync(cerPath, certificate.raw);
+  return { pfxPath, cerPath, pfxPassword, certificate };
+}
+
+/** Creates the demo sandbox merchant and its key files on first start; returns its details every time. */
+export async function ensureDemoMerchant(config: GatewayConfig, merchants: MerchantRepository, nowMs: number): Promise<{ info: SandboxMerchantInfo; created: boolean }> {
+  const dir = demoMerchantDir(config.dataDir);
+  const infoPath = join(dir, 'merchant.json');
+  const existing: Merchant | undefined = await merchants.find(config.demoMerchantId);
+  if (existing && existsSync(infoPath)) {
+    const info = JSON.parse(readFileSync(infoPath, 'utf8')) as SandboxMerchantInfo;
+    return { info: { ...info, baseUrl: config.publicBaseUrl }, created: false };
+  }
+  const files = issueMerchantFiles(dir, config.demoMerchantId);
+  if (!existing) {
+    // Any host: the demo shop runs wherever the user starts it; the sandbox flag keeps it out of production routing.
+    await merchants.create({ merchantId: config.demoMerchantId, name: 'OpenCashier Demo Shop', sandbox: true, allowedHosts: ['*'] }, nowMs);
+  }
+  await merchants.addCertificate(config.demoMerchantId, files.certificate, nowMs, 0);
+  const info: SandboxMerchantInfo = {
+    merchantId: config.demoMerchantId,
+    pfxPath: files.pfxPath,
+    pfxPassword: files.pfxPassword,
+    gatewayCertPath: gatewayCertificatePath(config.dataDir),
+    baseUrl: config.publicBaseUrl,
+  };
+  writeFileSync(infoPath, JSON.stringify(info, null, 2), { mode: 0o600 });
+  return { info, created: true };
+}

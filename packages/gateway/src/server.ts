@@ -1,0 +1,85 @@
+import cluster from 'node:cluster';
+import type { GatewayConfig } from './config.js';
+import { createGateway, loadKek } from './app.js';
+import { loadOrCreateGatewayKeys } from './keys/gateway-keys.js';
+import { openDatabase } from './store/database.js';
+import { MerchantRepository } from './store/merchant-repository.js';
+import { ensureDemoMerchant } from './provisioning.js';
+import { createLogger } from './ops/logger.js';
+
+/** How long shutdown waits for in-flight requests and deliveries before exiting anyway. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * Everything that must happen exactly once before serving: migrations, the
+ * gateway key, the demo merchant. Done by the single process or the cluster
+ * primary, before any worker starts.
+ */
+async function prepare(config: GatewayConfig): Promise<void> {
+  const logger = createLogger(config.logLevel);
+  const { kek, generated } = loadKek(config);
+  if (generated) logger.warn({ path: `${config.dataDir}/kek` }, 'generated a development key-encryption key; set OPENCASHIER_KEK in production');
+  const { created } = loadOrCreateGatewayKeys(config.dataDir, kek, Date.now());
+  if (created) logger.info('generated the gateway key pair');
+  const database = await openDatabase(config.databaseUrl, { migrate: true, sqliteSynchronous: config.sqliteSynchronous });
+  try {
+    if (config.demoMerchant) {
+      const { info, created: demoCreated } = await ensureDemoMerchant(config, new MerchantRepository(database.db), Date.now());
+      logger.info({ demoMerchant: info, created: demoCreated }, `demo sandbox merchant ${info.merchantId}: pfx ${info.pfxPath}, gateway certificate ${info.gatewayCertPath}`);
+    }
+  } finally {
+    await database.close();
+  }
+}
+
+async function serve(config: GatewayConfig, background: boolean): Promise<void> {
+  const gateway = await createGateway(config, { migrate: false });
+  if (background) gateway.startBackground();
+  await gateway.app.listen({ port: config.port, host: config.host });
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    gateway.logger.info({ signal }, 'shutting down');
+    setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
+    gateway.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** Starts the gateway: one process, or a cluster of `config.workers` sharing the port. */
+export async function startServer(config: GatewayConfig): Promise<void> {
+  if (cluster.isPrimary) await prepare(config);
+  if (config.workers <= 1) {
+    await serve(config, true);
+    console.log(`OpenCashier listening on ${config.publicBaseUrl} — demo checkout: npm run demo (or see README)`);
+    return;
+  }
+  if (cluster.isPrimary) {
+    const logger = createLogger(config.logLevel);
+    let stopping = false;
+    const fork = (index: number) => {
+      const worker = cluster.fork({ OPENCASHIER_WORKER_INDEX: String(index) });
+      worker.on('exit', (code) => {
+        if (stopping) return;
+        logger.error({ index, code }, 'worker exited; starting a new one');
+        fork(index);
+      });
+    };
+    for (let i = 0; i < config.workers; i++) fork(i);
+    const stop = () => {
+      stopping = true;
+      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    logger.info({ workers: config.workers }, `OpenCashier listening on ${config.publicBaseUrl}`);
+    return;
+  }
+  // Background work runs in one worker: leases make more safe, but not faster.
+  await serve(config, process.env.OPENCASHIER_WORKER_INDEX === '0');
+}

@@ -1,0 +1,72 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+import { migrateToLatest } from './migrations.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface OpenedDatabase {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  close(): Promise<void>;
+}
+
+/** How long a SQLite writer waits for another process's write lock before failing. */
+const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+/** Connections per process to PostgreSQL: the request path holds one per in-flight transaction. */
+const POSTGRES_POOL_SIZE = 10;
+
+/**
+ * SQLite's plain `BEGIN` takes the write lock lazily, so two processes that
+ * both read and then write deadlock with SQLITE_BUSY, which no busy timeout
+ * resolves. `BEGIN IMMEDIATE` takes the lock up front and waits for it.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
+  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
+
+let int8ParserInstalled = false;
+function installInt8Parser(): void {
+  if (int8ParserInstalled) return;
+  // int8 (oid 20) arrives as text; parse it to BigInt so money stays exact.
+  pg.types.setTypeParser(20, (text: string) => BigInt(text));
+  int8ParserInstalled = true;
+}
+
+/** Opens the database named by `url`: `postgres://…` or a SQLite file path (`:memory:` for tests). */
+export async function openDatabase(url: string, options: { migrate?: boolean; sqliteSynchronous?: 'NORMAL' | 'FULL' } = {}): Promise<OpenedDatabase> {
+  const dialect: DialectName = /^postgres(ql)?:\/\//.test(url) ? 'postgres' : 'sqlite';
+  let db: Kysely<Database>;
+  if (dialect === 'postgres') {
+    installInt8Parser();
+    const pool = new pg.Pool({ connectionString: url, max: POSTGRES_POOL_SIZE });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  } else {
+    const sqlite = new BetterSqlite3(url.replace(/^sqlite:(\/\/)?/, ''));
+    sqlite.defaultSafeIntegers(true);
+    sqlite.pragma('journal_mode = WAL');
+    // In WAL mode NORMAL keeps every committed transaction across a process
+    // crash (the guarantee the gateway makes); FULL adds an fsync per commit
+    // for power loss, at a cost in throughput, and is one setting away.
+    sqlite.pragma(`synchronous = ${options.sqliteSynchronous ?? 'NORMAL'}`);
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  }
+  if (options.migrate !== false) await migrateToLatest(db, dialect);
+  return { db, dialect, close: () => db.destroy() };
+}

@@ -1,0 +1,133 @@
+import { createHash, randomUUID, X509Certificate } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+export interface Merchant {
+  merchantId: string;
+  name: string;
+  status: 'active' | 'suspended';
+  sandbox: boolean;
+  /** Hosts allowed in notifyUrl / callbackUrl; `*` allows any host. */
+  allowedHosts: string[];
+  createdAtMs: number;
+}
+
+export interface MerchantCertificate {
+  id: string;
+  certificatePem: string;
+  fingerprintSha256: string;
+  notAfterMs: number;
+  createdAtMs: number;
+  retiresAtMs: number | null;
+}
+
+export class MerchantRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async create(m: Omit<Merchant, 'createdAtMs' | 'status'> & { status?: Merchant['status'] }, nowMs: number): Promise<Merchant> {
+    const merchant: Merchant = { ...m, status: m.status ?? 'active', createdAtMs: nowMs };
+    await this.db
+      .insertInto('merchants')
+      .values({
+        merchant_id: merchant.merchantId,
+        name: merchant.name,
+        status: merchant.status,
+        sandbox: merchant.sandbox ? 1n : 0n,
+        allowed_hosts: JSON.stringify(merchant.allowedHosts),
+        created_at_ms: BigInt(nowMs),
+      })
+      .execute();
+    return merchant;
+  }
+
+  async find(merchantId: string): Promise<Merchant | undefined> {
+    const row = await this.db.selectFrom('merchants').selectAll().where('merchant_id', '=', merchantId).executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      merchantId: row.merchant_id,
+      name: row.name,
+      status: row.status,
+      sandbox: Number(row.sandbox) === 1,
+      allowedHosts: JSON.parse(row.allowed_hosts) as string[],
+      createdAtMs: Number(row.created_at_ms),
+    };
+  }
+
+  async list(): Promise<Merchant[]> {
+    const ids = await this.db.selectFrom('merchants').select('merchant_id').orderBy('merchant_id').execute();
+    const found = await Promise.all(ids.map((r) => this.find(r.merchant_id)));
+    return found.filter((m): m is Merchant => m !== undefined);
+  }
+
+  async setStatus(merchantId: string, status: Merchant['status']): Promise<boolean> {
+    const r = await this.db.updateTable('merchants').set({ status }).where('merchant_id', '=', merchantId).executeTakeFirst();
+    return r.numUpdatedRows > 0n;
+  }
+
+  async setAllowedHosts(merchantId: string, hosts: string[]): Promise<boolean> {
+    const r = await this.db
+      .updateTable('merchants')
+      .set({ allowed_hosts: JSON.stringify(hosts) })
+      .where('merchant_id', '=', merchantId)
+      .executeTakeFirst();
+    return r.numUpdatedRows > 0n;
+  }
+
+  /**
+   * Adds a certificate. Certificates already current keep verifying for
+   * `overlapMs` more, so a merchant can switch keys without a failed request.
+   */
+  async addCertificate(merchantId: string, certificate: X509Certificate, nowMs: number, overlapMs: number): Promise<MerchantCertificate> {
+    const pem = certificate.toString();
+    const cert: MerchantCertificate = {
+      id: randomUUID(),
+      certificatePem: pem,
+      fingerprintSha256: createHash('sha256').update(certificate.raw).digest('hex'),
+      notAfterMs: Date.parse(certificate.validTo),
+      createdAtMs: nowMs,
+      retiresAtMs: null,
+    };
+    await this.db.transaction().execute(async (tx) => {
+      await tx
+        .updateTable('merchant_certificates')
+        .set({ retires_at_ms: BigInt(nowMs + overlapMs) })
+        .where('merchant_id', '=', merchantId)
+        .where('retires_at_ms', 'is', null)
+        .execute();
+      await tx
+        .insertInto('merchant_certificates')
+        .values({
+          id: cert.id,
+          merchant_id: merchantId,
+          certificate_pem: pem,
+          fingerprint_sha256: cert.fingerprintSha256,
+          not_after_ms: BigInt(cert.notAfterMs),
+          created_at_ms: BigInt(nowMs),
+          retires_at_ms: null,
+        })
+        .execute();
+    });
+    return cert;
+  }
+
+  /** Certificates that verify now, the current one first: it encrypts answers to the merchant. */
+  async verifyingCertificates(merchantId: string, nowMs: number): Promise<MerchantCertificate[]> {
+    const rows = await this.db
+      .selectFrom('merchant_certificates')
+      .selectAll()
+      .where('merchant_id', '=', merchantId)
+      .where((eb) => eb.or([eb('retires_at_ms', 'is', null), eb('retires_at_ms', '>', BigInt(nowMs))]))
+      .orderBy('created_at_ms', 'desc')
+      .execute();
+    const current = (r: (typeof rows)[number]) => (r.retires_at_ms === null ? 1 : 0);
+    rows.sort((a, b) => current(b) - current(a));
+    return rows.map((r) => ({
+      id: r.id,
+      certificatePem: r.certificate_pem,
+      fingerprintSha256: r.fingerprint_sha256,
+      notAfterMs: Number(r.not_after_ms),
+      createdAtMs: Number(r.created_at_ms),
+      retiresAtMs: r.retires_at_ms === null ? null : Number(r.retires_at_ms),
+    }));
+  }
+}

@@ -1,0 +1,241 @@
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Database, OrderTable } from './schema.js';
+import type { Order, OrderDetails } from '../domain/order.js';
+import type { OrderState } from '../domain/order-state.js';
+import { assertTransition } from '../domain/order-state.js';
+import type { AmountMinor } from '../domain/money.js';
+import type { CurrencyCode } from '../domain/currencies.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** A notification to commit together with the state change that causes it (transactional outbox). */
+export interface OutboxEntry {
+  notificationId: string;
+  url: string;
+  sandbox: boolean;
+  payloadJson: string;
+}
+
+export type OrderPatch = Partial<Pick<Order, 'card' | 'channel' | 'channelReference' | 'declineCode' | 'challengeAttempts' | 'completedAtMs' | 'feeMinor'>>;
+
+export class OrderRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /**
+   * Inserts a new order. Returns false when (merchantId, requestId) exists
+   * already: the caller then answers the replay from the stored order.
+   */
+  async insert(order: Order): Promise<boolean> {
+    try {
+      await this.db.transaction().execute(async (tx) => {
+        await tx.insertInto('orders').values(toRow(order)).execute();
+        await tx
+          .insertInto('order_events')
+          .values({ order_id: order.orderId, from_state: null, to_state: order.state, reason: 'created', at_ms: BigInt(order.createdAtMs) })
+          .execute();
+      });
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    }
+  }
+
+  async findByRequest(merchantId: string, requestId: string, db: Db = this.db): Promise<Order | undefined> {
+    const row = await db.selectFrom('orders').selectAll().where('merchant_id', '=', merchantId).where('request_id', '=', requestId).executeTakeFirst();
+    return row ? fromRow(row) : undefined;
+  }
+
+  async find(orderId: string, db: Db = this.db): Promise<Order | undefined> {
+    const row = await db.selectFrom('orders').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+    return row ? fromRow(row) : undefined;
+  }
+
+  /**
+   * Moves an order from `from` to `to` in one transaction with its audit
+   * event and, for final states, the merchant notification. The update is
+   * guarded by the expected state, so of two racing writers exactly one wins;
+   * the loser gets undefined and must re-read.
+   */
+  async transition(
+    orderId: string,
+    from: OrderState,
+    to: OrderState,
+    patch: OrderPatch,
+    reason: string,
+    nowMs: number,
+    buildNotification?: (updated: Order) => OutboxEntry,
+  ): Promise<Order | undefined> {
+    assertTransition(from, to);
+    return this.db.transaction().execute(async (tx) => {
+      const result = await tx
+        .updateTable('orders')
+        .set((eb) => ({
+          ...patchToRow(patch),
+          state: to,
+          updated_at_ms: BigInt(nowMs),
+          version: eb('version', '+', 1n),
+        }))
+        .where('order_id', '=', orderId)
+        .where('state', '=', from)
+        .executeTakeFirst();
+      if (result.numUpdatedRows !== 1n) return undefined;
+      await tx.insertInto('order_events').values({ order_id: orderId, from_state: from, to_state: to, reason, at_ms: BigInt(nowMs) }).execute();
+      const updated = await this.find(orderId, tx);
+      if (!updated) throw new Error(`order ${orderId} vanished inside its own transaction`);
+      if (buildNotification) {
+        const n = buildNotification(updated);
+        await tx
+          .insertInto('notifications')
+          .values({
+            notification_id: n.notificationId,
+            merchant_id: updated.merchantId,
+            order_id: orderId,
+            url: n.url,
+            sandbox: n.sandbox ? 1n : 0n,
+            payload_json: n.payloadJson,
+            state: 'pending',
+            attempt_count: 0n,
+            next_attempt_at_ms: BigInt(nowMs),
+            lease_until_ms: 0n,
+            created_at_ms: BigInt(nowMs),
+            delivered_at_ms: null,
+          })
+          .execute();
+      }
+      return updated;
+    });
+  }
+
+  /** Unpaid orders past their deadline, oldest first. */
+  async findExpired(nowMs: number, limit: number): Promise<Order[]> {
+    const rows = await this.db
+      .selectFrom('orders')
+      .selectAll()
+      .where('state', 'in', ['INIT', 'CHALLENGE'])
+      .where('expires_at_ms', '<=', BigInt(nowMs))
+      .orderBy('expires_at_ms')
+      .limit(limit)
+      .execute();
+    return rows.map(fromRow);
+  }
+
+  async findInState(state: OrderState, limit: number): Promise<Order[]> {
+    const rows = await this.db.selectFrom('orders').selectAll().where('state', '=', state).orderBy('updated_at_ms').limit(limit).execute();
+    return rows.map(fromRow);
+  }
+
+  async countByState(): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom('orders')
+      .select((eb) => ['state', eb.fn.countAll<bigint | string | number>().as('n')])
+      .groupBy('state')
+      .execute();
+    return new Map(rows.map((r) => [r.state, Number(r.n)]));
+  }
+
+  async events(orderId: string): Promise<{ from: string | null; to: string; reason: string; atMs: number }[]> {
+    const rows = await this.db.selectFrom('order_events').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
+    return rows.map((r) => ({ from: r.from_state, to: r.to_state, reason: r.reason, atMs: Number(r.at_ms) }));
+  }
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string };
+  return e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e?.code === '23505';
+}
+
+function serializeDetails(d: OrderDetails): string {
+  return JSON.stringify({ ...d, products: d.products.map((p) => ({ ...p, amountMinor: p.amountMinor.toString() })) });
+}
+
+function parseDetails(json: string): OrderDetails {
+  const raw = JSON.parse(json) as OrderDetails & { products: { amountMinor: string }[] };
+  return { ...raw, products: raw.products.map((p) => ({ ...p, amountMinor: BigInt(p.amountMinor) as AmountMinor })) } as OrderDetails;
+}
+
+function toRow(o: Order): OrderTable {
+  return {
+    order_id: o.orderId,
+    merchant_id: o.merchantId,
+    request_id: o.requestId,
+    request_digest: o.requestDigest,
+    product: 'icc',
+    amount_minor: o.amountMinor,
+    currency: o.currency,
+    state: o.state,
+    language: o.language,
+    notify_url: o.notifyUrl,
+    callback_url: o.callbackUrl,
+    terminal_no: o.terminalNo,
+    remark: o.remark,
+    order_type: o.orderType,
+    details_json: serializeDetails(o.details),
+    client_ip: o.clientIp,
+    expires_at_ms: BigInt(o.expiresAtMs),
+    created_at_ms: BigInt(o.createdAtMs),
+    updated_at_ms: BigInt(o.updatedAtMs),
+    completed_at_ms: o.completedAtMs === null ? null : BigInt(o.completedAtMs),
+    card_brand: o.card?.brand ?? null,
+    card_bin: o.card?.bin ?? null,
+    card_last4: o.card?.last4 ?? null,
+    vault_token: o.card?.vaultToken ?? null,
+    channel: o.channel,
+    channel_reference: o.channelReference,
+    decline_code: o.declineCode,
+    challenge_attempts: BigInt(o.challengeAttempts),
+    fee_minor: o.feeMinor,
+    version: BigInt(o.version),
+  };
+}
+
+function patchToRow(p: OrderPatch): Partial<OrderTable> {
+  const row: Partial<OrderTable> = {};
+  if (p.card !== undefined) {
+    row.card_brand = p.card?.brand ?? null;
+    row.card_bin = p.card?.bin ?? null;
+    row.card_last4 = p.card?.last4 ?? null;
+    row.vault_token = p.card?.vaultToken ?? null;
+  }
+  if (p.channel !== undefined) row.channel = p.channel;
+  if (p.channelReference !== undefined) row.channel_reference = p.channelReference;
+  if (p.declineCode !== undefined) row.decline_code = p.declineCode;
+  if (p.challengeAttempts !== undefined) row.challenge_attempts = BigInt(p.challengeAttempts);
+  if (p.completedAtMs !== undefined) row.completed_at_ms = p.completedAtMs === null ? null : BigInt(p.completedAtMs);
+  if (p.feeMinor !== undefined) row.fee_minor = p.feeMinor;
+  return row;
+}
+
+function fromRow(r: Selectable<OrderTable>): Order {
+  const amount = BigInt(r.amount_minor);
+  // Money is checked again on the way out: a row that violates it is corruption, not input.
+  if (amount <= 0n) throw new Error(`order ${r.order_id} has a non-positive amount`);
+  return {
+    orderId: r.order_id,
+    merchantId: r.merchant_id,
+    requestId: r.request_id,
+    requestDigest: r.request_digest,
+    amountMinor: amount as AmountMinor,
+    currency: r.currency as CurrencyCode,
+    state: r.state as OrderState,
+    language: r.language === 'zh' ? 'zh' : 'en',
+    notifyUrl: r.notify_url,
+    callbackUrl: r.callback_url,
+    terminalNo: r.terminal_no,
+    remark: r.remark,
+    orderType: r.order_type as Order['orderType'],
+    details: parseDetails(r.details_json),
+    clientIp: r.client_ip,
+    expiresAtMs: Number(r.expires_at_ms),
+    createdAtMs: Number(r.created_at_ms),
+    updatedAtMs: Number(r.updated_at_ms),
+    completedAtMs: r.completed_at_ms === null ? null : Number(r.completed_at_ms),
+    card: r.card_brand && r.card_bin && r.card_last4 ? { brand: r.card_brand, bin: r.card_bin, last4: r.card_last4, vaultToken: r.vault_token } : null,
+    channel: r.channel,
+    channelReference: r.channel_reference,
+    declineCode: r.decline_code,
+    challengeAttempts: Number(r.challenge_attempts),
+    feeMinor: BigInt(r.fee_minor),
+    version: Number(r.version),
+  };
+}

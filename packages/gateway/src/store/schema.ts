@@ -1,0 +1,104 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table shapes as both databases return them. Every integer column is a
+ * `bigint`: better-sqlite3 runs with safe integers and pg parses int8 to
+ * BigInt, so money and millisecond timestamps are exact in both.
+ */
+export interface Database {
+  merchants: MerchantTable;
+  merchant_certificates: MerchantCertificateTable;
+  orders: OrderTable;
+  order_events: OrderEventTable;
+  notifications: NotificationTable;
+  notification_attempts: NotificationAttemptTable;
+}
+
+export interface MerchantTable {
+  merchant_id: string;
+  name: string;
+  status: 'active' | 'suspended';
+  sandbox: bigint; // 0 or 1
+  allowed_hosts: string; // JSON array of host names; "*" allows any
+  created_at_ms: bigint;
+}
+
+export interface MerchantCertificateTable {
+  id: string;
+  merchant_id: string;
+  certificate_pem: string;
+  fingerprint_sha256: string;
+  not_after_ms: bigint;
+  created_at_ms: bigint;
+  /** After this instant the certificate no longer verifies (rotation overlap end); null = current. */
+  retires_at_ms: bigint | null;
+}
+
+export interface OrderTable {
+  order_id: string; // the serialNumber merchants see
+  merchant_id: string;
+  request_id: string;
+  request_digest: string; // SHA-256 of the request content, for requestId replays
+  product: 'icc';
+  amount_minor: bigint;
+  currency: string;
+  state: string;
+  language: string;
+  notify_url: string;
+  callback_url: string;
+  terminal_no: string | null;
+  remark: string | null;
+  order_type: string;
+  details_json: string; // productDetails, payer, shipInfo, billInfo
+  client_ip: string | null;
+  expires_at_ms: bigint;
+  created_at_ms: bigint;
+  updated_at_ms: bigint;
+  completed_at_ms: bigint | null;
+  card_brand: string | null;
+  card_bin: string | null;
+  card_last4: string | null;
+  vault_token: string | null;
+  channel: string | null;
+  channel_reference: string | null;
+  decline_code: string | null;
+  challenge_attempts: bigint;
+  fee_minor: bigint;
+  version: bigint;
+}
+
+export interface OrderEventTable {
+  id: Generated<bigint>;
+  order_id: string;
+  from_state: string | null;
+  to_state: string;
+  reason: string;
+  at_ms: bigint;
+}
+
+export interface NotificationTable {
+  notification_id: string;
+  merchant_id: string;
+  order_id: string;
+  url: string;
+  sandbox: bigint;
+  payload_json: string;
+  state: 'pending' | 'delivered' | 'failed';
+  attempt_count: bigint;
+  next_attempt_at_ms: bigint;
+  lease_until_ms: bigint;
+  created_at_ms: bigint;
+  delivered_at_ms: bigint | null;
+}
+
+export interface NotificationAttemptTable {
+  id: Generated<bigint>;
+  notification_id: string;
+  attempt_no: bigint;
+  started_at_ms: bigint;
+  latency_ms: bigint;
+  http_status: bigint | null;
+  response_excerpt: string;
+  error: string | null;
+  delivered: bigint;
+}

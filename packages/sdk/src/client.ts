@@ -1,0 +1,193 @@
+/**
+ * The merchant SDK: calls the gateway the way the PHP client does (signed
+ * with the `'request'` rule, raw base64 body) and accepts only answers that
+ * decrypt with the merchant key and verify against the gateway certificate.
+ */
+
+import { randomBytes, type KeyObject, type X509Certificate } from 'node:crypto';
+
+import { isAmountMinorString } from './amount.js';
+import { errorFromAnswer, EnvelopeError, InvalidArgumentError, OpenCashierError } from './errors.js';
+import { REJECTION_SECRET_BYTES_DEFAULT, REQUEST_TIMEOUT_MS_DEFAULT } from './limits.js';
+import { extractCiphertext, openEnvelope, sealRequest } from './payease/envelope.js';
+import { headerValue, type HeaderSource } from './payease/headers.js';
+import { loadCertificate, loadPfx, loadPrivateKey } from './payease/keys.js';
+import { verifyPayload } from './payease/signature.js';
+import { readBodyText } from './read-body.js';
+import type { IccNotification, IccOrderRequest, IccOrderResponse, IccOrderState, IccQueryRequest, IccQueryResponse } from './types.js';
+
+type CertificateBytes = Uint8Array | string;
+
+interface CommonOptions {
+  merchantId: string;
+  /** The gateway's certificate (DER or PEM). Several during a key rotation: any one may verify; the first receives requests. */
+  gatewayCertificate: CertificateBytes | readonly CertificateBytes[];
+  /** E.g. `https://pay.example.com/v3`; API paths are appended to it. */
+  baseUrl: string;
+  fetch?: typeof globalThis.fetch;
+  timeoutMs?: number;
+  /** Service-provider id, sent as the `partnerId` header when set. */
+  partnerId?: string;
+}
+
+export type PayEaseClientOptions = CommonOptions &
+  (
+    | { pfx: Uint8Array; pfxPassword: string }
+    | { privateKeyPem: string; certificate?: CertificateBytes }
+  );
+
+export class PayEaseClient {
+  readonly merchantId: string;
+  /** The merchant's own certificate, when the options provided one (always with a pfx). */
+  readonly merchantCertificate: X509Certificate | undefined;
+  readonly #privateKey: KeyObject;
+  readonly #gatewayKeys: readonly KeyObject[];
+  readonly #baseUrl: string;
+  readonly #fetch: typeof globalThis.fetch;
+  readonly #timeoutMs: number;
+  readonly #partnerId: string | undefined;
+  // Per client: it only has to stay stable while the key is in use, and a merchant never needs it elsewhere.
+  readonly #rejectionSecret = randomBytes(REJECTION_SECRET_BYTES_DEFAULT);
+
+  constructor(options: PayEaseClientOptions) {
+    if (!/^[0-9A-Za-z_-]+$/.test(options.merchantId)) throw new InvalidArgumentError('merchantId is missing or malformed');
+    this.merchantId = options.merchantId;
+    if ('pfx' in options) {
+      const { privateKey, certificate } = loadPfx(options.pfx, options.pfxPassword);
+      this.#privateKey = privateKey;
+      this.merchantCertificate = certificate;
+    } else {
+      this.#privateKey = loadPrivateKey(options.privateKeyPem);
+      this.merchantCertificate = options.certificate === undefined ? undefined : loadCertificate(options.certificate);
+      if (this.merchantCertificate !== undefined && !this.merchantCertificate.checkPrivateKey(this.#privateKey)) {
+        throw new InvalidArgumentError('certificate does not belong to privateKeyPem');
+      }
+    }
+    const gatewayCertificates = isCertificateList(options.gatewayCertificate) ? options.gatewayCertificate : [options.gatewayCertificate];
+    if (gatewayCertificates.length === 0) throw new InvalidArgumentError('gatewayCertificate is required');
+    this.#gatewayKeys = gatewayCertificates.map((bytes) => loadCertificate(bytes).publicKey);
+    this.#baseUrl = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
+    new URL(this.#baseUrl); // fail at construction, not at the first payment
+    this.#fetch = options.fetch ?? globalThis.fetch;
+    this.#timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS_DEFAULT;
+    if (!(this.#timeoutMs > 0)) throw new InvalidArgumentError('timeoutMs must be positive');
+    this.#partnerId = options.partnerId;
+  }
+
+  /** Creates an international card order; on SUCCESS send the buyer to `redirectUrl`. */
+  async createIccOrder(request: IccOrderRequest): Promise<IccOrderResponse> {
+    checkAmount(request.orderAmount, 'orderAmount');
+    request.productDetails?.forEach((detail, index) => checkAmount(detail.amount, `productDetails[${index}].amount`));
+    if (typeof request.requestId !== 'string' || request.requestId === '') throw new InvalidArgumentError('requestId is required');
+    return (await this.call('icc/order', { ...request })) as IccOrderResponse;
+  }
+
+  /**
+   * The state of an order. Unlike other calls, an answer with status FAILED
+   * *and* a `serialNumber` is returned, not thrown: it is the order that
+   * failed, not the query. ERROR, or FAILED without an order, throws
+   * `BusinessError`.
+   */
+  async queryIccOrder(request: IccQueryRequest): Promise<IccQueryResponse> {
+    const answer = await this.#exchange('icc/query', { merchantId: this.merchantId, requestId: request.requestId });
+    const status = answer['status'];
+    if (status === 'ERROR' || (status === 'FAILED' && typeof answer['serialNumber'] !== 'string')) {
+      throw errorFromAnswer({ kind: 'business', response: answer });
+    }
+    return checkOrderState(answer);
+  }
+
+  /** Any other API: signs, sends, verifies; FAILED or ERROR answers throw `BusinessError`. */
+  async call(path: string, payload: Readonly<Record<string, unknown>>): Promise<Record<string, unknown>> {
+    const answer = await this.#exchange(path, payload);
+    if (answer['status'] === 'FAILED' || answer['status'] === 'ERROR') throw errorFromAnswer({ kind: 'business', response: answer });
+    return answer;
+  }
+
+  /**
+   * Opens and verifies a notification posted to `notifyUrl`. Throws
+   * `EnvelopeError` if it does not decrypt and `SignatureVerificationError`
+   * if it is not signed by the gateway; answer anything but `SUCCESS` then.
+   */
+  parseNotification(headers: HeaderSource, body: string | Uint8Array): IccNotification {
+    const encryptKey = headerValue(headers, 'encryptKey');
+    if (encryptKey === undefined) throw new EnvelopeError();
+    const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
+    return checkOrderState(this.#openVerified(encryptKey, text, undefined));
+  }
+
+  async #exchange(path: string, payload: Readonly<Record<string, unknown>>): Promise<Record<string, unknown>> {
+    const sealed = sealRequest({
+      payload,
+      merchantId: this.merchantId,
+      signingKey: this.#privateKey,
+      recipient: this.#gatewayKeys[0]!,
+      ...(this.#partnerId === undefined ? {} : { partnerId: this.#partnerId }),
+    });
+    const url = new URL(path.replace(/^\/+/, ''), this.#baseUrl);
+    let status: number;
+    let encryptKey: string | null;
+    let text: string;
+    try {
+      const response = await this.#fetch(url, {
+        method: 'POST',
+        headers: { ...sealed.headers },
+        body: sealed.body,
+        signal: AbortSignal.timeout(this.#timeoutMs),
+        redirect: 'error', // a redirected payment API call is never legitimate
+      });
+      status = response.status;
+      encryptKey = response.headers.get('encryptKey');
+      text = await readBodyText(response);
+    } catch (cause) {
+      if (cause instanceof OpenCashierError) throw cause;
+      const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
+      throw errorFromAnswer({ kind: 'connection', cause, timedOut });
+    }
+    if (status < 200 || status > 299) throw errorFromAnswer({ kind: 'http', status, body: text });
+    if (encryptKey === null) throw new EnvelopeError();
+    return this.#openVerified(encryptKey, text, sealed.headers.requestId);
+  }
+
+  #openVerified(encryptKey: string, body: string, requestId: string | undefined): Record<string, unknown> {
+    const { payload } = openEnvelope({
+      encryptKey,
+      ciphertext: extractCiphertext(body),
+      privateKey: this.#privateKey,
+      rejectionSecret: this.#rejectionSecret,
+    });
+    if (!verifyPayload(payload, this.#gatewayKeys)) {
+      throw errorFromAnswer({ kind: 'signature', reason: 'hmac does not verify against the gateway certificate' });
+    }
+    // A validly signed answer can still be replayed in the wrong place; the signed ids say where it belongs.
+    if (typeof payload['merchantId'] === 'string' && payload['merchantId'] !== this.merchantId) {
+      throw errorFromAnswer({ kind: 'signature', reason: 'signed answer is for another merchant' });
+    }
+    if (requestId !== undefined && typeof payload['requestId'] === 'string' && payload['requestId'] !== requestId) {
+      throw errorFromAnswer({ kind: 'signature', reason: 'signed answer is for another request' });
+    }
+    return payload;
+  }
+}
+
+function isCertificateList(value: CertificateBytes | readonly CertificateBytes[]): value is readonly CertificateBytes[] {
+  return Array.isArray(value);
+}
+
+function checkAmount(value: unknown, field: string): void {
+  if (!isAmountMinorString(value)) {
+    throw new InvalidArgumentError(`${field} must be a string of integer minor units, e.g. "12345" for 123.45`);
+  }
+}
+
+/** Money is checked when read as when written: a verified answer with a malformed amount is a gateway fault. */
+function checkOrderState(payload: Record<string, unknown>): IccOrderState {
+  for (const field of ['requestId', 'status'] as const) {
+    if (typeof payload[field] !== 'string') throw new OpenCashierError(`gateway answer lacks ${field}`);
+  }
+  for (const field of ['orderAmount', 'totalRefundAmount', 'feeAmount'] as const) {
+    const value = payload[field];
+    if (value !== undefined && !isAmountMinorString(value)) throw new OpenCashierError(`gateway answer has a malformed ${field}`);
+  }
+  return payload as IccOrderState;
+}

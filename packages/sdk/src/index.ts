@@ -1,0 +1,8 @@
+/** @opencashier/sdk — the merchant client and the PayEase v3 codec it shares with the gateway. */
+
+export * from './payease/index.js';
+export * from './errors.js';
+export * from './limits.js';
+export * from './types.js';
+export { amountMinorFromWire, amountMinorToWire, isAmountMinorString } from './amount.js';
+export { PayEaseClient, type PayEaseClientOptions } from './client.js';
