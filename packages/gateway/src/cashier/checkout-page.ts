@@ -137,14 +137,16 @@ ${errorId !== undefined && html`<span class="field__error" id="${errorId}">${f.e
 }
 
 function expiryFieldset(lang: Lang, values: EchoValues, error: string | undefined): SafeHtml {
+  // Month and year labels are for screen readers; sighted payers get the
+  // legend and MM / YY placeholders, which keeps both inputs level with the CVV.
   const describedBy = attr('aria-describedby', error === undefined ? undefined : 'expiry-error');
   const invalid = attr('aria-invalid', error !== undefined && 'true');
   return html`<fieldset class="field">
 <legend class="field__label">${t(lang, 'card.expiry')}</legend>
 <div class="split">
-<div><label class="split__label" for="expiryMonth">${t(lang, 'card.expiryMonth')}</label>
+<div><label class="visually-hidden" for="expiryMonth">${t(lang, 'card.expiryMonth')}</label>
 <input class="input input--numeric" id="expiryMonth" name="expiryMonth" type="text" inputmode="numeric" autocomplete="cc-exp-month" placeholder="MM" maxlength="2" required${attr('value', values.expiryMonth)}${describedBy}${invalid}></div>
-<div><label class="split__label" for="expiryYear">${t(lang, 'card.expiryYear')}</label>
+<div><label class="visually-hidden" for="expiryYear">${t(lang, 'card.expiryYear')}</label>
 <input class="input input--numeric" id="expiryYear" name="expiryYear" type="text" inputmode="numeric" autocomplete="cc-exp-year" placeholder="YY" maxlength="4" required${attr('value', values.expiryYear)}${describedBy}${invalid}></div>
 </div>
 ${error !== undefined && html`<span class="field__error" id="expiry-error">${error}</span>`}

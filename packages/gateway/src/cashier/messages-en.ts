@@ -27,7 +27,7 @@ export const en = {
   'card.expiryMonth': 'Month',
   'card.expiryYear': 'Year',
   'card.cvv': 'Security code',
-  'card.cvvHint': '3 digits on the back of the card, or 4 on the front for American Express',
+  'card.cvvHint': '3 digits on the back; 4 on the front for Amex',
   'card.submit': 'Pay {amount} {currency}',
   'card.reenter': 'For your security, please enter the card number and security code again.',
 

@@ -27,7 +27,7 @@ export const zh: Record<MessageKey, string> = {
   'card.expiryMonth': '月',
   'card.expiryYear': '年',
   'card.cvv': '安全码',
-  'card.cvvHint': '卡背面的 3 位数字，美国运通卡为卡正面的 4 位数字',
+  'card.cvvHint': '卡背面 3 位数字（美国运通卡为正面 4 位）',
   'card.submit': '支付 {amount} {currency}',
   'card.reenter': '为了您的安全，请重新输入卡号和安全码。',
 

@@ -22,7 +22,6 @@ export const ERRORS = {
   MERCHANT_UNKNOWN: { httpStatus: 400, wireStatus: 'ERROR', message: 'No merchant with this merchantId.', retryable: false },
   MERCHANT_SUSPENDED: { httpStatus: 403, wireStatus: 'FAILED', message: 'The merchant is suspended.', retryable: false },
   MERCHANT_MISMATCH: { httpStatus: 400, wireStatus: 'FAILED', message: 'merchantId in the body differs from the merchantId header.', retryable: false },
-  FORBIDDEN_KEY: { httpStatus: 400, wireStatus: 'FAILED', message: 'The request contains a forbidden key ({key}).', retryable: false },
   FIELD_MISSING: { httpStatus: 400, wireStatus: 'FAILED', message: 'Required field {field} is missing.', retryable: false },
   FIELD_INVALID: { httpStatus: 400, wireStatus: 'FAILED', message: 'Field {field} is invalid: {reason}.', retryable: false },
   AMOUNT_INVALID: { httpStatus: 400, wireStatus: 'FAILED', message: 'Field {field} must be a positive whole number of minor units, at most 18 digits.', retryable: false },

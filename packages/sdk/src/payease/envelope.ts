@@ -15,7 +15,7 @@ import { randomInt, type KeyObject } from 'node:crypto';
 import { EnvelopeError, InvalidArgumentError } from '../errors.js';
 import { AES_KEY_BYTES } from '../limits.js';
 import { aesDecryptFromBase64, aesEncryptToBase64 } from './aes-body.js';
-import { isStrictBase64 } from './base64.js';
+import { decodeStrictBase64 } from './base64.js';
 import { type SkipRule } from './canonical.js';
 import { findForbiddenKey } from './forbidden-keys.js';
 import { unwrapAesKey, wrapAesKey } from './key-wrap.js';
@@ -113,8 +113,8 @@ export function sealResponse(options: SealResponseOptions): Sealed<ResponseHeade
 /**
  * The base64 ciphertext of an envelope body: either the bare string (what
  * clients send) or `{"data":"…"}` (what the documentation describes and
- * what answers use). Surrounding white space is tolerated; anything else
- * throws `EnvelopeError`.
+ * what answers use). Surrounding white space is tolerated; anything that
+ * is not strict base64 of whole AES blocks throws `EnvelopeError`.
  */
 export function extractCiphertext(rawBody: string): string {
   const trimmed = rawBody.trim();
@@ -127,7 +127,10 @@ export function extractCiphertext(rawBody: string): string {
       throw new EnvelopeError();
     }
   }
-  if (typeof ciphertext !== 'string' || ciphertext.length === 0 || !isStrictBase64(ciphertext)) throw new EnvelopeError();
+  if (typeof ciphertext !== 'string') throw new EnvelopeError();
+  const bytes = decodeStrictBase64(ciphertext);
+  // AES output is whole 16-byte blocks; anything else cannot be an envelope.
+  if (bytes === undefined || bytes.length === 0 || bytes.length % 16 !== 0) throw new EnvelopeError();
   return ciphertext;
 }
 

@@ -51,7 +51,7 @@ export function createSelfSignedCertificate(options: SelfSignedCertificateOption
   // UTF8String, so a merchant's Chinese name survives (forge defaults to PrintableString).
   // @types/node-forge mistypes valueTagClass as a tag class; forge reads it as the universal tag.
   const utf8Tag = forge.asn1.Type.UTF8 as unknown as forge.asn1.Class;
-  const subject = [{ name: 'commonName', value: forge.util.encodeUtf8(commonName), valueTagClass: utf8Tag }];
+  const subject = [{ name: 'commonName', value: commonName, valueTagClass: utf8Tag }]; // forge UTF-8-encodes it
   cert.setSubject(subject);
   cert.setIssuer(subject);
   cert.setExtensions([
@@ -146,8 +146,8 @@ function safeBag(type: string, value: forge.asn1.Asn1, attributes: forge.asn1.As
 function bagAttributes(localKeyId: Buffer, friendlyName: string | undefined): forge.asn1.Asn1 {
   const attributes = [seq([oidNode('localKeyId'), set([octets(localKeyId)])])];
   if (friendlyName !== undefined) {
-    const bmp = Buffer.from(friendlyName, 'utf16le').swap16(); // BMPString is UTF-16 big-endian
-    attributes.push(seq([oidNode('friendlyName'), set([asn1.create(Class.UNIVERSAL, Type.BMPSTRING, false, bmp.toString('binary'))])]));
+    // Forge writes a BMPSTRING's JS string as UTF-16BE itself.
+    attributes.push(seq([oidNode('friendlyName'), set([asn1.create(Class.UNIVERSAL, Type.BMPSTRING, false, friendlyName)])]));
   }
   return set(attributes);
 }

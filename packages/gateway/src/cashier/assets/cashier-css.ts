@@ -162,7 +162,6 @@ a { color: var(--accent); }
 
 .field-row { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 0 0.75rem; }
 .split { display: grid; grid-template-columns: 1fr 1fr; gap: 0.5rem; }
-.split__label { display: block; margin: 0 0 0.25rem; color: var(--muted); font-size: 0.8125rem; }
 
 @media (max-width: 20rem) {
   .field-row { grid-template-columns: 1fr; }

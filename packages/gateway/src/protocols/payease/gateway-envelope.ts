@@ -2,7 +2,6 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import {
   EnvelopeError,
   extractCiphertext,
-  findForbiddenKey,
   headerValue,
   openEnvelope,
   sealResponse,
@@ -82,8 +81,6 @@ export class GatewayEnvelope {
    * any business answer: the request was genuine, so the merchant may know.
    */
   admit(opened: OpenedRequest): void {
-    const forbidden = findForbiddenKey(opened.payload);
-    if (forbidden) throw new GatewayError('FORBIDDEN_KEY', { key: forbidden });
     const bodyMerchantId = opened.payload.merchantId;
     if (bodyMerchantId !== undefined && bodyMerchantId !== opened.merchant.merchantId) throw new GatewayError('MERCHANT_MISMATCH');
     if (opened.merchant.status !== 'active') throw new GatewayError('MERCHANT_SUSPENDED');
