@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import type { SandboxMerchantInfo } from '../provisioning.js';
-import { GATEWAY_OUTPUT_LINES_MAX, GATEWAY_READY_POLL_MS, GATEWAY_READY_TIMEOUT_MS, GATEWAY_STOP_TIMEOUT_MS } from './limits.js';
+import { processCpuSeconds } from './cpu-usage.js';
+import { GATEWAY_OUTPUT_LINES_MAX, GATEWAY_READY_POLL_MS, GATEWAY_READY_TIMEOUT_MS, GATEWAY_STOP_TIMEOUT_MS, WORKER_QUIET_MS } from './limits.js';
 
 const CLI_PATH = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 
@@ -97,8 +98,7 @@ export class GatewayProcess {
       try {
         const response = await fetch(`${this.baseUrl}/readyz`, { signal: AbortSignal.timeout(GATEWAY_READY_POLL_MS * 10) });
         await response.arrayBuffer();
-        // Every worker must be listening, or the first phase would run on fewer cores.
-        if (response.status === 200 && this.pids().workers.length >= 1) return;
+        if (response.status === 200) return;
       } catch {
         // not listening yet
       }
@@ -107,12 +107,26 @@ export class GatewayProcess {
     throw new Error(`gateway not ready after ${GATEWAY_READY_TIMEOUT_MS} ms:\n${this.#output.join('\n')}`);
   }
 
-  /** Waits until `count` workers exist: /readyz answers as soon as the first one listens. */
-  async waitForWorkers(count: number): Promise<void> {
+  /**
+   * Waits until `count` workers exist and have finished starting. /readyz
+   * answers as soon as one worker listens, and a keep-alive connection stays
+   * with the worker that accepted it, so measuring early would pin the load
+   * to fewer workers. There is no outside signal that a worker listens; a
+   * worker whose CPU time stops growing has finished loading and opening
+   * its database, which is the last thing before listen.
+   */
+  async waitForWorkers(count: number): Promise<number[]> {
     const deadline = Date.now() + GATEWAY_READY_TIMEOUT_MS;
-    while (this.pids().workers.length < count) {
-      if (Date.now() > deadline) throw new Error(`only ${this.pids().workers.length} of ${count} gateway workers started`);
-      await new Promise((resolve) => setTimeout(resolve, GATEWAY_READY_POLL_MS));
+    let previous = new Map<number, number | undefined>();
+    for (;;) {
+      if (Date.now() > deadline) throw new Error(`${count} gateway workers did not all start within ${GATEWAY_READY_TIMEOUT_MS} ms`);
+      if (this.#exited) throw new Error(`gateway exited while starting:\n${this.#output.join('\n')}`);
+      const workers = this.pids().workers;
+      const now = new Map(workers.map((pid) => [pid, processCpuSeconds(pid)] as const));
+      const quiet = workers.length >= count && workers.every((pid) => now.get(pid) !== undefined && now.get(pid) === previous.get(pid));
+      if (quiet) return workers;
+      previous = now;
+      await new Promise((resolve) => setTimeout(resolve, WORKER_QUIET_MS));
     }
   }
 
@@ -121,7 +135,7 @@ export class GatewayProcess {
    * SIGKILL to whatever is left of the processes we started. Idempotent.
    */
   async stop(): Promise<void> {
-    const { primary, workers } = this.pids();
+    const { workers } = this.pids();
     if (!this.#exited) {
       const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
       this.child.kill('SIGTERM');
@@ -130,7 +144,6 @@ export class GatewayProcess {
     }
     // The primary may leave before its workers; they were started for us, so end them by pid.
     for (const pid of workers) killQuietly(pid, 'SIGKILL');
-    void primary;
   }
 
   /** Deletes the data directory (keys, database, demo merchant files). */

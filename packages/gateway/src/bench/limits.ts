@@ -54,6 +54,9 @@ export const GATEWAY_READY_TIMEOUT_MS = 60_000;
 /** How often readiness is polled while waiting. */
 export const GATEWAY_READY_POLL_MS = 100;
 
+/** A starting worker whose CPU time has not moved for this long is taken as started (several /proc ticks of 10 ms). */
+export const WORKER_QUIET_MS = 300;
+
 /** After SIGTERM the gateway drains for up to 10 s (SHUTDOWN_GRACE_MS); we wait a little longer, then SIGKILL. */
 export const GATEWAY_STOP_TIMEOUT_MS = 15_000;
 

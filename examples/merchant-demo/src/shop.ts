@@ -1,0 +1,98 @@
+/**
+ * A tiny merchant shop integrated with OpenCashier through the SDK:
+ *   GET  /          a product page with a "Pay" button
+ *   POST /buy       creates an icc/order and sends the payer to the hosted cashier
+ *   POST /notify    receives the signed notification, verifies it, answers SUCCESS
+ *   GET  /return    where the cashier sends the payer back; shows the order's status
+ *
+ * Run: node examples/merchant-demo/dist/shop.js  (after `npm start` in another terminal)
+ * It reads the sandbox merchant from `opencashier sandbox merchant --json`
+ * output saved at $MERCHANT_JSON, or from the gateway's data directory.
+ */
+import { createServer, type IncomingMessage } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { PayEaseClient, type IccNotification } from '@opencashier/sdk';
+
+interface MerchantInfo {
+  merchantId: string;
+  pfxPath: string;
+  pfxPassword: string;
+  gatewayCertPath: string;
+  baseUrl: string;
+}
+
+const info = JSON.parse(readFileSync(process.env.MERCHANT_JSON ?? './data/demo-merchant/merchant.json', 'utf8')) as MerchantInfo;
+const port = Number(process.env.SHOP_PORT ?? 3000);
+const shopUrl = `http://127.0.0.1:${port}`;
+
+const client = new PayEaseClient({
+  merchantId: info.merchantId,
+  pfx: readFileSync(info.pfxPath),
+  pfxPassword: info.pfxPassword,
+  gatewayCertificate: readFileSync(info.gatewayCertPath),
+  baseUrl: info.baseUrl,
+});
+
+/** Notifications received, by requestId: a real shop would mark its order paid in its database. */
+const received = new Map<string, IccNotification>();
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => resolve(body));
+    req.on('error', reject);
+  });
+}
+
+const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const page = (body: string) => `<!doctype html><html><head><meta charset="utf-8"><title>Demo shop</title></head><body>${body}</body></html>`;
+
+export const server = createServer(async (req, res) => {
+  try {
+    const url = new URL(req.url ?? '/', shopUrl);
+    if (req.method === 'GET' && url.pathname === '/') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      return res.end(page('<h1>Travel mug</h1><p>USD 19.90</p><form method="post" action="/buy"><button>Pay with card</button></form>'));
+    }
+    if (req.method === 'POST' && url.pathname === '/buy') {
+      const order = await client.createIccOrder({
+        requestId: randomUUID(),
+        orderAmount: '1990', // minor units: USD 19.90
+        orderCurrency: 'USD',
+        notifyUrl: `${shopUrl}/notify`,
+        callbackUrl: `${shopUrl}/return`,
+        productDetails: [{ name: 'Travel mug', quantity: '1', amount: '1990' }],
+        remark: 'Demo order',
+      });
+      res.writeHead(303, { location: order.redirectUrl! });
+      return res.end();
+    }
+    if (req.method === 'POST' && url.pathname === '/notify') {
+      const body = await readBody(req);
+      const notification = client.parseNotification(req.headers, body); // throws unless signed by the gateway
+      received.set(notification.requestId, notification);
+      console.log(`notification: order ${notification.requestId} is ${notification.status}`);
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      return res.end('SUCCESS');
+    }
+    if (req.method === 'GET' && url.pathname === '/return') {
+      const requestId = url.searchParams.get('requestId') ?? '';
+      // The browser's return proves nothing: ask the gateway.
+      const order = await client.queryIccOrder({ requestId });
+      const notified = received.has(requestId) ? 'notification received' : 'notification not yet received';
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      return res.end(page(`<h1>Order ${escape(requestId)}</h1><p>Status: <strong>${escape(order.status)}</strong> (${notified})</p><a href="/">Shop again</a>`));
+    }
+    res.writeHead(404).end();
+  } catch (error) {
+    console.error(error);
+    res.writeHead(500, { 'content-type': 'text/plain' }).end('error');
+  }
+});
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
+  server.listen(port, '127.0.0.1', () => console.log(`demo shop on ${shopUrl}`));
+}
