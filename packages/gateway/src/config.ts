@@ -35,7 +35,7 @@ export interface GatewayConfig {
   notifyConcurrency: number;
   /** How long a rotated key or certificate keeps working beside its successor. */
   keyRotationOverlapMs: number;
-  /** Requests per minute per client address on the merchant API. */
+  /** Requests per minute per client address; 0 disables the limit. */
   rateLimitPerMinute: number;
 }
 
