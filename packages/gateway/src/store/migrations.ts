@@ -6,6 +6,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } fr
  * the auto-increment key differ, and that is chosen per dialect.
  */
 function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migration> {
+  // bigserial on PostgreSQL; on SQLite an INTEGER PRIMARY KEY is the auto-assigned rowid.
   const autoId = dialect === 'postgres' ? 'bigserial' : 'integer';
   return {
     '0001_core': {
@@ -68,7 +69,7 @@ function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migration> {
         await db.schema.createIndex('orders_by_state_expiry').on('orders').columns(['state', 'expires_at_ms']).execute();
         await db.schema
           .createTable('order_events')
-          .addColumn('id', autoId, (c) => c.primaryKey().autoIncrement())
+          .addColumn('id', autoId, (c) => c.primaryKey())
           .addColumn('order_id', 'text', (c) => c.notNull().references('orders.order_id'))
           .addColumn('from_state', 'text')
           .addColumn('to_state', 'text', (c) => c.notNull())
@@ -95,7 +96,7 @@ function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migration> {
         await db.schema.createIndex('notifications_by_order').on('notifications').column('order_id').execute();
         await db.schema
           .createTable('notification_attempts')
-          .addColumn('id', autoId, (c) => c.primaryKey().autoIncrement())
+          .addColumn('id', autoId, (c) => c.primaryKey())
           .addColumn('notification_id', 'text', (c) => c.notNull().references('notifications.notification_id'))
           .addColumn('attempt_no', 'bigint', (c) => c.notNull())
           .addColumn('started_at_ms', 'bigint', (c) => c.notNull())
