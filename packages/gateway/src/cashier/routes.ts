@@ -5,7 +5,7 @@ import { currency } from '../domain/currencies.js';
 import { formatMinor } from '../domain/money.js';
 import type { DeclineCode } from '../domain/channel.js';
 import type { Order } from '../domain/order.js';
-import type { OrderService } from '../orders/order-service.js';
+import { CANCELLED_BY_PAYER, type OrderService } from '../orders/order-service.js';
 import type { Merchant } from '../store/merchant-repository.js';
 import { cashierCss, cashierCssCacheControl, cashierCssContentType, cashierCssHref } from './assets.js';
 import { cardBrandName } from './card-brand.js';
@@ -123,7 +123,7 @@ export async function cashierRoutes(app: FastifyInstance, deps: CashierDeps): Pr
       case 'SUCCESS':
       case 'FAILED':
       case 'CANCEL': {
-        const outcome = order.state === 'SUCCESS' ? 'success' : order.state === 'FAILED' ? 'failed' : order.completedAtMs !== null && order.expiresAtMs <= order.completedAtMs ? 'expired' : 'cancelled';
+        const outcome = order.state === 'SUCCESS' ? 'success' : order.state === 'FAILED' ? 'failed' : order.declineCode === CANCELLED_BY_PAYER ? 'cancelled' : 'expired';
         const reasonKey = order.state === 'FAILED' && order.declineCode ? DECLINE_REASON[order.declineCode as DeclineCode] : undefined;
         return html(
           renderResultPage({ ...common, outcome, requestId: order.requestId, returnUrl: returnUrl(order), sandbox: merchant.sandbox, ...(reasonKey ? { reasonKey } : {}) }),

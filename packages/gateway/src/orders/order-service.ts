@@ -22,6 +22,10 @@ export interface OrderServiceDeps {
   findMerchant: (merchantId: string) => Promise<Merchant | undefined>;
 }
 
+/** Why a CANCEL happened, kept in the order's decline code for the cashier's result page. */
+export const EXPIRED_UNPAID = 'EXPIRED_UNPAID';
+export const CANCELLED_BY_PAYER = 'CANCELLED_BY_PAYER';
+
 export type CreateResult = { kind: 'created' | 'replayed'; order: Order };
 
 /** A card payment's outcome as the cashier shows it. */
@@ -120,7 +124,7 @@ export class OrderService {
     const order = await this.deps.orders.find(orderId);
     if (!order) throw new GatewayError('ORDER_NOT_FOUND');
     if (order.state !== 'CHALLENGE' || !order.channelReference) throw new GatewayError('ORDER_NOT_PAYABLE', { state: order.state });
-    if ('cancel' in answer) return { order: (await this.move(order, 'CANCEL', {}, 'payer cancelled the challenge')) ?? order };
+    if ('cancel' in answer) return { order: (await this.move(order, 'CANCEL', { declineCode: CANCELLED_BY_PAYER }, 'payer cancelled the challenge')) ?? order };
     const processing = await this.deps.orders.transition(orderId, 'CHALLENGE', 'PROCESSING', { challengeAttempts: order.challengeAttempts + 1 }, 'challenge answered', this.deps.clock());
     if (!processing) throw new GatewayError('ORDER_NOT_PAYABLE', { state: 'CHALLENGE' });
     const result = await this.deps.channel.completeChallenge(order.channelReference, answer.otp);
@@ -131,7 +135,7 @@ export class OrderService {
   async expireDue(limit: number): Promise<number> {
     let cancelled = 0;
     for (const order of await this.deps.orders.findExpired(this.deps.clock(), limit)) {
-      if (await this.move(order, 'CANCEL', {}, 'expired unpaid')) cancelled += 1;
+      if (await this.move(order, 'CANCEL', { declineCode: EXPIRED_UNPAID }, 'expired unpaid')) cancelled += 1;
     }
     return cancelled;
   }
@@ -141,7 +145,7 @@ export class OrderService {
     const order = await this.deps.orders.find(orderId);
     if (!order) throw new GatewayError('ORDER_NOT_FOUND');
     if (order.state !== 'INIT' && order.state !== 'CHALLENGE') throw new GatewayError('ORDER_NOT_PAYABLE', { state: order.state });
-    return (await this.move(order, 'CANCEL', {}, 'expired unpaid')) ?? (await this.deps.orders.find(orderId))!;
+    return (await this.move(order, 'CANCEL', { declineCode: EXPIRED_UNPAID }, 'expired unpaid')) ?? (await this.deps.orders.find(orderId))!;
   }
 
   /** Asks the channel again about orders whose outcome it reported as unknown. */
@@ -162,7 +166,7 @@ export class OrderService {
     const order = await this.deps.orders.find(orderId);
     if (!order) throw new GatewayError('ORDER_NOT_FOUND');
     if (order.state === 'INIT' && order.expiresAtMs <= this.deps.clock()) {
-      await this.move(order, 'CANCEL', {}, 'expired unpaid');
+      await this.move(order, 'CANCEL', { declineCode: EXPIRED_UNPAID }, 'expired unpaid');
       throw new GatewayError('ORDER_NOT_PAYABLE', { state: 'CANCEL' });
     }
     if (order.state !== 'INIT') throw new GatewayError('ORDER_NOT_PAYABLE', { state: order.state });
