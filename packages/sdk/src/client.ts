@@ -4,13 +4,14 @@
  * decrypt with the merchant key and verify against the gateway certificate.
  */
 
-import { randomBytes, type KeyObject, type X509Certificate } from 'node:crypto';
+import type { KeyObject, X509Certificate } from 'node:crypto';
 
 import { isAmountMinorString } from './amount.js';
 import { errorFromAnswer, EnvelopeError, InvalidArgumentError, OpenCashierError } from './errors.js';
-import { REJECTION_SECRET_BYTES_DEFAULT, REQUEST_TIMEOUT_MS_DEFAULT } from './limits.js';
+import { REQUEST_TIMEOUT_MS_DEFAULT } from './limits.js';
 import { extractCiphertext, openEnvelope, sealRequest } from './payease/envelope.js';
 import { headerValue, type HeaderSource } from './payease/headers.js';
+import { rejectionSecretFor } from './payease/key-wrap.js';
 import { loadCertificate, loadPfx, loadPrivateKey } from './payease/keys.js';
 import { verifyPayload } from './payease/signature.js';
 import { readBodyText } from './read-body.js';
@@ -46,8 +47,7 @@ export class PayEaseClient {
   readonly #fetch: typeof globalThis.fetch;
   readonly #timeoutMs: number;
   readonly #partnerId: string | undefined;
-  // Per client: it only has to stay stable while the key is in use, and a merchant never needs it elsewhere.
-  readonly #rejectionSecret = randomBytes(REJECTION_SECRET_BYTES_DEFAULT);
+  readonly #rejectionSecret: Buffer;
 
   constructor(options: PayEaseClientOptions) {
     if (!/^[0-9A-Za-z_-]+$/.test(options.merchantId)) throw new InvalidArgumentError('merchantId is missing or malformed');
@@ -63,11 +63,13 @@ export class PayEaseClient {
         throw new InvalidArgumentError('certificate does not belong to privateKeyPem');
       }
     }
+    // Derived from the key: stable for as long as the key is, nothing extra to keep secret.
+    this.#rejectionSecret = rejectionSecretFor(this.#privateKey);
     const gatewayCertificates = isCertificateList(options.gatewayCertificate) ? options.gatewayCertificate : [options.gatewayCertificate];
     if (gatewayCertificates.length === 0) throw new InvalidArgumentError('gatewayCertificate is required');
     this.#gatewayKeys = gatewayCertificates.map((bytes) => loadCertificate(bytes).publicKey);
     this.#baseUrl = options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`;
-    new URL(this.#baseUrl); // fail at construction, not at the first payment
+    if (!URL.canParse(this.#baseUrl)) throw new InvalidArgumentError('baseUrl is not an absolute URL'); // fail now, not at the first payment
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS_DEFAULT;
     if (!(this.#timeoutMs > 0)) throw new InvalidArgumentError('timeoutMs must be positive');
@@ -100,7 +102,9 @@ export class PayEaseClient {
   /** Any other API: signs, sends, verifies; FAILED or ERROR answers throw `BusinessError`. */
   async call(path: string, payload: Readonly<Record<string, unknown>>): Promise<Record<string, unknown>> {
     const answer = await this.#exchange(path, payload);
-    if (answer['status'] === 'FAILED' || answer['status'] === 'ERROR') throw errorFromAnswer({ kind: 'business', response: answer });
+    // As in queryIccOrder: a FAILED answer that carries an order (serialNumber) is that order's state, not a refusal.
+    const status = answer['status'];
+    if (status === 'ERROR' || (status === 'FAILED' && typeof answer['serialNumber'] !== 'string')) throw errorFromAnswer({ kind: 'business', response: answer });
     return answer;
   }
 

@@ -21,9 +21,6 @@ export const AES_KEY_BYTES = 16;
  */
 export const REJECTION_SECRET_BYTES_MIN = 16;
 
-/** Generated per client when the caller supplies none: HMAC-SHA256's block-safe key size. */
-export const REJECTION_SECRET_BYTES_DEFAULT = 32;
-
 /**
  * Smallest RSA modulus we wrap keys to or unwrap keys from. PKCS#1 v1.5
  * needs 11 bytes of overhead plus the 16-byte key; anything under 2048 bits

@@ -87,3 +87,28 @@ export function cpuUsageBetween(before: CpuSnapshot, after: CpuSnapshot, primary
     machineIdleSeconds: minus(after.machineIdleSeconds, before.machineIdleSeconds),
   };
 }
+
+/** Cores used by processes that are neither the gateway nor the bench (other users of the machine); undefined without /proc. */
+export function otherCores(usage: CpuUsage): number | undefined {
+  if (usage.machineBusySeconds === undefined) return undefined;
+  const ours = usage.workerSeconds.reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0) + (Number.isFinite(usage.primarySeconds) ? usage.primarySeconds : 0) + usage.benchSeconds;
+  return Math.max(0, usage.machineBusySeconds - ours) / usage.wallSeconds;
+}
+
+/**
+ * Waits, up to `maxMs`, for a window of `windowMs` in which processes other
+ * than `ourPids` and the bench used at most `coresMax` cores. Returns the
+ * cores they used in the last window, so the report can say how quiet the
+ * machine was; never fails, since a busy machine is a fact to report.
+ */
+export async function waitForQuietMachine(ourPids: readonly number[], coresMax: number, windowMs: number, maxMs: number): Promise<number | undefined> {
+  const deadline = performance.now() + maxMs;
+  for (;;) {
+    const before = cpuSnapshot(ourPids);
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const after = cpuSnapshot(ourPids);
+    const usage = cpuUsageBetween(before, after, ourPids[0] ?? -1, ourPids.slice(1));
+    const others = otherCores(usage);
+    if (others === undefined || others <= coresMax || performance.now() >= deadline) return others;
+  }
+}

@@ -73,6 +73,16 @@ export const CRYPTO_WARMUP_ITERATIONS = 100;
 /** Iterations per step when timing each crypto step alone. */
 export const CRYPTO_STEP_ITERATIONS = 500;
 
+/**
+ * Other processes (a test run, a browser) may share the machine. Before the
+ * load phases and before the crypto loop the bench waits, at most
+ * QUIET_WAIT_MS_MAX, for a window in which they use no more than this many
+ * cores; then it measures anyway and reports how busy the machine was.
+ */
+export const QUIET_OTHER_CORES_MAX = 0.1;
+export const QUIET_WINDOW_MS = 1_000;
+export const QUIET_WAIT_MS_MAX_DEFAULT = 30_000;
+
 /** The gateway should reach this share of its crypto ceiling (docs/benchmarks.md). */
 export const CEILING_RATIO_TARGET = 0.8;
 
@@ -90,6 +100,8 @@ export interface BenchOptions {
   workers: number;
   inFlight: number;
   writeDocs: boolean;
+  /** How long to wait for other processes to quiet down before measuring. */
+  quietWaitMs: number;
   /** Extra node flags for the gateway (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`), inherited by its workers. */
   gatewayNodeArgs: string[];
 }
@@ -102,7 +114,7 @@ function integerFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, 
   return value;
 }
 
-/** Reads BENCH_ORDERS, BENCH_WORKERS, BENCH_IN_FLIGHT, BENCH_WRITE_DOCS and BENCH_GATEWAY_NODE_ARGS. */
+/** Reads BENCH_ORDERS, BENCH_WORKERS, BENCH_IN_FLIGHT, BENCH_QUIET_WAIT_MS, BENCH_WRITE_DOCS and BENCH_GATEWAY_NODE_ARGS. */
 export function benchOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions {
   const orders = integerFromEnv(env, 'BENCH_ORDERS', BENCH_ORDERS_DEFAULT, BENCH_ORDERS_MIN, BENCH_ORDERS_MAX);
   const workers = integerFromEnv(env, 'BENCH_WORKERS', availableParallelism(), 1, 256);
@@ -115,6 +127,7 @@ export function benchOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions
     workers,
     inFlight,
     writeDocs: env.BENCH_WRITE_DOCS !== '0',
+    quietWaitMs: integerFromEnv(env, 'BENCH_QUIET_WAIT_MS', QUIET_WAIT_MS_MAX_DEFAULT, 0, 600_000),
     gatewayNodeArgs: (env.BENCH_GATEWAY_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
   };
 }

@@ -155,6 +155,14 @@ describe('openEnvelope', () => {
   });
 });
 
+describe('openEnvelope misconfiguration', () => {
+  it('is reported as such, not as EnvelopeError', () => {
+    const options = { encryptKey: 'AAAA', ciphertext: 'AAAAAAAAAAAAAAAAAAAAAA==', privateKey: keys.gatewayKey };
+    expect(() => openEnvelope({ ...options, rejectionSecret: Buffer.alloc(8) })).toThrow(InvalidArgumentError);
+    expect(() => openEnvelope({ ...options, privateKey: keys.gatewayCert.publicKey, rejectionSecret })).toThrow(InvalidArgumentError);
+  });
+});
+
 describe('generateAesKey', () => {
   it('makes 16 characters of [A-Za-z0-9], different each time', () => {
     const seen = new Set<string>();

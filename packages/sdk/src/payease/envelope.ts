@@ -13,7 +13,7 @@
 import { randomInt, type KeyObject } from 'node:crypto';
 
 import { EnvelopeError, InvalidArgumentError } from '../errors.js';
-import { AES_KEY_BYTES } from '../limits.js';
+import { AES_KEY_BYTES, REJECTION_SECRET_BYTES_MIN } from '../limits.js';
 import { aesDecryptFromBase64, aesEncryptToBase64 } from './aes-body.js';
 import { decodeStrictBase64 } from './base64.js';
 import { type SkipRule } from './canonical.js';
@@ -22,24 +22,24 @@ import { unwrapAesKey, wrapAesKey } from './key-wrap.js';
 import { signPayload } from './signature.js';
 
 export { EnvelopeError } from '../errors.js';
-export { headerValue, type HeaderSource } from './headers.js';
 
 export const PAYEASE_V3_CONTENT_TYPE = 'application/vnd.5upay-v3.0+json';
 
-export interface RequestHeaders {
+// Type aliases, not interfaces, so they are assignable to header records (`Record<string, string>`).
+export type RequestHeaders = {
   'Content-Type': typeof PAYEASE_V3_CONTENT_TYPE;
   merchantId: string;
   requestId?: string;
   encryptKey: string;
   partnerId?: string;
-}
+};
 
-export interface ResponseHeaders {
+export type ResponseHeaders = {
   'Content-Type': 'application/json';
   encryptKey: string;
   merchantId: string;
   requestId?: string;
-}
+};
 
 export interface Sealed<H> {
   headers: H;
@@ -92,11 +92,11 @@ export interface SealResponseOptions {
 }
 
 /**
- * Seals a gateway answer or notification. Top-level `""`, `null` and
- * `undefined` fields are left out of the JSON altogether: the skip rules of
- * the known clients disagree only about such values, so omitting them makes
- * every client rebuild the same canonical string. Signed with the
- * `'verify'` rule, which keeps top-level `"0"` (clients verify with it).
+ * Seals a gateway answer or notification, signed with the `'verify'` rule
+ * that clients check answers with (top-level `"0"` kept). Top-level `""`,
+ * `null` and `undefined` fields are left out of the JSON altogether, as the
+ * protocol notes advise: verifiers differ in how they treat empty values,
+ * while an absent field is absent for all of them.
  */
 export function sealResponse(options: SealResponseOptions): Sealed<ResponseHeaders> {
   const payload = withoutHmac(options.payload);
@@ -140,7 +140,7 @@ export interface OpenEnvelopeOptions {
   /** From `extractCiphertext`. */
   ciphertext: string;
   privateKey: KeyObject;
-  /** Keys the implicit-rejection fake AES key; keep it secret and stable per key pair. */
+  /** Keys the implicit-rejection fake AES key; secret and stable per key pair (see `rejectionSecretFor`). */
   rejectionSecret: Uint8Array;
 }
 
@@ -159,6 +159,11 @@ export interface Opened {
  * values cannot contain them raw, so only insignificant white space goes).
  */
 export function openEnvelope(options: OpenEnvelopeOptions): Opened {
+  // Configuration mistakes are not secret and must not hide behind EnvelopeError.
+  if (options.rejectionSecret.length < REJECTION_SECRET_BYTES_MIN) {
+    throw new InvalidArgumentError(`rejection secret must be at least ${REJECTION_SECRET_BYTES_MIN} bytes`);
+  }
+  if (options.privateKey.type !== 'private') throw new InvalidArgumentError('openEnvelope needs a private key');
   try {
     const aesKey = unwrapAesKey(options.encryptKey.trim(), options.privateKey, options.rejectionSecret);
     const plaintext = aesDecryptFromBase64(options.ciphertext, aesKey).filter((byte) => byte > 0x1f);

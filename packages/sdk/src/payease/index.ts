@@ -3,7 +3,7 @@
 export { canonicalString, type SkipRule } from './canonical.js';
 export { signPayload, verifyPayload } from './signature.js';
 export { aesDecryptFromBase64, aesEncryptToBase64 } from './aes-body.js';
-export { unwrapAesKey, wrapAesKey } from './key-wrap.js';
+export { rejectionSecretFor, unwrapAesKey, wrapAesKey } from './key-wrap.js';
 export { loadCertificate, loadPfx, loadPrivateKey, type PfxContents } from './keys.js';
 export {
   certificateToDer,

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 import { InvalidArgumentError, MalformedInputError } from '../errors.js';
 import { loadVectorKeys, makeTempDir, sh, VECTOR_KEY_DIR } from '../test-support/fixtures.js';
-import { unwrapAesKey, wrapAesKey } from './key-wrap.js';
+import { rejectionSecretFor, unwrapAesKey, wrapAesKey } from './key-wrap.js';
 
 const keys = loadVectorKeys();
 const gatewayKeyFile = join(VECTOR_KEY_DIR, 'gateway.key');
@@ -98,6 +98,15 @@ describe('wrapAesKey / unwrapAesKey', () => {
       const wrapped = wrapAesKey(Buffer.from('Kk11Ll22Mm33Nn44'), other.publicKey);
       expect(unwrapAesKey(wrapped, keys.gatewayKey, secret)).toEqual(syntheticKey(wrapped));
     });
+  });
+
+  it('derives a stable per-key rejection secret the unwrapper accepts', () => {
+    const secretOfGateway = rejectionSecretFor(keys.gatewayKey);
+    expect(secretOfGateway).toHaveLength(32);
+    expect(rejectionSecretFor(keys.gatewayKey)).toEqual(secretOfGateway);
+    expect(rejectionSecretFor(keys.merchantKey)).not.toEqual(secretOfGateway);
+    const aesKey = randomBytes(16);
+    expect(unwrapAesKey(wrapAesKey(aesKey, keys.gatewayCert.publicKey), keys.gatewayKey, secretOfGateway)).toEqual(aesKey);
   });
 
   it('throws a typed error only for what is public: base64 and length', () => {

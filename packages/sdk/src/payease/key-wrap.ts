@@ -69,6 +69,17 @@ export function unwrapAesKey(encryptKeyBase64: string, privateKey: KeyObject, re
 }
 
 /**
+ * A rejection secret derived from the private key itself (as OpenSSL 3.2
+ * derives its implicit-rejection key), so it is stable across restarts and
+ * across gateway instances sharing the key, and needs no storage of its own.
+ */
+export function rejectionSecretFor(privateKey: KeyObject): Buffer {
+  return createHmac('sha256', privateKey.export({ type: 'pkcs8', format: 'der' }))
+    .update('OpenCashier PKCS#1 v1.5 implicit rejection v1')
+    .digest();
+}
+
+/**
  * 0xff if EM = 00 || 02 || PS (k-19 non-zero bytes) || 00 || M (16 bytes),
  * 0x00 otherwise. Every byte is read and folded in with arithmetic only; the
  * expected message length is fixed, so the position of the separator is

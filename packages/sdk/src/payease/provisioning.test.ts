@@ -47,6 +47,8 @@ describe('createSelfSignedCertificate', () => {
   it('refuses bad validity, serials and non-RSA keys', () => {
     expect(() => createSelfSignedCertificate({ privateKey, publicKey, commonName: 'x', validityDays: 0 })).toThrow(InvalidArgumentError);
     expect(() => createSelfSignedCertificate({ privateKey, publicKey, commonName: 'x', validityDays: 1, serialHex: 'xyz' })).toThrow(InvalidArgumentError);
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    expect(() => createSelfSignedCertificate({ privateKey, publicKey: other.publicKey, commonName: 'x', validityDays: 1 })).toThrow(InvalidArgumentError);
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     expect(() => createSelfSignedCertificate({ ...ec, commonName: 'x', validityDays: 1 })).toThrow(InvalidArgumentError);
   });

@@ -1,7 +1,8 @@
 /**
  * Making key material: the gateway's own certificate at first start, and a
- * demo merchant's `.pfx`/`.cer`. Not on the request path, so node-forge may
- * do the ASN.1 work here.
+ * demo merchant's `.pfx`/`.cer`. Not on the request path. node-forge only
+ * lays out ASN.1 (and runs the PKCS#12 password KDF); signing, 3DES and the
+ * MAC run in OpenSSL through node:crypto, so private keys stay native.
  *
  * `writePfx` encrypts the key bag *and* the certificate bag with
  * PBE-SHA1-3DES and MACs with HMAC-SHA1, the combination OpenSSL 3 opens
@@ -10,7 +11,7 @@
  * RC2-40 (what OpenSSL 1.x wrote for certificates) would need `-legacy`.
  */
 
-import { createCipheriv, createHmac, createHash, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
+import { createCipheriv, createHash, createHmac, createPublicKey, randomBytes, sign, X509Certificate, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 
 import { InvalidArgumentError } from '../errors.js';
@@ -22,6 +23,9 @@ import {
 } from '../limits.js';
 
 const { asn1 } = forge;
+
+// forge exports getTBSCertificate (x509.js); @types/node-forge omits it.
+const tbsCertificateOf = (forge.pki as unknown as { getTBSCertificate(cert: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate;
 const { Class, Type } = forge.asn1;
 
 export interface SelfSignedCertificateOptions {
@@ -42,8 +46,12 @@ export function createSelfSignedCertificate(options: SelfSignedCertificateOption
   if (privateKey.asymmetricKeyType !== 'rsa' || publicKey.asymmetricKeyType !== 'rsa') {
     throw new InvalidArgumentError('PayEase v3 certificates carry RSA keys');
   }
+  const spki = spkiPem(publicKey);
+  if (spkiPem(privateKey) !== spki) {
+    throw new InvalidArgumentError('publicKey is not the public half of privateKey');
+  }
   const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
+  cert.publicKey = forge.pki.publicKeyFromPem(spki);
   cert.serialNumber = positiveSerialHex(options.serialHex ?? randomBytes(16).toString('hex'));
   const notBefore = new Date(Date.now() - CERTIFICATE_BACKDATE_SECONDS * 1000);
   cert.validity.notBefore = notBefore;
@@ -59,9 +67,13 @@ export function createSelfSignedCertificate(options: SelfSignedCertificateOption
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, dataEncipherment: true, critical: true },
     { name: 'subjectKeyIdentifier' },
   ]);
-  const forgePrivateKey = forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
-  cert.sign(forgePrivateKey, forge.md.sha256.create());
-  return new X509Certificate(Buffer.from(asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), 'binary'));
+  // Forge lays out the ASN.1; OpenSSL signs, so the private key never enters JavaScript arithmetic.
+  const algorithmOid = oid('sha256WithRSAEncryption');
+  cert.siginfo.algorithmOid = algorithmOid;
+  cert.signatureOid = algorithmOid;
+  cert.tbsCertificate = tbsCertificateOf(cert);
+  cert.signature = sign('sha256', der(cert.tbsCertificate), privateKey).toString('binary');
+  return new X509Certificate(der(forge.pki.certificateToAsn1(cert)));
 }
 
 /** The DER bytes of `certificate` — the form to hand out as a `.cer` (PHP clients read `.cer` as DER). */
@@ -86,12 +98,8 @@ export function writePfx(options: WritePfxOptions): Buffer {
   // OpenSSL's convention: localKeyId = SHA1(certificate DER) ties the two bags together.
   const attributes = bagAttributes(createHash('sha1').update(certDer).digest(), options.friendlyName);
 
-  const privateKeyInfo = asn1.fromDer(privateKey.export({ type: 'pkcs8', format: 'der' }).toString('binary'));
-  const encryptedKey = forge.pki.encryptPrivateKeyInfo(privateKeyInfo, password, {
-    algorithm: '3des', // forge's '3des' is pbeWithSHAAnd3-KeyTripleDES-CBC with the PKCS#12 KDF
-    count: PFX_ITERATION_COUNT,
-    saltSize: PFX_SALT_BYTES,
-  });
+  const key = pbeSha1TripleDes(privateKey.export({ type: 'pkcs8', format: 'der' }), password);
+  const encryptedKey = seq([key.algorithm, octets(key.ciphertext)]); // EncryptedPrivateKeyInfo
   const keyBag = safeBag('pkcs8ShroudedKeyBag', encryptedKey, attributes);
   const certBag = safeBag(
     'certBag',
@@ -109,20 +117,21 @@ export function writePfx(options: WritePfxOptions): Buffer {
 }
 
 function encryptedContentInfo(plaintext: Buffer, password: string): forge.asn1.Asn1 {
-  const salt = randomBytes(PFX_SALT_BYTES);
-  const key = pkcs12Kdf(password, salt, 1, 24);
-  const iv = pkcs12Kdf(password, salt, 2, 8);
-  const cipher = createCipheriv('des-ede3-cbc', key, iv);
-  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  const { algorithm, ciphertext } = pbeSha1TripleDes(plaintext, password);
   const encryptedData = seq([
     integer(0),
-    seq([
-      oidNode('data'),
-      seq([oidNode('pbeWithSHAAnd3-KeyTripleDES-CBC'), seq([octets(salt), integer(PFX_ITERATION_COUNT)])]),
-      asn1.create(Class.CONTEXT_SPECIFIC, 0, false, ciphertext.toString('binary')),
-    ]),
+    seq([oidNode('data'), algorithm, asn1.create(Class.CONTEXT_SPECIFIC, 0, false, ciphertext.toString('binary'))]),
   ]);
-  return seq([oidNode('encryptedData'), asn1.create(Class.CONTEXT_SPECIFIC, 0, true, [encryptedData])]);
+  return seq([oidNode('encryptedData'), explicit0(encryptedData)]);
+}
+
+/** pbeWithSHAAnd3-KeyTripleDES-CBC (RFC 7292 B and C): PKCS#12 KDF for key and IV, 3DES from OpenSSL. */
+function pbeSha1TripleDes(plaintext: Buffer, password: string): { algorithm: forge.asn1.Asn1; ciphertext: Buffer } {
+  const salt = randomBytes(PFX_SALT_BYTES);
+  const cipher = createCipheriv('des-ede3-cbc', pkcs12Kdf(password, salt, 1, 24), pkcs12Kdf(password, salt, 2, 8));
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  const algorithm = seq([oidNode('pbeWithSHAAnd3-KeyTripleDES-CBC'), seq([octets(salt), integer(PFX_ITERATION_COUNT)])]);
+  return { algorithm, ciphertext };
 }
 
 function dataContentInfo(content: Buffer): forge.asn1.Asn1 {
@@ -158,6 +167,12 @@ function pkcs12Kdf(password: string, salt: Buffer, id: 1 | 2 | 3, length: number
   return Buffer.from(derived.getBytes(), 'binary');
 }
 
+/** The SPKI PEM of a public key, or of a private key's public half. */
+function spkiPem(key: KeyObject): string {
+  const publicKey = key.type === 'public' ? key : createPublicKey(key);
+  return publicKey.export({ type: 'spki', format: 'pem' }).toString();
+}
+
 function positiveSerialHex(serialHex: string): string {
   if (!/^[0-9a-fA-F]+$/.test(serialHex) || serialHex.length > 40) {
     throw new InvalidArgumentError('serialHex must be 1 to 40 hex digits');
@@ -187,10 +202,14 @@ function integer(value: number): forge.asn1.Asn1 {
   return asn1.create(Class.UNIVERSAL, Type.INTEGER, false, asn1.integerToDer(value).getBytes());
 }
 
-function oidNode(name: string): forge.asn1.Asn1 {
+function oid(name: string): string {
   const value = forge.pki.oids[name];
   if (value === undefined) throw new Error(`node-forge lacks OID ${name}`);
-  return asn1.create(Class.UNIVERSAL, Type.OID, false, asn1.oidToDer(value).getBytes());
+  return value;
+}
+
+function oidNode(name: string): forge.asn1.Asn1 {
+  return asn1.create(Class.UNIVERSAL, Type.OID, false, asn1.oidToDer(oid(name)).getBytes());
 }
 
 function der(node: forge.asn1.Asn1): Buffer {
