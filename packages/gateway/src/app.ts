@@ -218,6 +218,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       dispatcher.start();
       every(EXPIRY_SWEEP_INTERVAL_MS, () => orders.expireDue(EXPIRY_SWEEP_BATCH_MAX), 'order expiry');
       every(UNKNOWN_RESOLVE_INTERVAL_MS, () => orders.resolveUnknown(EXPIRY_SWEEP_BATCH_MAX), 'unknown outcome resolution');
+      every(UNKNOWN_RESOLVE_INTERVAL_MS, () => orders.recoverStale(EXPIRY_SWEEP_BATCH_MAX), 'stale payment recovery');
     },
     async close() {
       for (const t of timers) clearInterval(t);

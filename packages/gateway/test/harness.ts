@@ -22,7 +22,7 @@ export interface TestGateway {
  * database (or `OPENCASHIER_TEST_DATABASE_URL`), the demo sandbox merchant
  * and an SDK client for it.
  */
-export async function startTestGateway(overrides: Record<string, string> = {}, options: { background?: boolean } = {}): Promise<TestGateway> {
+export async function startTestGateway(overrides: Record<string, string> = {}, options: { background?: boolean; clock?: () => number } = {}): Promise<TestGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), 'opencashier-test-'));
   const env: Record<string, string> = {
     OPENCASHIER_DATA_DIR: dataDir,
@@ -36,7 +36,7 @@ export async function startTestGateway(overrides: Record<string, string> = {}, o
   // Cashier links are built from the public URL, so the port is chosen first.
   const port = await freePort();
   const config = loadConfig({ ...env, PORT: String(port), OPENCASHIER_PUBLIC_BASE_URL: `http://127.0.0.1:${port}` } as NodeJS.ProcessEnv);
-  const gateway = await createGateway(config);
+  const gateway = await createGateway(config, options.clock ? { clock: options.clock } : {});
   const { info } = await ensureDemoMerchant(config, gateway.merchants, Date.now());
   await gateway.app.listen({ port, host: '127.0.0.1' });
   if (options.background !== false) gateway.startBackground();

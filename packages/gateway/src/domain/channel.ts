@@ -59,4 +59,10 @@ export interface Channel {
   refund(reference: string, amountMinor: AmountMinor, refundId: string): Promise<{ outcome: 'succeeded' | 'failed' | 'pending'; reference: string }>;
   /** The channel's current view of an authorisation: resolves `unknown` outcomes. */
   query(reference: string): Promise<AuthorizeResult>;
+  /**
+   * Looks an authorisation up by the gateway's order id, for an order whose
+   * process stopped after asking the channel and before hearing its answer.
+   * Undefined: the channel has no authorisation for the order.
+   */
+  findByOrder(orderId: string): Promise<AuthorizeResult | undefined>;
 }

@@ -27,9 +27,6 @@ export const ORDER_TIMEOUT_MINUTES_DEFAULT = 30;
 /** Longest lifetime a merchant may ask for: one week covers invoice-style payments. */
 export const ORDER_TIMEOUT_MINUTES_MAX = 7 * 24 * 60;
 
-/** Wrong one-time codes allowed in a 3-D Secure challenge before it fails. */
-export const CHALLENGE_ATTEMPTS_MAX = 3;
-
 /** How often the expiry sweeper looks for unpaid orders past their deadline. */
 export const EXPIRY_SWEEP_INTERVAL_MS = 5_000;
 
@@ -39,5 +36,9 @@ export const EXPIRY_SWEEP_BATCH_MAX = 200;
 /** How often unknown channel outcomes are queried again. */
 export const UNKNOWN_RESOLVE_INTERVAL_MS = 5_000;
 
-/** Clock skew tolerated on cashier session tokens. */
-export const CASHIER_TOKEN_LIFETIME_MS_MAX = ORDER_TIMEOUT_MINUTES_MAX * 60_000 + 60 * 60_000;
+/**
+ * An order still PROCESSING this long after its last change lost its
+ * process between asking the channel and hearing back (a channel answers in
+ * seconds; the request timeout of a real acquirer is well under a minute).
+ */
+export const STALE_PROCESSING_MS = 2 * 60_000;

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Channel, CardInput, AuthorizeResult } from '../domain/channel.js';
 import { GatewayError } from '../domain/errors.js';
+import { STALE_PROCESSING_MS } from '../domain/limits.js';
 import type { Order } from '../domain/order.js';
 import { isFinal, type OrderState } from '../domain/order-state.js';
 import type { Merchant } from '../store/merchant-repository.js';
@@ -160,6 +161,24 @@ export class OrderService {
       }
     }
     return resolved;
+  }
+
+  /**
+   * Finishes orders left PROCESSING by a process that stopped mid-payment:
+   * asks the channel what became of them, and fails those it never saw, so
+   * every order reaches a final state and its notification.
+   */
+  async recoverStale(limit: number): Promise<number> {
+    let recovered = 0;
+    for (const order of await this.deps.orders.findInState('PROCESSING', limit, this.deps.clock() - STALE_PROCESSING_MS)) {
+      const result = order.channelReference
+        ? await this.deps.channel.query(order.channelReference)
+        : await this.deps.channel.findByOrder(order.orderId);
+      if (result) await this.applyResult(order, result);
+      else await this.move(order, 'FAILED', { declineCode: 'PROCESSING_ERROR' }, 'no authorisation at the channel after a restart');
+      recovered += 1;
+    }
+    return recovered;
   }
 
   private async payable(orderId: string): Promise<Order> {

@@ -120,8 +120,11 @@ export class OrderRepository {
     return rows.map(fromRow);
   }
 
-  async findInState(state: OrderState, limit: number): Promise<Order[]> {
-    const rows = await this.db.selectFrom('orders').selectAll().where('state', '=', state).orderBy('updated_at_ms').limit(limit).execute();
+  /** Orders in `state`, least recently changed first; only those unchanged since `updatedBeforeMs` when given. */
+  async findInState(state: OrderState, limit: number, updatedBeforeMs?: number): Promise<Order[]> {
+    let query = this.db.selectFrom('orders').selectAll().where('state', '=', state);
+    if (updatedBeforeMs !== undefined) query = query.where('updated_at_ms', '<', BigInt(updatedBeforeMs));
+    const rows = await query.orderBy('updated_at_ms').limit(limit).execute();
     return rows.map(fromRow);
   }
 

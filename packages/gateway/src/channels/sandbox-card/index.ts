@@ -55,6 +55,14 @@ export class SandboxCardChannel implements Channel {
     return this.outcome(decoded.scenario, reference, 'query', decoded.issuedAtMs);
   }
 
+  /**
+   * The sandbox authorises in-process and records nothing, so an order whose
+   * gateway process died before the answer was never authorised.
+   */
+  async findByOrder(_orderId: string): Promise<AuthorizeResult | undefined> {
+    return undefined;
+  }
+
   private outcome(scenario: Scenario, reference: string, via: 'authorize' | 'query', issuedAtMs = 0): AuthorizeResult {
     switch (scenario.kind) {
       case 'approve':

@@ -30,7 +30,7 @@ interface MerchantKeys {
 export interface OpenedRequest {
   merchant: Merchant;
   payload: Record<string, unknown>;
-  /** The merchant's current certificate: answers are encrypted to it. */
+  /** The merchant certificate that verified the request: the answer is encrypted to it. */
   recipient: KeyObject;
 }
 
@@ -72,8 +72,11 @@ export class GatewayEnvelope {
     const encryptKey = headerValue(headers, 'encryptKey');
     if (!encryptKey || typeof rawBody !== 'string') throw new GatewayError('ENVELOPE_INVALID');
     const payload = this.decrypt(encryptKey, rawBody);
-    if (!verifyPayload(payload, keys.certificates)) throw new GatewayError('ENVELOPE_INVALID');
-    return { merchant: keys.merchant, payload, recipient: keys.certificates[0]! };
+    // The answer goes to the certificate that verified the request: during a
+    // certificate rotation, a merchant still on its old key can read it.
+    const recipient = keys.certificates.find((certificate) => verifyPayload(payload, [certificate]));
+    if (!recipient) throw new GatewayError('ENVELOPE_INVALID');
+    return { merchant: keys.merchant, payload, recipient };
   }
 
   /**
