@@ -20,6 +20,8 @@ import { OrderRepository } from './store/order-repository.js';
 import { NotificationRepository } from './store/notification-repository.js';
 import { SandboxCardChannel } from './channels/sandbox-card/index.js';
 import { OrderService } from './orders/order-service.js';
+import { DisputeService } from './orders/dispute-service.js';
+import { DisputeRepository } from './store/dispute-repository.js';
 import { GatewayEnvelope } from './protocols/payease/gateway-envelope.js';
 import { payEaseRoutes } from './protocols/payease/routes.js';
 import { iccOrderFields } from './protocols/payease/order-fields.js';
@@ -38,6 +40,7 @@ export interface Gateway {
   database: OpenedDatabase;
   merchants: MerchantRepository;
   orders: OrderService;
+  disputes: DisputeService;
   notifications: NotificationRepository;
   dispatcher: NotificationDispatcher;
   keys: GatewayKeyRing;
@@ -87,6 +90,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     findMerchant: (id) => merchants.find(id),
     formatNotification: (order) => JSON.stringify(iccOrderFields(order)),
   });
+  const disputes = new DisputeService({ orders: orderRepository, disputes: new DisputeRepository(database.db), clock });
   const envelope = new GatewayEnvelope(() => keys, merchants, kek.subkey('envelope-rejection'), clock);
   const links = new CashierLinks(kek.subkey('cashier-session'), config.publicBaseUrl);
 
@@ -163,7 +167,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     );
   });
 
-  await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, links }));
+  await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, disputes, links }));
   await app.register(async (scope) => {
     await scope.register(formbody, { bodyLimit: 16 * 1024 });
     await cashierRoutes(scope, { orders, findMerchant: (id) => merchants.find(id), links, clock, secureCookies: config.publicBaseUrl.startsWith('https:') });
@@ -208,6 +212,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     database,
     merchants,
     orders,
+    disputes,
     notifications,
     dispatcher,
     keys,

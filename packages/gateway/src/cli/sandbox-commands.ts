@@ -19,6 +19,7 @@ async function withOrder(merchantId: string, requestId: string, task: (g: Awaite
 }
 
 export function sandboxCommands(sandbox: Command): void {
+  sandboxDisputeCommands(sandbox);
   sandbox
     .command('pay')
     .description('pay a pending sandbox order with a magic card')
@@ -42,4 +43,24 @@ export function sandboxCommands(sandbox: Command): void {
     .action(async (o: { merchant: string; requestId: string }) => {
       await withOrder(o.merchant, o.requestId, async (g, orderId) => iccOrderFields(await g.orders.expireNow(orderId)));
     });
+}
+
+export function sandboxDisputeCommands(sandbox: Command): void {
+  for (const [name, kind] of [
+    ['chargeback', 'CHARGEBACK'],
+    ['retrieval', 'RETRIEVAL'],
+  ] as const) {
+    sandbox
+      .command(name)
+      .description(`open a ${name === 'chargeback' ? 'chargeback' : 'retrieval request'} on a paid sandbox order`)
+      .requiredOption('--merchant <merchantId>')
+      .requiredOption('--request-id <requestId>')
+      .option('--reason-code <code>', 'scheme reason code')
+      .action(async (o: { merchant: string; requestId: string; reasonCode?: string }) => {
+        await withOrder(o.merchant, o.requestId, async (g, orderId) => {
+          const d = await g.disputes.open(orderId, kind, o.reasonCode);
+          return { ...d, amountMinor: d.amountMinor.toString() };
+        });
+      });
+  }
 }

@@ -30,6 +30,7 @@ export const ERRORS = {
   REQUEST_ID_CONFLICT: { httpStatus: 409, wireStatus: 'FAILED', message: 'requestId {requestId} was already used with different content.', retryable: false },
   ORDER_NOT_FOUND: { httpStatus: 404, wireStatus: 'FAILED', message: 'No order with this requestId.', retryable: false },
   ORDER_NOT_PAYABLE: { httpStatus: 409, wireStatus: 'FAILED', message: 'The order can no longer be paid (state {state}).', retryable: false },
+  ORDER_NOT_DISPUTABLE: { httpStatus: 409, wireStatus: 'FAILED', message: 'The order cannot be disputed: {reason}.', retryable: false },
   SANDBOX_ONLY: { httpStatus: 403, wireStatus: 'FAILED', message: 'Sandbox test helpers are available to sandbox merchants only.', retryable: false },
   RATE_LIMITED: { httpStatus: 429, wireStatus: 'ERROR', message: 'Too many requests; retry later.', retryable: true },
   NOT_FOUND: { httpStatus: 404, wireStatus: 'FAILED', message: 'No such API.', retryable: false },

@@ -109,6 +109,25 @@ function migrations(dialect: 'sqlite' | 'postgres'): Record<string, Migration> {
         await db.schema.createIndex('notification_attempts_by_notification').on('notification_attempts').column('notification_id').execute();
       },
     },
+    '0002_disputes': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('disputes')
+          .addColumn('dispute_id', 'text', (c) => c.primaryKey())
+          .addColumn('order_id', 'text', (c) => c.notNull().references('orders.order_id'))
+          .addColumn('merchant_id', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('reason_code', 'text', (c) => c.notNull())
+          .addColumn('amount_minor', 'bigint', (c) => c.notNull())
+          .addColumn('currency', 'text', (c) => c.notNull())
+          .addColumn('opened_at_ms', 'bigint', (c) => c.notNull())
+          .addColumn('respond_by_ms', 'bigint', (c) => c.notNull())
+          .addCheckConstraint('disputes_amount_positive', sql`amount_minor > 0`)
+          .execute();
+        await db.schema.createIndex('disputes_by_order').on('disputes').column('order_id').execute();
+      },
+    },
   };
 }
 

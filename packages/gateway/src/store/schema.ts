@@ -12,6 +12,7 @@ export interface Database {
   order_events: OrderEventTable;
   notifications: NotificationTable;
   notification_attempts: NotificationAttemptTable;
+  disputes: DisputeTable;
 }
 
 export interface MerchantTable {
@@ -101,4 +102,17 @@ export interface NotificationAttemptTable {
   response_excerpt: string;
   error: string | null;
   delivered: bigint;
+}
+
+export interface DisputeTable {
+  dispute_id: string;
+  order_id: string;
+  merchant_id: string;
+  kind: string;
+  status: string;
+  reason_code: string;
+  amount_minor: bigint;
+  currency: string;
+  opened_at_ms: bigint;
+  respond_by_ms: bigint;
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERRORS, GatewayError, renderMessage, type ErrorCode } from '../../domain/errors.js';
 import { REQUEST_BODY_BYTES_MAX } from '../../domain/limits.js';
 import type { OrderService } from '../../orders/order-service.js';
+import type { DisputeService } from '../../orders/dispute-service.js';
 import type { CashierLinks } from '../../cashier/links.js';
 import { parseIccOrderRequest } from './icc-order-request.js';
 import { iccOrderFields } from './order-fields.js';
@@ -11,6 +12,7 @@ import { sandboxHandlers } from './sandbox-helpers.js';
 export interface PayEaseRouteDeps {
   envelope: GatewayEnvelope;
   orders: OrderService;
+  disputes: DisputeService;
   links: CashierLinks;
 }
 
@@ -84,5 +86,5 @@ export async function payEaseRoutes(app: FastifyInstance, deps: PayEaseRouteDeps
     return iccOrderFields(order);
   }));
 
-  for (const [path, handler] of Object.entries(sandboxHandlers(deps.orders))) app.post(path, handle(handler));
+  for (const [path, handler] of Object.entries(sandboxHandlers(deps.orders, deps.disputes))) app.post(path, handle(handler));
 }

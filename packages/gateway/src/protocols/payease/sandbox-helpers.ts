@@ -2,7 +2,9 @@ import { GatewayError } from '../../domain/errors.js';
 import type { CardInput } from '../../domain/channel.js';
 import type { OrderService } from '../../orders/order-service.js';
 import type { OpenedRequest } from './gateway-envelope.js';
-import { iccOrderFields } from './order-fields.js';
+import { beijingDateTime, iccOrderFields } from './order-fields.js';
+import type { DisputeService } from '../../orders/dispute-service.js';
+import type { Dispute } from '../../domain/dispute.js';
 import { brandOfTestCard } from '../../channels/sandbox-card/test-card.js';
 
 /**
@@ -20,7 +22,7 @@ async function orderOf(orders: OrderService, opened: OpenedRequest) {
   return order;
 }
 
-export function sandboxHandlers(orders: OrderService): Record<string, (opened: OpenedRequest) => Promise<Record<string, unknown>>> {
+export function sandboxHandlers(orders: OrderService, disputes: DisputeService): Record<string, (opened: OpenedRequest) => Promise<Record<string, unknown>>> {
   return {
     /** `{requestId, cardNumber, otp?}`: pays with a magic card; `otp` answers a 3-D Secure challenge. */
     '/sandbox/pay': async (opened) => {
@@ -35,11 +37,40 @@ export function sandboxHandlers(orders: OrderService): Record<string, (opened: O
       }
       return iccOrderFields(outcome.order);
     },
+    /** `{requestId, reasonCode?}`: the cardholder files a chargeback on a paid order. */
+    '/sandbox/chargeback': async (opened) => {
+      const order = await orderOf(orders, opened);
+      return disputeFields(order.requestId, await disputes.open(order.orderId, 'CHARGEBACK', reasonCodeOf(opened)));
+    },
+    /** `{requestId, reasonCode?}`: the issuer sends a retrieval request on a paid order. */
+    '/sandbox/retrieval': async (opened) => {
+      const order = await orderOf(orders, opened);
+      return disputeFields(order.requestId, await disputes.open(order.orderId, 'RETRIEVAL', reasonCodeOf(opened)));
+    },
     /** `{requestId}`: the order expires now, unpaid (CANCEL, notified). */
     '/sandbox/expire': async (opened) => {
       const order = await orderOf(orders, opened);
       return iccOrderFields(await orders.expireNow(order.orderId));
     },
+  };
+}
+
+function reasonCodeOf(opened: OpenedRequest): string | undefined {
+  const r = opened.payload.reasonCode;
+  return typeof r === 'string' && r !== '' ? r : undefined;
+}
+
+function disputeFields(requestId: string, d: Dispute): Record<string, string> {
+  return {
+    requestId,
+    serialNumber: d.orderId,
+    disputeId: d.disputeId,
+    disputeType: d.kind,
+    disputeStatus: d.status,
+    reasonCode: d.reasonCode,
+    disputeAmount: d.amountMinor.toString(),
+    disputeCurrency: d.currency,
+    respondBy: beijingDateTime(d.respondByMs),
   };
 }
 
