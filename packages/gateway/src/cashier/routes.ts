@@ -142,55 +142,62 @@ export async function cashierRoutes(app: FastifyInstance, deps: CashierDeps): Pr
     return show(reply, request.params.token, found.order, found.merchant, nonceOf(request, reply));
   });
 
-  app.post<{ Params: Params; Body: Record<string, unknown> }>('/cashier/:token/pay', async (request, reply) => {
-    const { token } = request.params;
-    const found = await load(token);
-    if (!found) return errorPage(reply, 404, 'notFound');
-    const { order, merchant } = found;
-    const nonce = nonceOf(request, reply);
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    if (!deps.links.checkCsrf(order.orderId, nonce, body._csrf)) {
-      if (order.state !== 'INIT') return reply.redirect(`/cashier/${token}`, 303);
-      return reply
-        .code(403)
-        .type('text/html; charset=utf-8')
-        .send(renderCheckoutPage({ ...checkoutModel(order, merchant, deps.links.csrf(order.orderId, nonce), token), errors: { form: 'error.form.session' } }));
-    }
-    if (order.state !== 'INIT') return reply.redirect(`/cashier/${token}`, 303);
-    const parsed = parseCardForm(body, new Date(deps.clock()));
-    if (!parsed.ok) {
-      return reply
-        .code(422)
-        .type('text/html; charset=utf-8')
-        .send(renderCheckoutPage({ ...checkoutModel(order, merchant, deps.links.csrf(order.orderId, nonce), token), errors: parsed.errors, values: parsed.values }));
-    }
-    const { card } = parsed;
-    try {
-      await deps.orders.pay(order.orderId, { ...card, brand: cardBrandName(card.brand) });
-    } catch (error) {
-      if (!(error instanceof GatewayError)) throw error;
-      // Already paid, expired or being paid in another tab: the order page says which.
-    }
-    return reply.redirect(`/cashier/${token}`, 303);
-  });
+  /** What every cashier form post needs: the order behind a valid link, the browser nonce and the form. */
+  interface FormPost {
+    token: string;
+    order: Order;
+    merchant: Merchant;
+    nonce: string;
+    body: Record<string, unknown>;
+    csrfValid: boolean;
+  }
+  const formPost =
+    (handler: (post: FormPost, reply: FastifyReply) => Promise<FastifyReply>) =>
+    async (request: FastifyRequest<{ Params: Params; Body: Record<string, unknown> }>, reply: FastifyReply) => {
+      const { token } = request.params;
+      const found = await load(token);
+      if (!found) return errorPage(reply, 404, 'notFound');
+      const nonce = nonceOf(request, reply);
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      return handler({ token, ...found, nonce, body, csrfValid: deps.links.checkCsrf(found.order.orderId, nonce, body._csrf) }, reply);
+    };
+  const backToOrder = (reply: FastifyReply, token: string) => reply.redirect(`/cashier/${token}`, 303);
+  /** Refusals are expected here (already paid, expired, paid in another tab): the order page then says which. */
+  const ignoreRefusal = (error: unknown) => {
+    if (!(error instanceof GatewayError)) throw error;
+  };
+  const checkoutAgain = (reply: FastifyReply, status: number, p: FormPost, extra: Pick<CheckoutPageModel, 'errors' | 'values'>) =>
+    reply
+      .code(status)
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(renderCheckoutPage({ ...checkoutModel(p.order, p.merchant, deps.links.csrf(p.order.orderId, p.nonce), p.token), ...extra }));
 
-  app.post<{ Params: Params; Body: Record<string, unknown> }>('/cashier/:token/challenge', async (request, reply) => {
-    const { token } = request.params;
-    const found = await load(token);
-    if (!found) return errorPage(reply, 404, 'notFound');
-    const { order, merchant } = found;
-    const nonce = nonceOf(request, reply);
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    if (order.state !== 'CHALLENGE' || !deps.links.checkCsrf(order.orderId, nonce, body._csrf)) return reply.redirect(`/cashier/${token}`, 303);
-    if (body.action === 'cancel') {
-      await deps.orders.completeChallenge(order.orderId, { cancel: true }).catch(() => undefined);
-      return reply.redirect(`/cashier/${token}`, 303);
-    }
-    const otp = typeof body.otp === 'string' ? body.otp.replace(/\s+/g, '') : '';
-    if (!/^[0-9]{4,8}$/.test(otp)) return show(reply, token, order, merchant, nonce, otp === '' ? 'error.otp.required' : 'error.otp.invalid');
-    await deps.orders.completeChallenge(order.orderId, { otp }).catch((e) => {
-      if (!(e instanceof GatewayError)) throw e;
-    });
-    return reply.redirect(`/cashier/${token}`, 303);
-  });
+  app.post<{ Params: Params; Body: Record<string, unknown> }>(
+    '/cashier/:token/pay',
+    formPost(async (p, reply) => {
+      if (p.order.state !== 'INIT') return backToOrder(reply, p.token);
+      if (!p.csrfValid) return checkoutAgain(reply, 403, p, { errors: { form: 'error.form.session' } });
+      const parsed = parseCardForm(p.body, new Date(deps.clock()));
+      if (!parsed.ok) return checkoutAgain(reply, 422, p, { errors: parsed.errors, values: parsed.values });
+      const { card } = parsed;
+      await deps.orders.pay(p.order.orderId, { ...card, brand: cardBrandName(card.brand) }).catch(ignoreRefusal);
+      return backToOrder(reply, p.token);
+    }),
+  );
+
+  app.post<{ Params: Params; Body: Record<string, unknown> }>(
+    '/cashier/:token/challenge',
+    formPost(async (p, reply) => {
+      if (p.order.state !== 'CHALLENGE' || !p.csrfValid) return backToOrder(reply, p.token);
+      if (p.body.action === 'cancel') {
+        await deps.orders.completeChallenge(p.order.orderId, { cancel: true }).catch(ignoreRefusal);
+        return backToOrder(reply, p.token);
+      }
+      const otp = typeof p.body.otp === 'string' ? p.body.otp.replace(/\s+/g, '') : '';
+      if (!/^[0-9]{4,8}$/.test(otp)) return show(reply, p.token, p.order, p.merchant, p.nonce, otp === '' ? 'error.otp.required' : 'error.otp.invalid');
+      await deps.orders.completeChallenge(p.order.orderId, { otp }).catch(ignoreRefusal);
+      return backToOrder(reply, p.token);
+    }),
+  );
 }

@@ -1,5 +1,5 @@
-import { sql, type Kysely } from 'kysely';
-import type { Database } from './schema.js';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Database, NotificationTable } from './schema.js';
 import type { DeliveryAttempt, NotificationOutbox, OutboxNotification } from '../notify/outbox.js';
 import type { DialectName } from './database.js';
 
@@ -39,15 +39,7 @@ export class NotificationRepository implements NotificationOutbox {
         .where('notification_id', 'in', ids)
         .execute();
       const rows = await tx.selectFrom('notifications').selectAll().where('notification_id', 'in', ids).execute();
-      return rows.map((r) => ({
-        id: r.notification_id,
-        merchantId: r.merchant_id,
-        orderId: r.order_id,
-        url: r.url,
-        sandbox: Number(r.sandbox) === 1,
-        attemptCount: Number(r.attempt_count),
-        createdAtMs: Number(r.created_at_ms),
-      }));
+      return rows.map(toStored);
     });
   }
 
@@ -132,19 +124,7 @@ export class NotificationRepository implements NotificationOutbox {
   }
 }
 
-function toStored(r: {
-  notification_id: string;
-  merchant_id: string;
-  order_id: string;
-  url: string;
-  sandbox: bigint;
-  payload_json: string;
-  state: 'pending' | 'delivered' | 'failed';
-  attempt_count: bigint;
-  next_attempt_at_ms: bigint;
-  created_at_ms: bigint;
-  delivered_at_ms: bigint | null;
-}): StoredNotification {
+function toStored(r: Selectable<NotificationTable>): StoredNotification {
   return {
     id: r.notification_id,
     merchantId: r.merchant_id,
