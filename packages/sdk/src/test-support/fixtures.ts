@@ -13,9 +13,11 @@ import { fileURLToPath } from 'node:url';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
 
-/** shared/ sits beside the repository (in CI too); OPENCASHIER_SHARED_DIR overrides. */
-export const SHARED_DIR = process.env['OPENCASHIER_SHARED_DIR'] ?? resolve(REPO_ROOT, '../shared');
-export const VECTOR_DIR = join(SHARED_DIR, 'vectors/payease-v3');
+/**
+ * The vectors travel with the repository (packages/sdk/test-vectors), so a
+ * fresh clone tests on its own; OPENCASHIER_VECTOR_DIR points at another set.
+ */
+export const VECTOR_DIR = process.env['OPENCASHIER_VECTOR_DIR'] ?? resolve(REPO_ROOT, 'packages/sdk/test-vectors/payease-v3');
 export const VECTOR_KEY_DIR = join(VECTOR_DIR, 'keys');
 export const VECTOR_PFX_PASSWORD = '123456';
 
