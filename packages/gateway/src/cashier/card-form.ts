@@ -78,7 +78,8 @@ export function parseCardForm(body: Record<string, unknown>, now: Date): CardFor
 
   const expiry = parseExpiry(readField(body, 'expiryMonth'), readField(body, 'expiryYear'), now);
   if (expiry.month !== undefined) values.expiryMonth = String(expiry.month).padStart(2, '0');
-  if (expiry.year !== undefined) values.expiryYear = String(expiry.year);
+  // Echo the year as typed (YY or YYYY), so the field still matches its placeholder.
+  if (expiry.year !== undefined) values.expiryYear = (readField(body, 'expiryYear') as string).trim();
   if (expiry.error !== undefined) errors.expiry = expiry.error;
 
   const cvvSize = 'pan' in number ? number.cvvSize : undefined;

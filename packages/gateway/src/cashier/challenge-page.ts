@@ -17,6 +17,8 @@ export interface ChallengePageModel {
   sandbox: boolean;
   /** Message key, e.g. `error.otp.invalid`; unknown keys render a generic message. */
   error?: string;
+  /** Sandbox only: how to pass or fail the simulated challenge, from the sandbox channel. */
+  sandboxHint?: string;
 }
 
 /** Issuer codes are 4–8 digits; 10 leaves room for a typed space without accepting essays. */
@@ -35,6 +37,7 @@ export function renderChallengePage(m: ChallengePageModel): string {
 <h2 class="panel__title" id="challenge-title">${t(lang, 'challenge.heading')}</h2>
 ${amountBlock(m.amountDisplay, m.currency)}
 <p class="notice">${intro}</p>
+${m.sandboxHint !== undefined && html`<p class="notice">${m.sandboxHint}</p>`}
 ${error !== undefined && html`<div class="error-summary" role="alert"><p class="error-summary__title" id="otp-error">${error}</p></div>`}
 <form method="post" action="${m.formAction}" autocomplete="off">
 <input type="hidden" name="_csrf" value="${m.csrfToken}">

@@ -36,6 +36,7 @@ export function renderPage(page: PageShell): string {
 <meta name="format-detection" content="telephone=no">${refresh}
 <title>${page.title}</title>
 <link rel="stylesheet" href="${page.cssHref}">
+<link rel="icon" href="data:,">
 </head>
 <body>
 ${page.sandbox && html`<p class="sandbox-banner" role="note">${t(page.lang, 'page.sandbox')}</p>`}

@@ -52,7 +52,7 @@ export function renderResultPage(m: ResultPageModel): string {
 <div class="result__icon result__icon--${m.outcome}" aria-hidden="true"></div>
 <h1 class="result__title" id="result-title">${title}</h1>
 <p class="result__message">${t(lang, text.message, { merchant: m.merchantName })}</p>
-${reason !== undefined && html`<p class="result__reason"><strong>${t(lang, 'result.reason')}</strong> ${reason}</p>`}
+${reason !== undefined && html`<p class="result__reason"><strong>${t(lang, 'result.reason')}</strong>${lang === 'zh' ? '' : ' '}${reason}</p>`}
 ${amountBlock(m.amountDisplay, m.currency)}
 ${detailsList([
   [t(lang, 'summary.merchant'), m.merchantName],

@@ -107,7 +107,8 @@ export async function cashierRoutes(app: FastifyInstance, deps: CashierDeps): Pr
     switch (order.state) {
       case 'INIT':
         return html(renderCheckoutPage(checkoutModel(order, merchant, deps.links.csrf(order.orderId, nonce), token)));
-      case 'CHALLENGE':
+      case 'CHALLENGE': {
+        const sandboxHint = merchant.sandbox ? await deps.orders.challengeHint(order) : undefined;
         return html(
           renderChallengePage({
             ...common,
@@ -115,8 +116,10 @@ export async function cashierRoutes(app: FastifyInstance, deps: CashierDeps): Pr
             formAction: `/cashier/${token}/challenge`,
             sandbox: merchant.sandbox,
             ...(challengeError ? { error: challengeError } : {}),
+            ...(sandboxHint ? { sandboxHint } : {}),
           }),
         );
+      }
       case 'PROCESSING':
       case 'UNKNOWN':
         return html(renderResultPage({ ...common, outcome: 'pending', requestId: order.requestId, statusUrl: `/cashier/${token}`, sandbox: merchant.sandbox }));

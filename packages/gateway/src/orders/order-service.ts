@@ -132,6 +132,13 @@ export class OrderService {
     return this.applyResult(processing, result);
   }
 
+  /** The channel's instructions for an open 3-D Secure step (the sandbox says which code passes). */
+  async challengeHint(order: Order): Promise<string | undefined> {
+    if (order.state !== 'CHALLENGE' || !order.channelReference) return undefined;
+    const result = await this.deps.channel.query(order.channelReference);
+    return result.outcome === 'challenge' ? result.hint : undefined;
+  }
+
   /** Cancels unpaid orders past their deadline. Returns how many were cancelled. */
   async expireDue(limit: number): Promise<number> {
     let cancelled = 0;

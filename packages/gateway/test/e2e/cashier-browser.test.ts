@@ -299,6 +299,8 @@ describe('3-D Secure challenge card', () => {
     await fillCard(payer.page, challengeCard);
     await submit(payer.page, PAY_BUTTON, '#otp');
     await expectAmountShown(payer.page, variant);
+    // A sandbox merchant's payer is told which code passes.
+    expect(await payer.page.textContent('main')).toContain(SANDBOX_CHALLENGE_CODE);
     // Waiting for the payer is not final: the merchant hears nothing yet and sees INIT.
     expect((await t.client.queryIccOrder({ requestId: order.requestId })).status).toBe('INIT');
     return payer;
