@@ -1,10 +1,11 @@
 /**
  * Who used the CPU during a phase. On a machine with few cores the load
- * generator competes with the gateway, so the bench accounts for every
- * process: the gateway's workers and primary (from /proc/<pid>/stat), the
- * bench process itself (process.cpuUsage) and the whole machine's idle
- * time (/proc/stat). On systems without /proc the gateway figures are
- * missing and reported as such.
+ * generator competes with the gateway, and on a shared machine other
+ * processes do too, so the bench accounts for every process: the gateway's
+ * workers and primary (/proc/<pid>/stat), the bench process itself
+ * (process.cpuUsage) and the whole machine (/proc/stat). Where /proc is
+ * missing the gateway and machine figures are NaN / undefined and reported
+ * as n/a.
  */
 
 import { readFileSync } from 'node:fs';
@@ -12,11 +13,16 @@ import { readFileSync } from 'node:fs';
 /** Kernel clock ticks per second for /proc times (USER_HZ); 100 on every mainstream Linux build. */
 const CLOCK_TICKS_PER_SECOND = 100;
 
+export interface CpuTimes {
+  userSeconds: number;
+  systemSeconds: number;
+}
+
 export interface CpuSnapshot {
   atMs: number;
-  /** CPU seconds (user + system) per pid; absent when /proc could not be read. */
-  byPid: Map<number, number>;
-  benchSeconds: number;
+  /** Per pid; absent when /proc could not be read. */
+  byPid: Map<number, CpuTimes>;
+  bench: CpuTimes;
   /** All cores together, from /proc/stat. */
   machineBusySeconds: number | undefined;
   machineIdleSeconds: number | undefined;
@@ -24,25 +30,33 @@ export interface CpuSnapshot {
 
 export interface CpuUsage {
   wallSeconds: number;
-  /** Per gateway worker, in the order given. */
+  /** Per gateway worker, in the order given (user + system). */
   workerSeconds: number[];
+  /** Of workerSeconds, the kernel's share summed over workers: sockets, SQLite file I/O, scheduling. */
+  workerSystemSeconds: number;
   primarySeconds: number;
-  /** The bench process: load generator thread plus the (mostly idle) main thread. */
+  /** The bench process: load-generator thread plus the (mostly idle) main thread. */
   benchSeconds: number;
+  benchSystemSeconds: number;
   machineBusySeconds: number | undefined;
   machineIdleSeconds: number | undefined;
 }
 
-/** CPU seconds of one process, or undefined if it has gone or /proc is missing. */
-export function processCpuSeconds(pid: number): number | undefined {
+/** CPU times of one process, or undefined if it has gone or /proc is missing. */
+export function processCpuTimes(pid: number): CpuTimes | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // utime and stime are fields 14 and 15; the command name before them is in parentheses and may hold spaces.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+    return { userSeconds: Number(fields[11]) / CLOCK_TICKS_PER_SECOND, systemSeconds: Number(fields[12]) / CLOCK_TICKS_PER_SECOND };
   } catch {
     return undefined;
   }
+}
+
+export function processCpuSeconds(pid: number): number | undefined {
+  const times = processCpuTimes(pid);
+  return times === undefined ? undefined : times.userSeconds + times.systemSeconds;
 }
 
 function machineSeconds(): { busy: number; idle: number } | undefined {
@@ -59,30 +73,38 @@ function machineSeconds(): { busy: number; idle: number } | undefined {
 }
 
 export function cpuSnapshot(pids: readonly number[]): CpuSnapshot {
-  const byPid = new Map<number, number>();
+  const byPid = new Map<number, CpuTimes>();
   for (const pid of pids) {
-    const seconds = processCpuSeconds(pid);
-    if (seconds !== undefined) byPid.set(pid, seconds);
+    const times = processCpuTimes(pid);
+    if (times !== undefined) byPid.set(pid, times);
   }
   const { user, system } = process.cpuUsage();
   const machine = machineSeconds();
   return {
     atMs: performance.now(),
     byPid,
-    benchSeconds: (user + system) / 1e6,
+    bench: { userSeconds: user / 1e6, systemSeconds: system / 1e6 },
     machineBusySeconds: machine?.busy,
     machineIdleSeconds: machine?.idle,
   };
 }
 
-export function cpuUsageBetween(before: CpuSnapshot, after: CpuSnapshot, primary: number, workers: readonly number[]): CpuUsage {
-  const delta = (pid: number) => (after.byPid.get(pid) ?? Number.NaN) - (before.byPid.get(pid) ?? Number.NaN);
+/** `primary` is undefined when there is none to count apart (a single-process gateway, or no gateway at all). */
+export function cpuUsageBetween(before: CpuSnapshot, after: CpuSnapshot, primary: number | undefined, workers: readonly number[]): CpuUsage {
+  const delta = (pid: number, pick: (t: CpuTimes) => number) => {
+    const a = after.byPid.get(pid);
+    const b = before.byPid.get(pid);
+    return a === undefined || b === undefined ? Number.NaN : pick(a) - pick(b);
+  };
+  const total = (t: CpuTimes) => t.userSeconds + t.systemSeconds;
   const minus = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : a - b);
   return {
     wallSeconds: (after.atMs - before.atMs) / 1000,
-    workerSeconds: workers.map(delta),
-    primarySeconds: delta(primary),
-    benchSeconds: after.benchSeconds - before.benchSeconds,
+    workerSeconds: workers.map((pid) => delta(pid, total)),
+    workerSystemSeconds: workers.reduce((sum, pid) => sum + delta(pid, (t) => t.systemSeconds), 0),
+    primarySeconds: primary === undefined ? 0 : delta(primary, total),
+    benchSeconds: total(after.bench) - total(before.bench),
+    benchSystemSeconds: after.bench.systemSeconds - before.bench.systemSeconds,
     machineBusySeconds: minus(after.machineBusySeconds, before.machineBusySeconds),
     machineIdleSeconds: minus(after.machineIdleSeconds, before.machineIdleSeconds),
   };
@@ -91,7 +113,8 @@ export function cpuUsageBetween(before: CpuSnapshot, after: CpuSnapshot, primary
 /** Cores used by processes that are neither the gateway nor the bench (other users of the machine); undefined without /proc. */
 export function otherCores(usage: CpuUsage): number | undefined {
   if (usage.machineBusySeconds === undefined) return undefined;
-  const ours = usage.workerSeconds.reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0) + (Number.isFinite(usage.primarySeconds) ? usage.primarySeconds : 0) + usage.benchSeconds;
+  const known = (n: number) => (Number.isFinite(n) ? n : 0);
+  const ours = usage.workerSeconds.reduce((a, b) => a + known(b), 0) + known(usage.primarySeconds) + usage.benchSeconds;
   return Math.max(0, usage.machineBusySeconds - ours) / usage.wallSeconds;
 }
 
@@ -107,8 +130,7 @@ export async function waitForQuietMachine(ourPids: readonly number[], coresMax: 
     const before = cpuSnapshot(ourPids);
     await new Promise((resolve) => setTimeout(resolve, windowMs));
     const after = cpuSnapshot(ourPids);
-    const usage = cpuUsageBetween(before, after, ourPids[0] ?? -1, ourPids.slice(1));
-    const others = otherCores(usage);
+    const others = otherCores(cpuUsageBetween(before, after, undefined, ourPids));
     if (others === undefined || others <= coresMax || performance.now() >= deadline) return others;
   }
 }

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 
 import type { SandboxMerchantInfo } from '../provisioning.js';
 import { processCpuSeconds } from './cpu-usage.js';
-import { GATEWAY_OUTPUT_LINES_MAX, GATEWAY_READY_POLL_MS, GATEWAY_READY_TIMEOUT_MS, GATEWAY_STOP_TIMEOUT_MS, WORKER_QUIET_MS } from './limits.js';
+import { GATEWAY_OUTPUT_LINES_MAX, GATEWAY_READY_POLL_MS, GATEWAY_READY_TIMEOUT_MS, GATEWAY_STOP_TIMEOUT_MS, WORKER_QUIET_CPU_SHARE_MAX, WORKER_QUIET_MS } from './limits.js';
 
 const CLI_PATH = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 
@@ -67,6 +67,7 @@ export class GatewayProcess {
       await gateway.#waitReady();
     } catch (error) {
       await gateway.stop();
+      gateway.removeDataDir();
       throw error;
     }
     return gateway;
@@ -76,7 +77,7 @@ export class GatewayProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  /** The primary's pid and its workers' pids (children in /proc), for CPU accounting. */
+  /** The primary's pid and its workers' pids (children in /proc), for CPU accounting; no workers when it serves alone. */
   pids(): { primary: number; workers: number[] } {
     const primary = this.child.pid ?? -1;
     return { primary, workers: childPids(primary) };
@@ -112,10 +113,12 @@ export class GatewayProcess {
    * answers as soon as one worker listens, and a keep-alive connection stays
    * with the worker that accepted it, so measuring early would pin the load
    * to fewer workers. There is no outside signal that a worker listens; a
-   * worker whose CPU time stops growing has finished loading and opening
-   * its database, which is the last thing before listen.
+   * worker whose CPU time (almost) stops growing has finished loading and
+   * opening its database, which is the last thing before listen.
    */
   async waitForWorkers(count: number): Promise<number[]> {
+    // One worker: the gateway serves from its own process (see startServer), which is ready already.
+    if (count <= 1) return [this.child.pid ?? -1];
     const deadline = Date.now() + GATEWAY_READY_TIMEOUT_MS;
     let previous = new Map<number, number | undefined>();
     for (;;) {
@@ -123,7 +126,13 @@ export class GatewayProcess {
       if (this.#exited) throw new Error(`gateway exited while starting:\n${this.#output.join('\n')}`);
       const workers = this.pids().workers;
       const now = new Map(workers.map((pid) => [pid, processCpuSeconds(pid)] as const));
-      const quiet = workers.length >= count && workers.every((pid) => now.get(pid) !== undefined && now.get(pid) === previous.get(pid));
+      const quiet =
+        workers.length >= count &&
+        workers.every((pid) => {
+          const seconds = now.get(pid);
+          const before = previous.get(pid);
+          return seconds !== undefined && before !== undefined && seconds - before <= (WORKER_QUIET_MS / 1000) * WORKER_QUIET_CPU_SHARE_MAX;
+        });
       if (quiet) return workers;
       previous = now;
       await new Promise((resolve) => setTimeout(resolve, WORKER_QUIET_MS));

@@ -54,8 +54,13 @@ export const GATEWAY_READY_TIMEOUT_MS = 60_000;
 /** How often readiness is polled while waiting. */
 export const GATEWAY_READY_POLL_MS = 100;
 
-/** A starting worker whose CPU time has not moved for this long is taken as started (several /proc ticks of 10 ms). */
+/**
+ * A starting worker that used at most this share of one core over
+ * WORKER_QUIET_MS is taken as started. Starting takes a whole core; an idle
+ * worker uses nothing, or a few per cent when run under --cpu-prof.
+ */
 export const WORKER_QUIET_MS = 300;
+export const WORKER_QUIET_CPU_SHARE_MAX = 0.1;
 
 /** After SIGTERM the gateway drains for up to 10 s (SHUTDOWN_GRACE_MS); we wait a little longer, then SIGKILL. */
 export const GATEWAY_STOP_TIMEOUT_MS = 15_000;

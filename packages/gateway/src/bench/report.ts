@@ -9,7 +9,7 @@ import { availableParallelism, cpus, release, totalmem, type, arch } from 'node:
 
 import type { AnswerCheck } from './answers.js';
 import { otherCores, type CpuUsage } from './cpu-usage.js';
-import type { CryptoCeiling } from './crypto-ceiling.js';
+import type { AllCoresResult, CryptoCeiling } from './crypto-ceiling.js';
 import type { LatencySummary } from './latency.js';
 import { CEILING_RATIO_TARGET, HALF_RATE_P99_MS_TARGET, QUIET_OTHER_CORES_MAX, type BenchOptions } from './limits.js';
 
@@ -67,6 +67,8 @@ export interface BenchReport {
   /** Rows in the orders table after the run; undefined if it could not be read. */
   ordersInDatabase: number | undefined;
   crypto: CryptoCeiling;
+  /** The same loop on every gateway core at once (wall clock): checks that cores add up. */
+  cryptoAllCores: AllCoresResult;
   /** Cores other processes used just before the load phases, after waiting for quiet. */
   otherCoresBeforeLoad: number | undefined;
 }
@@ -77,16 +79,14 @@ export interface Derived {
   /** The ceiling if the gateway had the cores minus what the load generator used during the full-load phase. */
   ceilingNetOfGeneratorPerSecond: number;
   ratioNetOfGenerator: number;
-  /**
-   * The rate against the ceiling of the CPU the gateway workers actually
-   * got: crypto CPU per request ÷ gateway CPU per order. Independent of who
-   * else used the machine; 100 % would mean the gateway does nothing but
-   * the envelope crypto.
-   */
-  cpuEfficiency: number;
   otherCoresAtFullLoad: number | undefined;
-  /** Gateway worker CPU per order at full load, and the share of it the envelope crypto explains. */
+  /** Gateway worker CPU per order at full load. */
   gatewayCpuUsPerOrder: number;
+  /**
+   * The share of it the envelope crypto explains: also the rate against the
+   * ceiling of the CPU the workers actually got, whoever else used the
+   * machine. 100 % would mean the gateway does nothing but the crypto.
+   */
   cryptoShareOfGatewayCpu: number;
   gatewayCpuUsPerHealthz: number;
   generatorCpuUsPerOrder: number;
@@ -130,7 +130,8 @@ export function derive(report: BenchReport): Derived {
     const others = otherCores(phase.cpu);
     if (busy(others)) caveats.push(`other processes used ${f2(others!)} of ${report.machine.cores} cores during "${phase.name}"`);
   }
-  if (busy(crypto.otherCores)) caveats.push(`other processes used ${f2(crypto.otherCores!)} cores during the crypto loop (its CPU-time figure still holds; wall time was ${f0(crypto.perRequestWallUs)} µs per request)`);
+  if (busy(report.cryptoAllCores.otherCores)) caveats.push(`other processes used ${f2(report.cryptoAllCores.otherCores!)} cores while the crypto ran on all cores at once`);
+  if (busy(crypto.otherCores)) caveats.push(`other processes used ${f2(crypto.otherCores!)} cores during the crypto loop (the ceiling used the lesser of its CPU time, ${f0(crypto.perRequestCpuUs)} µs, and wall time, ${f0(crypto.perRequestWallUs)} µs, per request)`);
 
   const idleWorkers = full.cpu.workerSeconds.filter((s) => !(s > 0.05 * full.cpu.wallSeconds)).length;
   if (idleWorkers > 0) errors.push(`${idleWorkers} gateway worker(s) were (almost) idle at full load: the connections did not spread over all workers`);
@@ -140,7 +141,6 @@ export function derive(report: BenchReport): Derived {
     ratio: full.ratePerSecond / ceilingPerSecond,
     ceilingNetOfGeneratorPerSecond,
     ratioNetOfGenerator: full.ratePerSecond / ceilingNetOfGeneratorPerSecond,
-    cpuEfficiency: crypto.perRequestUs / gatewayCpuUsPerOrder,
     otherCoresAtFullLoad: otherCores(full.cpu),
     gatewayCpuUsPerOrder,
     cryptoShareOfGatewayCpu: crypto.perRequestUs / gatewayCpuUsPerOrder,
@@ -174,11 +174,11 @@ function headlineRows(report: BenchReport, d: Derived): [string, string][] {
     ['  latency p50 / p99', `${f1(full.latency.p50Ms)} / ${f1(full.latency.p99Ms)} ms`],
     ['icc/order at half rate (open loop)', `${f0(half.ratePerSecond)} orders/s (scheduled ${f0(half.targetRatePerSecond ?? Number.NaN)}/s)`],
     ['  latency p50 / p99', `${f1(half.latency.p50Ms)} / ${f1(half.latency.p99Ms)} ms (target p99 ≤ ${HALF_RATE_P99_MS_TARGET} ms: ${verdict(half.latency.p99Ms <= HALF_RATE_P99_MS_TARGET)})`],
-    ['envelope crypto, one core', `${f0(crypto.opsPerSecond)} requests/s (${f0(crypto.perRequestUs)} µs CPU each)`],
-    ['crypto ceiling', `${f0(d.ceilingPerSecond)} requests/s (× ${report.options.workers} cores)`],
+    ['envelope crypto, one core', `${f0(crypto.opsPerSecond)} requests/s (${f0(crypto.perRequestUs)} µs each)`],
+    ['crypto ceiling', `${f0(d.ceilingPerSecond)} requests/s (× ${report.options.workers} cores; all ${report.options.workers} cores at once measured ${f0(report.cryptoAllCores.opsPerSecond)}/s)`],
     ['measured / ceiling', `${pct(d.ratio)} (target ≥ ${pct(CEILING_RATIO_TARGET)}: ${verdict(d.ratio >= CEILING_RATIO_TARGET)})`],
     ['  … net of the load generator', `${pct(d.ratioNetOfGenerator)} (ceiling ${f0(d.ceilingNetOfGeneratorPerSecond)}/s on the ${f2(report.machine.cores - d.generatorCores)} cores the generator left)`],
-    ['  … on the CPU the gateway got', `${pct(d.cpuEfficiency)} (crypto CPU ÷ gateway CPU per order; ignores who else used the machine)`],
+    ['  … on the CPU the gateway got', `${pct(d.cryptoShareOfGatewayCpu)} (crypto ÷ gateway CPU per order; ignores who else used the machine)`],
     ['GET /healthz (HTTP floor, closed loop)', `${f0(report.httpFloor.ratePerSecond)} requests/s, p50 ${f1(report.httpFloor.latency.p50Ms)} ms`],
     ['errors', d.errors.length === 0 ? `0 (${report.answers.succeeded} answers opened and verified, ${report.ordersInDatabase ?? '?'} orders stored)` : `${d.errors.length} KINDS OF ERROR — see below`],
   ];
@@ -188,10 +188,10 @@ function cpuRows(report: BenchReport, d: Derived): [string, string][] {
   const { full } = report;
   const c = full.cpu;
   return [
-    ['gateway CPU per order (workers)', `${f0(d.gatewayCpuUsPerOrder)} µs, of which envelope crypto ${f0(report.crypto.perRequestUs)} µs (${pct(d.cryptoShareOfGatewayCpu)})`],
+    ['gateway CPU per order (workers)', `${f0(d.gatewayCpuUsPerOrder)} µs, of which envelope crypto ${f0(report.crypto.perRequestUs)} µs (${pct(d.cryptoShareOfGatewayCpu)}) and kernel ${pct(c.workerSystemSeconds / sum(c.workerSeconds))}`],
     ['gateway CPU per GET /healthz', `${f0(d.gatewayCpuUsPerHealthz)} µs`],
     ['cores used at full load', `gateway workers ${c.workerSeconds.map((s) => f2(s / c.wallSeconds)).join(' + ')}, primary ${f2(c.primarySeconds / c.wallSeconds)}, load generator ${f2(d.generatorCores)}`],
-    ['load generator', `${f0(d.generatorCpuUsPerOrder)} µs CPU per order; its event loop ${pct(full.generatorLoopUtilization)} busy`],
+    ['load generator', `${f0(d.generatorCpuUsPerOrder)} µs CPU per order (kernel ${pct(c.benchSystemSeconds / c.benchSeconds)}); its event loop ${pct(full.generatorLoopUtilization)} busy`],
     ['other processes at full load', d.otherCoresAtFullLoad === undefined ? 'n/a' : `${f2(d.otherCoresAtFullLoad)} cores`],
     ['machine idle at full load', pct(d.machineIdleShare)],
   ];
@@ -260,7 +260,7 @@ export function markdownResults(report: BenchReport, d: Derived): string {
     '',
     table(['Figure', 'Value'], cpuRows(report, d)),
     '',
-    `**Envelope crypto, each step alone on one core (CPU µs per call):** unwrap AES key ${f0(s.unwrapAesKeyUs)}, AES decrypt ${f1(s.aesDecryptUs)}, verify merchant signature ${f0(s.verifyPayloadUs)}, sign answer ${f0(s.signPayloadUs)}, wrap AES key ${f0(s.wrapAesKeyUs)}, AES encrypt ${f1(s.aesEncryptUs)}; the whole sequence ${f0(report.crypto.perRequestUs)} µs CPU (${f0(report.crypto.perRequestWallUs)} µs wall) over ${report.crypto.iterations} iterations.`,
+    `**Envelope crypto, each step alone on one core (CPU µs per call):** unwrap AES key ${f0(s.unwrapAesKeyUs)}, AES decrypt ${f1(s.aesDecryptUs)}, verify merchant signature ${f0(s.verifyPayloadUs)}, sign answer ${f0(s.signPayloadUs)}, wrap AES key ${f0(s.wrapAesKeyUs)}, AES encrypt ${f1(s.aesEncryptUs)}; the whole sequence ${f0(report.crypto.perRequestCpuUs)} µs CPU and ${f0(report.crypto.perRequestWallUs)} µs wall over ${report.crypto.iterations} iterations (the ceiling uses the lesser).`,
     '',
     RESULTS_END,
   );

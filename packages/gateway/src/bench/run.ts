@@ -17,6 +17,7 @@
 
 import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,7 +28,7 @@ import { loadGatewayKeys } from '../keys/gateway-keys.js';
 import { KeyEncryptionKey } from '../keys/kek.js';
 import { checkAnswers } from './answers.js';
 import { cpuSnapshot, cpuUsageBetween, waitForQuietMachine } from './cpu-usage.js';
-import { measureCryptoCeiling } from './crypto-ceiling.js';
+import { measureCryptoCeiling, measureCryptoOnAllCores } from './crypto-ceiling.js';
 import { GatewayProcess } from './gateway-process.js';
 import { summarizeLatency } from './latency.js';
 import { LoadClient } from './load-client.js';
@@ -54,12 +55,18 @@ async function runMeasured(
   requests: WireRequest[],
   shape: LoadShape,
   keepAnswers: boolean,
+  profiling: boolean,
 ): Promise<{ figures: PhaseFigures; result: PhaseResult }> {
-  const primary = gateway.child.pid ?? -1;
-  const pids = [primary, ...workers];
+  // A one-worker gateway serves from its primary: count that process once, as the worker.
+  const primary = workers.includes(gateway.child.pid ?? -1) ? undefined : (gateway.child.pid ?? -1);
+  const pids = primary === undefined ? [...workers] : [primary, ...workers];
   const before = cpuSnapshot(pids);
+  const startUs = process.hrtime.bigint() / 1000n;
   const result = await client.run(requests, shape, keepAnswers);
+  const endUs = process.hrtime.bigint() / 1000n;
   const after = cpuSnapshot(pids);
+  // A .cpuprofile's timestamps are CLOCK_MONOTONIC µs too: this lets a profile be cut to one phase.
+  if (profiling) log(`${name}: monotonic µs ${startUs}..${endUs}`);
   const wallSeconds = result.wallMs / 1000;
   const figures: PhaseFigures = {
     name,
@@ -120,29 +127,30 @@ async function main(): Promise<number> {
     const merchant = gateway.demoMerchant();
     const runTag = Date.now().toString(36);
     const total = options.warmupOrders + options.orders + options.halfRateOrders;
-    log(`sealing ${total} icc/order requests on ${options.workers} threads`);
+    log(`sealing ${total} icc/order requests on ${availableParallelism()} threads`);
     const sealStartMs = performance.now();
     const sealed = await sealOrderRequestsInParallel(
       merchant,
       Array.from({ length: total }, (_, i) => `bench-${runTag}-${i}`),
-      options.workers,
+      availableParallelism(),
     );
     const sealSeconds = (performance.now() - sealStartMs) / 1000;
     const warmupRequests = sealed.slice(0, options.warmupOrders);
     const fullRequests = sealed.slice(options.warmupOrders, options.warmupOrders + options.orders);
     const halfRequests = sealed.slice(options.warmupOrders + options.orders);
 
-    const ourPids = [gateway.child.pid ?? -1, ...workers];
+    const ourPids = [...new Set([gateway.child.pid ?? -1, ...workers])];
     log(`waiting up to ${options.quietWaitMs} ms for other processes to leave the CPU`);
     const otherCoresBeforeLoad = await waitForQuietMachine(ourPids, QUIET_OTHER_CORES_MAX, QUIET_WINDOW_MS, options.quietWaitMs);
     if (otherCoresBeforeLoad !== undefined) log(`other processes use ${otherCoresBeforeLoad.toFixed(2)} cores`);
 
     client = new LoadClient({ host: '127.0.0.1', port: gateway.port });
     const closed: LoadShape = { kind: 'closed', inFlight: options.inFlight };
+    const profiling = options.gatewayNodeArgs.length > 0;
     const healthz: WireRequest[] = Array.from({ length: options.httpFloorRequests }, () => ({ method: 'GET', path: '/healthz', headers: {} }));
-    const httpFloor = await runMeasured('GET /healthz', client, gateway, workers, healthz, closed, false);
-    const warmup = await runMeasured('icc/order warm-up', client, gateway, workers, toWire(warmupRequests), closed, true);
-    const full = await runMeasured('icc/order full load', client, gateway, workers, toWire(fullRequests), closed, true);
+    const httpFloor = await runMeasured('GET /healthz', client, gateway, workers, healthz, closed, false, profiling);
+    const warmup = await runMeasured('icc/order warm-up', client, gateway, workers, toWire(warmupRequests), closed, true, profiling);
+    const full = await runMeasured('icc/order full load', client, gateway, workers, toWire(fullRequests), closed, true, profiling);
     const halfRate = full.figures.ratePerSecond / 2;
     const half = await runMeasured(
       'icc/order half rate',
@@ -152,6 +160,7 @@ async function main(): Promise<number> {
       toWire(halfRequests),
       { kind: 'open', ratePerSecond: halfRate, socketsMax: OPEN_LOOP_SOCKETS_MAX },
       true,
+      profiling,
     );
     await client.close();
     client = undefined;
@@ -173,14 +182,17 @@ async function main(): Promise<number> {
 
     await waitForQuietMachine([], QUIET_OTHER_CORES_MAX, QUIET_WINDOW_MS, options.quietWaitMs);
     log('measuring the envelope crypto on one core');
-    const crypto = measureCryptoCeiling({
+    const cryptoInput = {
       requests: fullRequests,
       gatewayPrivateKey: gatewayKeys.current.privateKey,
       // The gateway reads the merchant key from the certificate PEM it stored; the same kind of key object.
       merchantPublicKey: createPublicKey(merchantCertificate.toString()),
       merchantId: merchant.merchantId,
       answerFields: answers.sampleFields ?? { status: 'SUCCESS', requestId: '', paymentOrderId: '0'.repeat(32), redirectUrl: `${gateway.baseUrl}/cashier/${'0'.repeat(32)}.${'A'.repeat(22)}` },
-    });
+    };
+    const crypto = await measureCryptoCeiling(cryptoInput);
+    log(`measuring the envelope crypto on ${options.workers} threads at once`);
+    const cryptoAllCores = await measureCryptoOnAllCores(cryptoInput, options.workers);
 
     const report: BenchReport = {
       date,
@@ -195,6 +207,7 @@ async function main(): Promise<number> {
       answers,
       ordersInDatabase,
       crypto,
+      cryptoAllCores,
       otherCoresBeforeLoad,
     };
     const derived = derive(report);
