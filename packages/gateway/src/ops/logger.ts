@@ -11,7 +11,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     {
       level,
       base: { pid: process.pid, service: 'opencashier' },
-      redact: { paths: [...redactPaths, ...redactPaths.map((p) => `*.${p}`), 'req.headers.encryptkey', 'req.headers.cookie'], censor: '[redacted]' },
+      redact: { paths: [...redactPaths], censor: '[redacted]' },
       hooks: {
         logMethod(args, method) {
           method.apply(

@@ -46,8 +46,6 @@ export class OrderService {
   async create(merchant: Merchant, input: NewOrder): Promise<CreateResult> {
     checkMerchantUrl(merchant, 'notifyUrl', input.notifyUrl);
     checkMerchantUrl(merchant, 'callbackUrl', input.callbackUrl);
-    const existing = await this.deps.orders.findByRequest(merchant.merchantId, input.requestId);
-    if (existing) return this.replay(existing, input);
     const now = this.deps.clock();
     const order: Order = {
       ...input,
@@ -68,7 +66,7 @@ export class OrderService {
     };
     delete (order as Partial<NewOrder>).timeoutMinutes;
     if (await this.deps.orders.insert(order)) return { kind: 'created', order };
-    // Lost a race with a concurrent request carrying the same requestId.
+    // The requestId exists: a replay, or a concurrent request that won the race.
     const winner = await this.deps.orders.findByRequest(merchant.merchantId, input.requestId);
     if (!winner) throw new Error('order insert conflicted but no order exists');
     return this.replay(winner, input);

@@ -39,6 +39,37 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
+/**
+ * Distinct SQL texts whose prepared statements are kept per connection. The
+ * gateway issues a few dozen shapes of query; the bound only guards against
+ * a runaway caller.
+ */
+const SQLITE_STATEMENT_CACHE_MAX = 256;
+
+/**
+ * Kysely's SQLite driver prepares every query anew, which re-parses the SQL
+ * on each request. Statements are reusable (the driver runs one at a time on
+ * the single connection), so keep them by SQL text.
+ */
+function withStatementCache(sqlite: BetterSqlite3.Database): BetterSqlite3.Database {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  const prepare = sqlite.prepare.bind(sqlite);
+  return new Proxy(sqlite, {
+    get(target, property, receiver) {
+      if (property !== 'prepare') return Reflect.get(target, property, receiver);
+      return (source: string) => {
+        let statement = cache.get(source);
+        if (!statement) {
+          if (cache.size >= SQLITE_STATEMENT_CACHE_MAX) cache.delete(cache.keys().next().value as string);
+          statement = prepare(source);
+          cache.set(source, statement);
+        }
+        return statement;
+      };
+    },
+  });
+}
+
 let int8ParserInstalled = false;
 function installInt8Parser(): void {
   if (int8ParserInstalled) return;
@@ -65,7 +96,7 @@ export async function openDatabase(url: string, options: { migrate?: boolean; sq
     sqlite.pragma(`synchronous = ${options.sqliteSynchronous ?? 'NORMAL'}`);
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-    db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+    db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
   }
   if (options.migrate !== false) await migrateToLatest(db, dialect);
   return { db, dialect, close: () => db.destroy() };
