@@ -23,6 +23,7 @@ import { OrderService } from './orders/order-service.js';
 import { DisputeService } from './orders/dispute-service.js';
 import { DisputeRepository } from './store/dispute-repository.js';
 import { GatewayEnvelope } from './protocols/payease/gateway-envelope.js';
+import { EnvelopePool } from './protocols/payease/envelope-pool.js';
 import { payEaseRoutes } from './protocols/payease/routes.js';
 import { iccOrderFields } from './protocols/payease/order-fields.js';
 import { CashierLinks } from './cashier/links.js';
@@ -91,7 +92,12 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     formatNotification: (order) => JSON.stringify(iccOrderFields(order)),
   });
   const disputes = new DisputeService({ orders: orderRepository, disputes: new DisputeRepository(database.db), clock });
-  const envelope = new GatewayEnvelope(() => keys, merchants, kek.subkey('envelope-rejection'), clock);
+  const rejectionSecret = kek.subkey('envelope-rejection');
+  const pool =
+    config.cryptoThreads > 0
+      ? new EnvelopePool(config.cryptoThreads, { decryptionKeys: keys.decryptionKeys(clock()), signingKey: keys.current.privateKey, rejectionSecret })
+      : undefined;
+  const envelope = new GatewayEnvelope(() => keys, merchants, rejectionSecret, clock, pool);
   const links = new CashierLinks(kek.subkey('cashier-session'), config.publicBaseUrl);
 
   const encode: NotificationEncoder = async (n) => {
@@ -234,6 +240,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       for (const t of timers) clearInterval(t);
       await app.close();
       await dispatcher.stop();
+      await pool?.close();
       await database.close();
     },
   };

@@ -24,6 +24,12 @@ export interface GatewayConfig {
   kekBase64: string | undefined;
   /** HTTP worker processes; 0 means one per core. */
   workers: number;
+  /**
+   * Threads per process for the envelope's RSA work; 0 runs it on the event
+   * loop. With SQLite, one process with a thread per core beats several
+   * processes contending for the database's write lock.
+   */
+  cryptoThreads: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Create the demo sandbox merchant and its key files on first start. */
   demoMerchant: boolean;
@@ -46,6 +52,7 @@ export const DEFAULTS: Omit<GatewayConfig, 'databaseUrl' | 'publicBaseUrl'> & { 
   sqliteSynchronous: 'NORMAL',
   kekBase64: undefined,
   workers: 1,
+  cryptoThreads: 0,
   logLevel: 'info',
   demoMerchant: true,
   demoMerchantId: '100000001',
@@ -67,6 +74,7 @@ export const ENV_VARS: Readonly<Record<string, keyof GatewayConfig>> = {
   OPENCASHIER_SQLITE_SYNCHRONOUS: 'sqliteSynchronous',
   OPENCASHIER_KEK: 'kekBase64',
   OPENCASHIER_WORKERS: 'workers',
+  OPENCASHIER_CRYPTO_THREADS: 'cryptoThreads',
   OPENCASHIER_LOG_LEVEL: 'logLevel',
   OPENCASHIER_DEMO_MERCHANT: 'demoMerchant',
   OPENCASHIER_DEMO_MERCHANT_ID: 'demoMerchantId',
@@ -81,6 +89,7 @@ export const ENV_VARS: Readonly<Record<string, keyof GatewayConfig>> = {
 const NUMERIC: ReadonlySet<keyof GatewayConfig> = new Set([
   'port',
   'workers',
+  'cryptoThreads',
   'sandboxUnknownResolveDelayMs',
   'notifyPollIntervalMs',
   'notifyRequestTimeoutMs',

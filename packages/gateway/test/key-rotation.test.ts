@@ -31,7 +31,7 @@ describe('key rotation', () => {
       const opened = await envelope.openRequest(s.headers, s.body);
       expect(opened.payload.requestId).toBe('rot-1');
       // Answers are signed with the new key.
-      const answer = envelope.seal(t.merchant.merchantId, opened.recipient, { status: 'SUCCESS' });
+      const answer = await envelope.seal(t.merchant.merchantId, { key: opened.recipient, pem: opened.recipientPem }, { status: 'SUCCESS' });
       const fields = openEnvelope({ encryptKey: answer.headers.encryptKey!, ciphertext: JSON.parse(answer.body).data, privateKey: merchant.privateKey, rejectionSecret: rejectionSecretFor(merchant.privateKey) }).payload;
       expect(verifyPayload(fields, [newGatewayCert.publicKey])).toBe(true);
       expect(verifyPayload(fields, [oldGatewayCert.publicKey])).toBe(false);
@@ -53,7 +53,7 @@ describe('key rotation', () => {
     for (const key of [oldMerchant.privateKey, fresh.privateKey]) {
       const s = sealRequest({ payload: payload('mrot-1'), merchantId: t.merchant.merchantId, signingKey: key, recipient: gatewayCert.publicKey });
       const opened = await envelope.openRequest(s.headers, s.body);
-      const answer = envelope.seal(t.merchant.merchantId, opened.recipient, { status: 'SUCCESS' });
+      const answer = await envelope.seal(t.merchant.merchantId, { key: opened.recipient, pem: opened.recipientPem }, { status: 'SUCCESS' });
       // The merchant that sent the request can read the answer with the key it used.
       const fields = openEnvelope({ encryptKey: answer.headers.encryptKey!, ciphertext: JSON.parse(answer.body).data, privateKey: key, rejectionSecret: rejectionSecretFor(key) }).payload;
       expect(fields.status).toBe('SUCCESS');

@@ -21,6 +21,7 @@ const CLI_PATH = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 
 export interface StartGatewayOptions {
   workers: number;
+  cryptoThreads: number;
   nodeArgs: readonly string[];
 }
 
@@ -57,6 +58,7 @@ export class GatewayProcess {
         PORT: String(port),
         HOST: '127.0.0.1',
         OPENCASHIER_WORKERS: String(options.workers),
+        OPENCASHIER_CRYPTO_THREADS: String(options.cryptoThreads),
         OPENCASHIER_LOG_LEVEL: 'warn',
         OPENCASHIER_RATE_LIMIT_PER_MINUTE: '0',
       },

@@ -102,7 +102,18 @@ export interface BenchOptions {
   warmupOrders: number;
   halfRateOrders: number;
   httpFloorRequests: number;
+  /**
+   * `threads` (default): one gateway process with an envelope thread per
+   * core — one SQLite connection, no write-lock contention. `processes`: a
+   * cluster of one process per core, each doing its own RSA work.
+   */
+  mode: 'threads' | 'processes';
+  /** Gateway processes: 1 in threads mode. */
   workers: number;
+  /** Envelope threads per gateway process: 0 in processes mode. */
+  cryptoThreads: number;
+  /** Cores the gateway is given, whichever the mode: the crypto ceiling's multiplier. */
+  cores: number;
   inFlight: number;
   writeDocs: boolean;
   /** How long to wait for other processes to quiet down before measuring. */
@@ -119,17 +130,24 @@ function integerFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, 
   return value;
 }
 
-/** Reads BENCH_ORDERS, BENCH_WORKERS, BENCH_IN_FLIGHT, BENCH_QUIET_WAIT_MS, BENCH_WRITE_DOCS and BENCH_GATEWAY_NODE_ARGS. */
+/** Reads BENCH_ORDERS, BENCH_MODE, BENCH_CORES, BENCH_IN_FLIGHT, BENCH_QUIET_WAIT_MS, BENCH_WRITE_DOCS and BENCH_GATEWAY_NODE_ARGS. */
 export function benchOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions {
   const orders = integerFromEnv(env, 'BENCH_ORDERS', BENCH_ORDERS_DEFAULT, BENCH_ORDERS_MIN, BENCH_ORDERS_MAX);
-  const workers = integerFromEnv(env, 'BENCH_WORKERS', availableParallelism(), 1, 256);
-  const inFlight = integerFromEnv(env, 'BENCH_IN_FLIGHT', IN_FLIGHT_PER_WORKER_DEFAULT * workers, 1, OPEN_LOOP_SOCKETS_MAX);
+  const mode = env.BENCH_MODE === 'processes' ? 'processes' : 'threads';
+  if (env.BENCH_MODE !== undefined && env.BENCH_MODE !== '' && env.BENCH_MODE !== mode) throw new Error(`BENCH_MODE must be threads or processes, got ${env.BENCH_MODE}`);
+  const cores = integerFromEnv(env, 'BENCH_CORES', availableParallelism(), 1, 256);
+  const workers = mode === 'processes' ? cores : 1;
+  const cryptoThreads = mode === 'threads' ? cores : 0;
+  const inFlight = integerFromEnv(env, 'BENCH_IN_FLIGHT', IN_FLIGHT_PER_WORKER_DEFAULT * cores, 1, OPEN_LOOP_SOCKETS_MAX);
   return {
     orders,
     warmupOrders: Math.ceil(orders * WARMUP_FRACTION),
     halfRateOrders: Math.ceil(orders * HALF_RATE_FRACTION),
     httpFloorRequests: Math.ceil(orders * HTTP_FLOOR_FRACTION),
+    mode,
     workers,
+    cryptoThreads,
+    cores,
     inFlight,
     writeDocs: env.BENCH_WRITE_DOCS !== '0',
     quietWaitMs: integerFromEnv(env, 'BENCH_QUIET_WAIT_MS', QUIET_WAIT_MS_MAX_DEFAULT, 0, 600_000),

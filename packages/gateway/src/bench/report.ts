@@ -105,10 +105,10 @@ function sum(values: readonly number[]): number {
 
 export function derive(report: BenchReport): Derived {
   const { full, crypto, options } = report;
-  const ceilingPerSecond = crypto.opsPerSecond * options.workers;
+  const ceilingPerSecond = crypto.opsPerSecond * options.cores;
   const generatorCores = full.cpu.benchSeconds / full.cpu.wallSeconds;
   const gatewayCores = (sum(full.cpu.workerSeconds) + full.cpu.primarySeconds) / full.cpu.wallSeconds;
-  const ceilingNetOfGeneratorPerSecond = crypto.opsPerSecond * Math.max(0, Math.min(options.workers, report.machine.cores - generatorCores));
+  const ceilingNetOfGeneratorPerSecond = crypto.opsPerSecond * Math.max(0, Math.min(options.cores, report.machine.cores - generatorCores));
   const gatewayCpuUsPerOrder = (sum(full.cpu.workerSeconds) * 1e6) / full.ok;
   const machineIdleShare =
     full.cpu.machineIdleSeconds === undefined || full.cpu.machineBusySeconds === undefined
@@ -175,7 +175,7 @@ function headlineRows(report: BenchReport, d: Derived): [string, string][] {
     ['icc/order at half rate (open loop)', `${f0(half.ratePerSecond)} orders/s (scheduled ${f0(half.targetRatePerSecond ?? Number.NaN)}/s)`],
     ['  latency p50 / p99', `${f1(half.latency.p50Ms)} / ${f1(half.latency.p99Ms)} ms (target p99 ≤ ${HALF_RATE_P99_MS_TARGET} ms: ${verdict(half.latency.p99Ms <= HALF_RATE_P99_MS_TARGET)})`],
     ['envelope crypto, one core', `${f0(crypto.opsPerSecond)} requests/s (${f0(crypto.perRequestUs)} µs each)`],
-    ['crypto ceiling', `${f0(d.ceilingPerSecond)} requests/s (× ${report.options.workers} cores; all ${report.options.workers} cores at once measured ${f0(report.cryptoAllCores.opsPerSecond)}/s)`],
+    ['crypto ceiling', `${f0(d.ceilingPerSecond)} requests/s (× ${report.options.cores} cores; all ${report.options.cores} cores at once measured ${f0(report.cryptoAllCores.opsPerSecond)}/s)`],
     ['measured / ceiling', `${pct(d.ratio)} (target ≥ ${pct(CEILING_RATIO_TARGET)}: ${verdict(d.ratio >= CEILING_RATIO_TARGET)})`],
     ['  … net of the load generator', `${pct(d.ratioNetOfGenerator)} (ceiling ${f0(d.ceilingNetOfGeneratorPerSecond)}/s on the ${f2(report.machine.cores - d.generatorCores)} cores the generator left)`],
     ['  … on the CPU the gateway got', `${pct(d.cryptoShareOfGatewayCpu)} (crypto ÷ gateway CPU per order; ignores who else used the machine)`],
@@ -240,7 +240,7 @@ export function markdownResults(report: BenchReport, d: Derived): string {
     '',
     `**Machine:** ${m.cpuModel}, ${m.cores} cores (\`os.availableParallelism()\`), ${f1(m.memoryGiB)} GiB RAM, Node ${m.node} (OpenSSL ${m.openssl}), ${m.os}.`,
     '',
-    `**Run:** ${o.workers} gateway workers; ${o.orders} orders at full load with ${o.inFlight} in flight, after ${o.warmupOrders} warm-up orders; ${o.halfRateOrders} orders at half rate; ${o.httpFloorRequests} GET /healthz. ${report.sealedRequests} requests sealed ahead of time in ${f1(report.sealSeconds)} s.`,
+    `**Run:** ${o.mode === 'threads' ? `one gateway process with ${o.cryptoThreads} envelope threads` : `${o.workers} gateway processes`}; ${o.orders} orders at full load with ${o.inFlight} in flight, after ${o.warmupOrders} warm-up orders; ${o.halfRateOrders} orders at half rate; ${o.httpFloorRequests} GET /healthz. ${report.sealedRequests} requests sealed ahead of time in ${f1(report.sealSeconds)} s.`,
     '',
   ];
   if (d.caveats.length > 0) {

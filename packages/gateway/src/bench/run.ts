@@ -103,8 +103,8 @@ function countOrders(databasePath: string): number | undefined {
 async function main(): Promise<number> {
   const options = benchOptions();
   const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  log(`starting the gateway with ${options.workers} workers`);
-  const gateway = await GatewayProcess.start({ workers: options.workers, nodeArgs: options.gatewayNodeArgs });
+  log(`starting the gateway: ${options.workers} process(es), ${options.cryptoThreads} envelope thread(s) each`);
+  const gateway = await GatewayProcess.start({ workers: options.workers, cryptoThreads: options.cryptoThreads, nodeArgs: options.gatewayNodeArgs });
   let cleanedUp = false;
   const cleanUp = () => {
     if (cleanedUp) return;
@@ -191,8 +191,8 @@ async function main(): Promise<number> {
       answerFields: answers.sampleFields ?? { status: 'SUCCESS', requestId: '', paymentOrderId: '0'.repeat(32), redirectUrl: `${gateway.baseUrl}/cashier/${'0'.repeat(32)}.${'A'.repeat(22)}` },
     };
     const crypto = await measureCryptoCeiling(cryptoInput);
-    log(`measuring the envelope crypto on ${options.workers} threads at once`);
-    const cryptoAllCores = await measureCryptoOnAllCores(cryptoInput, options.workers);
+    log(`measuring the envelope crypto on ${options.cores} threads at once`);
+    const cryptoAllCores = await measureCryptoOnAllCores(cryptoInput, options.cores);
 
     const report: BenchReport = {
       date,

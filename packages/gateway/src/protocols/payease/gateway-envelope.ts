@@ -12,6 +12,7 @@ import { GatewayError } from '../../domain/errors.js';
 import { MERCHANT_ID_PATTERN } from '../../domain/limits.js';
 import type { GatewayKeyRing } from '../../keys/gateway-keys.js';
 import type { Merchant, MerchantRepository } from '../../store/merchant-repository.js';
+import type { EnvelopePool } from './envelope-pool.js';
 
 /**
  * How long a merchant and its certificates are cached per process. Short,
@@ -22,8 +23,10 @@ export const MERCHANT_CACHE_TTL_MS = 5_000;
 
 interface MerchantKeys {
   merchant: Merchant;
-  /** Verify requests; the first one also encrypts answers. */
+  /** Verify requests; the first one also encrypts notifications. */
   certificates: KeyObject[];
+  /** The same certificates as PEM, for the envelope threads. */
+  certificatesPem: string[];
   loadedAtMs: number;
 }
 
@@ -32,6 +35,7 @@ export interface OpenedRequest {
   payload: Record<string, unknown>;
   /** The merchant certificate that verified the request: the answer is encrypted to it. */
   recipient: KeyObject;
+  recipientPem: string;
 }
 
 /**
@@ -47,6 +51,8 @@ export class GatewayEnvelope {
     private readonly merchants: MerchantRepository,
     private readonly rejectionSecret: Buffer,
     private readonly clock: () => number,
+    /** When given, RSA work runs on these threads instead of the event loop. */
+    private readonly pool?: EnvelopePool,
   ) {}
 
   async merchantKeys(merchantId: string): Promise<MerchantKeys | undefined> {
@@ -59,7 +65,12 @@ export class GatewayEnvelope {
       return undefined;
     }
     const certs = await this.merchants.verifyingCertificates(merchantId, now);
-    const entry: MerchantKeys = { merchant, certificates: certs.map((c) => createPublicKey(c.certificatePem)), loadedAtMs: now };
+    const entry: MerchantKeys = {
+      merchant,
+      certificates: certs.map((c) => createPublicKey(c.certificatePem)),
+      certificatesPem: certs.map((c) => c.certificatePem),
+      loadedAtMs: now,
+    };
     this.#cache.set(merchantId, entry);
     return entry;
   }
@@ -71,12 +82,22 @@ export class GatewayEnvelope {
     if (!keys || keys.certificates.length === 0) throw new GatewayError('MERCHANT_UNKNOWN');
     const encryptKey = headerValue(headers, 'encryptKey');
     if (!encryptKey || typeof rawBody !== 'string') throw new GatewayError('ENVELOPE_INVALID');
+    if (this.pool) {
+      const result = await this.pool.run({ kind: 'open', encryptKey, rawBody, certificatesPem: keys.certificatesPem });
+      if (!result.ok) {
+        if (result.failure !== undefined) throw new Error(`envelope thread failed: ${result.failure}`);
+        throw new GatewayError('ENVELOPE_INVALID');
+      }
+      if (!('payload' in result)) throw new Error('envelope thread answered an open with a seal');
+      const i = result.recipientIndex;
+      return { merchant: keys.merchant, payload: result.payload, recipient: keys.certificates[i]!, recipientPem: keys.certificatesPem[i]! };
+    }
     const payload = this.decrypt(encryptKey, rawBody);
     // The answer goes to the certificate that verified the request: during a
     // certificate rotation, a merchant still on its old key can read it.
-    const recipient = keys.certificates.find((certificate) => verifyPayload(payload, [certificate]));
-    if (!recipient) throw new GatewayError('ENVELOPE_INVALID');
-    return { merchant: keys.merchant, payload, recipient };
+    const i = keys.certificates.findIndex((certificate) => verifyPayload(payload, [certificate]));
+    if (i < 0) throw new GatewayError('ENVELOPE_INVALID');
+    return { merchant: keys.merchant, payload, recipient: keys.certificates[i]!, recipientPem: keys.certificatesPem[i]! };
   }
 
   /**
@@ -108,13 +129,17 @@ export class GatewayEnvelope {
   }
 
   /** Seals an answer for the merchant: signed by the gateway key, encrypted to the merchant's certificate. */
-  seal(merchantId: string, recipient: KeyObject, fields: Record<string, unknown>, requestId?: string): { headers: Record<string, string>; body: string } {
+  async seal(merchantId: string, recipient: { key: KeyObject; pem: string }, fields: Record<string, unknown>): Promise<{ headers: Record<string, string>; body: string }> {
+    if (this.pool) {
+      const result = await this.pool.run({ kind: 'seal', merchantId, recipientPem: recipient.pem, fields });
+      if (!result.ok || !('body' in result)) throw new Error(`envelope thread failed to seal: ${result.ok ? 'wrong answer' : result.failure}`);
+      return { headers: result.headers, body: result.body };
+    }
     const sealed = sealResponse({
       payload: fields,
       merchantId,
       signingKey: this.keys().current.privateKey,
-      recipient,
-      ...(requestId !== undefined ? { requestId } : {}),
+      recipient: recipient.key,
     });
     return { headers: { ...sealed.headers }, body: sealed.body };
   }

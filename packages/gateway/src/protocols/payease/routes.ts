@@ -63,7 +63,7 @@ export async function payEaseRoutes(app: FastifyInstance, deps: PayEaseRouteDeps
       fields = errorFields(error, requestId, request.log);
     }
     const merchantId = opened.merchant.merchantId;
-    const sealed = deps.envelope.seal(merchantId, opened.recipient, { merchantId, ...fields });
+    const sealed = await deps.envelope.seal(merchantId, { key: opened.recipient, pem: opened.recipientPem }, { merchantId, ...fields });
     return reply.code(200).headers(sealed.headers).type('application/json').send(sealed.body);
   };
 
