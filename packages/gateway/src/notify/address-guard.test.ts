@@ -3,7 +3,7 @@ import http from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AddressNotAllowedError, checkNotifyUrlSyntax, guardedLookup, isForbiddenAddress, literalHostError, type ResolveAll } from './address-guard.js';
-import { startFakeMerchant, type FakeMerchant } from './fake-merchant.js';
+import { startFakeMerchant, type FakeMerchant } from '../test-support/fake-merchant.js';
 import { NOTIFY_URL_CHARS_MAX } from './limits.js';
 
 const FORBIDDEN = [

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotificationDispatcher, type NotificationDispatcherOptions } from './dispatcher.js';
-import { startFakeMerchant, type FakeMerchant } from './fake-merchant.js';
+import { startFakeMerchant, type FakeMerchant } from '../test-support/fake-merchant.js';
 import { NOTIFY_RESPONSE_EXCERPT_CHARS_MAX } from './limits.js';
 import type { DeliveryAttempt, NotificationEncoder, NotificationOutbox, OutboxNotification } from './outbox.js';
 import { NOTIFY_ATTEMPT_COUNT_MAX, NOTIFY_RETRY_DELAYS_MS } from './retry-schedule.js';

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeMerchant, type FakeMerchant } from './fake-merchant.js';
+import { startFakeMerchant, type FakeMerchant } from '../test-support/fake-merchant.js';
 import { postNotification, type PostNotificationRequest } from './http-post.js';
 import { classifyNetworkError } from './delivery-errors.js';
 
