@@ -50,6 +50,16 @@ describe.each(databases)('order flow on %s', (_name, env) => {
     expect(events.map((e) => e.to_state)).toEqual(['INIT', 'PROCESSING', 'SUCCESS']);
   });
 
+  it('reports health, readiness and Prometheus metrics', async () => {
+    expect((await fetch(`${t.baseUrl}/healthz`)).status).toBe(200);
+    expect(await (await fetch(`${t.baseUrl}/readyz`)).json()).toEqual({ status: 'ready' });
+    const metrics = await (await fetch(`${t.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/opencashier_orders\{state="SUCCESS"\} [1-9]/);
+    expect(metrics).toMatch(/opencashier_notification_backlog\{state="pending"\} \d+/);
+    expect(metrics).toContain('opencashier_http_request_duration_seconds_bucket{');
+    expect(metrics).toContain('route="/icc/order"');
+  });
+
   it('two concurrent payments of one order authorise once', async () => {
     const r = `${rid}-race`;
     await t.client.createIccOrder({ requestId: r, orderAmount: '500', orderCurrency: 'EUR', notifyUrl: 'http://127.0.0.1:9/n', callbackUrl: 'http://127.0.0.1:9/r' });
