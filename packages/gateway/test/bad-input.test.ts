@@ -2,13 +2,13 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCertificate, loadPfx, openEnvelope, sealRequest, signPayload, aesEncryptToBase64, wrapAesKey, PAYEASE_V3_CONTENT_TYPE } from '@opencashier/sdk';
-import { startTestGateway, type TestGateway } from './harness.js';
+import { startTestGateway, testDatabases, type TestGateway } from './harness.js';
 
 /**
  * Every bad input gets its documented code and writes nothing. Requests are
  * built by hand with the codec so each can be broken in one precise way.
  */
-describe('bad input to the PayEase API', () => {
+describe.each(testDatabases())('bad input to the PayEase API (%s)', (_database, databaseEnv) => {
   let t: TestGateway;
   let merchantKey: KeyObject;
   let gatewayCert: KeyObject;
@@ -38,7 +38,7 @@ describe('bad input to the PayEase API', () => {
   const orderCount = async () => Number((await t.gateway.database.db.selectFrom('orders').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 
   beforeAll(async () => {
-    t = await startTestGateway({}, { background: false });
+    t = await startTestGateway(databaseEnv, { background: false });
     const pfx = loadPfx(readFileSync(t.merchant.pfxPath), t.merchant.pfxPassword);
     merchantKey = pfx.privateKey;
     gatewayCert = loadCertificate(readFileSync(t.merchant.gatewayCertPath)).publicKey;

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import pg from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
@@ -24,6 +26,7 @@ export interface TestGateway {
  */
 export async function startTestGateway(overrides: Record<string, string> = {}, options: { background?: boolean; clock?: () => number } = {}): Promise<TestGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), 'opencashier-test-'));
+  const database = await freshDatabase(overrides.OPENCASHIER_DATABASE_URL);
   const env: Record<string, string> = {
     OPENCASHIER_DATA_DIR: dataDir,
     OPENCASHIER_KEK: KeyEncryptionKey.generate().toBase64(),
@@ -32,6 +35,7 @@ export async function startTestGateway(overrides: Record<string, string> = {}, o
     OPENCASHIER_SANDBOX_UNKNOWN_RESOLVE_DELAY_MS: '200',
     PORT: '0',
     ...overrides,
+    ...(database ? { OPENCASHIER_DATABASE_URL: database.url } : {}),
   };
   // Cashier links are built from the public URL, so the port is chosen first.
   const port = await freePort();
@@ -55,6 +59,7 @@ export async function startTestGateway(overrides: Record<string, string> = {}, o
     config,
     async close() {
       await gateway.close();
+      await database?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -69,4 +74,37 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * The databases every store-touching suite runs on: SQLite always,
+ * PostgreSQL when `OPENCASHIER_TEST_POSTGRES_URL` names a server (CI starts
+ * one). Use with `describe.each(testDatabases())`.
+ */
+export function testDatabases(): [string, Record<string, string>][] {
+  const list: [string, Record<string, string>][] = [['sqlite', {}]];
+  const url = process.env.OPENCASHIER_TEST_POSTGRES_URL;
+  if (url) list.push(['postgres', { OPENCASHIER_DATABASE_URL: url }]);
+  return list;
+}
+
+/** On PostgreSQL, a database of its own for each test gateway, so suites running side by side never see each other's rows. */
+async function freshDatabase(serverUrl: string | undefined): Promise<{ url: string; drop(): Promise<void> } | undefined> {
+  if (!serverUrl || !/^postgres(ql)?:\/\//.test(serverUrl)) return undefined;
+  const name = `opencashier_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: serverUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
 }

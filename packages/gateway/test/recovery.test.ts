@@ -1,20 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrderRepository } from '../src/store/order-repository.js';
 import { STALE_PROCESSING_MS } from '../src/domain/limits.js';
-import { startTestGateway, type TestGateway } from './harness.js';
+import { startTestGateway, testDatabases, type TestGateway } from './harness.js';
 
 /**
  * A process can stop between committing PROCESSING and hearing the
  * channel's answer. These orders must still reach a final state and be
  * notified: the recovery job asks the channel and finishes them.
  */
-describe('recovery of payments interrupted mid-flight', () => {
+describe.each(testDatabases())('recovery of payments interrupted mid-flight (%s)', (_database, databaseEnv) => {
   let t: TestGateway;
   let nowMs = Date.now();
   let repo: OrderRepository;
 
   beforeAll(async () => {
-    t = await startTestGateway({}, { background: false, clock: () => nowMs });
+    t = await startTestGateway(databaseEnv, { background: false, clock: () => nowMs });
     repo = new OrderRepository(t.gateway.database.db);
   });
   afterAll(async () => t?.close());

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PayEaseClient, loadPfx, BusinessError } from '@opencashier/sdk';
-import { startTestGateway, type TestGateway } from './harness.js';
+import { startTestGateway, testDatabases, type TestGateway } from './harness.js';
 
-describe('sandbox test helpers', () => {
+describe.each(testDatabases())('sandbox test helpers (%s)', (_database, databaseEnv) => {
   let t: TestGateway;
   const order = (requestId: string) => ({ requestId, orderAmount: '2500', orderCurrency: 'HKD', notifyUrl: 'http://127.0.0.1:9/n', callbackUrl: 'http://127.0.0.1:9/r' });
   beforeAll(async () => {
-    t = await startTestGateway({}, { background: false });
+    t = await startTestGateway(databaseEnv, { background: false });
   });
   afterAll(async () => t?.close());
 

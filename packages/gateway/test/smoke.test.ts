@@ -1,12 +1,10 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from './harness.js';
+import { startTestGateway, testDatabases, type TestGateway } from './harness.js';
 
 /** The same order flow on every database the gateway supports; PostgreSQL when CI provides one. */
-const databases: [string, Record<string, string>][] = [['sqlite', {}]];
-const postgresUrl = process.env.OPENCASHIER_TEST_POSTGRES_URL;
-if (postgresUrl) databases.push(['postgres', { OPENCASHIER_DATABASE_URL: postgresUrl }]);
-
-describe.each(databases)('order flow on %s', (_name, env) => {
+describe.each(testDatabases())('order flow on %s', (_name, env) => {
   let t: TestGateway;
   const rid = `smoke-${Date.now()}`;
   beforeAll(async () => {
@@ -48,6 +46,34 @@ describe.each(databases)('order flow on %s', (_name, env) => {
     expect(JSON.parse(notes[0]!.payloadJson)).toMatchObject({ status: 'SUCCESS', requestId: rid });
     const events = await t.gateway.database.db.selectFrom('order_events').select(['from_state', 'to_state']).where('order_id', '=', order!.orderId).orderBy('id').execute();
     expect(events.map((e) => e.to_state)).toEqual(['INIT', 'PROCESSING', 'SUCCESS']);
+  });
+
+  it('delivers the notification through the outbox, signed, and records the attempt', async () => {
+    const received: { status: string; requestId: string }[] = [];
+    const merchant = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        received.push(t.client.parseNotification(req.headers, body));
+        res.end('SUCCESS');
+      });
+    });
+    await new Promise<void>((resolve) => merchant.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(merchant.address() as AddressInfo).port}/notify`;
+      const r = `${rid}-notify`;
+      await t.client.createIccOrder({ requestId: r, orderAmount: '880', orderCurrency: 'CAD', notifyUrl: url, callbackUrl: url });
+      await t.client.call('sandbox/pay', { requestId: r, cardNumber: '4000000000000002' });
+      for (let i = 0; i < 100 && received.length === 0; i++) await new Promise((res) => setTimeout(res, 100));
+      expect(received).toEqual([expect.objectContaining({ requestId: r, status: 'FAILED', code: 'DO_NOT_HONOR', orderAmount: '880', orderCurrency: 'CAD' })]);
+      const order = await t.gateway.orders.findByRequest(t.merchant.merchantId, r);
+      const [note] = await t.gateway.notifications.forOrder(order!.orderId);
+      for (let i = 0; i < 50 && (await t.gateway.notifications.find(note!.id))!.state !== 'delivered'; i++) await new Promise((res) => setTimeout(res, 100));
+      expect((await t.gateway.notifications.find(note!.id))!.state).toBe('delivered');
+      expect(await t.gateway.notifications.attempts(note!.id)).toEqual([expect.objectContaining({ attemptNo: 1, httpStatus: 200, delivered: true, responseExcerpt: 'SUCCESS' })]);
+    } finally {
+      merchant.close();
+    }
   });
 
   it('reports health, readiness and Prometheus metrics', async () => {
