@@ -60,6 +60,9 @@ export interface GatewayOptions {
   migrate?: boolean;
 }
 
+/** How often a closing server drops keep-alive connections that have gone idle. */
+const CLOSE_IDLE_POLL_MS = 50;
+
 /** The key-encryption key from config, or (development only) one generated into the data directory. */
 export function loadKek(config: GatewayConfig): { kek: KeyEncryptionKey; generated: boolean } {
   if (config.kekBase64) return { kek: KeyEncryptionKey.fromBase64(config.kekBase64), generated: false };
@@ -238,7 +241,15 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     },
     async close() {
       for (const t of timers) clearInterval(t);
-      await app.close();
+      // close() lets requests in flight finish, but a keep-alive connection
+      // that turns idle afterwards would hold it open until the client's
+      // timeout: close those as soon as they are idle.
+      const reapIdle = setInterval(() => app.server.closeIdleConnections(), CLOSE_IDLE_POLL_MS);
+      try {
+        await app.close();
+      } finally {
+        clearInterval(reapIdle);
+      }
       await dispatcher.stop();
       await pool?.close();
       await database.close();

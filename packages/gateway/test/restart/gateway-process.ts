@@ -80,6 +80,11 @@ export class GatewayProcess {
     await this.#exited;
   }
 
+  /** The exit code of the last run, once it has exited (null while running or after a signal). */
+  get exitCode(): number | null {
+    return this.#child?.exitCode ?? null;
+  }
+
   /** Orderly stop for the end of a test. */
   async stop(): Promise<void> {
     const child = this.#child;
