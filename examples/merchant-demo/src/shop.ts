@@ -26,13 +26,7 @@ const info = JSON.parse(readFileSync(process.env.MERCHANT_JSON ?? './data/demo-m
 const port = Number(process.env.SHOP_PORT ?? 3000);
 const shopUrl = `http://127.0.0.1:${port}`;
 
-const client = new PayEaseClient({
-  merchantId: info.merchantId,
-  pfx: readFileSync(info.pfxPath),
-  pfxPassword: info.pfxPassword,
-  gatewayCertificate: readFileSync(info.gatewayCertPath),
-  baseUrl: info.baseUrl,
-});
+const client = PayEaseClient.fromFiles(info);
 
 /** Notifications received, by requestId: a real shop would mark its order paid in its database. */
 const received = new Map<string, IccNotification>();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import pg from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,13 +44,7 @@ export async function startTestGateway(overrides: Record<string, string> = {}, o
   const { info } = await ensureDemoMerchant(config, gateway.merchants, Date.now());
   await gateway.app.listen({ port, host: '127.0.0.1' });
   if (options.background !== false) gateway.startBackground();
-  const client = new PayEaseClient({
-    merchantId: info.merchantId,
-    pfx: readFileSync(info.pfxPath),
-    pfxPassword: info.pfxPassword,
-    gatewayCertificate: readFileSync(info.gatewayCertPath),
-    baseUrl: info.baseUrl,
-  });
+  const client = PayEaseClient.fromFiles(info);
   return {
     gateway,
     baseUrl: info.baseUrl,

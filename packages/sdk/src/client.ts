@@ -5,6 +5,7 @@
  */
 
 import type { KeyObject, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 
 import { isAmountMinorString } from './amount.js';
 import { errorFromAnswer, EnvelopeError, InvalidArgumentError, OpenCashierError } from './errors.js';
@@ -48,6 +49,21 @@ export class PayEaseClient {
   readonly #timeoutMs: number;
   readonly #partnerId: string | undefined;
   readonly #rejectionSecret: Buffer;
+
+  /**
+   * A client from key files, e.g. the JSON of `opencashier sandbox merchant --json`:
+   * `{ merchantId, pfxPath, pfxPassword, gatewayCertPath, baseUrl }`.
+   */
+  static fromFiles(files: { merchantId: string; pfxPath: string; pfxPassword: string; gatewayCertPath: string; baseUrl: string }, options: Partial<Pick<CommonOptions, 'fetch' | 'timeoutMs'>> = {}): PayEaseClient {
+    return new PayEaseClient({
+      ...options,
+      merchantId: files.merchantId,
+      pfx: readFileSync(files.pfxPath),
+      pfxPassword: files.pfxPassword,
+      gatewayCertificate: readFileSync(files.gatewayCertPath),
+      baseUrl: files.baseUrl,
+    });
+  }
 
   constructor(options: PayEaseClientOptions) {
     if (!/^[0-9A-Za-z_-]+$/.test(options.merchantId)) throw new InvalidArgumentError('merchantId is missing or malformed');
