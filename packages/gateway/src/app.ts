@@ -34,6 +34,7 @@ import type { NotificationEncoder } from './notify/outbox.js';
 import { createLogger } from './ops/logger.js';
 import { GatewayMetrics } from './ops/metrics.js';
 import { opsRoutes } from './ops/routes.js';
+import './ops/fastify-types.js';
 
 export interface Gateway {
   app: FastifyInstance;
@@ -157,8 +158,12 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     return reply.code(500).send({ status: 'ERROR', code: 'INTERNAL_ERROR', errorMessage: ERRORS.INTERNAL_ERROR.message });
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send({ status: 'FAILED', code: 'NOT_FOUND', errorMessage: ERRORS.NOT_FOUND.message }));
+  app.decorateRequest('logFields', undefined);
   app.addHook('onResponse', async (request, reply) => {
-    request.log.info({ method: request.method, route: request.routeOptions.url, status: reply.statusCode, elapsedMs: Math.round(reply.elapsedTime * 10) / 10 }, 'request');
+    request.log.info(
+      { method: request.method, route: request.routeOptions.url, status: reply.statusCode, elapsedMs: Math.round(reply.elapsedTime * 10) / 10, ...request.logFields },
+      'request',
+    );
     metrics.httpDuration.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
       reply.elapsedTime / 1000,

@@ -50,7 +50,10 @@ export async function payEaseRoutes(app: FastifyInstance, deps: PayEaseRouteDeps
     try {
       opened = await deps.envelope.openRequest(request.headers, request.body);
     } catch (error) {
-      if (error instanceof GatewayError) return sendPlainError(reply, error.code);
+      if (error instanceof GatewayError) {
+        request.logFields = { code: error.code };
+        return sendPlainError(reply, error.code);
+      }
       request.log.error({ err: error }, 'envelope handling failed');
       return sendPlainError(reply, 'ENVELOPE_INVALID');
     }
@@ -63,6 +66,8 @@ export async function payEaseRoutes(app: FastifyInstance, deps: PayEaseRouteDeps
       fields = errorFields(error, requestId, request.log);
     }
     const merchantId = opened.merchant.merchantId;
+    // For the request's log line: who asked, about what, and with which outcome.
+    request.logFields = { merchantId, requestId: typeof requestId === 'string' ? requestId : undefined, answer: fields.status, code: fields.code };
     const sealed = await deps.envelope.seal(merchantId, { key: opened.recipient, pem: opened.recipientPem }, { merchantId, ...fields });
     return reply.code(200).headers(sealed.headers).type('application/json').send(sealed.body);
   };
