@@ -28,6 +28,7 @@ import { payEaseRoutes } from './protocols/payease/routes.js';
 import { iccOrderFields } from './protocols/payease/order-fields.js';
 import { CashierLinks } from './cashier/links.js';
 import { cashierRoutes } from './cashier/routes.js';
+import { demoRoutes } from './demo/routes.js';
 import { NotificationDispatcher } from './notify/dispatcher.js';
 import { NOTIFY_BATCH_SIZE_DEFAULT, leaseMsMin } from './notify/limits.js';
 import type { NotificationEncoder } from './notify/outbox.js';
@@ -190,6 +191,15 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     });
     await scope.register(formbody, { bodyLimit: 16 * 1024 });
     await cashierRoutes(scope, { orders, findMerchant: (id) => merchants.find(id), links, clock, secureCookies: config.publicBaseUrl.startsWith('https:') });
+    if (config.demoMerchant) {
+      const loopbackHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+      await scope.register(async (demo) => {
+        // Notifications arrive as JSON text; the shop verifies the raw body, so keep it unparsed.
+        demo.removeContentTypeParser('application/json');
+        demo.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+        await demoRoutes(demo, { dataDir: config.dataDir, publicBaseUrl: config.publicBaseUrl, internalBaseUrl: `http://${loopbackHost.includes(':') ? `[${loopbackHost}]` : loopbackHost}:${config.port}` });
+      });
+    }
   });
   await app.register(async (scope) =>
     opsRoutes(scope, {

@@ -31,7 +31,7 @@ export interface GatewayConfig {
    */
   cryptoThreads: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** Create the demo sandbox merchant and its key files on first start. */
+  /** Create the demo sandbox merchant and its key files on first start, and serve its demo shop at `/demo`. */
   demoMerchant: boolean;
   demoMerchantId: string;
   /** How long an `unknown` sandbox outcome stays unknown. */

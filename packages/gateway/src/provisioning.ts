@@ -19,6 +19,11 @@ export function demoMerchantDir(dataDir: string): string {
   return join(dataDir, 'demo-merchant');
 }
 
+/** The demo merchant's details, as `opencashier sandbox merchant --json` prints them. */
+export function demoMerchantInfoPath(dataDir: string): string {
+  return join(demoMerchantDir(dataDir), 'merchant.json');
+}
+
 /**
  * Issues a merchant key pair the way a CFCA export looks to a client: a
  * password-protected `.pfx` (3DES, readable by OpenSSL 3, Java and PHP) and
@@ -39,7 +44,7 @@ export function issueMerchantFiles(dir: string, merchantId: string): { pfxPath: 
 /** Creates the demo sandbox merchant and its key files on first start; returns its details every time. */
 export async function ensureDemoMerchant(config: GatewayConfig, merchants: MerchantRepository, nowMs: number): Promise<{ info: SandboxMerchantInfo; created: boolean }> {
   const dir = demoMerchantDir(config.dataDir);
-  const infoPath = join(dir, 'merchant.json');
+  const infoPath = demoMerchantInfoPath(config.dataDir);
   const existing: Merchant | undefined = await merchants.find(config.demoMerchantId);
   if (existing && existsSync(infoPath)) {
     const info = JSON.parse(readFileSync(infoPath, 'utf8')) as SandboxMerchantInfo;

@@ -56,7 +56,7 @@ export async function startServer(config: GatewayConfig): Promise<void> {
   if (cluster.isPrimary) await prepare(config);
   if (config.workers <= 1) {
     await serve(config, true);
-    console.log(`OpenCashier listening on ${config.publicBaseUrl} — demo checkout: npm run demo (or see README)`);
+    console.log(`OpenCashier listening on ${config.publicBaseUrl}${config.demoMerchant ? ` — pay a demo order: ${config.publicBaseUrl}/demo (card 4242 4242 4242 4242)` : ''}`);
     return;
   }
   if (cluster.isPrimary) {
@@ -78,6 +78,7 @@ export async function startServer(config: GatewayConfig): Promise<void> {
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
     logger.info({ workers: config.workers }, `OpenCashier listening on ${config.publicBaseUrl}`);
+    if (config.demoMerchant) console.log(`Pay a demo order: ${config.publicBaseUrl}/demo (card 4242 4242 4242 4242)`);
     return;
   }
   // Background work runs in one worker: leases make more safe, but not faster.

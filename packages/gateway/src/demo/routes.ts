@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { PayEaseClient, type IccNotification } from '@opencashier/sdk';
+import { html } from '../cashier/html.js';
+import { renderPage, detailsList } from '../cashier/layout.js';
+import { cashierCssHref } from '../cashier/assets.js';
+import { demoMerchantInfoPath, type SandboxMerchantInfo } from '../provisioning.js';
+
+export interface DemoDeps {
+  dataDir: string;
+  /** Where payers' browsers reach the gateway: the cashier and the return page. */
+  publicBaseUrl: string;
+  /** Where the gateway reaches itself: the API calls and the notifications. */
+  internalBaseUrl: string;
+}
+
+/** Notifications the demo shop has received, newest kept; enough for a person trying it out. */
+const DEMO_NOTIFICATIONS_MAX = 1_000;
+
+/**
+ * A demo shop of the demo sandbox merchant, served by the gateway itself so
+ * that `npm start` alone is enough to pay an order in a browser. It is a
+ * merchant like any other: it calls the PayEase API over HTTP with the SDK
+ * and its own key files, and receives signed notifications.
+ */
+export async function demoRoutes(app: FastifyInstance, deps: DemoDeps): Promise<void> {
+  let client: PayEaseClient | undefined;
+  const received = new Map<string, IccNotification>();
+  const clientOf = (): PayEaseClient | undefined => {
+    if (client) return client;
+    const path = demoMerchantInfoPath(deps.dataDir);
+    if (!existsSync(path)) return undefined;
+    const info = JSON.parse(readFileSync(path, 'utf8')) as SandboxMerchantInfo;
+    client = PayEaseClient.fromFiles({ ...info, baseUrl: deps.internalBaseUrl });
+    return client;
+  };
+  const page = (reply: FastifyReply, title: string, main: ReturnType<typeof html>) =>
+    reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderPage({ lang: 'en', title, cssHref: cashierCssHref, sandbox: true, main }));
+
+  app.get('/demo', async (_request, reply) => {
+    const c = clientOf();
+    if (!c) return reply.code(404).send({ status: 'FAILED', code: 'NOT_FOUND', errorMessage: 'The demo merchant is not set up.' });
+    const requestId = `DEMO-${Date.now()}-${randomBytes(3).toString('hex')}`;
+    const order = await c.createIccOrder({
+      requestId,
+      orderAmount: '1990',
+      orderCurrency: 'USD',
+      notifyUrl: `${deps.internalBaseUrl}/demo/notify`,
+      callbackUrl: `${deps.publicBaseUrl}/demo/return`,
+      productDetails: [{ name: 'Travel mug', quantity: '1', amount: '1990' }],
+      remark: 'Demo order: pay with 4242 4242 4242 4242',
+    });
+    return reply.redirect(order.redirectUrl!, 303);
+  });
+
+  app.post('/demo/notify', async (request, reply) => {
+    const c = clientOf();
+    if (!c) return reply.code(404).type('text/plain').send('no demo merchant');
+    const notification = c.parseNotification(request.headers, String(request.body ?? ''));
+    if (received.size >= DEMO_NOTIFICATIONS_MAX) received.delete(received.keys().next().value as string);
+    received.set(notification.requestId, notification);
+    return reply.type('text/plain').send('SUCCESS');
+  });
+
+  app.get<{ Querystring: { requestId?: string } }>('/demo/return', async (request, reply) => {
+    const c = clientOf();
+    const requestId = request.query.requestId ?? '';
+    if (!c || !/^DEMO-[0-9]+-[0-9a-f]{6}$/.test(requestId)) return reply.code(404).send({ status: 'FAILED', code: 'NOT_FOUND', errorMessage: 'No such demo order.' });
+    // The browser's return proves nothing; the shop asks the gateway.
+    const order = await c.queryIccOrder({ requestId });
+    const notification = received.get(requestId);
+    return page(
+      reply,
+      'Demo shop',
+      html`<section class="panel" aria-labelledby="demo-title">
+<h1 class="panel__title" id="demo-title">Demo shop: order ${requestId}</h1>
+${detailsList([
+  ['Status (icc/query)', order.status],
+  ['Notification', notification ? `received, signed, status ${notification.status}` : 'not received yet'],
+  ['Card', order.clearingOrg ?? '—'],
+])}
+<p class="notice">This page is the merchant's: it asked the gateway for the order's status and shows the signed notification it received.</p>
+<a class="button button--primary" href="/demo">Pay another demo order</a>
+</section>`,
+    );
+  });
+}
