@@ -9,7 +9,7 @@ import { MerchantRepository } from '../store/merchant-repository.js';
 import { NotificationRepository } from '../store/notification-repository.js';
 import { ensureDemoMerchant, issueMerchantFiles } from '../provisioning.js';
 import { loadKek } from '../app.js';
-import { rotateGatewayKey, gatewayCertificatePath } from '../keys/gateway-keys.js';
+import { loadOrCreateGatewayKeys, rotateGatewayKey, gatewayCertificatePath } from '../keys/gateway-keys.js';
 import { MERCHANT_ID_PATTERN } from '../domain/limits.js';
 import { sandboxCommands } from './sandbox-commands.js';
 
@@ -138,8 +138,8 @@ sandbox
   .option('--json', 'print JSON {merchantId, pfxPath, pfxPassword, gatewayCertPath, baseUrl}', false)
   .action(async (o: { json: boolean }) => {
     const config = loadConfig();
-    const { kek } = loadKek(config);
-    void kek;
+    // The JSON names the gateway certificate: make sure it exists even before the first start.
+    loadOrCreateGatewayKeys(config.dataDir, loadKek(config).kek, Date.now());
     await withStore(async ({ merchants }) => {
       const { info } = await ensureDemoMerchant(config, merchants, Date.now());
       console.log(o.json ? JSON.stringify(info) : `merchant ${info.merchantId}\npfx ${info.pfxPath} (password ${info.pfxPassword})\ngateway certificate ${info.gatewayCertPath}\nbase URL ${info.baseUrl}`);
