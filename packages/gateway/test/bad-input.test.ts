@@ -108,6 +108,13 @@ describe.each(testDatabases())('bad input to the PayEase API (%s)', (_database, 
     expect(openAnswer(r).status).toBe('SUCCESS');
   });
 
+  it('accepts a body wrapped at 76 columns (Java MIME base64)', async () => {
+    const s = sealed(order());
+    const r = await post({ ...s.headers }, s.body.replace(/(.{76})/g, '$1\r\n'));
+    expect(r.status).toBe(200);
+    expect(openAnswer(r).status).toBe('SUCCESS');
+  });
+
   it('__proto__ key inside the encrypted body', async () => {
     const aesKey = Buffer.from('A1b2C3d4E5f6G7h8');
     const hmac = signPayload(order({ requestId: 'proto-1' }), merchantKey, 'request');

@@ -107,8 +107,13 @@ describe('extractCiphertext', () => {
   });
 
   it('rejects everything else with EnvelopeError', () => {
-    const bad = ['', '{', '{"data":1}', '{"other":"x"}', '[]', 'null', `${ciphertext.slice(0, 10)}\n${ciphertext.slice(10)}`, `${ciphertext}!`, 'ab-_', '{"data":""}'];
+    const bad = ['', '{', '{"data":1}', '{"other":"x"}', '[]', 'null', `${ciphertext.slice(0, 10)} ${ciphertext.slice(10)}`, `${ciphertext}!`, 'ab-_', '{"data":""}'];
     for (const body of bad) expect(() => extractCiphertext(body), body).toThrow(EnvelopeError);
+  });
+
+  it('accepts a body wrapped at 76 columns, as Java MIME encoders write it', () => {
+    const wrapped = `${ciphertext.slice(0, 10)}\r\n${ciphertext.slice(10)}`;
+    expect(() => extractCiphertext(wrapped)).not.toThrow();
   });
 });
 
