@@ -166,6 +166,15 @@ describe.each(testDatabases())('bad input to the PayEase API (%s)', (_database, 
       expect(answer.errorMessage).toContain(field);
     });
 
+    it('names the nested field at fault', async () => {
+      const amount = await refuse(order({ productDetails: [{ name: 'Mug', quantity: '1', amount: '-5' }] }), 'AMOUNT_INVALID');
+      expect(amount.errorMessage).toContain('productDetails[0].amount');
+      const name = await refuse(order({ productDetails: [{ name: 'Mug', quantity: '1', amount: '5' }, { quantity: '1', amount: '5' }] }), 'FIELD_MISSING');
+      expect(name.errorMessage).toContain('productDetails[1].name');
+      const payer = await refuse(order({ payer: { name: 'A\u0007B' } }), 'FIELD_INVALID');
+      expect(payer.errorMessage).toContain('payer.name');
+    });
+
     it('unsupported currency', async () => {
       await refuse(order({ orderCurrency: 'XYZ' }), 'CURRENCY_UNSUPPORTED');
     });

@@ -47,12 +47,13 @@ export class OrderService {
     checkMerchantUrl(merchant, 'notifyUrl', input.notifyUrl);
     checkMerchantUrl(merchant, 'callbackUrl', input.callbackUrl);
     const now = this.deps.clock();
+    const { timeoutMinutes, ...fields } = input;
     const order: Order = {
-      ...input,
+      ...fields,
       orderId: randomBytes(16).toString('hex'),
       merchantId: merchant.merchantId,
       state: 'INIT',
-      expiresAtMs: now + input.timeoutMinutes * 60_000,
+      expiresAtMs: now + timeoutMinutes * 60_000,
       createdAtMs: now,
       updatedAtMs: now,
       completedAtMs: null,
@@ -64,7 +65,6 @@ export class OrderService {
       feeMinor: 0n,
       version: 1,
     };
-    delete (order as Partial<NewOrder>).timeoutMinutes;
     if (await this.deps.orders.insert(order)) return { kind: 'created', order };
     // The requestId exists: a replay, or a concurrent request that won the race.
     const winner = await this.deps.orders.findByRequest(merchant.merchantId, input.requestId);

@@ -17,29 +17,30 @@ type Wire = Record<string, unknown>;
 
 const ADDRESS_FIELDS: readonly (keyof Address)[] = ['firstName', 'lastName', 'email', 'phone', 'country', 'state', 'city', 'address', 'zipCode'];
 
-function str(payload: Wire, field: string, required: boolean, maxLength = TEXT_LENGTH_MAX): string | undefined {
+/** A string field; `label` is how errors name it (`payer.name` for a field of `payer`). */
+function str(payload: Wire, field: string, required: boolean, maxLength = TEXT_LENGTH_MAX, label = field): string | undefined {
   const v = payload[field];
   if (v === undefined || v === null || v === '') {
-    if (required) throw new GatewayError('FIELD_MISSING', { field });
+    if (required) throw new GatewayError('FIELD_MISSING', { field: label });
     return undefined;
   }
-  if (typeof v !== 'string') throw new GatewayError('FIELD_INVALID', { field, reason: 'must be a string' });
-  if (v.length > maxLength) throw new GatewayError('FIELD_INVALID', { field, reason: `longer than ${maxLength} characters` });
+  if (typeof v !== 'string') throw new GatewayError('FIELD_INVALID', { field: label, reason: 'must be a string' });
+  if (v.length > maxLength) throw new GatewayError('FIELD_INVALID', { field: label, reason: `longer than ${maxLength} characters` });
   // Control characters have no place in order data and break the canonical string of some clients.
-  if (/[\u0000-\u001f\u007f]/.test(v)) throw new GatewayError('FIELD_INVALID', { field, reason: 'contains control characters' });
+  if (/[\u0000-\u001f\u007f]/.test(v)) throw new GatewayError('FIELD_INVALID', { field: label, reason: 'contains control characters' });
   return v;
 }
 
+/** An object of strings (payer, shipInfo, billInfo); `allowed` keeps only the fields the gateway knows. */
 function stringRecord(value: unknown, field: string, allowed?: readonly string[]): Record<string, string> | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value !== 'object' || Array.isArray(value)) throw new GatewayError('FIELD_INVALID', { field, reason: 'must be an object' });
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(value as Wire)) {
     if (allowed && !allowed.includes(k)) continue;
-    const s = str(value as Wire, k, false);
+    const s = str(value as Wire, k, false, TEXT_LENGTH_MAX, `${field}.${k}`);
     if (s !== undefined) out[k] = s;
   }
-  void field;
   return out;
 }
 
@@ -51,13 +52,13 @@ function products(value: unknown): ProductLine[] {
     const field = `productDetails[${i}]`;
     if (typeof line !== 'object' || line === null || Array.isArray(line)) throw new GatewayError('FIELD_INVALID', { field, reason: 'must be an object' });
     const l = line as Wire;
-    const name = str(l, 'name', true)!;
-    const quantity = str(l, 'quantity', true)!;
+    const name = str(l, 'name', true, TEXT_LENGTH_MAX, `${field}.name`)!;
+    const quantity = str(l, 'quantity', true, TEXT_LENGTH_MAX, `${field}.quantity`)!;
     if (!/^[1-9][0-9]{0,8}$/.test(quantity)) throw new GatewayError('FIELD_INVALID', { field: `${field}.quantity`, reason: 'must be a positive whole number' });
     const amountMinor = parseWireAmount(l.amount);
     if (amountMinor === undefined) throw new GatewayError('AMOUNT_INVALID', { field: `${field}.amount` });
-    const receiver = str(l, 'receiver', false);
-    const description = str(l, 'description', false);
+    const receiver = str(l, 'receiver', false, TEXT_LENGTH_MAX, `${field}.receiver`);
+    const description = str(l, 'description', false, TEXT_LENGTH_MAX, `${field}.description`);
     return { name, quantity, amountMinor, ...(receiver ? { receiver } : {}), ...(description ? { description } : {}) };
   });
 }
