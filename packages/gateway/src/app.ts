@@ -6,8 +6,6 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { Logger } from 'pino';
-import { createPublicKey } from 'node:crypto';
-import { sealResponse } from '@opencashier/sdk';
 import type { GatewayConfig } from './config.js';
 import { ERRORS } from './domain/errors.js';
 import { REQUEST_BODY_BYTES_MAX, EXPIRY_SWEEP_BATCH_MAX, EXPIRY_SWEEP_INTERVAL_MS, UNKNOWN_RESOLVE_INTERVAL_MS } from './domain/limits.js';
@@ -98,21 +96,18 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   });
   const disputes = new DisputeService({ orders: orderRepository, disputes: new DisputeRepository(database.db), clock });
   const rejectionSecret = kek.subkey('envelope-rejection');
-  const pool =
-    config.cryptoThreads > 0
-      ? new EnvelopePool(config.cryptoThreads, { decryptionKeys: keys.decryptionKeys(clock()), signingKey: keys.current.privateKey, rejectionSecret })
-      : undefined;
-  const envelope = new GatewayEnvelope(() => keys, merchants, rejectionSecret, clock, pool);
+  const pool = config.cryptoThreads > 0 ? new EnvelopePool(config.cryptoThreads, keys, rejectionSecret) : undefined;
+  const envelope = new GatewayEnvelope(keys, merchants, rejectionSecret, clock, pool);
   const links = new CashierLinks(kek.subkey('cashier-session'), config.publicBaseUrl);
 
+  // Notifications go to the merchant's current certificate (the newest), sealed like any answer.
   const encode: NotificationEncoder = async (n) => {
     const stored = await notifications.find(n.id);
     const merchantKeys = await envelope.merchantKeys(n.merchantId);
-    const recipient = merchantKeys?.certificates[0];
-    if (!stored || !recipient) throw new Error(`notification ${n.id}: merchant ${n.merchantId} has no certificate`);
+    if (!stored || !merchantKeys?.certificates[0]) throw new Error(`notification ${n.id}: merchant ${n.merchantId} has no certificate`);
     const payload = JSON.parse(stored.payloadJson) as Record<string, unknown>;
-    const sealed = sealResponse({ payload, merchantId: n.merchantId, signingKey: keys.current.privateKey, recipient, requestId: String(payload.requestId ?? '') });
-    return { headers: { ...sealed.headers }, body: sealed.body };
+    const recipient = { key: merchantKeys.certificates[0], pem: merchantKeys.certificatesPem[0]! };
+    return envelope.seal(n.merchantId, recipient, payload, String(payload.requestId ?? ''));
   };
   const notifyBatch = NOTIFY_BATCH_SIZE_DEFAULT;
   const dispatcher = new NotificationDispatcher({

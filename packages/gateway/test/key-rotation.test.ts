@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSelfSignedCertificate, loadCertificate, loadPfx, openEnvelope, sealRequest, rejectionSecretFor, verifyPayload } from '@opencashier/sdk';
 import { loadGatewayKeys, rotateGatewayKey } from '../src/keys/gateway-keys.js';
 import { GatewayEnvelope } from '../src/protocols/payease/gateway-envelope.js';
+import { EnvelopePool } from '../src/protocols/payease/envelope-pool.js';
 import { GatewayError } from '../src/domain/errors.js';
 import { startTestGateway, type TestGateway } from './harness.js';
 
@@ -24,7 +25,7 @@ describe('key rotation', () => {
     expect(loadGatewayKeys(t.config.dataDir, t.gateway.kek)!.current.id).toBe(ring.current.id);
     const newGatewayCert = loadCertificate(readFileSync(t.merchant.gatewayCertPath));
     expect(newGatewayCert.fingerprint256).not.toBe(oldGatewayCert.fingerprint256);
-    const envelope = new GatewayEnvelope(() => ring, t.gateway.merchants, Buffer.alloc(32, 7), () => nowMs);
+    const envelope = new GatewayEnvelope(ring, t.gateway.merchants, Buffer.alloc(32, 7), () => nowMs);
 
     for (const cert of [oldGatewayCert, newGatewayCert]) {
       const s = sealRequest({ payload: payload('rot-1'), merchantId: t.merchant.merchantId, signingKey: merchant.privateKey, recipient: cert.publicKey });
@@ -36,9 +37,19 @@ describe('key rotation', () => {
       expect(verifyPayload(fields, [newGatewayCert.publicKey])).toBe(true);
       expect(verifyPayload(fields, [oldGatewayCert.publicKey])).toBe(false);
     }
-    nowMs += 60_001;
-    const late = sealRequest({ payload: payload('rot-2'), merchantId: t.merchant.merchantId, signingKey: merchant.privateKey, recipient: oldGatewayCert.publicKey });
-    await expect(envelope.openRequest(late.headers, late.body)).rejects.toMatchObject({ code: 'ENVELOPE_INVALID' });
+    // On envelope threads too, by the gateway's clock.
+    const pool = new EnvelopePool(1, ring, Buffer.alloc(32, 7));
+    try {
+      const threaded = new GatewayEnvelope(ring, t.gateway.merchants, Buffer.alloc(32, 7), () => nowMs, pool);
+      const early = sealRequest({ payload: payload('rot-3'), merchantId: t.merchant.merchantId, signingKey: merchant.privateKey, recipient: oldGatewayCert.publicKey });
+      expect((await threaded.openRequest(early.headers, early.body)).payload.requestId).toBe('rot-3');
+      nowMs += 60_001;
+      const late = sealRequest({ payload: payload('rot-2'), merchantId: t.merchant.merchantId, signingKey: merchant.privateKey, recipient: oldGatewayCert.publicKey });
+      await expect(envelope.openRequest(late.headers, late.body)).rejects.toMatchObject({ code: 'ENVELOPE_INVALID' });
+      await expect(threaded.openRequest(late.headers, late.body)).rejects.toMatchObject({ code: 'ENVELOPE_INVALID' });
+    } finally {
+      await pool.close();
+    }
   });
 
   it('an uploaded merchant certificate verifies beside the previous one during the overlap; answers go to the key that signed', async () => {
@@ -48,7 +59,7 @@ describe('key rotation', () => {
     const fresh = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const freshCert = createSelfSignedCertificate({ privateKey: fresh.privateKey, publicKey: fresh.publicKey, commonName: 'rotated merchant', validityDays: 30 });
     await t.gateway.merchants.addCertificate(t.merchant.merchantId, freshCert, nowMs, 60_000);
-    const envelope = new GatewayEnvelope(() => ring, t.gateway.merchants, Buffer.alloc(32, 7), () => nowMs);
+    const envelope = new GatewayEnvelope(ring, t.gateway.merchants, Buffer.alloc(32, 7), () => nowMs);
 
     for (const key of [oldMerchant.privateKey, fresh.privateKey]) {
       const s = sealRequest({ payload: payload('mrot-1'), merchantId: t.merchant.merchantId, signingKey: key, recipient: gatewayCert.publicKey });
@@ -59,7 +70,7 @@ describe('key rotation', () => {
       expect(fields.status).toBe('SUCCESS');
     }
     nowMs += 60_001;
-    const fresher = new GatewayEnvelope(() => ring, t.gateway.merchants, Buffer.alloc(32, 7), () => nowMs);
+    const fresher = new GatewayEnvelope(ring, t.gateway.merchants, Buffer.alloc(32, 7), () => nowMs);
     const late = sealRequest({ payload: payload('mrot-2'), merchantId: t.merchant.merchantId, signingKey: oldMerchant.privateKey, recipient: gatewayCert.publicKey });
     await expect(fresher.openRequest(late.headers, late.body)).rejects.toBeInstanceOf(GatewayError);
   });

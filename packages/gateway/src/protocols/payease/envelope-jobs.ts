@@ -1,13 +1,14 @@
 /** Messages between the envelope pool and its worker threads. */
 export interface EnvelopeWorkerData {
-  /** PKCS#8 PEM of every gateway key that may open a request, current first. */
-  decryptionKeysPem: string[];
+  /** Every gateway key of the ring as PKCS#8 PEM, current first, with the end of its rotation overlap (null: current). */
+  decryptionKeys: { pem: string; retiresAtMs: number | null }[];
   signingKeyPem: string;
   rejectionSecret: Uint8Array;
 }
 
 export type EnvelopeJob =
-  | { kind: 'open'; id: number; encryptKey: string; rawBody: string; certificatesPem: string[] }
+  /** `nowMs` is the gateway's clock: which keys are still in their overlap is decided by it, not by the thread's. */
+  | { kind: 'open'; id: number; encryptKey: string; rawBody: string; certificatesPem: string[]; nowMs: number }
   | { kind: 'seal'; id: number; merchantId: string; recipientPem: string; fields: Record<string, unknown> };
 
 export type EnvelopeResult =

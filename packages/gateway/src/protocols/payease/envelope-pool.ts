@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { KeyObject } from 'node:crypto';
 import type { EnvelopeJob, EnvelopeResult, EnvelopeWorkerData } from './envelope-jobs.js';
+import type { GatewayKeyRing } from '../../keys/gateway-keys.js';
 
 type JobWithoutId = EnvelopeJob extends infer J ? (J extends EnvelopeJob ? Omit<J, 'id'> : never) : never;
 
@@ -29,18 +30,18 @@ export class EnvelopePool {
   #nextId = 1;
   #closed = false;
 
-  constructor(threads: number, keys: { decryptionKeys: KeyObject[]; signingKey: KeyObject; rejectionSecret: Buffer }) {
+  readonly #data: EnvelopeWorkerData;
+
+  constructor(threads: number, ring: GatewayKeyRing, rejectionSecret: Buffer) {
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError('the envelope pool needs at least one thread');
-    const data: EnvelopeWorkerData = {
-      decryptionKeysPem: keys.decryptionKeys.map((k) => k.export({ type: 'pkcs8', format: 'pem' }) as string),
-      signingKeyPem: keys.signingKey.export({ type: 'pkcs8', format: 'pem' }) as string,
-      rejectionSecret: new Uint8Array(keys.rejectionSecret),
+    const pem = (key: KeyObject) => key.export({ type: 'pkcs8', format: 'pem' }) as string;
+    this.#data = {
+      decryptionKeys: ring.keys.map((k) => ({ pem: pem(k.privateKey), retiresAtMs: k.retiresAtMs })),
+      signingKeyPem: pem(ring.current.privateKey),
+      rejectionSecret: new Uint8Array(rejectionSecret),
     };
-    this.#data = data;
     for (let i = 0; i < threads; i++) this.#spawn();
   }
-
-  readonly #data: EnvelopeWorkerData;
 
   /** Starts a thread; one that dies fails its jobs and is replaced, so the pool keeps its size. */
   #spawn(): void {

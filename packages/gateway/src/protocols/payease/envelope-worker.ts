@@ -6,14 +6,15 @@
  */
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
-import { EnvelopeError, extractCiphertext, openEnvelope, sealResponse, verifyPayload } from '@opencashier/sdk';
+import { sealResponse } from '@opencashier/sdk';
+import { openVerifiedRequest } from './open-request.js';
 import type { EnvelopeJob, EnvelopeResult, EnvelopeWorkerData } from './envelope-jobs.js';
 
 /** Merchant certificates parsed per worker; a handful per merchant, bounded against growth. */
 const CERTIFICATE_CACHE_MAX = 1_000;
 
 const data = workerData as EnvelopeWorkerData;
-const decryptionKeys = data.decryptionKeysPem.map((pem) => createPrivateKey(pem));
+const decryptionKeys = data.decryptionKeys.map((k) => ({ key: createPrivateKey(k.pem), retiresAtMs: k.retiresAtMs }));
 const signingKey = createPrivateKey(data.signingKeyPem);
 const rejectionSecret = Buffer.from(data.rejectionSecret);
 const certificates = new Map<string, KeyObject>();
@@ -29,24 +30,14 @@ function certificate(pem: string): KeyObject {
 }
 
 function open(job: Extract<EnvelopeJob, { kind: 'open' }>): EnvelopeResult {
-  let ciphertext: string;
-  try {
-    ciphertext = extractCiphertext(job.rawBody);
-  } catch {
-    return { id: job.id, ok: false };
-  }
-  for (const privateKey of decryptionKeys) {
-    let payload: Record<string, unknown>;
-    try {
-      payload = openEnvelope({ encryptKey: job.encryptKey, ciphertext, privateKey, rejectionSecret }).payload;
-    } catch (error) {
-      if (error instanceof EnvelopeError) continue;
-      throw error;
-    }
-    const recipientIndex = job.certificatesPem.findIndex((pem) => verifyPayload(payload, [certificate(pem)]));
-    return recipientIndex < 0 ? { id: job.id, ok: false } : { id: job.id, ok: true, payload, recipientIndex };
-  }
-  return { id: job.id, ok: false };
+  const opened = openVerifiedRequest({
+    encryptKey: job.encryptKey,
+    rawBody: job.rawBody,
+    decryptionKeys: decryptionKeys.filter((k) => k.retiresAtMs === null || k.retiresAtMs > job.nowMs).map((k) => k.key),
+    certificates: job.certificatesPem.map(certificate),
+    rejectionSecret,
+  });
+  return opened ? { id: job.id, ok: true, ...opened } : { id: job.id, ok: false };
 }
 
 function seal(job: Extract<EnvelopeJob, { kind: 'seal' }>): EnvelopeResult {

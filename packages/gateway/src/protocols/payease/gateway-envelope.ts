@@ -1,18 +1,11 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import {
-  EnvelopeError,
-  extractCiphertext,
-  headerValue,
-  openEnvelope,
-  sealResponse,
-  verifyPayload,
-  type HeaderSource,
-} from '@opencashier/sdk';
+import { headerValue, sealResponse, type HeaderSource } from '@opencashier/sdk';
 import { GatewayError } from '../../domain/errors.js';
 import { MERCHANT_ID_PATTERN } from '../../domain/limits.js';
 import type { GatewayKeyRing } from '../../keys/gateway-keys.js';
 import type { Merchant, MerchantRepository } from '../../store/merchant-repository.js';
 import type { EnvelopePool } from './envelope-pool.js';
+import { openVerifiedRequest } from './open-request.js';
 
 /**
  * How long a merchant and its certificates are cached per process. Short,
@@ -47,7 +40,7 @@ export class GatewayEnvelope {
   readonly #cache = new Map<string, MerchantKeys>();
 
   constructor(
-    private readonly keys: () => GatewayKeyRing,
+    private readonly keys: GatewayKeyRing,
     private readonly merchants: MerchantRepository,
     private readonly rejectionSecret: Buffer,
     private readonly clock: () => number,
@@ -82,22 +75,24 @@ export class GatewayEnvelope {
     if (!keys || keys.certificates.length === 0) throw new GatewayError('MERCHANT_UNKNOWN');
     const encryptKey = headerValue(headers, 'encryptKey');
     if (!encryptKey || typeof rawBody !== 'string') throw new GatewayError('ENVELOPE_INVALID');
-    if (this.pool) {
-      const result = await this.pool.run({ kind: 'open', encryptKey, rawBody, certificatesPem: keys.certificatesPem });
-      if (!result.ok) {
-        if (result.failure !== undefined) throw new Error(`envelope thread failed: ${result.failure}`);
-        throw new GatewayError('ENVELOPE_INVALID');
-      }
-      if (!('payload' in result)) throw new Error('envelope thread answered an open with a seal');
-      const i = result.recipientIndex;
-      return { merchant: keys.merchant, payload: result.payload, recipient: keys.certificates[i]!, recipientPem: keys.certificatesPem[i]! };
+    const opened = this.pool ? await this.openOnThread(encryptKey, rawBody, keys.certificatesPem) : this.openHere(encryptKey, rawBody, keys.certificates);
+    if (!opened) throw new GatewayError('ENVELOPE_INVALID');
+    const i = opened.recipientIndex;
+    return { merchant: keys.merchant, payload: opened.payload, recipient: keys.certificates[i]!, recipientPem: keys.certificatesPem[i]! };
+  }
+
+  private openHere(encryptKey: string, rawBody: string, certificates: KeyObject[]) {
+    return openVerifiedRequest({ encryptKey, rawBody, decryptionKeys: this.keys.decryptionKeys(this.clock()), certificates, rejectionSecret: this.rejectionSecret });
+  }
+
+  private async openOnThread(encryptKey: string, rawBody: string, certificatesPem: string[]) {
+    const result = await this.pool!.run({ kind: 'open', encryptKey, rawBody, certificatesPem, nowMs: this.clock() });
+    if (!result.ok) {
+      if (result.failure !== undefined) throw new Error(`envelope thread failed: ${result.failure}`);
+      return undefined;
     }
-    const payload = this.decrypt(encryptKey, rawBody);
-    // The answer goes to the certificate that verified the request: during a
-    // certificate rotation, a merchant still on its old key can read it.
-    const i = keys.certificates.findIndex((certificate) => verifyPayload(payload, [certificate]));
-    if (i < 0) throw new GatewayError('ENVELOPE_INVALID');
-    return { merchant: keys.merchant, payload, recipient: keys.certificates[i]!, recipientPem: keys.certificatesPem[i]! };
+    if (!('payload' in result)) throw new Error('envelope thread answered an open with a seal');
+    return result;
   }
 
   /**
@@ -110,37 +105,26 @@ export class GatewayEnvelope {
     if (opened.merchant.status !== 'active') throw new GatewayError('MERCHANT_SUSPENDED');
   }
 
-  /** Tries the current key, then keys still in their rotation overlap. */
-  private decrypt(encryptKey: string, rawBody: string): Record<string, unknown> {
-    let ciphertext: string;
-    try {
-      ciphertext = extractCiphertext(rawBody);
-    } catch {
-      throw new GatewayError('ENVELOPE_INVALID');
-    }
-    for (const privateKey of this.keys().decryptionKeys(this.clock())) {
-      try {
-        return openEnvelope({ encryptKey, ciphertext, privateKey, rejectionSecret: this.rejectionSecret }).payload;
-      } catch (error) {
-        if (!(error instanceof EnvelopeError)) throw error;
-      }
-    }
-    throw new GatewayError('ENVELOPE_INVALID');
-  }
-
-  /** Seals an answer for the merchant: signed by the gateway key, encrypted to the merchant's certificate. */
-  async seal(merchantId: string, recipient: { key: KeyObject; pem: string }, fields: Record<string, unknown>): Promise<{ headers: Record<string, string>; body: string }> {
+  /**
+   * Seals an answer or a notification for the merchant: signed by the
+   * gateway key, encrypted to the merchant's certificate. Notifications also
+   * carry the `requestId` header.
+   */
+  async seal(
+    merchantId: string,
+    recipient: { key: KeyObject; pem: string },
+    fields: Record<string, unknown>,
+    requestId?: string,
+  ): Promise<{ headers: Record<string, string>; body: string }> {
+    let sealed: { headers: Record<string, string>; body: string };
     if (this.pool) {
       const result = await this.pool.run({ kind: 'seal', merchantId, recipientPem: recipient.pem, fields });
       if (!result.ok || !('body' in result)) throw new Error(`envelope thread failed to seal: ${result.ok ? 'wrong answer' : result.failure}`);
-      return { headers: result.headers, body: result.body };
+      sealed = { headers: result.headers, body: result.body };
+    } else {
+      const s = sealResponse({ payload: fields, merchantId, signingKey: this.keys.current.privateKey, recipient: recipient.key });
+      sealed = { headers: { ...s.headers }, body: s.body };
     }
-    const sealed = sealResponse({
-      payload: fields,
-      merchantId,
-      signingKey: this.keys().current.privateKey,
-      recipient: recipient.key,
-    });
-    return { headers: { ...sealed.headers }, body: sealed.body };
+    return requestId === undefined ? sealed : { headers: { ...sealed.headers, requestId }, body: sealed.body };
   }
 }
