@@ -6,9 +6,9 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { Logger } from 'pino';
-import type { GatewayConfig } from './config.js';
+import { loopbackBaseUrl, type GatewayConfig } from './config.js';
 import { ERRORS } from './domain/errors.js';
-import { REQUEST_BODY_BYTES_MAX, EXPIRY_SWEEP_BATCH_MAX, EXPIRY_SWEEP_INTERVAL_MS, UNKNOWN_RESOLVE_INTERVAL_MS } from './domain/limits.js';
+import { REQUEST_BODY_BYTES_MAX, BACKGROUND_BATCH_MAX, EXPIRY_SWEEP_INTERVAL_MS, CHANNEL_RECHECK_INTERVAL_MS } from './domain/limits.js';
 import { KeyEncryptionKey } from './keys/kek.js';
 import { CardVault } from './keys/card-vault.js';
 import { loadOrCreateGatewayKeys, type GatewayKeyRing } from './keys/gateway-keys.js';
@@ -187,22 +187,18 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     await scope.register(formbody, { bodyLimit: 16 * 1024 });
     await cashierRoutes(scope, { orders, findMerchant: (id) => merchants.find(id), links, clock, secureCookies: config.publicBaseUrl.startsWith('https:') });
     if (config.demoMerchant) {
-      const loopbackHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
       await scope.register(async (demo) => {
         // Notifications arrive as JSON text; the shop verifies the raw body, so keep it unparsed.
         demo.removeContentTypeParser('application/json');
         demo.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
-        await demoRoutes(demo, { dataDir: config.dataDir, publicBaseUrl: config.publicBaseUrl, internalBaseUrl: `http://${loopbackHost.includes(':') ? `[${loopbackHost}]` : loopbackHost}:${config.port}` });
+        await demoRoutes(demo, { dataDir: config.dataDir, publicBaseUrl: config.publicBaseUrl, internalBaseUrl: loopbackBaseUrl(config) });
       });
     }
   });
   await app.register(async (scope) =>
     opsRoutes(scope, {
       metrics,
-      ready: async () => {
-        await merchants.find('000000000');
-        return true;
-      },
+      ready: () => database.ping(),
       refresh: async () => {
         const byState = await orderRepository.countByState();
         metrics.ordersByStatus.reset();
@@ -245,9 +241,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     logger,
     startBackground() {
       dispatcher.start();
-      every(EXPIRY_SWEEP_INTERVAL_MS, () => orders.expireDue(EXPIRY_SWEEP_BATCH_MAX), 'order expiry');
-      every(UNKNOWN_RESOLVE_INTERVAL_MS, () => orders.resolveUnknown(EXPIRY_SWEEP_BATCH_MAX), 'unknown outcome resolution');
-      every(UNKNOWN_RESOLVE_INTERVAL_MS, () => orders.recoverStale(EXPIRY_SWEEP_BATCH_MAX), 'stale payment recovery');
+      every(EXPIRY_SWEEP_INTERVAL_MS, () => orders.expireDue(BACKGROUND_BATCH_MAX), 'order expiry');
+      every(CHANNEL_RECHECK_INTERVAL_MS, () => orders.resolveUnknown(BACKGROUND_BATCH_MAX), 'unknown outcome resolution');
+      every(CHANNEL_RECHECK_INTERVAL_MS, () => orders.recoverStale(BACKGROUND_BATCH_MAX), 'stale payment recovery');
     },
     async close() {
       for (const t of timers) clearInterval(t);

@@ -136,3 +136,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, file?: string):
   if (config.workers === 0) config.workers = availableParallelism();
   return config;
 }
+
+/** How the gateway reaches itself on this machine (the demo shop's API calls and notifications). */
+export function loopbackBaseUrl(config: Pick<GatewayConfig, 'host' | 'port'>): string {
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`;
+}

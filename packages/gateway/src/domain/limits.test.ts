@@ -18,7 +18,7 @@ describe('limits', () => {
   });
   it('a payment is declared lost only well after any channel or notification call could still answer', () => {
     expect(limits.STALE_PROCESSING_MS).toBeGreaterThanOrEqual(2 * NOTIFY_REQUEST_TIMEOUT_MS_MAX);
-    expect(limits.STALE_PROCESSING_MS).toBeGreaterThan(limits.UNKNOWN_RESOLVE_INTERVAL_MS);
+    expect(limits.STALE_PROCESSING_MS).toBeGreaterThan(limits.CHANNEL_RECHECK_INTERVAL_MS);
   });
   it('a suspension takes effect well within a minute on every node', () => {
     expect(MERCHANT_CACHE_TTL_MS).toBeLessThanOrEqual(10_000);

@@ -30,11 +30,11 @@ export const ORDER_TIMEOUT_MINUTES_MAX = 7 * 24 * 60;
 /** How often the expiry sweeper looks for unpaid orders past their deadline. */
 export const EXPIRY_SWEEP_INTERVAL_MS = 5_000;
 
-/** Orders expired per sweep: keeps each transaction short. */
-export const EXPIRY_SWEEP_BATCH_MAX = 200;
+/** Orders one pass of a background job (expiry, channel re-checks, recovery) handles: keeps each pass short. */
+export const BACKGROUND_BATCH_MAX = 200;
 
-/** How often unknown channel outcomes are queried again. */
-export const UNKNOWN_RESOLVE_INTERVAL_MS = 5_000;
+/** How often orders waiting on the channel (unknown outcomes, interrupted payments) are checked again. */
+export const CHANNEL_RECHECK_INTERVAL_MS = 5_000;
 
 /**
  * An order still PROCESSING this long after its last change lost its

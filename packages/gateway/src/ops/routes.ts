@@ -4,7 +4,7 @@ import type { GatewayMetrics } from './metrics.js';
 export interface OpsDeps {
   metrics: GatewayMetrics;
   /** Resolves when the database answers. */
-  ready: () => Promise<boolean>;
+  ready: () => Promise<void>;
   /** Refreshes gauges read from the database, just before a scrape. */
   refresh: () => Promise<void>;
 }

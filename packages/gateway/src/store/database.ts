@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver } from 'kysely';
+import { CompiledQuery, Kysely, sql, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { migrateToLatest } from './migrations.js';
@@ -9,6 +9,8 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface OpenedDatabase {
   db: Kysely<Database>;
   dialect: DialectName;
+  /** Resolves when the database answers a query (readiness). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -99,5 +101,12 @@ export async function openDatabase(url: string, options: { migrate?: boolean; sq
     db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
   }
   if (options.migrate !== false) await migrateToLatest(db, dialect);
-  return { db, dialect, close: () => db.destroy() };
+  return {
+    db,
+    dialect,
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
 }

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BusinessError, ConnectionError, HttpError, PayEaseClient, type IccOrderRequest, type IccOrderState } from '@opencashier/sdk';
 import { MAGIC_CARDS, type MagicCard } from '../../src/channels/sandbox-card/magic-cards.js';
-import { STALE_PROCESSING_MS, UNKNOWN_RESOLVE_INTERVAL_MS } from '../../src/domain/limits.js';
+import { STALE_PROCESSING_MS, CHANNEL_RECHECK_INTERVAL_MS } from '../../src/domain/limits.js';
 import { openDatabase } from '../../src/store/database.js';
 import { OrderRepository } from '../../src/store/order-repository.js';
 import { freePort } from '../harness.js';
@@ -51,7 +51,7 @@ const SETTLE_WAIT_MS_MAX = 60_000;
  * channel might still answer before that), by the same 5 s sweep; when the
  * kill left one, settling may take that long plus the usual minute.
  */
-const SETTLE_AFTER_INTERRUPTED_PAYMENT_WAIT_MS_MAX = STALE_PROCESSING_MS + UNKNOWN_RESOLVE_INTERVAL_MS + SETTLE_WAIT_MS_MAX;
+const SETTLE_AFTER_INTERRUPTED_PAYMENT_WAIT_MS_MAX = STALE_PROCESSING_MS + CHANNEL_RECHECK_INTERVAL_MS + SETTLE_WAIT_MS_MAX;
 const SETTLE_POLL_INTERVAL_MS = 250;
 /**
  * The merchant endpoint is on loopback and answers at once, so a 1 s request
