@@ -29,8 +29,8 @@ describe('card data at rest', () => {
       await t.client.createIccOrder({ requestId, orderAmount: '4200', orderCurrency: 'AUD', notifyUrl: 'http://127.0.0.1:9/n', callbackUrl: 'http://127.0.0.1:9/r' });
       const order = (await t.gateway.orders.findByRequest(t.merchant.merchantId, requestId))!;
       const paid = await t.gateway.orders.pay(order.orderId, { holder: 'Card Holder', pan, expiryMonth: 4, expiryYear: 2039, cvv, brand: 'American Express' }, { keepCard });
-      expect(paid.order.card).toMatchObject({ brand: 'American Express', bin: '378282', last4: '0005' });
-      expect(paid.order.card!.vaultToken === null).toBe(!keepCard);
+      expect(paid.card).toMatchObject({ brand: 'American Express', bin: '378282', last4: '0005' });
+      expect(paid.card!.vaultToken === null).toBe(!keepCard);
     }
     // Checkpoint the WAL so every byte written is in files we can read.
     await sql`pragma wal_checkpoint(TRUNCATE)`.execute(t.gateway.database.db);

@@ -51,7 +51,7 @@ describe.each(testDatabases())('recovery of payments interrupted mid-flight (%s)
   it('resolves unknown outcomes by querying the channel once it knows', async () => {
     const order = await newOrder('unknown-1');
     const outcome = await t.gateway.orders.pay(order.orderId, { holder: 'A B', pan: '4000000000000101', expiryMonth: 1, expiryYear: 2040, cvv: '123', brand: 'Visa' });
-    expect(outcome.order.state).toBe('UNKNOWN');
+    expect(outcome.state).toBe('UNKNOWN');
     expect(await t.gateway.orders.resolveUnknown(10)).toBe(0);
     nowMs += 60_000;
     expect(await t.gateway.orders.resolveUnknown(10)).toBe(1);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { createGateway } from '../app.js';
-import { brandOfTestCard } from '../channels/sandbox-card/test-card.js';
+import { payWithTestCard } from '../orders/sandbox-payment.js';
 import { iccOrderFields } from '../protocols/payease/order-fields.js';
 
 /** Drives an order of a sandbox merchant without a browser, straight against the configured store. */
@@ -29,10 +29,7 @@ export function sandboxCommands(sandbox: Command): void {
     .option('--otp <code>', 'answer to a 3-D Secure challenge')
     .action(async (o: { merchant: string; requestId: string; card: string; otp?: string }) => {
       await withOrder(o.merchant, o.requestId, async (g, orderId) => {
-        const brand = brandOfTestCard(o.card);
-        let outcome = await g.orders.pay(orderId, { holder: 'SANDBOX TEST', pan: o.card, expiryMonth: 12, expiryYear: new Date().getUTCFullYear() + 3, cvv: brand === 'American Express' ? '1234' : '123', brand });
-        if (outcome.order.state === 'CHALLENGE' && o.otp) outcome = await g.orders.completeChallenge(orderId, { otp: o.otp });
-        return iccOrderFields(outcome.order);
+        return iccOrderFields(await payWithTestCard(g.orders, orderId, o.card, o.otp));
       });
     });
   sandbox

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Channel, CardInput, AuthorizeResult } from '../domain/channel.js';
 import { GatewayError } from '../domain/errors.js';
 import { STALE_PROCESSING_MS } from '../domain/limits.js';
@@ -28,9 +28,6 @@ export const EXPIRED_UNPAID = 'EXPIRED_UNPAID';
 export const CANCELLED_BY_PAYER = 'CANCELLED_BY_PAYER';
 
 export type CreateResult = { kind: 'created' | 'replayed'; order: Order };
-
-/** A card payment's outcome as the cashier shows it. */
-export type PaymentOutcome = { order: Order; challengeHint?: string };
 
 /**
  * The commands that change an order. Each state change commits together
@@ -86,7 +83,7 @@ export class OrderService {
   }
 
   /** Pays an order with a card. The card data is used for this one authorisation and dropped. */
-  async pay(orderId: string, card: CardInput, options: { keepCard?: boolean } = {}): Promise<PaymentOutcome> {
+  async pay(orderId: string, card: CardInput, options: { keepCard?: boolean } = {}): Promise<Order> {
     const order = await this.payable(orderId);
     const patch: OrderPatch = {
       channel: this.deps.channel.name,
@@ -113,17 +110,17 @@ export class OrderService {
     } catch {
       // The channel failed before giving a reference, so no query can follow
       // this authorisation up: the order fails and the payer may try a new one.
-      return { order: (await this.move(processing, 'FAILED', { declineCode: 'PROCESSING_ERROR' }, 'channel error')) ?? processing };
+      return (await this.move(processing, 'FAILED', { declineCode: 'PROCESSING_ERROR' }, 'channel error')) ?? processing;
     }
     return this.applyResult(processing, result);
   }
 
   /** Answers the 3-D Secure step: the one-time code, or the payer's cancel. */
-  async completeChallenge(orderId: string, answer: { otp: string } | { cancel: true }): Promise<PaymentOutcome> {
+  async completeChallenge(orderId: string, answer: { otp: string } | { cancel: true }): Promise<Order> {
     const order = await this.deps.orders.find(orderId);
     if (!order) throw new GatewayError('ORDER_NOT_FOUND');
     if (order.state !== 'CHALLENGE' || !order.channelReference) throw new GatewayError('ORDER_NOT_PAYABLE', { state: order.state });
-    if ('cancel' in answer) return { order: (await this.move(order, 'CANCEL', { declineCode: CANCELLED_BY_PAYER }, 'payer cancelled the challenge')) ?? order };
+    if ('cancel' in answer) return (await this.move(order, 'CANCEL', { declineCode: CANCELLED_BY_PAYER }, 'payer cancelled the challenge')) ?? order;
     const processing = await this.deps.orders.transition(orderId, 'CHALLENGE', 'PROCESSING', { challengeAttempts: order.challengeAttempts + 1 }, 'challenge answered', this.deps.clock());
     if (!processing) throw new GatewayError('ORDER_NOT_PAYABLE', { state: 'CHALLENGE' });
     const result = await this.deps.channel.completeChallenge(order.channelReference, answer.otp);
@@ -197,19 +194,19 @@ export class OrderService {
     return order;
   }
 
-  private async applyResult(order: Order, result: AuthorizeResult): Promise<PaymentOutcome> {
+  private async applyResult(order: Order, result: AuthorizeResult): Promise<Order> {
     const base: OrderPatch = { channelReference: result.reference };
+    // A transition that lost a race returns undefined: the order as read is then the best answer.
     switch (result.outcome) {
       case 'approved':
-        return { order: (await this.move(order, 'SUCCESS', base, `approved ${result.authCode}`)) ?? order };
+        return (await this.move(order, 'SUCCESS', base, `approved ${result.authCode}`)) ?? order;
       case 'declined':
-        return { order: (await this.move(order, 'FAILED', { ...base, declineCode: result.declineCode }, `declined ${result.declineCode}`)) ?? order };
-      case 'challenge': {
-        const moved = order.state === 'CHALLENGE' ? order : await this.move(order, 'CHALLENGE', base, '3-D Secure challenge');
-        return { order: moved ?? order, ...(result.hint ? { challengeHint: result.hint } : {}) };
-      }
+        return (await this.move(order, 'FAILED', { ...base, declineCode: result.declineCode }, `declined ${result.declineCode}`)) ?? order;
+      case 'challenge':
+        // The hint is not kept: the cashier asks the channel for it (challengeHint) when it shows the step.
+        return order.state === 'CHALLENGE' ? order : ((await this.move(order, 'CHALLENGE', base, '3-D Secure challenge')) ?? order);
       case 'unknown':
-        return { order: (await this.move(order, 'UNKNOWN', base, 'channel outcome unknown')) ?? order };
+        return (await this.move(order, 'UNKNOWN', base, 'channel outcome unknown')) ?? order;
     }
   }
 
@@ -228,20 +225,4 @@ export class OrderService {
       : undefined;
     return this.deps.orders.transition(order.orderId, order.state, to, finalPatch, reason, now, notify);
   }
-}
-
-/** SHA-256 over a key-sorted JSON of the request: equal content, equal digest, whatever the key order. */
-export function requestDigest(payload: Record<string, unknown>): string {
-  const stable = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(stable)
-      : v !== null && typeof v === 'object'
-        ? Object.fromEntries(
-            Object.keys(v as object)
-              .filter((k) => k !== 'hmac')
-              .sort()
-              .map((k) => [k, stable((v as Record<string, unknown>)[k])]),
-          )
-        : v;
-  return createHash('sha256').update(JSON.stringify(stable(payload))).digest('hex');
 }

@@ -11,7 +11,7 @@ import {
   URL_LENGTH_MAX,
 } from '../../domain/limits.js';
 import type { NewOrder } from '../../orders/new-order.js';
-import { requestDigest } from '../../orders/order-service.js';
+import { requestDigest } from '../../orders/request-digest.js';
 
 type Wire = Record<string, unknown>;
 

@@ -1,11 +1,10 @@
 import { GatewayError } from '../../domain/errors.js';
-import type { CardInput } from '../../domain/channel.js';
 import type { OrderService } from '../../orders/order-service.js';
 import type { OpenedRequest } from './gateway-envelope.js';
 import { beijingDateTime, iccOrderFields } from './order-fields.js';
 import type { DisputeService } from '../../orders/dispute-service.js';
 import type { Dispute } from '../../domain/dispute.js';
-import { brandOfTestCard } from '../../channels/sandbox-card/test-card.js';
+import { payWithTestCard } from '../../orders/sandbox-payment.js';
 
 /**
  * Sandbox test helpers: drive an order through the sandbox channel without a
@@ -29,13 +28,8 @@ export function sandboxHandlers(orders: OrderService, disputes: DisputeService):
       const order = await orderOf(orders, opened);
       const pan = opened.payload.cardNumber;
       if (typeof pan !== 'string' || !/^[0-9]{12,19}$/.test(pan)) throw new GatewayError('FIELD_INVALID', { field: 'cardNumber', reason: '12 to 19 digits' });
-      const card: CardInput = testCard(pan);
-      let outcome = await orders.pay(order.orderId, card);
       const otp = opened.payload.otp;
-      if (outcome.order.state === 'CHALLENGE' && typeof otp === 'string' && otp !== '') {
-        outcome = await orders.completeChallenge(order.orderId, { otp });
-      }
-      return iccOrderFields(outcome.order);
+      return iccOrderFields(await payWithTestCard(orders, order.orderId, pan, typeof otp === 'string' ? otp : undefined));
     },
     /** `{requestId, reasonCode?}`: the cardholder files a chargeback on a paid order. */
     '/sandbox/chargeback': async (opened) => {
@@ -71,18 +65,5 @@ function disputeFields(requestId: string, d: Dispute): Record<string, string> {
     disputeAmount: d.amountMinor.toString(),
     disputeCurrency: d.currency,
     respondBy: beijingDateTime(d.respondByMs),
-  };
-}
-
-function testCard(pan: string): CardInput {
-  const brand = brandOfTestCard(pan);
-  const now = new Date();
-  return {
-    holder: 'SANDBOX TEST',
-    pan,
-    expiryMonth: 12,
-    expiryYear: now.getUTCFullYear() + 3,
-    cvv: brand === 'American Express' ? '1234' : '123',
-    brand,
   };
 }
