@@ -20,6 +20,13 @@ describe.each(testDatabases())('sandbox test helpers (%s)', (_database, database
     expect(failed).toMatchObject({ status: 'FAILED', code: 'AUTHENTICATION_FAILED' });
   });
 
+  it('refuses a number the cashier would refuse, and leaves the order payable', async () => {
+    await t.client.createIccOrder(order('sb-luhn'));
+    await expect(t.client.call('sandbox/pay', { requestId: 'sb-luhn', cardNumber: '4242424242424241' })).rejects.toMatchObject({ code: 'FIELD_INVALID' });
+    expect((await t.client.queryIccOrder({ requestId: 'sb-luhn' })).status).toBe('INIT');
+    expect((await t.client.call('sandbox/pay', { requestId: 'sb-luhn', cardNumber: '378282246310005' })).status).toBe('SUCCESS');
+  });
+
   it('a paid order cannot be paid again', async () => {
     await t.client.createIccOrder(order('sb-twice'));
     await t.client.call('sandbox/pay', { requestId: 'sb-twice', cardNumber: '4242424242424242' });

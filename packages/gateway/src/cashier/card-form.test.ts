@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cardDisplay, maskPan, parseCardForm, type CardFormResult } from './card-form.js';
-import { luhnValid } from './luhn.js';
+import { luhnValid } from '../domain/luhn.js';
 
 const now = new Date('2025-06-15T10:00:00Z');
 const form = (overrides: Record<string, unknown> = {}) => ({

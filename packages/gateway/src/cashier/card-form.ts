@@ -4,10 +4,8 @@
  * the result of a failed parse is safe to re-render and to log.
  */
 import { inspect } from 'node:util';
-import cardValidator from 'card-validator';
-import { isCardBrand, type CardBrand } from './card-brand.js';
+import { identifyCard, type CardBrand } from '../domain/card-brand.js';
 import type { MessageKey } from './i18n.js';
-import { luhnValid } from './luhn.js';
 
 /** Longest card-number input we look at: 19 digits plus generous spacing. Longer is not a card. */
 export const cardNumberInputCharsMax = 40;
@@ -116,6 +114,8 @@ function parseHolder(raw: FieldValue): string | { error: MessageKey } {
   return holder;
 }
 
+const NUMBER_ERRORS = { unsupported: 'error.number.unsupported', length: 'error.number.length', invalid: 'error.number.invalid' } as const satisfies Record<string, MessageKey>;
+
 type NumberResult = { pan: string; brand: CardBrand; cvvSize: number } | { error: MessageKey };
 
 function parseNumber(raw: FieldValue): NumberResult {
@@ -124,17 +124,9 @@ function parseNumber(raw: FieldValue): NumberResult {
   const pan = raw.replace(/[\s-]/g, '');
   if (!/^\d+$/.test(pan)) return { error: 'error.number.invalid' };
 
-  // UnionPay cards are Luhn-valid in practice; card-validator skips the check
-  // for them unless asked, which would let typos through to the channel.
-  const verdict = cardValidator.number(pan, { luhnValidateUnionPay: true });
-  const type = verdict.card?.type;
-  if (verdict.card === null || !isCardBrand(type)) {
-    // An unknown prefix with a bad checksum is a typo, not an exotic card.
-    return { error: luhnValid(pan) ? 'error.number.unsupported' : 'error.number.invalid' };
-  }
-  if (!verdict.card.lengths.includes(pan.length)) return { error: 'error.number.length' };
-  if (!verdict.isValid) return { error: 'error.number.invalid' };
-  return { pan, brand: type, cvvSize: verdict.card.code.size };
+  const identity = identifyCard(pan);
+  if ('problem' in identity) return { error: NUMBER_ERRORS[identity.problem] };
+  return { pan, ...identity };
 }
 
 interface ExpiryResult {

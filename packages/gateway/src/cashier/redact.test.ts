@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import fc from 'fast-check';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { luhnValid } from './luhn.js';
+import { luhnValid } from '../domain/luhn.js';
 import { redactCardNumbers, redactCensor, redactedFieldNames, redactPaths } from './redact.js';
 
 describe('redactCardNumbers', () => {

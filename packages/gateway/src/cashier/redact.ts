@@ -4,7 +4,7 @@
  * serialised, and `redactCardNumbers` masks card numbers that end up inside
  * free text (error messages, upstream response bodies, URLs).
  */
-import { luhnValid } from './luhn.js';
+import { luhnValid } from '../domain/luhn.js';
 
 /** Card numbers have 12 to 19 digits (ISO/IEC 7812). */
 const panDigitsMin = 12;

@@ -8,7 +8,7 @@ import type { Order } from '../domain/order.js';
 import { CANCELLED_BY_PAYER, type OrderService } from '../orders/order-service.js';
 import type { Merchant } from '../store/merchant-repository.js';
 import { cashierCss, cashierCssCacheControl, cashierCssContentType, cashierCssHref } from './assets.js';
-import { cardBrandName } from './card-brand.js';
+import { cardBrandName } from '../domain/card-brand.js';
 import { parseCardForm } from './card-form.js';
 import type { CashierLinks } from './links.js';
 import { renderChallengePage, renderCheckoutPage, renderErrorPage, renderResultPage, type CheckoutPageModel } from './views.js';
