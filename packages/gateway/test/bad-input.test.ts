@@ -179,7 +179,7 @@ describe.each(testDatabases())('bad input to the PayEase API (%s)', (_database, 
       await refuse(order({ orderCurrency: 'XYZ' }), 'CURRENCY_UNSUPPORTED');
     });
 
-    it.each(['ftp://shop.example/n', 'javascript:alert(1)', 'not a url', 'https://user:pw@shop.example/n'])('disallowed notifyUrl %j', async (notifyUrl) => {
+    it.each(['ftp://shop.example/n', 'javascript:alert(1)', 'not a url', 'https://user:pw@shop.example/n', 'http://shop.example:25/n'])('disallowed notifyUrl %j', async (notifyUrl) => {
       await refuse(order({ notifyUrl }), 'URL_NOT_ALLOWED');
     });
 

@@ -26,7 +26,7 @@ describe('card data at rest', () => {
       ['card-1', false],
       ['card-2', true],
     ] as const) {
-      await t.client.createIccOrder({ requestId, orderAmount: '4200', orderCurrency: 'AUD', notifyUrl: 'http://127.0.0.1:9/n', callbackUrl: 'http://127.0.0.1:9/r' });
+      await t.client.createIccOrder({ requestId, orderAmount: '4200', orderCurrency: 'AUD', notifyUrl: 'http://127.0.0.1:9999/n', callbackUrl: 'http://127.0.0.1:9999/r' });
       const order = (await t.gateway.orders.findByRequest(t.merchant.merchantId, requestId))!;
       const paid = await t.gateway.orders.pay(order.orderId, { holder: 'Card Holder', pan, expiryMonth: 4, expiryYear: 2039, cvv, brand: 'American Express' }, { keepCard });
       expect(paid.card).toMatchObject({ brand: 'American Express', bin: '378282', last4: '0005' });

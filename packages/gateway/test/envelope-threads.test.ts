@@ -12,7 +12,7 @@ describe('envelope on worker threads', () => {
   it('opens, verifies and seals on the threads', async () => {
     const created = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        t.client.createIccOrder({ requestId: `thr-${i}`, orderAmount: String(100 + i), orderCurrency: 'CHF', notifyUrl: 'http://127.0.0.1:9/n', callbackUrl: 'http://127.0.0.1:9/r' }),
+        t.client.createIccOrder({ requestId: `thr-${i}`, orderAmount: String(100 + i), orderCurrency: 'CHF', notifyUrl: 'http://127.0.0.1:9999/n', callbackUrl: 'http://127.0.0.1:9999/r' }),
       ),
     );
     expect(created.every((c) => c.status === 'SUCCESS')).toBe(true);
@@ -31,7 +31,7 @@ describe('envelope on worker threads', () => {
 
   it('refuses business errors sealed, as without threads', async () => {
     await expect(
-      t.client.call('icc/order', { requestId: 'thr-bad', orderAmount: '1.5', orderCurrency: 'CHF', notifyUrl: 'http://127.0.0.1:9/n', callbackUrl: 'http://127.0.0.1:9/r' }),
+      t.client.call('icc/order', { requestId: 'thr-bad', orderAmount: '1.5', orderCurrency: 'CHF', notifyUrl: 'http://127.0.0.1:9999/n', callbackUrl: 'http://127.0.0.1:9999/r' }),
     ).rejects.toMatchObject({ code: 'AMOUNT_INVALID' });
   });
 });

@@ -20,7 +20,7 @@ describe.each(testDatabases())('recovery of payments interrupted mid-flight (%s)
   afterAll(async () => t?.close());
 
   const newOrder = async (requestId: string) => {
-    await t.client.createIccOrder({ requestId, orderAmount: '700', orderCurrency: 'GBP', notifyUrl: 'http://127.0.0.1:9/n', callbackUrl: 'http://127.0.0.1:9/r' });
+    await t.client.createIccOrder({ requestId, orderAmount: '700', orderCurrency: 'GBP', notifyUrl: 'http://127.0.0.1:9999/n', callbackUrl: 'http://127.0.0.1:9999/r' });
     return (await t.gateway.orders.findByRequest(t.merchant.merchantId, requestId))!;
   };
 

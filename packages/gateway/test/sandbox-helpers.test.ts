@@ -5,7 +5,7 @@ import { startTestGateway, testDatabases, type TestGateway } from './harness.js'
 
 describe.each(testDatabases())('sandbox test helpers (%s)', (_database, databaseEnv) => {
   let t: TestGateway;
-  const order = (requestId: string) => ({ requestId, orderAmount: '2500', orderCurrency: 'HKD', notifyUrl: 'http://127.0.0.1:9/n', callbackUrl: 'http://127.0.0.1:9/r' });
+  const order = (requestId: string) => ({ requestId, orderAmount: '2500', orderCurrency: 'HKD', notifyUrl: 'http://127.0.0.1:9999/n', callbackUrl: 'http://127.0.0.1:9999/r' });
   beforeAll(async () => {
     t = await startTestGateway(databaseEnv, { background: false });
   });

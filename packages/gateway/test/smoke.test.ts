@@ -17,8 +17,8 @@ describe.each(testDatabases())('order flow on %s', (_name, env) => {
       requestId: rid,
       orderAmount: '12345',
       orderCurrency: 'USD',
-      notifyUrl: 'http://127.0.0.1:9/notify',
-      callbackUrl: 'http://127.0.0.1:9/return',
+      notifyUrl: 'http://127.0.0.1:9999/notify',
+      callbackUrl: 'http://127.0.0.1:9999/return',
     });
     expect(created.status).toBe('SUCCESS');
     expect(created.redirectUrl).toMatch(new RegExp(`^${t.baseUrl}/cashier/[0-9a-f]{32}\\.`));
@@ -32,8 +32,8 @@ describe.each(testDatabases())('order flow on %s', (_name, env) => {
       requestId: `${rid}-big`,
       orderAmount: '999999999999999999',
       orderCurrency: 'JPY',
-      notifyUrl: 'http://127.0.0.1:9/notify',
-      callbackUrl: 'http://127.0.0.1:9/return',
+      notifyUrl: 'http://127.0.0.1:9999/notify',
+      callbackUrl: 'http://127.0.0.1:9999/return',
     });
     expect(big.status).toBe('SUCCESS');
     expect((await t.client.queryIccOrder({ requestId: `${rid}-big` })).orderAmount).toBe('999999999999999999');
@@ -88,7 +88,7 @@ describe.each(testDatabases())('order flow on %s', (_name, env) => {
 
   it('two concurrent payments of one order authorise once', async () => {
     const r = `${rid}-race`;
-    await t.client.createIccOrder({ requestId: r, orderAmount: '500', orderCurrency: 'EUR', notifyUrl: 'http://127.0.0.1:9/n', callbackUrl: 'http://127.0.0.1:9/r' });
+    await t.client.createIccOrder({ requestId: r, orderAmount: '500', orderCurrency: 'EUR', notifyUrl: 'http://127.0.0.1:9999/n', callbackUrl: 'http://127.0.0.1:9999/r' });
     const order = (await t.gateway.orders.findByRequest(t.merchant.merchantId, r))!;
     const card = { holder: 'A B', pan: '4242424242424242', expiryMonth: 12, expiryYear: 2040, cvv: '123', brand: 'Visa' };
     const results = await Promise.allSettled([t.gateway.orders.pay(order.orderId, card), t.gateway.orders.pay(order.orderId, card)]);

@@ -32,8 +32,8 @@ export function benchOrder(requestId: string, index: number): IccOrderRequest {
     orderAmount,
     orderCurrency: 'USD',
     language: 'en',
-    notifyUrl: 'http://127.0.0.1:9/notify',
-    callbackUrl: 'http://127.0.0.1:9/return',
+    notifyUrl: 'http://127.0.0.1:9999/notify',
+    callbackUrl: 'http://127.0.0.1:9999/return',
     remark: 'opencashier bench',
     productDetails: [{ name: 'Bench widget', quantity: '1', amount: orderAmount }],
   };

@@ -47,7 +47,12 @@ interface Params {
  * so a reload never submits a card twice.
  */
 export async function cashierRoutes(app: FastifyInstance, deps: CashierDeps): Promise<void> {
-  const amountOf = (order: Order) => formatMinor(order.amountMinor, currency(order.currency).exponent);
+  /** An amount of the order's currency for people, e.g. "19.90" or, for JPY, "1500". */
+  const display = (order: Order, amountMinor: bigint = order.amountMinor) => formatMinor(amountMinor, currency(order.currency).exponent);
+  /** Refusals are expected on these pages (already paid, expired, paid in another tab): the order page then says which. */
+  const ignoreRefusal = (error: unknown) => {
+    if (!(error instanceof GatewayError)) throw error;
+  };
 
   const nonceOf = (request: FastifyRequest, reply: FastifyReply): string => {
     const existing = request.cookies[NONCE_COOKIE];
@@ -81,14 +86,14 @@ export async function cashierRoutes(app: FastifyInstance, deps: CashierDeps): Pr
   const checkoutModel = (order: Order, merchant: Merchant, csrfToken: string, token: string): CheckoutPageModel => ({
     lang: order.language,
     merchantName: merchant.name,
-    amountDisplay: amountOf(order),
+    amountDisplay: display(order),
     currency: order.currency,
     requestId: order.requestId,
     ...(order.remark ? { remark: order.remark } : {}),
     products: order.details.products.map((p) => ({
       name: p.name,
       quantity: p.quantity,
-      amountDisplay: formatMinor(p.amountMinor, currency(order.currency).exponent),
+      amountDisplay: display(order, p.amountMinor),
     })),
     expiresAtIso: new Date(order.expiresAtMs).toISOString(),
     csrfToken,
@@ -101,9 +106,9 @@ export async function cashierRoutes(app: FastifyInstance, deps: CashierDeps): Pr
     const status = challengeError ? 422 : 200;
     const html = (body: string) => reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
     if (order.state === 'INIT' && order.expiresAtMs <= deps.clock()) {
-      order = await deps.orders.expireNow(order.orderId).catch(() => order);
+      order = (await deps.orders.expireNow(order.orderId).catch(ignoreRefusal)) ?? order;
     }
-    const common = { lang: order.language, merchantName: merchant.name, amountDisplay: amountOf(order), currency: order.currency, cssHref: cashierCssHref };
+    const common = { lang: order.language, merchantName: merchant.name, amountDisplay: display(order), currency: order.currency, cssHref: cashierCssHref };
     switch (order.state) {
       case 'INIT':
         return html(renderCheckoutPage(checkoutModel(order, merchant, deps.links.csrf(order.orderId, nonce), token)));
@@ -165,10 +170,6 @@ export async function cashierRoutes(app: FastifyInstance, deps: CashierDeps): Pr
       return handler({ token, ...found, nonce, body, csrfValid: deps.links.checkCsrf(found.order.orderId, nonce, body._csrf) }, reply);
     };
   const backToOrder = (reply: FastifyReply, token: string) => reply.redirect(`/cashier/${token}`, 303);
-  /** Refusals are expected here (already paid, expired, paid in another tab): the order page then says which. */
-  const ignoreRefusal = (error: unknown) => {
-    if (!(error instanceof GatewayError)) throw error;
-  };
   const checkoutAgain = (reply: FastifyReply, status: number, p: FormPost, extra: Pick<CheckoutPageModel, 'errors' | 'values'>) =>
     reply
       .code(status)

@@ -1,28 +1,21 @@
 import { GatewayError } from '../domain/errors.js';
 import { URL_LENGTH_MAX } from '../domain/limits.js';
 import type { Merchant } from '../store/merchant-repository.js';
+import { checkNotifyUrlSyntax } from '../notify/address-guard.js';
 
 /**
- * notifyUrl and callbackUrl must be http(s) URLs on a host the merchant
- * registered. This is the first of two checks: the dispatcher checks the
- * resolved address again before every delivery.
+ * notifyUrl and callbackUrl must pass the dispatcher's own URL checks
+ * (http(s), no credentials, an allowed port), fit the PayEase field, and be
+ * on a host the merchant registered. The dispatcher checks the URL and the
+ * resolved address again before every delivery, so a URL accepted here is
+ * one it will actually try.
  */
 export function checkMerchantUrl(merchant: Merchant, field: string, value: string): URL {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
+  const checked = checkNotifyUrlSyntax(value);
+  if (value.length > URL_LENGTH_MAX || !checked.ok || !hostAllowed(merchant.allowedHosts, checked.url.hostname)) {
     throw new GatewayError('URL_NOT_ALLOWED', { field });
   }
-  const ok =
-    value.length <= URL_LENGTH_MAX &&
-    (url.protocol === 'https:' || url.protocol === 'http:') &&
-    url.username === '' &&
-    url.password === '' &&
-    url.hostname !== '' &&
-    hostAllowed(merchant.allowedHosts, url.hostname);
-  if (!ok) throw new GatewayError('URL_NOT_ALLOWED', { field });
-  return url;
+  return checked.url;
 }
 
 /** `shop.example` allows exactly that host; `*.shop.example` its subdomains; `*` any host. */

@@ -64,7 +64,7 @@ describe('opencashier CLI', () => {
     let orderId: string;
     try {
       const merchant = (await gateway.merchants.find(info.merchantId))!;
-      const created = await gateway.orders.create(merchant, parseIccOrderRequest({ requestId: 'cli-1', orderAmount: '5000', orderCurrency: 'JPY', notifyUrl: 'http://127.0.0.1:9/n', callbackUrl: 'http://127.0.0.1:9/r' }));
+      const created = await gateway.orders.create(merchant, parseIccOrderRequest({ requestId: 'cli-1', orderAmount: '5000', orderCurrency: 'JPY', notifyUrl: 'http://127.0.0.1:9999/n', callbackUrl: 'http://127.0.0.1:9999/r' }));
       orderId = created.order.orderId;
     } finally {
       await gateway.close();

@@ -31,7 +31,7 @@ describe('graceful stop', () => {
     await gateway.start();
     const info = JSON.parse(readFileSync(join(dataDir, 'demo-merchant', 'merchant.json'), 'utf8'));
     const client = PayEaseClient.fromFiles(info);
-    const order = (i: number) => ({ requestId: `stop-${i}`, orderAmount: String(1000 + i), orderCurrency: 'USD', notifyUrl: 'http://127.0.0.1:9/n', callbackUrl: 'http://127.0.0.1:9/r' });
+    const order = (i: number) => ({ requestId: `stop-${i}`, orderAmount: String(1000 + i), orderCurrency: 'USD', notifyUrl: 'http://127.0.0.1:9999/n', callbackUrl: 'http://127.0.0.1:9999/r' });
     const inFlight = Array.from({ length: 30 }, (_, i) => client.createIccOrder(order(i)).then((a) => a, () => undefined));
     // Stop once the first answer is in, with the others still in flight.
     await Promise.race(inFlight);
