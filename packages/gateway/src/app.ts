@@ -23,6 +23,7 @@ import { DisputeRepository } from './store/dispute-repository.js';
 import { GatewayEnvelope } from './protocols/payease/gateway-envelope.js';
 import { EnvelopePool } from './protocols/payease/envelope-pool.js';
 import { payEaseRoutes } from './protocols/payease/routes.js';
+import { plainErrorBody } from './protocols/payease/plain-error.js';
 import { iccOrderFields } from './protocols/payease/order-fields.js';
 import { CashierLinks } from './cashier/links.js';
 import { cashierRoutes } from './cashier/routes.js';
@@ -138,22 +139,22 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     await app.register(rateLimit, {
       max: config.rateLimitPerMinute,
       timeWindow: 60_000,
-      errorResponseBuilder: () => ({ statusCode: 429, status: 'ERROR', code: 'RATE_LIMITED', errorMessage: ERRORS.RATE_LIMITED.message }),
+      errorResponseBuilder: () => ({ statusCode: 429, ...plainErrorBody('RATE_LIMITED') }),
     });
   }
   app.setErrorHandler((error, request, reply) => {
     const e = error as { code?: string; statusCode?: number };
     if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply.code(413).send({ status: 'ERROR', code: 'BODY_TOO_LARGE', errorMessage: ERRORS.BODY_TOO_LARGE.message });
+      return reply.code(ERRORS.BODY_TOO_LARGE.httpStatus).send(plainErrorBody('BODY_TOO_LARGE'));
     }
     if (e.statusCode === 429) return reply.code(429).send(error);
     if (e.statusCode && e.statusCode < 500) {
       return reply.code(e.statusCode).send({ status: 'FAILED', code: 'FIELD_INVALID', errorMessage: 'The request could not be read.' });
     }
     request.log.error({ err: error }, 'unhandled error');
-    return reply.code(500).send({ status: 'ERROR', code: 'INTERNAL_ERROR', errorMessage: ERRORS.INTERNAL_ERROR.message });
+    return reply.code(ERRORS.INTERNAL_ERROR.httpStatus).send(plainErrorBody('INTERNAL_ERROR'));
   });
-  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ status: 'FAILED', code: 'NOT_FOUND', errorMessage: ERRORS.NOT_FOUND.message }));
+  app.setNotFoundHandler((_request, reply) => reply.code(ERRORS.NOT_FOUND.httpStatus).send(plainErrorBody('NOT_FOUND')));
   app.decorateRequest('logFields', undefined);
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(

@@ -40,7 +40,7 @@ export async function demoRoutes(app: FastifyInstance, deps: DemoDeps): Promise<
 
   app.get('/demo', async (_request, reply) => {
     const c = clientOf();
-    if (!c) return reply.code(404).send({ status: 'FAILED', code: 'NOT_FOUND', errorMessage: 'The demo merchant is not set up.' });
+    if (!c) return reply.callNotFound();
     const requestId = `DEMO-${Date.now()}-${randomBytes(3).toString('hex')}`;
     const order = await c.createIccOrder({
       requestId,
@@ -66,7 +66,7 @@ export async function demoRoutes(app: FastifyInstance, deps: DemoDeps): Promise<
   app.get<{ Querystring: { requestId?: string } }>('/demo/return', async (request, reply) => {
     const c = clientOf();
     const requestId = request.query.requestId ?? '';
-    if (!c || !/^DEMO-[0-9]+-[0-9a-f]{6}$/.test(requestId)) return reply.code(404).send({ status: 'FAILED', code: 'NOT_FOUND', errorMessage: 'No such demo order.' });
+    if (!c || !/^DEMO-[0-9]+-[0-9a-f]{6}$/.test(requestId)) return reply.callNotFound();
     // The browser's return proves nothing; the shop asks the gateway.
     const order = await c.queryIccOrder({ requestId });
     const notification = received.get(requestId);

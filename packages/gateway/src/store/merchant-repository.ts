@@ -1,6 +1,6 @@
 import { createHash, randomUUID, X509Certificate } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { Database } from './schema.js';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, MerchantTable } from './schema.js';
 
 export interface Merchant {
   merchantId: string;
@@ -42,21 +42,11 @@ export class MerchantRepository {
 
   async find(merchantId: string): Promise<Merchant | undefined> {
     const row = await this.db.selectFrom('merchants').selectAll().where('merchant_id', '=', merchantId).executeTakeFirst();
-    if (!row) return undefined;
-    return {
-      merchantId: row.merchant_id,
-      name: row.name,
-      status: row.status,
-      sandbox: Number(row.sandbox) === 1,
-      allowedHosts: JSON.parse(row.allowed_hosts) as string[],
-      createdAtMs: Number(row.created_at_ms),
-    };
+    return row ? toMerchant(row) : undefined;
   }
 
   async list(): Promise<Merchant[]> {
-    const ids = await this.db.selectFrom('merchants').select('merchant_id').orderBy('merchant_id').execute();
-    const found = await Promise.all(ids.map((r) => this.find(r.merchant_id)));
-    return found.filter((m): m is Merchant => m !== undefined);
+    return (await this.db.selectFrom('merchants').selectAll().orderBy('merchant_id').execute()).map(toMerchant);
   }
 
   async setStatus(merchantId: string, status: Merchant['status']): Promise<boolean> {
@@ -130,4 +120,15 @@ export class MerchantRepository {
       retiresAtMs: r.retires_at_ms === null ? null : Number(r.retires_at_ms),
     }));
   }
+}
+
+function toMerchant(row: Selectable<MerchantTable>): Merchant {
+  return {
+    merchantId: row.merchant_id,
+    name: row.name,
+    status: row.status,
+    sandbox: Number(row.sandbox) === 1,
+    allowedHosts: JSON.parse(row.allowed_hosts) as string[],
+    createdAtMs: Number(row.created_at_ms),
+  };
 }

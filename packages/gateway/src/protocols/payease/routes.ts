@@ -5,6 +5,7 @@ import type { OrderService } from '../../orders/order-service.js';
 import type { DisputeService } from '../../orders/dispute-service.js';
 import type { CashierLinks } from '../../cashier/links.js';
 import { parseIccOrderRequest } from './icc-order-request.js';
+import { plainErrorBody } from './plain-error.js';
 import { iccOrderFields } from './order-fields.js';
 import type { GatewayEnvelope, OpenedRequest } from './gateway-envelope.js';
 import { sandboxHandlers } from './sandbox-helpers.js';
@@ -20,8 +21,7 @@ type Handler = (opened: OpenedRequest) => Promise<Record<string, unknown>>;
 
 /** Envelope failures that cannot be sealed: the merchant is unknown or the envelope unreadable. */
 function sendPlainError(reply: FastifyReply, code: ErrorCode): FastifyReply {
-  const spec = ERRORS[code];
-  return reply.code(spec.httpStatus).type('application/json').send({ status: spec.wireStatus, code, errorMessage: spec.message });
+  return reply.code(ERRORS[code].httpStatus).type('application/json').send(plainErrorBody(code));
 }
 
 function errorFields(error: unknown, requestId: unknown, log: FastifyRequest['log']): Record<string, unknown> {
