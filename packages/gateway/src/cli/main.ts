@@ -29,6 +29,14 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+/** A rotation overlap from the command line, or the configured one. */
+function overlapOf(value: string | undefined): number {
+  if (value === undefined) return loadConfig().keyRotationOverlapMs;
+  const ms = Number(value);
+  if (!Number.isSafeInteger(ms) || ms < 0) fail('--overlap-ms must be a whole number of milliseconds');
+  return ms;
+}
+
 const program = new Command('opencashier').description('OpenCashier payment gateway operator commands');
 
 program
@@ -78,12 +86,13 @@ merchant
   .command('upload-cert')
   .requiredOption('--id <merchantId>')
   .requiredOption('--cert <file>', '.cer file, DER or PEM')
-  .option('--overlap-ms <ms>', 'how long the previous certificate keeps verifying', String(loadConfig().keyRotationOverlapMs))
-  .action(async (o: { id: string; cert: string; overlapMs: string }) => {
+  .option('--overlap-ms <ms>', 'how long the previous certificate keeps verifying (default: keyRotationOverlapMs)')
+  .action(async (o: { id: string; cert: string; overlapMs?: string }) => {
+    const overlapMs = overlapOf(o.overlapMs);
     await withStore(async ({ merchants }) => {
       if (!(await merchants.find(o.id))) fail(`no merchant ${o.id}`);
-      const cert = await merchants.addCertificate(o.id, loadCertificate(readFileSync(o.cert)), Date.now(), Number(o.overlapMs));
-      console.log(`certificate ${cert.fingerprintSha256} added; previous certificates retire in ${o.overlapMs} ms`);
+      const cert = await merchants.addCertificate(o.id, loadCertificate(readFileSync(o.cert)), Date.now(), overlapMs);
+      console.log(`certificate ${cert.fingerprintSha256} added; previous certificates retire in ${overlapMs} ms`);
     });
   });
 for (const [name, status] of [
@@ -109,10 +118,10 @@ merchant
 program
   .command('rotate-gateway-key')
   .description('make a new gateway key; the previous one keeps opening requests during the overlap')
-  .option('--overlap-ms <ms>', 'overlap', String(loadConfig().keyRotationOverlapMs))
-  .action((o: { overlapMs: string }) => {
+  .option('--overlap-ms <ms>', 'how long the previous key keeps opening requests (default: keyRotationOverlapMs)')
+  .action((o: { overlapMs?: string }) => {
     const config = loadConfig();
-    const ring = rotateGatewayKey(config.dataDir, loadKek(config).kek, Date.now(), Number(o.overlapMs));
+    const ring = rotateGatewayKey(config.dataDir, loadKek(config).kek, Date.now(), overlapOf(o.overlapMs));
     console.log(`new gateway key ${ring.current.id}; certificate at ${gatewayCertificatePath(config.dataDir)} (restart the gateway to use it)`);
   });
 

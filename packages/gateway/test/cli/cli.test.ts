@@ -50,6 +50,7 @@ describe('opencashier CLI', () => {
     expect(await cli('merchant', 'upload-cert', '--id', '300000001', '--cert', created.cerPath, '--overlap-ms', '1000')).toContain('certificate');
     expect(await cliFails('merchant', 'create', '--id', '300000001', '--name', 'Again', '--cert', created.cerPath)).toMatchObject({ code: 2 });
     expect(await cliFails('merchant', 'create', '--id', '12', '--name', 'Short', '--cert', created.cerPath)).toMatchObject({ code: 2 });
+    expect(await cliFails('merchant', 'upload-cert', '--id', '300000001', '--cert', created.cerPath, '--overlap-ms', 'soon')).toMatchObject({ code: 2 });
   });
 
   it('rotates the gateway key: a new certificate is handed out', async () => {
