@@ -6,9 +6,12 @@
 
 import { InvalidArgumentError } from './errors.js';
 
-const MINOR_UNITS = /^(?:0|[1-9][0-9]*)$/;
+/** PayEase amount fields are varchar(18): at most 18 digits of minor units. */
+export const AMOUNT_DIGITS_MAX = 18;
 
-/** True for "0", "100", "12345"; false for "", "01", "1.5", "-1", " 1". */
+const MINOR_UNITS = new RegExp(`^(?:0|[1-9][0-9]{0,${AMOUNT_DIGITS_MAX - 1}})$`);
+
+/** True for "0", "100", "12345"; false for "", "01", "1.5", "-1", " 1", or more than 18 digits. */
 export function isAmountMinorString(value: unknown): value is string {
   return typeof value === 'string' && MINOR_UNITS.test(value);
 }
@@ -16,7 +19,9 @@ export function isAmountMinorString(value: unknown): value is string {
 /** The wire form of a non-negative amount in minor units. */
 export function amountMinorToWire(amountMinor: bigint): string {
   if (amountMinor < 0n) throw new InvalidArgumentError('amounts on the PayEase wire are never negative');
-  return amountMinor.toString(10);
+  const wire = amountMinor.toString(10);
+  if (wire.length > AMOUNT_DIGITS_MAX) throw new InvalidArgumentError(`amounts on the PayEase wire have at most ${AMOUNT_DIGITS_MAX} digits`);
+  return wire;
 }
 
 /** The minor units of a wire amount; throws for anything but plain decimal digits. */

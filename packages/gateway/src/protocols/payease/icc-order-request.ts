@@ -1,6 +1,6 @@
 import { GatewayError } from '../../domain/errors.js';
 import { findCurrency } from '../../domain/currencies.js';
-import { parseWireAmount } from '../../domain/money.js';
+import { parsePositiveWireAmount } from './wire-amount.js';
 import { ORDER_TYPES, type Address, type OrderType, type ProductLine } from '../../domain/order.js';
 import {
   ORDER_TIMEOUT_MINUTES_DEFAULT,
@@ -55,7 +55,7 @@ function products(value: unknown): ProductLine[] {
     const name = str(l, 'name', true, TEXT_LENGTH_MAX, `${field}.name`)!;
     const quantity = str(l, 'quantity', true, TEXT_LENGTH_MAX, `${field}.quantity`)!;
     if (!/^[1-9][0-9]{0,8}$/.test(quantity)) throw new GatewayError('FIELD_INVALID', { field: `${field}.quantity`, reason: 'must be a positive whole number' });
-    const amountMinor = parseWireAmount(l.amount);
+    const amountMinor = parsePositiveWireAmount(l.amount);
     if (amountMinor === undefined) throw new GatewayError('AMOUNT_INVALID', { field: `${field}.amount` });
     const receiver = str(l, 'receiver', false, TEXT_LENGTH_MAX, `${field}.receiver`);
     const description = str(l, 'description', false, TEXT_LENGTH_MAX, `${field}.description`);
@@ -74,7 +74,7 @@ function language(value: string | undefined): 'en' | 'zh' {
 export function parseIccOrderRequest(payload: Wire): NewOrder {
   const requestId = str(payload, 'requestId', true, REQUEST_ID_LENGTH_MAX)!;
   if (payload.orderAmount === undefined || payload.orderAmount === '') throw new GatewayError('FIELD_MISSING', { field: 'orderAmount' });
-  const amountMinor = parseWireAmount(payload.orderAmount);
+  const amountMinor = parsePositiveWireAmount(payload.orderAmount);
   if (amountMinor === undefined) throw new GatewayError('AMOUNT_INVALID', { field: 'orderAmount' });
   const currencyCode = str(payload, 'orderCurrency', true, 3)!;
   const currency = findCurrency(currencyCode);

@@ -1,3 +1,4 @@
+import { amountMinorToWire } from '@opencashier/sdk';
 import type { Order } from '../../domain/order.js';
 import { wireStatus } from './status-map.js';
 
@@ -33,7 +34,7 @@ export function iccOrderFields(order: Order): Record<string, string> {
     requestId: order.requestId,
     serialNumber: order.orderId,
     status: wireStatus(order.state),
-    orderAmount: order.amountMinor.toString(),
+    orderAmount: amountMinorToWire(order.amountMinor),
     orderCurrency: order.currency,
     completeDateTime: order.completedAtMs === null ? undefined : beijingDateTime(order.completedAtMs),
     cardType: order.card ? 'CREDIT' : undefined,
@@ -44,7 +45,7 @@ export function iccOrderFields(order: Order): Record<string, string> {
     // Refunds arrive with the after-payment work; until then the totals are zero.
     totalRefundCount: '0',
     totalRefundAmount: '0',
-    feeAmount: order.feeMinor.toString(),
+    feeAmount: amountMinorToWire(order.feeMinor),
     deliveryStatus: order.state === 'SUCCESS' ? 'UNDELIVERED' : undefined,
     code: order.state === 'FAILED' ? (order.declineCode ?? undefined) : undefined,
   };

@@ -1,3 +1,4 @@
+import { amountMinorToWire } from '@opencashier/sdk';
 import { GatewayError } from '../../domain/errors.js';
 import type { OrderService } from '../../orders/order-service.js';
 import type { OpenedRequest } from './gateway-envelope.js';
@@ -62,7 +63,7 @@ function disputeFields(requestId: string, d: Dispute): Record<string, string> {
     disputeType: d.kind,
     disputeStatus: d.status,
     reasonCode: d.reasonCode,
-    disputeAmount: d.amountMinor.toString(),
+    disputeAmount: amountMinorToWire(d.amountMinor),
     disputeCurrency: d.currency,
     respondBy: beijingDateTime(d.respondByMs),
   };
