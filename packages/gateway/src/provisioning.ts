@@ -1,7 +1,8 @@
-import { generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
+import { randomBytes, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createSelfSignedCertificate, writePfx } from '@opencashier/sdk';
+import { writePfx } from '@opencashier/sdk';
+import { generateSelfSignedKey } from './keys/self-signed-key.js';
 import type { GatewayConfig } from './config.js';
 import { gatewayCertificatePath } from './keys/gateway-keys.js';
 import type { Merchant, MerchantRepository } from './store/merchant-repository.js';
@@ -30,8 +31,7 @@ export function demoMerchantInfoPath(dataDir: string): string {
  * a DER `.cer`. The gateway keeps only the certificate.
  */
 export function issueMerchantFiles(dir: string, merchantId: string): { pfxPath: string; cerPath: string; pfxPassword: string; certificate: X509Certificate } {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const certificate = createSelfSignedCertificate({ privateKey, publicKey, commonName: `OpenCashier merchant ${merchantId}`, validityDays: 3650 });
+  const { privateKey, certificate } = generateSelfSignedKey(`OpenCashier merchant ${merchantId}`);
   const pfxPassword = randomBytes(12).toString('base64url');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const pfxPath = join(dir, `${merchantId}.pfx`);

@@ -1,13 +1,9 @@
-import { createPrivateKey, generateKeyPairSync, randomUUID, X509Certificate, type KeyObject } from 'node:crypto';
+import { createPrivateKey, randomUUID, X509Certificate, type KeyObject } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createSelfSignedCertificate } from '@opencashier/sdk';
+import { generateSelfSignedKey } from './self-signed-key.js';
 import type { KeyEncryptionKey } from './kek.js';
 
-/** RSA size of the gateway key: what CFCA issues and every PayEase client expects. */
-export const GATEWAY_RSA_BITS = 2048;
-/** Lifetime of the gateway certificate; rotation is expected well before. */
-export const GATEWAY_CERT_VALIDITY_DAYS = 3650;
 
 export interface GatewayKey {
   id: string;
@@ -55,8 +51,7 @@ export function gatewayCertificatePath(dataDir: string): string {
 }
 
 function newKey(nowMs: number): GatewayKey {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: GATEWAY_RSA_BITS });
-  const certificate = createSelfSignedCertificate({ privateKey, publicKey, commonName: 'OpenCashier gateway', validityDays: GATEWAY_CERT_VALIDITY_DAYS });
+  const { privateKey, certificate } = generateSelfSignedKey('OpenCashier gateway');
   return { id: randomUUID(), privateKey, certificate, createdAtMs: nowMs, retiresAtMs: null };
 }
 
