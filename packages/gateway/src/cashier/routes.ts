@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../domain/errors.js';
 import { currency } from '../domain/currencies.js';
 import { formatMinor } from '../domain/money.js';
-import type { DeclineCode } from '../domain/channel.js';
+import { isDeclineCode, type DeclineCode } from '../domain/channel.js';
 import type { Order } from '../domain/order.js';
 import { CANCELLED_BY_PAYER, type OrderService } from '../orders/order-service.js';
 import type { Merchant } from '../store/merchant-repository.js';
@@ -132,7 +132,7 @@ export async function cashierRoutes(app: FastifyInstance, deps: CashierDeps): Pr
       case 'FAILED':
       case 'CANCEL': {
         const outcome = order.state === 'SUCCESS' ? 'success' : order.state === 'FAILED' ? 'failed' : order.declineCode === CANCELLED_BY_PAYER ? 'cancelled' : 'expired';
-        const reasonKey = order.state === 'FAILED' && order.declineCode ? DECLINE_REASON[order.declineCode as DeclineCode] : undefined;
+        const reasonKey = order.state === 'FAILED' && isDeclineCode(order.declineCode) ? DECLINE_REASON[order.declineCode] : undefined;
         return html(
           renderResultPage({ ...common, outcome, requestId: order.requestId, returnUrl: returnUrl(order), sandbox: merchant.sandbox, ...(reasonKey ? { reasonKey } : {}) }),
         );

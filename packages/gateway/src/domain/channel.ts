@@ -25,15 +25,21 @@ export interface AuthorizeRequest {
 }
 
 /** Channel decline codes (ISO 8583 style), mapped to the payer's language by the cashier. */
-export type DeclineCode =
-  | 'DO_NOT_HONOR'
-  | 'INSUFFICIENT_FUNDS'
-  | 'EXPIRED_CARD'
-  | 'CVV_MISMATCH'
-  | 'LOST_CARD'
-  | 'STOLEN_CARD'
-  | 'AUTHENTICATION_FAILED'
-  | 'PROCESSING_ERROR';
+export const DECLINE_CODES = [
+  'DO_NOT_HONOR',
+  'INSUFFICIENT_FUNDS',
+  'EXPIRED_CARD',
+  'CVV_MISMATCH',
+  'LOST_CARD',
+  'STOLEN_CARD',
+  'AUTHENTICATION_FAILED',
+  'PROCESSING_ERROR',
+] as const;
+export type DeclineCode = (typeof DECLINE_CODES)[number];
+
+export function isDeclineCode(value: unknown): value is DeclineCode {
+  return (DECLINE_CODES as readonly unknown[]).includes(value);
+}
 
 export type AuthorizeResult =
   | { outcome: 'approved'; reference: string; authCode: string }

@@ -1,4 +1,4 @@
-import type { DeclineCode } from '../../domain/channel.js';
+import { isDeclineCode } from '../../domain/channel.js';
 import type { Scenario } from './magic-cards.js';
 
 /**
@@ -39,7 +39,8 @@ export function decodeReference(reference: string): { scenario: Scenario; issued
   const m = /^sbx_([A-Za-z0-9_-]+?)_([0-9a-z]+)_([0-9a-f]+)$/.exec(reference);
   if (!m) return undefined;
   const [, tag, issued] = m as unknown as [string, string, string];
-  const scenario: Scenario | undefined = tag.startsWith('dn-') ? { kind: 'decline', code: tag.slice(3) as DeclineCode } : SCENARIO_TAGS[tag];
+  const declineCode = tag.startsWith('dn-') ? tag.slice(3) : undefined;
+  const scenario: Scenario | undefined = declineCode === undefined ? (Object.hasOwn(SCENARIO_TAGS, tag) ? SCENARIO_TAGS[tag] : undefined) : isDeclineCode(declineCode) ? { kind: 'decline', code: declineCode } : undefined;
   if (!scenario) return undefined;
   return { scenario, issuedAtMs: parseInt(issued, 36) };
 }
