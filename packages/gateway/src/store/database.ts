@@ -2,7 +2,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, Kysely, sql, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
-import { migrateToLatest } from './migrations.js';
+import { migrateToLatest } from './migrations/index.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 

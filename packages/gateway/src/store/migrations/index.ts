@@ -1,0 +1,25 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import type { SqlDialect } from './dialect.js';
+import { coreMigration } from './0001-core.js';
+import { disputesMigration } from './0002-disputes.js';
+
+/**
+ * Migrations live in code so a single built file carries them, one file
+ * each. They are written once for both databases: only portable types
+ * (text, bigint) and the auto-increment key differ, chosen per dialect.
+ * Names sort in the order they apply; a new one goes at the end.
+ */
+function migrations(dialect: SqlDialect): Record<string, Migration> {
+  return {
+    '0001_core': coreMigration(dialect),
+    '0002_disputes': disputesMigration,
+  };
+}
+
+export async function migrateToLatest(db: Kysely<any>, dialect: SqlDialect): Promise<string[]> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
