@@ -34,6 +34,7 @@ import type { NotificationEncoder } from './notify/outbox.js';
 import { createLogger } from './ops/logger.js';
 import { GatewayMetrics } from './ops/metrics.js';
 import { opsRoutes } from './ops/routes.js';
+import { adminApi, loadAdminToken, type AdminRoutes } from './admin/auth.js';
 import './ops/fastify-types.js';
 
 export interface Gateway {
@@ -196,6 +197,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       });
     }
   });
+  // Each feature adds its operator routes here.
+  const adminParts: AdminRoutes[] = [];
+  await adminApi(app, loadAdminToken(config.adminToken, config.dataDir), adminParts);
   await app.register(async (scope) =>
     opsRoutes(scope, {
       metrics,

@@ -43,6 +43,8 @@ export interface GatewayConfig {
   keyRotationOverlapMs: number;
   /** Requests per minute per client address; 0 disables the limit. */
   rateLimitPerMinute: number;
+  /** Bearer token of the operator admin API (`/admin/v1`). Unset: generated into `<dataDir>/admin-token` on first start. */
+  adminToken: string | undefined;
 }
 
 export const DEFAULTS: Omit<GatewayConfig, 'databaseUrl' | 'publicBaseUrl'> & { databaseUrl?: string; publicBaseUrl?: string } = {
@@ -62,6 +64,7 @@ export const DEFAULTS: Omit<GatewayConfig, 'databaseUrl' | 'publicBaseUrl'> & { 
   notifyConcurrency: 8,
   keyRotationOverlapMs: 7 * 24 * 3_600_000,
   rateLimitPerMinute: 6_000,
+  adminToken: undefined,
 };
 
 /** Environment variable → config key. */
@@ -84,6 +87,7 @@ export const ENV_VARS: Readonly<Record<string, keyof GatewayConfig>> = {
   OPENCASHIER_NOTIFY_CONCURRENCY: 'notifyConcurrency',
   OPENCASHIER_KEY_ROTATION_OVERLAP_MS: 'keyRotationOverlapMs',
   OPENCASHIER_RATE_LIMIT_PER_MINUTE: 'rateLimitPerMinute',
+  OPENCASHIER_ADMIN_TOKEN: 'adminToken',
 };
 
 const NUMERIC: ReadonlySet<keyof GatewayConfig> = new Set([

@@ -33,6 +33,7 @@ export const ERRORS = {
   ORDER_NOT_DISPUTABLE: { httpStatus: 409, wireStatus: 'FAILED', message: 'The order cannot be disputed: {reason}.', retryable: false },
   SANDBOX_ONLY: { httpStatus: 403, wireStatus: 'FAILED', message: 'Sandbox test helpers are available to sandbox merchants only.', retryable: false },
   RATE_LIMITED: { httpStatus: 429, wireStatus: 'ERROR', message: 'Too many requests; retry later.', retryable: true },
+  ADMIN_UNAUTHORIZED: { httpStatus: 401, wireStatus: 'FAILED', message: 'The admin API needs a valid operator token (Authorization: Bearer).', retryable: false },
   NOT_FOUND: { httpStatus: 404, wireStatus: 'FAILED', message: 'No such API.', retryable: false },
   INTERNAL_ERROR: { httpStatus: 500, wireStatus: 'ERROR', message: 'The gateway failed to process the request; retry with the same requestId.', retryable: true },
 } as const satisfies Record<string, ErrorSpec>;
