@@ -20,6 +20,10 @@ import { SandboxCardChannel } from './channels/sandbox-card/index.js';
 import { OrderService } from './orders/order-service.js';
 import { DisputeService } from './orders/dispute-service.js';
 import { DisputeRepository } from './store/dispute-repository.js';
+import { LedgerRepository } from './store/ledger-repository.js';
+import { RefundRepository } from './store/refund-repository.js';
+import { RefundService } from './orders/refund-service.js';
+import { refundNotificationFields } from './protocols/payease/refund-fields.js';
 import { GatewayEnvelope } from './protocols/payease/gateway-envelope.js';
 import { EnvelopePool } from './protocols/payease/envelope-pool.js';
 import { payEaseRoutes } from './protocols/payease/routes.js';
@@ -43,6 +47,8 @@ export interface Gateway {
   database: OpenedDatabase;
   merchants: MerchantRepository;
   orders: OrderService;
+  refunds: RefundService;
+  ledger: LedgerRepository;
   disputes: DisputeService;
   notifications: NotificationRepository;
   dispatcher: NotificationDispatcher;
@@ -88,13 +94,25 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const notifications = new NotificationRepository(database.db, database.dialect);
   const channel = new SandboxCardChannel({ clock, unknownResolveDelayMs: config.sandboxUnknownResolveDelayMs });
   const metrics = new GatewayMetrics();
+  const ledger = new LedgerRepository(database.db);
+  const refunds = new RefundService({
+    orders: orderRepository,
+    refunds: new RefundRepository(database.db, ledger),
+    ledger,
+    channel,
+    clock,
+    findMerchant: (id) => merchants.find(id),
+    formatNotification: (refund, order) => JSON.stringify(refundNotificationFields(refund, order)),
+  });
   const orders = new OrderService({
     orders: orderRepository,
     channel,
     vault: new CardVault(kek),
     clock,
+    ledger,
     findMerchant: (id) => merchants.find(id),
     formatNotification: (order) => JSON.stringify(iccOrderFields(order)),
+    reverseLateApproval: (order, approval) => refunds.reverseLateApproval(order, approval),
   });
   const disputes = new DisputeService({ orders: orderRepository, disputes: new DisputeRepository(database.db), clock });
   const rejectionSecret = kek.subkey('envelope-rejection');
@@ -168,7 +186,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     );
   });
 
-  await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, disputes, links }));
+  await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, refunds, disputes, links }));
   // Browser-facing pages only: the security headers mean nothing to the
   // merchant API's JSON clients, and helmet costs every request it runs on.
   await app.register(async (scope) => {
@@ -237,6 +255,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     database,
     merchants,
     orders,
+    refunds,
+    ledger,
     disputes,
     notifications,
     dispatcher,
@@ -249,6 +269,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       every(EXPIRY_SWEEP_INTERVAL_MS, () => orders.expireDue(BACKGROUND_BATCH_MAX), 'order expiry');
       every(CHANNEL_RECHECK_INTERVAL_MS, () => orders.resolveUnknown(BACKGROUND_BATCH_MAX), 'unknown outcome resolution');
       every(CHANNEL_RECHECK_INTERVAL_MS, () => orders.recoverStale(BACKGROUND_BATCH_MAX), 'stale payment recovery');
+      every(CHANNEL_RECHECK_INTERVAL_MS, () => orders.settleCancelledInFlight(BACKGROUND_BATCH_MAX), 'cancelled in-flight payment settlement');
+      every(CHANNEL_RECHECK_INTERVAL_MS, () => refunds.resumeStale(BACKGROUND_BATCH_MAX), 'stale refund resumption');
     },
     async close() {
       for (const t of timers) clearInterval(t);

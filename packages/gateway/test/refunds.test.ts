@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, testDatabases, type TestGateway } from './harness.js';
+
+describe.each(testDatabases())('refunds through the API (%s)', (_database, databaseEnv) => {
+  let t: TestGateway;
+  beforeAll(async () => {
+    t = await startTestGateway(databaseEnv, { background: false });
+  });
+  afterAll(async () => t?.close());
+
+  async function paidOrder(requestId: string, amount = '10000', cardNumber = '4242424242424242', currency = 'USD') {
+    const created = await t.client.createIccOrder({ requestId, orderAmount: amount, orderCurrency: currency, notifyUrl: 'http://127.0.0.1:9999/n', callbackUrl: 'http://127.0.0.1:9999/r' });
+    await t.client.call('sandbox/pay', { requestId, cardNumber });
+    return created.paymentOrderId!;
+  }
+
+  it('refunds in parts, then the rest, and the order totals follow', async () => {
+    const orderId = await paidOrder('rf-parts');
+    const first = await t.client.refund({ requestId: 'rf-parts-1', orderId, amount: '2500', remark: 'one item back' });
+    expect(first).toMatchObject({ status: 'SUCCESS', orderId, amount: '2500' });
+    const rest = await t.client.refund({ requestId: 'rf-parts-2', orderId });
+    expect(rest).toMatchObject({ status: 'SUCCESS', amount: '7500' });
+    const order = await t.client.queryIccOrder({ requestId: 'rf-parts' });
+    expect(order).toMatchObject({ status: 'SUCCESS', totalRefundCount: '2', totalRefundAmount: '10000' });
+    await expect(t.client.refund({ requestId: 'rf-parts-3', orderId, amount: '1' })).rejects.toMatchObject({ code: 'ORDER_FULLY_REFUNDED' });
+    const detail = await t.client.queryRefund({ requestId: 'rf-parts-1' });
+    expect(detail).toMatchObject({ serialNumber: first.serialNumber, orderId, orderRequestId: 'rf-parts', orderAmount: '10000', amount: '2500', currency: 'USD', status: 'SUCCESS', remark: 'one item back' });
+    expect(detail.createDateTime).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+  });
+
+  it('answers a replay with the original refund and refuses the same requestId with other content', async () => {
+    const orderId = await paidOrder('rf-replay');
+    const first = await t.client.refund({ requestId: 'rf-replay-1', orderId, amount: '100' });
+    const again = await t.client.refund({ requestId: 'rf-replay-1', orderId, amount: '100' });
+    expect(again.serialNumber).toBe(first.serialNumber);
+    await expect(t.client.refund({ requestId: 'rf-replay-1', orderId, amount: '200' })).rejects.toMatchObject({ code: 'REQUEST_ID_CONFLICT' });
+    expect((await t.client.queryIccOrder({ requestId: 'rf-replay' })).totalRefundAmount).toBe('100');
+  });
+
+  it('refuses more than is refundable and changes nothing', async () => {
+    const orderId = await paidOrder('rf-over', '5000');
+    await expect(t.client.refund({ requestId: 'rf-over-1', orderId, amount: '5001' })).rejects.toMatchObject({ code: 'REFUND_AMOUNT_EXCEEDED' });
+    await expect(t.client.queryRefund({ requestId: 'rf-over-1' })).rejects.toMatchObject({ code: 'REFUND_NOT_FOUND' });
+    expect(await t.gateway.refunds.forOrder(orderId)).toEqual([]);
+  });
+
+  it('a refund the channel refuses is FAILED, notified, and its amount is refundable again', async () => {
+    const orderId = await paidOrder('rf-fail', '3000', '4000000000005126');
+    const failed = await t.client.refund({ requestId: 'rf-fail-1', orderId, amount: '3000' });
+    expect(failed).toMatchObject({ status: 'FAILED', code: 'CHANNEL_REFUSED' });
+    const again = await t.client.refund({ requestId: 'rf-fail-2', orderId, amount: '3000' });
+    expect(again.status).toBe('FAILED');
+    const notes = await t.gateway.notifications.forOrder(orderId);
+    const refundNotes = notes.map((n) => JSON.parse(n.payloadJson)).filter((p) => p.notifyType === 'REFUND');
+    expect(refundNotes.map((p) => [p.requestId, p.status])).toEqual([
+      ['rf-fail-1', 'FAILED'],
+      ['rf-fail-2', 'FAILED'],
+    ]);
+    expect((await t.client.queryIccOrder({ requestId: 'rf-fail' })).totalRefundCount).toBe('0');
+  });
+
+  it('a pending refund stays PROCESSING until the channel confirms it, then succeeds and is notified once', async () => {
+    let now = Date.now();
+    const clocked = await startTestGateway({ ...databaseEnv, OPENCASHIER_SANDBOX_UNKNOWN_RESOLVE_DELAY_MS: '60000' }, { background: false, clock: () => now });
+    try {
+      await clocked.client.createIccOrder({ requestId: 'rf-pending', orderAmount: '800', orderCurrency: 'EUR', notifyUrl: 'http://127.0.0.1:9999/n', callbackUrl: 'http://127.0.0.1:9999/r' });
+      const paid = await clocked.client.call('sandbox/pay', { requestId: 'rf-pending', cardNumber: '4000000000007726' });
+      const orderId = paid.serialNumber as string;
+      const pending = await clocked.client.refund({ requestId: 'rf-pending-1', orderId });
+      expect(pending.status).toBe('PROCESSING');
+      expect(await clocked.gateway.refunds.resumeStale(10)).toBe(0); // not stale yet
+      now += 61_000;
+      expect(await clocked.gateway.refunds.resumeStale(10)).toBe(1);
+      expect((await clocked.client.queryRefund({ requestId: 'rf-pending-1' })).status).toBe('SUCCESS');
+      expect(await clocked.gateway.refunds.resumeStale(10)).toBe(0);
+      const notes = (await clocked.gateway.notifications.forOrder(orderId)).map((n) => JSON.parse(n.payloadJson)).filter((p) => p.notifyType === 'REFUND');
+      expect(notes).toHaveLength(1);
+      expect(notes[0]).toMatchObject({ status: 'SUCCESS', amount: '800', orderId });
+    } finally {
+      await clocked.close();
+    }
+  });
+
+  it.each([
+    ['zero', '0'],
+    ['negative', '-1'],
+    ['fractional', '1.5'],
+    ['exponent', '1e3'],
+    ['19 digits', '1234567890123456789'],
+    ['a number, not a string', 100],
+  ])('refuses a %s amount with AMOUNT_INVALID', async (_name, amount) => {
+    const orderId = await paidOrder(`rf-bad-${String(_name).replace(/\W/g, '')}`, '1000');
+    await expect(t.client.call('icc/refund', { merchantId: t.merchant.merchantId, requestId: `rf-bad-${_name}`, orderId, amount })).rejects.toMatchObject({ code: 'AMOUNT_INVALID' });
+    expect(await t.gateway.refunds.forOrder(orderId)).toEqual([]);
+  });
+
+  it('refuses unknown, unpaid and other merchants\' orders', async () => {
+    await expect(t.client.refund({ requestId: 'rf-unknown', orderId: 'f'.repeat(32) })).rejects.toMatchObject({ code: 'ORDER_NOT_FOUND' });
+    const unpaid = await t.client.createIccOrder({ requestId: 'rf-unpaid', orderAmount: '100', orderCurrency: 'USD', notifyUrl: 'http://127.0.0.1:9999/n', callbackUrl: 'http://127.0.0.1:9999/r' });
+    await expect(t.client.refund({ requestId: 'rf-unpaid-1', orderId: unpaid.paymentOrderId! })).rejects.toMatchObject({ code: 'REFUND_NOT_ALLOWED' });
+  });
+
+  it('keeps the ledger balanced: capture and refunds net to what the merchant is owed', async () => {
+    const orderId = await paidOrder('rf-ledger', '9000', '4242424242424242', 'JPY');
+    await t.client.refund({ requestId: 'rf-ledger-1', orderId, amount: '4000' });
+    const postings = await t.gateway.ledger.forOrder(orderId);
+    expect(postings.map((p) => [p.journalKind, p.direction, p.amountMinor])).toEqual([
+      ['capture', 'D', 9000n],
+      ['capture', 'C', 9000n],
+      ['refund', 'D', 4000n],
+      ['refund', 'C', 4000n],
+    ]);
+    for (const [, net] of await t.gateway.ledger.imbalanceByCurrency()) expect(net).toBe(0n);
+  });
+});
