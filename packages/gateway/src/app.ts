@@ -17,6 +17,7 @@ import { MerchantRepository } from './store/merchant-repository.js';
 import { OrderRepository } from './store/order-repository.js';
 import { NotificationRepository } from './store/notification-repository.js';
 import { SandboxCardChannel } from './channels/sandbox-card/index.js';
+import type { Channel } from './domain/channel.js';
 import { OrderService } from './orders/order-service.js';
 import { DisputeService } from './orders/dispute-service.js';
 import { DisputeRepository } from './store/dispute-repository.js';
@@ -66,6 +67,8 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Run migrations at open (the primary of a cluster does it once, before forking). */
   migrate?: boolean;
+  /** The card channel; the sandbox acquirer when not given. */
+  channel?: Channel;
 }
 
 /** How often a closing server drops keep-alive connections that have gone idle. */
@@ -92,7 +95,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const merchants = new MerchantRepository(database.db);
   const orderRepository = new OrderRepository(database.db);
   const notifications = new NotificationRepository(database.db, database.dialect);
-  const channel = new SandboxCardChannel({ clock, unknownResolveDelayMs: config.sandboxUnknownResolveDelayMs });
+  const channel = options.channel ?? new SandboxCardChannel({ clock, unknownResolveDelayMs: config.sandboxUnknownResolveDelayMs });
   const metrics = new GatewayMetrics();
   const ledger = new LedgerRepository(database.db);
   const refunds = new RefundService({
