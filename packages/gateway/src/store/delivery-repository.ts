@@ -68,7 +68,7 @@ export class DeliveryRepository {
   }
 
   async forOrder(orderId: string): Promise<Delivery[]> {
-    const rows = await this.db.selectFrom('deliveries').selectAll().where('order_id', '=', orderId).orderBy('created_at_ms').execute();
+    const rows = await this.db.selectFrom('deliveries').selectAll().where('order_id', '=', orderId).orderBy('event_at_ms').orderBy('created_at_ms').execute();
     return rows.map(fromRow);
   }
 }
