@@ -5,6 +5,8 @@ import { startTestGateway, testDatabases, type TestGateway } from './harness.js'
 import { startFakeMerchant } from '../src/test-support/fake-merchant.js';
 import { RefundRepository } from '../src/store/refund-repository.js';
 import type { AmountMinor } from '../src/domain/money.js';
+import type { CurrencyCode } from '../src/domain/currencies.js';
+import { captureJournals } from '../src/domain/ledger.js';
 
 describe.each(testDatabases())('refunds through the API (%s)', (_database, databaseEnv) => {
   let t: TestGateway;
@@ -116,6 +118,10 @@ describe.each(testDatabases())('refunds through the API (%s)', (_database, datab
       ['refund', 'C', 4000n],
     ]);
     for (const [, net] of await t.gateway.ledger.imbalanceByCurrency()) expect(net).toBe(0n);
+    // The database refuses a second journal for the same cause: a movement is never posted twice.
+    const again = captureJournals({ orderId, merchantId: t.merchant.merchantId, channel: 'sandbox-card', amountMinor: 9000n as AmountMinor, currency: 'JPY' as CurrencyCode }, 0n);
+    await expect(t.gateway.database.db.transaction().execute((tx) => t.gateway.ledger.post(tx, again, Date.now()))).rejects.toThrow();
+    expect(await t.gateway.ledger.forOrder(orderId)).toHaveLength(4);
   });
 });
 
