@@ -18,6 +18,7 @@ import { OrderRepository } from './store/order-repository.js';
 import { NotificationRepository } from './store/notification-repository.js';
 import { SandboxCardChannel } from './channels/sandbox-card/index.js';
 import type { Channel } from './domain/channel.js';
+import { ChannelRegistry } from './channels/registry.js';
 import { OrderService } from './orders/order-service.js';
 import { DisputeService } from './orders/dispute-service.js';
 import { DisputeRepository } from './store/dispute-repository.js';
@@ -104,12 +105,13 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const notifications = new NotificationRepository(database.db, database.dialect);
   const channel = options.channel ?? new SandboxCardChannel({ clock, unknownResolveDelayMs: config.sandboxUnknownResolveDelayMs });
   const metrics = new GatewayMetrics();
+  const channels = new ChannelRegistry([channel]);
   const ledger = new LedgerRepository(database.db);
   const refunds = new RefundService({
     orders: orderRepository,
     refunds: new RefundRepository(database.db, ledger),
     ledger,
-    channel,
+    channels,
     clock,
     findMerchant: (id) => merchants.find(id),
     formatNotification: (refund, order) => JSON.stringify(refundNotificationFields(refund, order)),
@@ -117,6 +119,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const orders = new OrderService({
     orders: orderRepository,
     channel,
+    channels,
     vault: new CardVault(kek),
     clock,
     ledger,

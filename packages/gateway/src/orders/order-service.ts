@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { Channel, CardInput, AuthorizeResult } from '../domain/channel.js';
+import type { ChannelRegistry } from '../channels/registry.js';
 import { GatewayError } from '../domain/errors.js';
 import { STALE_PROCESSING_MS } from '../domain/limits.js';
 import type { Order } from '../domain/order.js';
@@ -19,7 +20,10 @@ export type NotificationFormatter = (order: Order) => string;
 
 export interface OrderServiceDeps {
   orders: OrderRepository;
+  /** The card channel new card payments go to. */
   channel: Channel;
+  /** Every channel, by name: an order's later steps go to the channel that took its payment. */
+  channels: ChannelRegistry;
   vault: CardVault;
   clock: () => number;
   formatNotification: NotificationFormatter;
@@ -146,14 +150,14 @@ export class OrderService {
     if ('cancel' in answer) return (await this.move(order, 'CANCEL', { declineCode: CANCELLED_BY_PAYER }, 'payer cancelled the challenge')) ?? order;
     const processing = await this.deps.orders.transition(orderId, 'CHALLENGE', 'PROCESSING', { challengeAttempts: order.challengeAttempts + 1 }, 'challenge answered', this.deps.clock());
     if (!processing) throw new GatewayError('ORDER_NOT_PAYABLE', { state: 'CHALLENGE' });
-    const result = await this.deps.channel.completeChallenge(order.channelReference, answer.otp);
+    const result = await this.channelOf(order).completeChallenge(order.channelReference, answer.otp);
     return this.applyResult(processing, result);
   }
 
   /** The channel's instructions for an open 3-D Secure step (the sandbox says which code passes). */
   async challengeHint(order: Order): Promise<string | undefined> {
     if (order.state !== 'CHALLENGE' || !order.channelReference) return undefined;
-    const result = await this.deps.channel.query(order.channelReference);
+    const result = await this.channelOf(order).query(order.channelReference);
     return result.outcome === 'challenge' ? result.hint : undefined;
   }
 
@@ -198,7 +202,8 @@ export class OrderService {
   async settleCancelledInFlight(limit: number): Promise<number> {
     let settled = 0;
     for (const order of await this.deps.orders.findCancelledAwaitingChannel(limit)) {
-      const result = order.channelReference ? await this.deps.channel.query(order.channelReference) : await this.deps.channel.findByOrder(order.orderId);
+      const channel = this.channelOf(order);
+      const result = order.channelReference ? await channel.query(order.channelReference) : await channel.findByOrder(order.orderId);
       if (result?.outcome === 'unknown') continue;
       await this.settleLateOutcome(order, result);
       settled += 1;
@@ -235,7 +240,7 @@ export class OrderService {
     let resolved = 0;
     for (const order of await this.deps.orders.findInState('UNKNOWN', limit)) {
       if (!order.channelReference) continue;
-      const result = await this.deps.channel.query(order.channelReference);
+      const result = await this.channelOf(order).query(order.channelReference);
       if (result.outcome === 'approved' || result.outcome === 'declined') {
         await this.applyResult(order, result);
         resolved += 1;
@@ -252,14 +257,18 @@ export class OrderService {
   async recoverStale(limit: number): Promise<number> {
     let recovered = 0;
     for (const order of await this.deps.orders.findInState('PROCESSING', limit, this.deps.clock() - STALE_PROCESSING_MS)) {
-      const result = order.channelReference
-        ? await this.deps.channel.query(order.channelReference)
-        : await this.deps.channel.findByOrder(order.orderId);
+      const channel = this.channelOf(order);
+      const result = order.channelReference ? await channel.query(order.channelReference) : await channel.findByOrder(order.orderId);
       if (result) await this.applyResult(order, result);
       else await this.move(order, 'FAILED', { declineCode: 'PROCESSING_ERROR' }, 'no authorisation at the channel after a restart');
       recovered += 1;
     }
     return recovered;
+  }
+
+  /** The channel that took the order's payment (the card channel for an order not yet sent anywhere). */
+  private channelOf(order: Order): Channel {
+    return order.channel ? this.deps.channels.get(order.channel) : this.deps.channel;
   }
 
   private async payable(orderId: string): Promise<Order> {

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { AuthorizeResult, Channel } from '../domain/channel.js';
+import type { ChannelRegistry } from '../channels/registry.js';
 import { GatewayError } from '../domain/errors.js';
 import { captureJournals } from '../domain/ledger.js';
 import { REFUND_GUARD_ATTEMPTS_MAX, REFUND_STALE_MS } from '../domain/limits.js';
@@ -22,7 +23,8 @@ export interface RefundServiceDeps {
   orders: OrderRepository;
   refunds: RefundRepository;
   ledger: LedgerRepository;
-  channel: Channel;
+  /** Every channel, by name: a refund goes to the channel that took the payment. */
+  channels: ChannelRegistry;
   clock: () => number;
   formatNotification: RefundNotificationFormatter;
   findMerchant: (merchantId: string) => Promise<Merchant | undefined>;
@@ -120,10 +122,11 @@ export class RefundService {
    */
   private async submit(refund: Refund, order: Order): Promise<Refund> {
     const authorization = order.channelReference;
-    if (!authorization) throw new Error(`order ${order.orderId} is paid but has no channel reference`);
+    if (!authorization || !order.channel) throw new Error(`order ${order.orderId} is paid but has no channel reference`);
+    const channel = this.deps.channels.get(order.channel);
     let result: Awaited<ReturnType<Channel['refund']>>;
     try {
-      result = await this.deps.channel.refund(authorization, refund.amountMinor, refund.refundId, refund.createdAtMs);
+      result = await channel.refund(authorization, refund.amountMinor, refund.refundId, refund.createdAtMs);
     } catch {
       // No answer: the refund stays PROCESSING and the stale sweep sends it again.
       return refund;
@@ -200,7 +203,8 @@ export class RefundService {
       updatedAtMs: now,
       completedAtMs: null,
     };
-    const channel = order.channel ?? this.deps.channel.name;
+    if (!order.channel) throw new Error(`order ${order.orderId} was approved by a channel it does not name`);
+    const channel = order.channel;
     const recordCapture = async (tx: Transaction<Database>) => {
       await tx.updateTable('orders').set({ channel_reference: approval.reference, channel }).where('order_id', '=', order.orderId).execute();
       const ref = { orderId: order.orderId, merchantId: order.merchantId, channel, amountMinor: order.amountMinor, currency: order.currency };
