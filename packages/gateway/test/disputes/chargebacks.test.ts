@@ -199,6 +199,23 @@ describe.each(testDatabases())('chargebacks and retrieval requests end to end (%
     expect(await admin(t, 'GET', '/disputes/dpnope')).toMatchObject({ status: 404, json: { code: 'DISPUTE_NOT_FOUND' } });
   });
 
+  it('refunds and a chargeback racing on one order never take more than was captured', async () => {
+    for (let round = 0; round < 3; round += 1) {
+      const requestId = `cb-race-${round}`;
+      const orderId = await paidOrder(t, requestId, { amount: '10000' });
+      const refunds = Array.from({ length: 12 }, (_, i) => t.client.refund({ requestId: `${requestId}-r${i}`, orderId, amount: '1000' }).then(() => 'refunded', (e: { code?: string }) => e.code));
+      const chargeback = admin(t, 'POST', '/disputes', { orderId, stage: 'CHARGEBACK', amount: '5000' }).then((r) => (r.status === 201 ? 'held' : String(r.json.code)));
+      const outcomes = await Promise.all([...refunds, chargeback]);
+      const order = (await t.gateway.orders.find(orderId))!;
+      const refunded = (await t.gateway.refunds.forOrder(orderId)).filter((r) => r.state !== 'FAILED').reduce((sum, r) => sum + r.amountMinor, 0n);
+      expect(refunded + order.disputedMinor).toBeLessThanOrEqual(10000n);
+      expect(order.disputedMinor).toBe(outcomes.at(-1) === 'held' ? 5000n : 0n);
+      expect(outcomes.filter((o) => o === 'refunded')).toHaveLength(Number(refunded / 1000n));
+      for (const o of outcomes) expect(['refunded', 'held', 'ORDER_NOT_DISPUTABLE', 'REFUND_AMOUNT_EXCEEDED', 'ORDER_FULLY_REFUNDED']).toContain(o);
+    }
+    await expectLedgerBalanced(t);
+  });
+
   it('refuses a case on an unpaid order', async () => {
     const created = await t.client.createIccOrder({ requestId: 'cb-unpaid', orderAmount: '100', orderCurrency: 'USD', notifyUrl: 'http://127.0.0.1:9999/n', callbackUrl: 'http://127.0.0.1:9999/r' });
     expect(await admin(t, 'POST', '/disputes', { orderId: created.paymentOrderId, stage: 'CHARGEBACK' })).toMatchObject({ status: 409, json: { code: 'ORDER_NOT_DISPUTABLE' } });
