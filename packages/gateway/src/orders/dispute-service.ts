@@ -2,8 +2,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import {
   DAY_MS,
   DEFAULT_REASON_CODE,
-  DISPUTE_RESPONSE_DAYS,
-  REASON_CODE_PATTERN,
   isDisputeClosed,
   planDecision,
   planEscalation,
@@ -21,7 +19,7 @@ import {
 import type { DisputeEvidence, EvidenceDetails } from '../domain/dispute-evidence.js';
 import { checkAttachments, type AttachmentInput } from '../domain/attachment.js';
 import { GatewayError } from '../domain/errors.js';
-import { DISPUTE_RESPONSE_DAYS_MAX, TEXT_LENGTH_MAX } from '../domain/limits.js';
+import { TEXT_LENGTH_MAX } from '../domain/limits.js';
 import type { AmountMinor } from '../domain/money.js';
 import type { Order } from '../domain/order.js';
 import type { AttachmentStore } from '../store/attachment-store.js';
@@ -30,6 +28,7 @@ import type { Merchant } from '../store/merchant-repository.js';
 import type { OrderRepository } from '../store/order-repository.js';
 import type { OutboxEntry } from '../store/outbox-writer.js';
 import { checkMerchantUrl } from './merchant-urls.js';
+import { checkReasonCode, checkText, notDisputable, responseDays } from './dispute-input.js';
 
 /** What the merchant is told about a case, formatted by its protocol dialect. */
 export type DisputeNotificationFormatter = (dispute: Dispute, order: Order, event: DisputeEvent) => string;
@@ -386,25 +385,4 @@ export class DisputeService {
     const result = await attempt(current);
     return result?.kind === 'done' ? result.dispute : undefined;
   }
-}
-
-function notDisputable(): GatewayError {
-  return new GatewayError('ORDER_NOT_DISPUTABLE', { reason: 'the amount exceeds what is left after refunds and other chargebacks' });
-}
-
-function checkReasonCode(code: string | undefined): string | undefined {
-  if (code === undefined) return undefined;
-  if (!REASON_CODE_PATTERN.test(code)) throw new GatewayError('FIELD_INVALID', { field: 'reasonCode', reason: '1 to 8 letters, digits or dots' });
-  return code;
-}
-
-function checkText(field: string, value: string, maxLength: number): string {
-  if (value.length === 0 || value.length > maxLength || /[\u0000-\u001f\u007f]/.test(value)) throw new GatewayError('FIELD_INVALID', { field, reason: `1 to ${maxLength} characters, no control characters` });
-  return value;
-}
-
-function responseDays(stage: DisputeStage, days: number | undefined): number {
-  if (days === undefined) return DISPUTE_RESPONSE_DAYS[stage];
-  if (!Number.isSafeInteger(days) || days < 1 || days > DISPUTE_RESPONSE_DAYS_MAX) throw new GatewayError('FIELD_INVALID', { field: 'respondByDays', reason: `a whole number of days from 1 to ${DISPUTE_RESPONSE_DAYS_MAX}` });
-  return days;
 }
