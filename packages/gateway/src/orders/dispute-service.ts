@@ -22,6 +22,7 @@ import { GatewayError } from '../domain/errors.js';
 import { TEXT_LENGTH_MAX } from '../domain/limits.js';
 import type { AmountMinor } from '../domain/money.js';
 import type { Order } from '../domain/order.js';
+import { refundableMinor } from '../domain/refund.js';
 import type { AttachmentStore } from '../store/attachment-store.js';
 import type { DisputeFilter, DisputeRepository, DisputeWriteResult } from '../store/dispute-repository.js';
 import type { Merchant } from '../store/merchant-repository.js';
@@ -287,13 +288,16 @@ export class DisputeService {
     let opened = 0;
     for (const candidate of await this.deps.disputes.findSandboxDisputeCandidates(this.deps.clock() - this.deps.sandboxDisputeDelayMs, limit)) {
       const stage = this.deps.scheduledDispute(candidate.channelReference);
-      if (!stage) continue;
+      const order = stage ? await this.deps.orders.find(candidate.orderId) : undefined;
+      if (!stage || !order) continue;
+      // A chargeback takes back what the refunds left; a retrieval request asks about the whole order.
+      const amountMinor = (stage === 'RETRIEVAL' ? order.amountMinor : refundableMinor(order)) as AmountMinor;
       try {
         // The acquirer reference makes a concurrent second opening answer the first case instead of opening another.
-        await this.open({ orderId: candidate.orderId, stage, acquirerReference: `sandbox-${candidate.orderId.slice(0, 32)}`, note: 'opened by the sandbox acquirer (magic card)' }, { kind: 'CHANNEL', name: 'sandbox-card' });
+        await this.open({ orderId: order.orderId, stage, amountMinor, acquirerReference: `sandbox-${order.orderId.slice(0, 32)}`, note: 'opened by the sandbox acquirer (magic card)' }, { kind: 'CHANNEL', name: 'sandbox-card' });
         opened += 1;
       } catch (error) {
-        // Refunded in full before the delay ran out: there is nothing left to charge back.
+        // A refund took the room between the read and the hold: the next pass sees what is left.
         if (error instanceof GatewayError && error.code === 'ORDER_NOT_DISPUTABLE') continue;
         throw error;
       }

@@ -275,8 +275,10 @@ export class DisputeRepository {
 
   /**
    * Paid orders with one of the sandbox's chargeback / retrieval references,
-   * completed before `completedBeforeMs`, that have no case yet. Reads the
-   * partial index of migration 0004, whose condition this repeats.
+   * completed before `completedBeforeMs`, with something left to dispute and
+   * no case yet. Reads the partial index of migration 0004, whose condition
+   * this repeats (the `sbx_cb_` / `sbx_rr_` tags of the sandbox channel's
+   * references, channels/sandbox-card/transformers.ts).
    */
   async findSandboxDisputeCandidates(completedBeforeMs: number, limit: number): Promise<{ orderId: string; channelReference: string }[]> {
     const rows = await this.db
@@ -285,6 +287,8 @@ export class DisputeRepository {
       .where('state', '=', 'SUCCESS')
       .where(sql<boolean>`substr(channel_reference, 1, 7) in ('sbx_cb_', 'sbx_rr_')`)
       .where('completed_at_ms', '<=', BigInt(completedBeforeMs))
+      // Refunded in full: nothing left to dispute, and skipping it keeps it from filling every page of this scan.
+      .where(sql<boolean>`amount_minor - refund_reserved_minor - disputed_minor > 0`)
       .where((eb) => eb.not(eb.exists(eb.selectFrom('disputes').select('dispute_id').whereRef('disputes.order_id', '=', 'orders.order_id'))))
       .orderBy('completed_at_ms')
       .limit(limit)

@@ -36,15 +36,21 @@ describe.each(testDatabases())('sandbox magic cards open their cases after a del
     }
   });
 
-  it('leaves alone an order refunded in full before the delay ran out', async () => {
+  it('leaves alone an order refunded in full before the delay ran out, and charges back what a partial refund left', async () => {
     let now = Date.now();
     const t: TestGateway = await startTestGateway({ ...databaseEnv, OPENCASHIER_SANDBOX_DISPUTE_DELAY_MS: String(DELAY_MS) }, { background: false, clock: () => now });
     try {
       const orderId = await paidOrder(t, 'sbx-refunded', { amount: '500', card: '4000000000000259' });
       await t.client.refund({ requestId: 'sbx-refunded-r', orderId });
+      const partly = await paidOrder(t, 'sbx-partly', { amount: '500', card: '4000000000000259' });
+      await t.client.refund({ requestId: 'sbx-partly-r', orderId: partly, amount: '120' });
       now += DELAY_MS + 1;
+      // Only the partly refunded order is a candidate: the fully refunded one never fills a page of the scan.
+      expect(await t.gateway.disputes.openDueSandboxDisputes(1)).toBe(1);
       expect(await t.gateway.disputes.openDueSandboxDisputes(100)).toBe(0);
       expect(await t.gateway.disputes.forOrder(orderId)).toEqual([]);
+      expect((await t.gateway.disputes.forOrder(partly)).map((d) => [d.stage, d.amountMinor, d.heldMinor])).toEqual([['CHARGEBACK', 380n, 380n]]);
+      await expectLedgerBalanced(t);
     } finally {
       await t.close();
     }
