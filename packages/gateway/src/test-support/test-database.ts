@@ -10,6 +10,10 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
 
+/** How long a drop waits for the test's own connections to finish closing. */
+const DROP_WAIT_MS_MAX = 5_000;
+const DROP_POLL_MS = 20;
+
 export type TestDatabaseKind = 'sqlite' | 'postgres';
 
 /** The database of this run: PostgreSQL when the run says so (and names a server), SQLite otherwise. */
@@ -52,6 +56,13 @@ export async function freshPostgresDatabase(serverUrl: string): Promise<FreshDat
       const c = new pg.Client({ connectionString: serverUrl });
       await c.connect();
       try {
+        // A closed pool resolves before its sockets have ended; forcing the drop
+        // while they linger would send them an error nothing listens for any more.
+        for (let waitedMs = 0; waitedMs < DROP_WAIT_MS_MAX; waitedMs += DROP_POLL_MS) {
+          const { rows } = await c.query<{ n: string }>('select count(*) as n from pg_stat_activity where datname = $1', [name]);
+          if (Number(rows[0]!.n) === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, DROP_POLL_MS));
+        }
         await c.query(`drop database if exists ${name} with (force)`);
       } finally {
         await c.end();
