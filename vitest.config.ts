@@ -1,6 +1,15 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+/**
+ * The suite runs once on SQLite and, when a PostgreSQL server is named by
+ * OPENCASHIER_TEST_POSTGRES_URL (the test command starts a throwaway one),
+ * once more on PostgreSQL: every gateway a test starts uses the run's
+ * database (test-support/test-database.ts). The SDK and the demo shop touch
+ * no database, so the PostgreSQL run covers the gateway package.
+ */
+const postgres = Boolean(process.env.OPENCASHIER_TEST_POSTGRES_URL);
+
 export default defineConfig({
   resolve: {
     // Tests run against the TypeScript sources of the SDK, not its build output.
@@ -12,5 +21,20 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     reporters: ['default'],
+    projects: [
+      { extends: true, test: { name: 'sqlite', env: { OPENCASHIER_TEST_DATABASE: 'sqlite' } } },
+      ...(postgres
+        ? [
+            {
+              extends: true,
+              test: {
+                name: 'postgres',
+                include: ['packages/gateway/src/**/*.test.ts', 'packages/gateway/test/**/*.test.ts'],
+                env: { OPENCASHIER_TEST_DATABASE: 'postgres' },
+              },
+            },
+          ]
+        : []),
+    ],
   },
 });
