@@ -19,9 +19,15 @@ import { MerchantRepository } from './store/merchant-repository.js';
 import { OrderRepository } from './store/order-repository.js';
 import { NotificationRepository } from './store/notification-repository.js';
 import { SandboxCardChannel } from './channels/sandbox-card/index.js';
+import type { Channel } from './domain/channel.js';
+import { ChannelRegistry } from './channels/registry.js';
 import { OrderService } from './orders/order-service.js';
 import { DisputeService } from './orders/dispute-service.js';
 import { DisputeRepository } from './store/dispute-repository.js';
+import { LedgerRepository } from './store/ledger-repository.js';
+import { RefundRepository } from './store/refund-repository.js';
+import { RefundService } from './orders/refund-service.js';
+import { refundNotificationFields } from './protocols/payease/refund-fields.js';
 import { GatewayEnvelope } from './protocols/payease/gateway-envelope.js';
 import { EnvelopePool } from './protocols/payease/envelope-pool.js';
 import { payEaseRoutes } from './protocols/payease/routes.js';
@@ -47,6 +53,8 @@ export interface Gateway {
   database: OpenedDatabase;
   merchants: MerchantRepository;
   orders: OrderService;
+  refunds: RefundService;
+  ledger: LedgerRepository;
   disputes: DisputeService;
   notifications: NotificationRepository;
   dispatcher: NotificationDispatcher;
@@ -66,6 +74,8 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Run migrations at open (the primary of a cluster does it once, before forking). */
   migrate?: boolean;
+  /** The card channel; the sandbox acquirer when not given. */
+  channel?: Channel;
 }
 
 /** How often a closing server drops keep-alive connections that have gone idle. */
@@ -92,15 +102,29 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const merchants = new MerchantRepository(database.db);
   const orderRepository = new OrderRepository(database.db);
   const notifications = new NotificationRepository(database.db, database.dialect);
-  const channel = new SandboxCardChannel({ clock, unknownResolveDelayMs: config.sandboxUnknownResolveDelayMs });
+  const channel = options.channel ?? new SandboxCardChannel({ clock, unknownResolveDelayMs: config.sandboxUnknownResolveDelayMs });
   const metrics = new GatewayMetrics();
+  const channels = new ChannelRegistry([channel]);
+  const ledger = new LedgerRepository(database.db);
+  const refunds = new RefundService({
+    orders: orderRepository,
+    refunds: new RefundRepository(database.db, ledger),
+    ledger,
+    channels,
+    clock,
+    findMerchant: (id) => merchants.find(id),
+    formatNotification: (refund, order) => JSON.stringify(refundNotificationFields(refund, order)),
+  });
   const orders = new OrderService({
     orders: orderRepository,
     channel,
+    channels,
     vault: new CardVault(kek),
     clock,
+    ledger,
     findMerchant: (id) => merchants.find(id),
     formatNotification: (order) => JSON.stringify(iccOrderFields(order)),
+    reverseLateApproval: (order, approval) => refunds.reverseLateApproval(order, approval),
   });
   const disputes = new DisputeService({ orders: orderRepository, disputes: new DisputeRepository(database.db), clock });
   const rejectionSecret = kek.subkey('envelope-rejection');
@@ -174,7 +198,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     );
   });
 
-  await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, disputes, links }));
+  await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, refunds, disputes, links }));
   // Browser-facing pages only: the security headers mean nothing to the
   // merchant API's JSON clients, and helmet costs every request it runs on.
   await app.register(async (scope) => {
@@ -231,6 +255,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   jobs.register({ name: 'order-expiry', intervalMs: EXPIRY_SWEEP_INTERVAL_MS, run: () => orders.expireDue(BACKGROUND_BATCH_MAX) });
   jobs.register({ name: 'unknown-outcome-resolution', intervalMs: CHANNEL_RECHECK_INTERVAL_MS, run: () => orders.resolveUnknown(BACKGROUND_BATCH_MAX) });
   jobs.register({ name: 'stale-payment-recovery', intervalMs: CHANNEL_RECHECK_INTERVAL_MS, run: () => orders.recoverStale(BACKGROUND_BATCH_MAX) });
+  jobs.register({ name: 'cancelled-in-flight-settlement', intervalMs: CHANNEL_RECHECK_INTERVAL_MS, run: () => orders.settleCancelledInFlight(BACKGROUND_BATCH_MAX) });
+  jobs.register({ name: 'stale-refund-resumption', intervalMs: CHANNEL_RECHECK_INTERVAL_MS, run: () => refunds.resumeStale(BACKGROUND_BATCH_MAX) });
 
   return {
     app,
@@ -238,6 +264,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     database,
     merchants,
     orders,
+    refunds,
+    ledger,
     disputes,
     notifications,
     dispatcher,

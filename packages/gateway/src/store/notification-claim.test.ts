@@ -66,6 +66,11 @@ describe(`notification claims by concurrent processes (${testDatabaseKind()})`, 
       challengeAttempts: 0,
       feeMinor: 0n,
       version: 1,
+      refundReservedMinor: 0n,
+      refundedMinor: 0n,
+      refundCount: 0,
+      disputedMinor: 0n,
+      deliveryStatus: null,
     };
     await new OrderRepository(first.db).insert(order);
     await first.db

@@ -3,17 +3,25 @@
  * each notification like a real merchant, holds every answer for a while (so
  * a delivery is still in flight when a node is killed, and a second delivery
  * of the same notification would overlap the first), and records every
- * overlap — two deliveries of one order's notification open at the same time.
+ * overlap — two deliveries of one notification (an order's, a refund's) open
+ * at the same time.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { IccNotification, PayEaseClient } from '@opencashier/sdk';
+import type { PayEaseClient } from '@opencashier/sdk';
 
 /** A notification is a few kilobytes; anything larger is not one. */
 const NOTIFY_BODY_BYTES_MAX = 64 * 1024;
 
+/** One verified delivery: what it was about and the status it carried. */
+export interface Delivery {
+  /** `order:<requestId>` or `refund:<refund requestId>` (or the dispute's id). */
+  key: string;
+  status: string;
+}
+
 export interface Overlap {
-  requestId: string;
+  key: string;
   /** Deliveries of it open at once when the new one arrived. */
   open: number;
 }
@@ -21,8 +29,8 @@ export interface Overlap {
 export interface RecordingMerchant {
   notifyUrl: string;
   callbackUrl: string;
-  /** Verified deliveries per requestId, in arrival order (duplicates included). */
-  deliveries(requestId: string): readonly IccNotification[];
+  /** Verified deliveries for `order:<requestId>` or `refund:<requestId>`, in arrival order (duplicates included). */
+  deliveries(key: string): readonly Delivery[];
   /** Overlapping deliveries seen so far. Must stay empty. */
   readonly overlaps: Overlap[];
   /** Posts that did not verify, with the reason. Must stay empty. */
@@ -33,7 +41,7 @@ export interface RecordingMerchant {
 }
 
 export async function startRecordingMerchant(client: PayEaseClient, options: { holdMs: number }): Promise<RecordingMerchant> {
-  const received = new Map<string, IccNotification[]>();
+  const received = new Map<string, Delivery[]>();
   const open = new Map<string, number>();
   const overlaps: Overlap[] = [];
   const rejected: string[] = [];
@@ -47,16 +55,22 @@ export async function startRecordingMerchant(client: PayEaseClient, options: { h
       if (size > NOTIFY_BODY_BYTES_MAX) throw new Error('body too large');
       chunks.push(chunk as Buffer);
     }
-    const notification = client.parseNotification(request.headers, Buffer.concat(chunks));
-    const { requestId } = notification;
-    received.set(requestId, [...(received.get(requestId) ?? []), notification]);
-    const openNow = (open.get(requestId) ?? 0) + 1;
-    open.set(requestId, openNow);
-    if (openNow > 1) overlaps.push({ requestId, open: openNow });
+    const event = client.parseNotificationEvent(request.headers, Buffer.concat(chunks));
+    const delivery: Delivery =
+      event.type === 'ORDER'
+        ? { key: `order:${event.order.requestId}`, status: event.order.status }
+        : event.type === 'REFUND'
+          ? { key: `refund:${event.refund.requestId}`, status: String(event.refund.status) }
+          : { key: `dispute:${event.dispute.disputeId}`, status: String(event.dispute['status'] ?? '') };
+    const { key } = delivery;
+    received.set(key, [...(received.get(key) ?? []), delivery]);
+    const openNow = (open.get(key) ?? 0) + 1;
+    open.set(key, openNow);
+    if (openNow > 1) overlaps.push({ key, open: openNow });
     inFlight += 1;
     // 'close' fires when the answer is sent and when the gateway's socket dies (a killed node).
     response.once('close', () => {
-      open.set(requestId, (open.get(requestId) ?? 1) - 1);
+      open.set(key, (open.get(key) ?? 1) - 1);
       inFlight -= 1;
     });
     await new Promise((resolve) => setTimeout(resolve, options.holdMs));
@@ -79,7 +93,7 @@ export async function startRecordingMerchant(client: PayEaseClient, options: { h
   return {
     notifyUrl: `${origin}/notify`,
     callbackUrl: `${origin}/return`,
-    deliveries: (requestId) => received.get(requestId) ?? [],
+    deliveries: (key) => received.get(key) ?? [],
     overlaps,
     rejected,
     inFlight: () => inFlight,

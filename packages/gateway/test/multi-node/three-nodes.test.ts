@@ -3,7 +3,8 @@
  * its own data directory holding copies of the same gateway keys and the
  * same key-encryption key — share one database (PostgreSQL in the
  * PostgreSQL run; one SQLite file in the SQLite run). Orders are created on
- * one node, paid on another and queried on the third; a load balancer's
+ * one node, paid on another, queried on the third and (when paid) partly
+ * refunded on the first, the refund queried on the second; a load balancer's
  * behaviour is imitated by trying the next node when one does not answer.
  * In the middle of payments and of notification deliveries (the merchant
  * holds every answer, so deliveries are in flight) the node holding the
@@ -12,7 +13,8 @@
  * - every acknowledged order reads the same on every surviving node;
  * - every final answer stands; late (unknown) outcomes are resolved by the
  *   background job, now run by a survivor;
- * - every order in a final state is notified, at least once (a delivery the
+ * - every refund reaches a final state, read the same on every node;
+ * - every order and refund in a final state is notified, at least once (a delivery the
  *   dead node made but never recorded is made again once its lease runs
  *   out), and no notification is ever delivered twice at the same time;
  * - the dead node's job leases are taken over, and only once they ran out.
@@ -70,7 +72,13 @@ interface Tracked {
   finalAnswer?: string;
   mustResolveTo?: 'SUCCESS' | 'FAILED';
   payUnanswered?: boolean;
+  /** A paid order is partly refunded on yet another node: the refund's requestId, and its answer when one came. */
+  refundRequestId?: string;
+  refundAnswer?: string;
 }
+
+/** Part of a paid order refunded; the rest stays with the merchant. */
+const REFUND_AMOUNT_MINOR = '40';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const isNoAnswer = (error: unknown) => error instanceof ConnectionError || (error instanceof HttpError && error.status === 503);
@@ -192,6 +200,21 @@ describe(`three gateway nodes on one database (${testDatabaseKind()})`, () => {
       const read = await onAnyNode(i + 2, (c) => c.queryIccOrder({ requestId: o.requestId }));
       expect(read.serialNumber).toBe(o.paymentOrderId);
       if (o.finalAnswer) expect(read.status).toBe(o.finalAnswer);
+      if (o.finalAnswer !== 'SUCCESS') return;
+      // Refund part of it on the node that created it, and read the refund on the next.
+      o.refundRequestId = `${o.requestId}-r`;
+      const refundNode = i % NODE_COUNT;
+      if (dead.has(refundNode)) return void (o.refundRequestId = undefined);
+      try {
+        const refund = counted(await clients[refundNode]!.refund({ requestId: o.refundRequestId, orderId: o.paymentOrderId!, amount: REFUND_AMOUNT_MINOR }));
+        o.refundAnswer = refund.status;
+      } catch (error) {
+        if (!isNoAnswer(error)) throw error;
+        return;
+      }
+      const refundRead = await onAnyNode(i + 1, (c) => c.queryRefund({ requestId: o.refundRequestId! }));
+      expect(refundRead.orderId).toBe(o.paymentOrderId);
+      if (o.refundAnswer !== 'PROCESSING') expect(refundRead.status).toBe(o.refundAnswer);
     };
 
     let next = 0;
@@ -206,13 +229,21 @@ describe(`three gateway nodes on one database (${testDatabaseKind()})`, () => {
 
     // Everything settles: no order left in flight, every final order notified with its status.
     const expected = new Map<string, OrderState>();
+    const refundStates = new Map<string, string>();
     await waitUntil(
       async () => {
         for (const o of orders) {
           const order = await repository.findByRequest(clients[0]!.merchantId, o.requestId);
           if (!order || order.state === 'PROCESSING' || order.state === 'UNKNOWN') return undefined;
-          if (isFinal(order.state) && !merchant.deliveries(o.requestId).some((n) => n.status === order.state)) return undefined;
+          if (isFinal(order.state) && !merchant.deliveries(`order:${o.requestId}`).some((n) => n.status === order.state)) return undefined;
           expected.set(o.requestId, order.state);
+        }
+        // Refunds: none left PROCESSING, every final one notified with its state.
+        const refunds = await store.db.selectFrom('refunds').select(['request_id', 'state']).execute();
+        for (const r of refunds) {
+          if (r.state === 'PROCESSING') return undefined;
+          if (!merchant.deliveries(`refund:${r.request_id}`).some((n) => n.status === r.state)) return undefined;
+          refundStates.set(r.request_id, r.state);
         }
         // Recorded as delivered too: a delivery the dead node made but never recorded is sent again once its lease runs out.
         const undelivered = await store.db.selectFrom('notifications').select('notification_id').where('state', '!=', 'delivered').execute();
@@ -233,9 +264,18 @@ describe(`three gateway nodes on one database (${testDatabaseKind()})`, () => {
         expect(read.status).toBe(state === 'CHALLENGE' ? 'INIT' : state);
       }
       // A notification, for final orders only, and never a different status.
-      for (const n of merchant.deliveries(o.requestId)) expect(n.status).toBe(state);
-      if (!isFinal(state)) expect(merchant.deliveries(o.requestId)).toEqual([]);
+      for (const n of merchant.deliveries(`order:${o.requestId}`)) expect(n.status).toBe(state);
+      if (!isFinal(state)) expect(merchant.deliveries(`order:${o.requestId}`)).toEqual([]);
+      // A refund that was answered exists, ends as answered (or settles from PROCESSING), and reads the same everywhere.
+      if (o.refundAnswer) {
+        const refundState = refundStates.get(o.refundRequestId!);
+        expect(refundState, o.refundRequestId).toBeDefined();
+        if (o.refundAnswer !== 'PROCESSING') expect(refundState).toBe(o.refundAnswer);
+        for (const i of survivors) expect((await clients[i]!.queryRefund({ requestId: o.refundRequestId! })).status).toBe(refundState);
+        for (const n of merchant.deliveries(`refund:${o.refundRequestId}`)) expect(n.status).toBe(refundState);
+      }
     }
+    expect(orders.filter((o) => o.refundAnswer === 'SUCCESS').length, 'some refunds succeeded').toBeGreaterThan(0);
     expect(merchant.rejected).toEqual([]);
     expect(merchant.overlaps).toEqual([]);
 
@@ -260,7 +300,7 @@ describe(`three gateway nodes on one database (${testDatabaseKind()})`, () => {
     await clients[survivors[0]!]!.createIccOrder({ requestId: late, orderAmount: '999', orderCurrency: 'USD', notifyUrl: merchant.notifyUrl, callbackUrl: merchant.callbackUrl });
     const pending = await clients[survivors[1]!]!.call('sandbox/pay', { requestId: late, cardNumber: UNKNOWN_APPROVE });
     expect(pending.status).toBe('INIT');
-    await waitUntil(() => (merchant.deliveries(late).some((n) => n.status === 'SUCCESS') ? true : undefined), { timeoutMs: 60_000, what: 'the late outcome resolved and notified' });
+    await waitUntil(() => (merchant.deliveries(`order:${late}`).some((n) => n.status === 'SUCCESS') ? true : undefined), { timeoutMs: 60_000, what: 'the late outcome resolved and notified' });
     expect(merchant.overlaps).toEqual([]);
     await expect(clients[survivors[0]!]!.call('sandbox/pay', { requestId: late, cardNumber: APPROVE })).rejects.toBeInstanceOf(BusinessError);
   });
