@@ -16,13 +16,20 @@ export default defineConfig({
     alias: { '@opencashier/sdk': fileURLToPath(new URL('./packages/sdk/src/index.ts', import.meta.url)) },
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'examples/*/src/**/*.test.ts'],
+    // Each run names its files: a project's list would be added to one given here, not replace it.
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
     reporters: ['default'],
     projects: [
-      { extends: true, test: { name: 'sqlite', env: { OPENCASHIER_TEST_DATABASE: 'sqlite' } } },
+      {
+        extends: true,
+        test: {
+          name: 'sqlite',
+          include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'examples/*/src/**/*.test.ts'],
+          env: { OPENCASHIER_TEST_DATABASE: 'sqlite' },
+        },
+      },
       ...(postgres
         ? [
             {

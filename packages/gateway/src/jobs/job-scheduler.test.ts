@@ -122,6 +122,31 @@ describe(`job scheduler (${testDatabaseKind()})`, () => {
     expect(s.held()).toEqual([]);
   });
 
+  it('a run that cannot reach the database to renew is stopped once its lease has run out', async () => {
+    const { leases } = await scheduler('unused');
+    let unreachable = false;
+    const flaky = {
+      acquire: (job: string, holder: string, nowMs: number, leaseMs: number) => (unreachable ? Promise.reject(new Error('connection refused')) : leases.acquire(job, holder, nowMs, leaseMs)),
+      release: (job: string, holder: string) => leases.release(job, holder),
+    };
+    const s = new JobScheduler({ leases: flaky, holderId: 'cut-off', leaseMs: JOB_LEASE_MS_MIN, logger: silent });
+    schedulers.push(s);
+    let aborted = false;
+    s.register({
+      name: 'reconciliation',
+      intervalMs: 1_000,
+      async run(signal) {
+        unreachable = true;
+        await waitUntil(() => (signal.aborted ? true : undefined), { timeoutMs: 10_000, what: 'the abort signal' });
+        aborted = true;
+      },
+    });
+    expect(await s.runOnce('reconciliation')).toBe(true);
+    expect(aborted).toBe(true);
+    expect(s.held()).toEqual([]);
+    unreachable = false;
+  });
+
   it('refuses a job registered twice and a lease too short to renew safely', async () => {
     const { scheduler: s, leases } = await scheduler('a');
     s.register({ name: 'x', intervalMs: 10, run: async () => {} });

@@ -149,16 +149,26 @@ export class JobScheduler {
     if (!held || this.#stopping) return false;
 
     const lost = new AbortController();
+    const loseLease = (why: string) => {
+      if (lost.signal.aborted) return;
+      state.held = false;
+      logger.warn({ job: name, holderId: this.holderId }, `background job ${name} ${why}; stopping the run`);
+      lost.abort(new Error(`lease of ${name} lost`));
+    };
     const renewEveryMs = Math.floor(leaseMs / JOB_LEASE_RENEWALS_PER_LEASE);
+    let leaseUntilMs = this.#clock() + leaseMs;
     const heartbeat = setInterval(() => {
-      leases.acquire(name, this.holderId, this.#clock(), leaseMs).then(
+      const nowMs = this.#clock();
+      leases.acquire(name, this.holderId, nowMs, leaseMs).then(
         (renewed) => {
-          if (renewed || lost.signal.aborted) return;
-          state.held = false;
-          logger.warn({ job: name, holderId: this.holderId }, `background job ${name} lost its lease mid-run; stopping the run`);
-          lost.abort(new Error(`lease of ${name} lost`));
+          if (renewed) leaseUntilMs = nowMs + leaseMs;
+          else loseLease('lost its lease mid-run');
         },
-        (err: unknown) => logger.warn({ err, job: name }, `renewing the lease of background job ${name} failed; retrying`),
+        (err: unknown) => {
+          // Unreachable database: the lease may run out under us, and then another process may start the job.
+          if (this.#clock() >= leaseUntilMs) loseLease('could not renew its lease before it ran out');
+          else logger.warn({ err, job: name }, `renewing the lease of background job ${name} failed; retrying`);
+        },
       );
     }, renewEveryMs);
     heartbeat.unref();
