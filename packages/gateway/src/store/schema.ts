@@ -13,6 +13,7 @@ export interface Database {
   notifications: NotificationTable;
   notification_attempts: NotificationAttemptTable;
   disputes: DisputeTable;
+  job_leases: JobLeaseTable;
   refunds: RefundTable;
   ledger_postings: LedgerPostingTable;
   dispute_events: DisputeEventTable;
@@ -184,6 +185,14 @@ export interface DeliveryTable {
   event_at_ms: bigint;
   content_digest: string;
   created_at_ms: bigint;
+}
+
+export interface JobLeaseTable {
+  job_name: string;
+  holder_id: string; // the process that may run the job until lease_until_ms
+  lease_until_ms: bigint;
+  acquired_at_ms: bigint; // when this holder took the job (unchanged by renewals)
+  renewed_at_ms: bigint;
 }
 
 export interface RefundTable {

@@ -10,20 +10,24 @@ import { createGateway } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { parseIccOrderRequest } from '../../src/protocols/payease/icc-order-request.js';
 import { payWithTestCard } from '../../src/orders/sandbox-payment.js';
+import { freshTestDatabase, testDatabaseKind, type FreshDatabase } from '../../src/test-support/test-database.js';
 
 const CLI = fileURLToPath(new URL('../../bin/opencashier.js', import.meta.url));
 const run = promisify(execFile);
 
 /** `opencashier dispute …`, run as an operator runs it: the built CLI against a data directory. */
-describe('opencashier dispute commands', () => {
+describe(`opencashier dispute commands (${testDatabaseKind()})`, () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'opencashier-dispute-cli-'));
-  const env = { PATH: process.env.PATH ?? '', OPENCASHIER_DATA_DIR: dataDir, OPENCASHIER_KEK: randomBytes(32).toString('base64'), OPENCASHIER_LOG_LEVEL: 'silent' };
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', OPENCASHIER_DATA_DIR: dataDir, OPENCASHIER_KEK: randomBytes(32).toString('base64'), OPENCASHIER_LOG_LEVEL: 'silent' };
+  let database: FreshDatabase;
   const cli = async (...args: string[]) => JSON.parse((await run(process.execPath, [CLI, ...args], { env, cwd: dataDir })).stdout) as Record<string, unknown>;
   const cliFails = async (...args: string[]) => run(process.execPath, [CLI, ...args], { env, cwd: dataDir }).then(() => undefined, (e: { code: number; stderr: string }) => e);
   let orderId: string;
   let merchantId: string;
 
   beforeAll(async () => {
+    database = await freshTestDatabase(dataDir);
+    env.OPENCASHIER_DATABASE_URL = database.url;
     await run(process.execPath, [CLI, 'migrate'], { env, cwd: dataDir });
     merchantId = ((await cli('sandbox', 'merchant', '--json')) as { merchantId: string }).merchantId;
     const gateway = await createGateway(loadConfig(env as NodeJS.ProcessEnv), { migrate: false });
@@ -36,7 +40,10 @@ describe('opencashier dispute commands', () => {
       await gateway.close();
     }
   });
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await database?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it('opens, lists, escalates, decides and shows a case; sets the dispute URL', async () => {
     const opened = await cli('dispute', 'open', '--order', orderId, '--stage', 'RETRIEVAL', '--reason-code', '6321', '--reference', 'FILE-7', '--by', 'bob');
