@@ -35,6 +35,10 @@ import { createLogger } from './ops/logger.js';
 import { GatewayMetrics } from './ops/metrics.js';
 import { opsRoutes } from './ops/routes.js';
 import { adminApi, loadAdminToken, type AdminRoutes } from './admin/auth.js';
+import { createRiskControl, formatRuleErrors, type RiskControl } from './risk/risk-control.js';
+import { ReviewQueue } from './risk/review-queue.js';
+import { RISK_PRUNE_INTERVAL_MS } from './risk/limits.js';
+import { riskAdminRoutes } from './admin/risk-routes.js';
 import './ops/fastify-types.js';
 
 export interface Gateway {
@@ -50,6 +54,8 @@ export interface Gateway {
   kek: KeyEncryptionKey;
   links: CashierLinks;
   logger: Logger;
+  risk: RiskControl;
+  reviews: ReviewQueue;
   /** Starts the background work: notification delivery, order expiry, unknown-outcome queries. */
   startBackground(): void;
   close(): Promise<void>;
@@ -88,7 +94,13 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const notifications = new NotificationRepository(database.db, database.dialect);
   const channel = new SandboxCardChannel({ clock, unknownResolveDelayMs: config.sandboxUnknownResolveDelayMs });
   const metrics = new GatewayMetrics();
+  const risk = createRiskControl(config, database.db, kek, clock, logger.child({ component: 'risk' }));
+  if (config.riskRulesFile) {
+    const loaded = await risk.reloadRuleFile();
+    if (!loaded.ok) logger.error({ file: loaded.file, errors: formatRuleErrors(loaded.errors) }, 'risk rule file refused; the rules loaded before stay in force');
+  }
   const orders = new OrderService({
+    risk: risk.engine,
     orders: orderRepository,
     channel,
     vault: new CardVault(kek),
@@ -96,7 +108,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     findMerchant: (id) => merchants.find(id),
     formatNotification: (order) => JSON.stringify(iccOrderFields(order)),
   });
-  const disputes = new DisputeService({ orders: orderRepository, disputes: new DisputeRepository(database.db), clock });
+  const disputes = new DisputeService({ orders: orderRepository, disputes: new DisputeRepository(database.db), clock, onChargeback: (order) => risk.engine.onChargeback(order) });
+  const reviews = new ReviewQueue({ repository: risk.repository, orders, engine: risk.engine, clock });
   const rejectionSecret = kek.subkey('envelope-rejection');
   const pool = config.cryptoThreads > 0 ? new EnvelopePool(config.cryptoThreads, keys, rejectionSecret) : undefined;
   const envelope = new GatewayEnvelope(keys, merchants, rejectionSecret, clock, pool);
@@ -198,7 +211,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     }
   });
   // Each feature adds its operator routes here.
-  const adminParts: AdminRoutes[] = [];
+  const adminParts: AdminRoutes[] = [riskAdminRoutes({ risk, reviews, orders })];
   await adminApi(app, loadAdminToken(config.adminToken, config.dataDir), adminParts);
   await app.register(async (scope) =>
     opsRoutes(scope, {
@@ -244,11 +257,14 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     kek,
     links,
     logger,
+    risk,
+    reviews,
     startBackground() {
       dispatcher.start();
       every(EXPIRY_SWEEP_INTERVAL_MS, () => orders.expireDue(BACKGROUND_BATCH_MAX), 'order expiry');
       every(CHANNEL_RECHECK_INTERVAL_MS, () => orders.resolveUnknown(BACKGROUND_BATCH_MAX), 'unknown outcome resolution');
       every(CHANNEL_RECHECK_INTERVAL_MS, () => orders.recoverStale(BACKGROUND_BATCH_MAX), 'stale payment recovery');
+      every(RISK_PRUNE_INTERVAL_MS, () => risk.engine.pruneCounters(), 'risk counter pruning');
     },
     async close() {
       for (const t of timers) clearInterval(t);

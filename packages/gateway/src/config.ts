@@ -45,6 +45,12 @@ export interface GatewayConfig {
   rateLimitPerMinute: number;
   /** Bearer token of the operator admin API (`/admin/v1`). Unset: generated into `<dataDir>/admin-token` on first start. */
   adminToken: string | undefined;
+  /** Risk rule file (JSON) put in force at start when it changed; `opencashier risk rules reload` and the admin API reload it. Unset: the rules loaded before, or the built-in ones. */
+  riskRulesFile: string | undefined;
+  /** CSV of card BIN prefixes and issuing countries (`bin,country`). Unset: the small shipped sample. */
+  riskBinTableFile: string | undefined;
+  /** CSV of IP ranges and countries (`cidr,country`). Unset: the small shipped sample. */
+  riskIpTableFile: string | undefined;
 }
 
 export const DEFAULTS: Omit<GatewayConfig, 'databaseUrl' | 'publicBaseUrl'> & { databaseUrl?: string; publicBaseUrl?: string } = {
@@ -65,6 +71,9 @@ export const DEFAULTS: Omit<GatewayConfig, 'databaseUrl' | 'publicBaseUrl'> & { 
   keyRotationOverlapMs: 7 * 24 * 3_600_000,
   rateLimitPerMinute: 6_000,
   adminToken: undefined,
+  riskRulesFile: undefined,
+  riskBinTableFile: undefined,
+  riskIpTableFile: undefined,
 };
 
 /** Environment variable → config key. */
@@ -88,6 +97,9 @@ export const ENV_VARS: Readonly<Record<string, keyof GatewayConfig>> = {
   OPENCASHIER_KEY_ROTATION_OVERLAP_MS: 'keyRotationOverlapMs',
   OPENCASHIER_RATE_LIMIT_PER_MINUTE: 'rateLimitPerMinute',
   OPENCASHIER_ADMIN_TOKEN: 'adminToken',
+  OPENCASHIER_RISK_RULES_FILE: 'riskRulesFile',
+  OPENCASHIER_RISK_BIN_TABLE_FILE: 'riskBinTableFile',
+  OPENCASHIER_RISK_IP_TABLE_FILE: 'riskIpTableFile',
 };
 
 const NUMERIC: ReadonlySet<keyof GatewayConfig> = new Set([

@@ -31,6 +31,8 @@ export const ERRORS = {
   ORDER_NOT_FOUND: { httpStatus: 404, wireStatus: 'FAILED', message: 'No order with this requestId.', retryable: false },
   ORDER_NOT_PAYABLE: { httpStatus: 409, wireStatus: 'FAILED', message: 'The order can no longer be paid (state {state}).', retryable: false },
   ORDER_NOT_DISPUTABLE: { httpStatus: 409, wireStatus: 'FAILED', message: 'The order cannot be disputed: {reason}.', retryable: false },
+  ORDER_NOT_IN_REVIEW: { httpStatus: 409, wireStatus: 'FAILED', message: 'The order is not held for review (state {state}).', retryable: false },
+  RISK_RULES_INVALID: { httpStatus: 400, wireStatus: 'FAILED', message: 'The risk rules were refused; the rules in force are unchanged: {reason}.', retryable: false },
   SANDBOX_ONLY: { httpStatus: 403, wireStatus: 'FAILED', message: 'Sandbox test helpers are available to sandbox merchants only.', retryable: false },
   RATE_LIMITED: { httpStatus: 429, wireStatus: 'ERROR', message: 'Too many requests; retry later.', retryable: true },
   ADMIN_UNAUTHORIZED: { httpStatus: 401, wireStatus: 'FAILED', message: 'The admin API needs a valid operator token (Authorization: Bearer).', retryable: false },

@@ -3,13 +3,14 @@ import { DEFAULT_REASON_CODE, DISPUTE_RESPONSE_DAYS, type Dispute, type DisputeK
 import { GatewayError } from '../domain/errors.js';
 import type { DisputeRepository } from '../store/dispute-repository.js';
 import type { OrderRepository } from '../store/order-repository.js';
+import type { Order } from '../domain/order.js';
 
 const DAY_MS = 86_400_000;
 
 /** Opens disputes on paid orders (today from the sandbox; from acquirer feeds later). */
 export class DisputeService {
   constructor(
-    private readonly deps: { orders: OrderRepository; disputes: DisputeRepository; clock: () => number },
+    private readonly deps: { orders: OrderRepository; disputes: DisputeRepository; clock: () => number; onChargeback?: (order: Order) => Promise<unknown> },
   ) {}
 
   async open(orderId: string, kind: DisputeKind, reasonCode?: string): Promise<Dispute> {
@@ -33,6 +34,8 @@ export class DisputeService {
       respondByMs: now + DISPUTE_RESPONSE_DAYS[kind] * DAY_MS,
     };
     await this.deps.disputes.open(dispute);
+    // Risk control: a chargeback feeds the block lists (autoBlock.onChargeback).
+    if (kind === 'CHARGEBACK') await this.deps.onChargeback?.(order);
     return dispute;
   }
 }

@@ -4,6 +4,7 @@ import { GatewayError } from '../domain/errors.js';
 import { STALE_PROCESSING_MS } from '../domain/limits.js';
 import type { Order } from '../domain/order.js';
 import { isFinal, type OrderState } from '../domain/order-state.js';
+import { RISK_DECLINED, type PaymentContext, type PaymentRiskGate, type RiskAction } from '../domain/risk-gate.js';
 import type { Merchant } from '../store/merchant-repository.js';
 import type { OrderPatch, OrderRepository, OutboxEntry } from '../store/order-repository.js';
 import type { CardVault } from '../keys/card-vault.js';
@@ -21,6 +22,8 @@ export interface OrderServiceDeps {
   formatNotification: NotificationFormatter;
   /** Looks a merchant up, for the sandbox flag of its notifications. */
   findMerchant: (merchantId: string) => Promise<Merchant | undefined>;
+  /** Risk control, consulted on every card payment before the channel (none: every payment is allowed). */
+  risk?: PaymentRiskGate;
 }
 
 /** Why a CANCEL happened, kept in the order's decline code for the cashier's result page. */
@@ -83,7 +86,7 @@ export class OrderService {
   }
 
   /** Pays an order with a card. The card data is used for this one authorisation and dropped. */
-  async pay(orderId: string, card: CardInput, options: { keepCard?: boolean } = {}): Promise<Order> {
+  async pay(orderId: string, card: CardInput, options: { keepCard?: boolean; context?: PaymentContext } = {}): Promise<Order> {
     const order = await this.payable(orderId);
     const patch: OrderPatch = {
       channel: this.deps.channel.name,
@@ -100,12 +103,17 @@ export class OrderService {
     if (!processing) throw new GatewayError('ORDER_NOT_PAYABLE', { state: (await this.deps.orders.find(orderId))?.state ?? 'unknown' });
     let result: AuthorizeResult;
     try {
+      // Risk control decides before any money moves; an engine failure fails the payment (closed, not open).
+      const risk: RiskAction = this.deps.risk ? (await this.deps.risk.assess(processing, card, options.context ?? {})).action : 'ALLOW';
+      if (risk === 'DENY') return (await this.move(processing, 'FAILED', { declineCode: RISK_DECLINED }, 'denied by risk control')) ?? processing;
       result = await this.deps.channel.authorize({
         orderId,
         merchantId: order.merchantId,
         amountMinor: order.amountMinor,
         currency: order.currency,
         card,
+        forceThreeDSecure: risk === 'CHALLENGE',
+        captureLater: risk === 'REVIEW',
       });
     } catch {
       // The channel failed before giving a reference, so no query can follow
@@ -113,6 +121,32 @@ export class OrderService {
       return (await this.move(processing, 'FAILED', { declineCode: 'PROCESSING_ERROR' }, 'channel error')) ?? processing;
     }
     return this.applyResult(processing, result);
+  }
+
+  /** Completes a payment held for review: captures the authorisation (SUCCESS, or FAILED if the capture fails). */
+  async captureHeld(orderId: string, reason: string): Promise<Order> {
+    const order = await this.held(orderId);
+    const captured = await this.deps.channel.capture(order.channelReference!, order.amountMinor);
+    const moved = captured.ok
+      ? await this.move(order, 'SUCCESS', {}, `${reason}: captured`)
+      : await this.move(order, 'FAILED', { declineCode: 'PROCESSING_ERROR' }, `${reason}: the capture failed`);
+    return moved ?? (await this.held(orderId));
+  }
+
+  /** Ends a payment held for review: voids the authorisation and cancels the order with `declineCode`. */
+  async voidHeld(orderId: string, declineCode: string, reason: string): Promise<Order> {
+    const order = await this.held(orderId);
+    // A failed void leaves an authorisation that expires at the issuer by itself; the order is cancelled either way.
+    const voided = await this.deps.channel.voidAuthorization(order.channelReference!);
+    const moved = await this.move(order, 'CANCEL', { declineCode }, voided.ok ? reason : `${reason} (the void failed; the authorisation lapses)`);
+    return moved ?? (await this.held(orderId));
+  }
+
+  private async held(orderId: string): Promise<Order> {
+    const order = await this.deps.orders.find(orderId);
+    if (!order) throw new GatewayError('ORDER_NOT_FOUND');
+    if (order.state !== 'REVIEW' || !order.channelReference) throw new GatewayError('ORDER_NOT_IN_REVIEW', { state: order.state });
+    return order;
   }
 
   /** Answers the 3-D Secure step: the one-time code, or the payer's cancel. */
@@ -199,6 +233,7 @@ export class OrderService {
     // A transition that lost a race returns undefined: the order as read is then the best answer.
     switch (result.outcome) {
       case 'approved':
+        if (await this.deps.risk?.holdsForReview(order.orderId)) return (await this.move(order, 'REVIEW', base, `authorised ${result.authCode}, held for review`)) ?? order;
         return (await this.move(order, 'SUCCESS', base, `approved ${result.authCode}`)) ?? order;
       case 'declined':
         return (await this.move(order, 'FAILED', { ...base, declineCode: result.declineCode }, `declined ${result.declineCode}`)) ?? order;
@@ -223,6 +258,8 @@ export class OrderService {
           payloadJson: this.deps.formatNotification(updated),
         })
       : undefined;
-    return this.deps.orders.transition(order.orderId, order.state, to, finalPatch, reason, now, notify);
+    const moved = await this.deps.orders.transition(order.orderId, order.state, to, finalPatch, reason, now, notify);
+    if (moved && isFinal(to)) await this.deps.risk?.onFinal(moved);
+    return moved;
   }
 }
