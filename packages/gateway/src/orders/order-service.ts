@@ -104,7 +104,9 @@ export class OrderService {
     let result: AuthorizeResult;
     try {
       // Risk control decides before any money moves; an engine failure fails the payment (closed, not open).
-      const risk: RiskAction = this.deps.risk ? (await this.deps.risk.assess(processing, card, options.context ?? {})).action : 'ALLOW';
+      let risk: RiskAction = this.deps.risk ? (await this.deps.risk.assess(processing, card, options.context ?? {})).action : 'ALLOW';
+      // A channel that cannot run 3-D Secure cannot honour a step-up: an operator looks instead.
+      if (risk === 'CHALLENGE' && !this.deps.channel.capabilities.threeDSecure) risk = 'REVIEW';
       if (risk === 'DENY') return (await this.move(processing, 'FAILED', { declineCode: RISK_DECLINED }, 'denied by risk control')) ?? processing;
       result = await this.deps.channel.authorize({
         orderId,

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseRuleFile, rulesFor } from '../../src/risk/rule-set.js';
 import { parseJsonWithLines } from '../../src/risk/json-with-lines.js';
@@ -80,5 +81,14 @@ describe('risk rule file', () => {
   it('reads JSON exactly as JSON.parse does', () => {
     const text = '{"a":[1,-2.5e3,true,false,null,"x\\u00e9\\n\\"y"],"b":{"c":{}},"d":[]}';
     expect(parseJsonWithLines(text).value).toEqual(JSON.parse(text));
+  });
+
+  it('the example in the README is a rule file without mistakes', () => {
+    const readme = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Risk control'));
+    const example = /```json\n([\s\S]*?)```/.exec(section)![1]!;
+    const result = parseRuleFile(example);
+    expect(result.ok ? [] : result.errors).toEqual([]);
+    if (result.ok) expect(result.document.defaults.velocity).toHaveLength(4);
   });
 });
