@@ -131,7 +131,7 @@ export class RiskRepository {
     if (!events.length) return;
     await this.db
       .insertInto('risk_counter_events')
-      .values(events.map((e) => ({ counter_key: e.counterKey, event: e.event, amount_minor: e.amountMinor, currency: e.currency, at_ms: BigInt(nowMs) })))
+      .values(eventRows(events, nowMs))
       .execute();
   }
 
@@ -229,7 +229,7 @@ export class RiskRepository {
       if (events.length) {
         await tx
           .insertInto('risk_counter_events')
-          .values(events.map((e) => ({ counter_key: e.counterKey, event: e.event, amount_minor: e.amountMinor, currency: e.currency, at_ms: BigInt(nowMs) })))
+          .values(eventRows(events, nowMs))
           .execute();
       }
       return true;
@@ -259,6 +259,10 @@ export class RiskRepository {
     const result = await this.db.deleteFrom('risk_counter_events').where('id', 'in', old.map((r) => r.id)).executeTakeFirst();
     return Number(result.numDeletedRows);
   }
+}
+
+function eventRows(events: readonly CounterEventRow[], nowMs: number) {
+  return events.map((e) => ({ counter_key: e.counterKey, event: e.event, amount_minor: e.amountMinor, currency: e.currency, at_ms: BigInt(nowMs) }));
 }
 
 function listEntryFromRow(r: Selectable<Database['risk_list_entries']>): ListEntry {
