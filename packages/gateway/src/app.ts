@@ -17,9 +17,15 @@ import { MerchantRepository } from './store/merchant-repository.js';
 import { OrderRepository } from './store/order-repository.js';
 import { NotificationRepository } from './store/notification-repository.js';
 import { SandboxCardChannel } from './channels/sandbox-card/index.js';
+import type { Channel } from './domain/channel.js';
+import { ChannelRegistry } from './channels/registry.js';
 import { OrderService } from './orders/order-service.js';
 import { DisputeService } from './orders/dispute-service.js';
 import { DisputeRepository } from './store/dispute-repository.js';
+import { LedgerRepository } from './store/ledger-repository.js';
+import { RefundRepository } from './store/refund-repository.js';
+import { RefundService } from './orders/refund-service.js';
+import { refundNotificationFields } from './protocols/payease/refund-fields.js';
 import { GatewayEnvelope } from './protocols/payease/gateway-envelope.js';
 import { EnvelopePool } from './protocols/payease/envelope-pool.js';
 import { payEaseRoutes } from './protocols/payease/routes.js';
@@ -47,6 +53,8 @@ export interface Gateway {
   database: OpenedDatabase;
   merchants: MerchantRepository;
   orders: OrderService;
+  refunds: RefundService;
+  ledger: LedgerRepository;
   disputes: DisputeService;
   notifications: NotificationRepository;
   dispatcher: NotificationDispatcher;
@@ -66,6 +74,8 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Run migrations at open (the primary of a cluster does it once, before forking). */
   migrate?: boolean;
+  /** The card channel; the sandbox acquirer when not given. */
+  channel?: Channel;
 }
 
 /** How often a closing server drops keep-alive connections that have gone idle. */
@@ -92,21 +102,35 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const merchants = new MerchantRepository(database.db);
   const orderRepository = new OrderRepository(database.db);
   const notifications = new NotificationRepository(database.db, database.dialect);
-  const channel = new SandboxCardChannel({ clock, unknownResolveDelayMs: config.sandboxUnknownResolveDelayMs });
+  const channel = options.channel ?? new SandboxCardChannel({ clock, unknownResolveDelayMs: config.sandboxUnknownResolveDelayMs });
   const metrics = new GatewayMetrics();
   const risk = createRiskControl(config, database.db, kek, clock, logger.child({ component: 'risk' }));
   if (config.riskRulesFile) {
     const loaded = await risk.reloadRuleFile();
     if (!loaded.ok) logger.error({ file: loaded.file, errors: formatRuleErrors(loaded.errors) }, 'risk rule file refused; the rules loaded before stay in force');
   }
+  const channels = new ChannelRegistry([channel]);
+  const ledger = new LedgerRepository(database.db);
+  const refunds = new RefundService({
+    orders: orderRepository,
+    refunds: new RefundRepository(database.db, ledger),
+    ledger,
+    channels,
+    clock,
+    findMerchant: (id) => merchants.find(id),
+    formatNotification: (refund, order) => JSON.stringify(refundNotificationFields(refund, order)),
+  });
   const orders = new OrderService({
     risk: risk.engine,
     orders: orderRepository,
     channel,
+    channels,
     vault: new CardVault(kek),
     clock,
+    ledger,
     findMerchant: (id) => merchants.find(id),
     formatNotification: (order) => JSON.stringify(iccOrderFields(order)),
+    reverseLateApproval: (order, approval) => refunds.reverseLateApproval(order, approval),
   });
   const disputes = new DisputeService({ orders: orderRepository, disputes: new DisputeRepository(database.db), clock, onChargeback: (order) => risk.engine.onChargeback(order) });
   const reviews = new ReviewQueue({ repository: risk.repository, orders, engine: risk.engine, clock });
@@ -181,7 +205,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     );
   });
 
-  await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, disputes, links }));
+  await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, refunds, disputes, links }));
   // Browser-facing pages only: the security headers mean nothing to the
   // merchant API's JSON clients, and helmet costs every request it runs on.
   await app.register(async (scope) => {
@@ -250,6 +274,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     database,
     merchants,
     orders,
+    refunds,
+    ledger,
     disputes,
     notifications,
     dispatcher,
@@ -265,6 +291,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       every(CHANNEL_RECHECK_INTERVAL_MS, () => orders.resolveUnknown(BACKGROUND_BATCH_MAX), 'unknown outcome resolution');
       every(CHANNEL_RECHECK_INTERVAL_MS, () => orders.recoverStale(BACKGROUND_BATCH_MAX), 'stale payment recovery');
       every(RISK_PRUNE_INTERVAL_MS, () => risk.engine.pruneCounters(), 'risk counter pruning');
+      every(CHANNEL_RECHECK_INTERVAL_MS, () => orders.settleCancelledInFlight(BACKGROUND_BATCH_MAX), 'cancelled in-flight payment settlement');
+      every(CHANNEL_RECHECK_INTERVAL_MS, () => refunds.resumeStale(BACKGROUND_BATCH_MAX), 'stale refund resumption');
     },
     async close() {
       for (const t of timers) clearInterval(t);

@@ -10,6 +10,8 @@ import type { RiskAttempt, ReviewStatus } from '../risk/risk-repository.js';
 import type { ReviewQueue } from '../risk/review-queue.js';
 import type { AdminRoutes } from './auth.js';
 
+const REVIEW_STATUSES: readonly (string | undefined)[] = ['PENDING', 'APPROVED', 'REJECTED', 'LAPSED'] satisfies ReviewStatus[];
+
 export interface RiskRouteDeps {
   risk: RiskControl;
   reviews: ReviewQueue;
@@ -98,7 +100,7 @@ export function riskAdminRoutes(deps: RiskRouteDeps): AdminRoutes {
           ...(q.orderId ? { orderId: q.orderId } : {}),
           ...(q.merchantId ? { merchantId: q.merchantId } : {}),
           ...(isRiskAction(q.action) ? { action: q.action } : {}),
-          ...(q.reviewStatus ? { reviewStatus: q.reviewStatus as ReviewStatus } : {}),
+          ...(REVIEW_STATUSES.includes(q.reviewStatus as ReviewStatus) ? { reviewStatus: q.reviewStatus as ReviewStatus } : {}),
         };
         return { attempts: (await deps.risk.engine.attempts(filter, limitOf(q))).map(attemptJson) };
       });

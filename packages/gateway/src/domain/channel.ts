@@ -51,6 +51,11 @@ export type AuthorizeResult =
   | { outcome: 'challenge'; reference: string; hint?: string }
   | { outcome: 'unknown'; reference: string };
 
+export interface RefundResult {
+  outcome: 'succeeded' | 'failed' | 'pending';
+  reference: string;
+}
+
 export interface ChannelCapabilities {
   /** Authorisation and capture happen in one step. */
   autoCapture: boolean;
@@ -68,7 +73,13 @@ export interface Channel {
   capture(reference: string, amountMinor: AmountMinor): Promise<{ ok: boolean }>;
   /** Releases an authorisation that was never captured (a held payment the operator rejected). */
   voidAuthorization(reference: string): Promise<{ ok: boolean }>;
-  refund(reference: string, amountMinor: AmountMinor, refundId: string): Promise<{ outcome: 'succeeded' | 'failed' | 'pending'; reference: string }>;
+  /**
+   * Refunds (part of) a captured authorisation. `refundId` is the
+   * idempotency key: sending the same refund again (after a crash or a
+   * `pending` answer) reports on it and never refunds twice.
+   * `requestedAtMs` is when the gateway first asked.
+   */
+  refund(reference: string, amountMinor: AmountMinor, refundId: string, requestedAtMs: number): Promise<RefundResult>;
   /** The channel's current view of an authorisation: resolves `unknown` outcomes. */
   query(reference: string): Promise<AuthorizeResult>;
   /**

@@ -42,3 +42,18 @@ export const CHANNEL_RECHECK_INTERVAL_MS = 5_000;
  * seconds; the request timeout of a real acquirer is well under a minute).
  */
 export const STALE_PROCESSING_MS = 2 * 60_000;
+
+/**
+ * Times a refund re-reads its order after the refundable guard refused it
+ * because a concurrent refund or chargeback changed the order in between.
+ * Each retry sees a newer order; a few are enough, after which the answer
+ * is "exceeds the refundable amount".
+ */
+export const REFUND_GUARD_ATTEMPTS_MAX = 5;
+
+/**
+ * A refund still PROCESSING this long after its last change is sent to the
+ * channel again (same refund id, so never twice): its process stopped
+ * before the channel answered, or the channel answered "pending".
+ */
+export const REFUND_STALE_MS = 30_000;

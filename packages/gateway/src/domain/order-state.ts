@@ -10,7 +10,9 @@
  *     │                                 ├► CANCEL (operator rejects: authorisation voided)
  *     │                                 └► FAILED (the capture failed)
  *     ├────────────────────► FAILED   (declined before authorisation)
- *     └────────────────────► CANCEL   (expired unpaid, or cancelled by the payer)
+ *     └────────────────────► CANCEL   (expired unpaid, or cancelled by the payer or merchant)
+ *   PROCESSING | UNKNOWN ──► CANCEL     (cancelled by the merchant while the channel had not
+ *                                        answered; a late approval is refunded at once)
  *
  * A declined card makes the order FAILED and the merchant is notified once,
  * as the PayEase cashier does; the payer starts again with a new order.
@@ -24,9 +26,9 @@ export type OrderState = (typeof ORDER_STATES)[number];
 
 const TRANSITIONS: Readonly<Record<OrderState, readonly OrderState[]>> = {
   INIT: ['PROCESSING', 'FAILED', 'CANCEL'],
-  PROCESSING: ['SUCCESS', 'FAILED', 'CHALLENGE', 'UNKNOWN', 'REVIEW'],
+  PROCESSING: ['SUCCESS', 'FAILED', 'CHALLENGE', 'UNKNOWN', 'REVIEW', 'CANCEL'],
   CHALLENGE: ['PROCESSING', 'FAILED', 'CANCEL'],
-  UNKNOWN: ['SUCCESS', 'FAILED', 'REVIEW'],
+  UNKNOWN: ['SUCCESS', 'FAILED', 'REVIEW', 'CANCEL'],
   REVIEW: ['SUCCESS', 'CANCEL', 'FAILED'],
   SUCCESS: [],
   FAILED: [],

@@ -66,5 +66,17 @@ export interface Order {
   declineCode: string | null;
   challengeAttempts: number;
   feeMinor: bigint;
+  /** Refunds not failed, processing ones included: what the refund guard counts. */
+  refundReservedMinor: bigint;
+  /** Refunds that succeeded, and how many (the wire's totalRefundAmount / totalRefundCount). */
+  refundedMinor: bigint;
+  refundCount: number;
+  /** Chargebacks that hold or took money. */
+  disputedMinor: bigint;
+  /** The latest delivery confirmation the merchant sent, if any. */
+  deliveryStatus: DeliveryStatus | null;
   version: number;
 }
+
+export type DeliveryStatus = 'SHIPPED' | 'DELIVERED';
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['SHIPPED', 'DELIVERED'];

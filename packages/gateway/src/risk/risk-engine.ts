@@ -9,7 +9,7 @@ import { COUNTER_KEYS, counterSpecs, type CounterEvent, type CounterKey } from '
 import type { BinTable, IpCountryTable } from './country-tables.js';
 import type { RiskDecision } from './decision.js';
 import { evaluate } from './evaluate.js';
-import { ipSortKey, ipToBigInt } from './ip-address.js';
+import { ipSortKey, ipToBigInt, parseCidr } from './ip-address.js';
 import { RISK_AUTO_BLOCK_MS, RISK_COUNTER_RETENTION_MS, RISK_PRUNE_BATCH_MAX } from './limits.js';
 import type { ListKind, ListSource } from './lists.js';
 import { BUILT_IN_DOCUMENT, parseRuleFile, rulesFor, type RuleDocument, type RuleFileError } from './rule-set.js';
@@ -187,8 +187,10 @@ export class RiskEngine implements PaymentRiskGate {
       if (value === undefined) continue;
       // A merchant's user id means nothing elsewhere: user entries stay with the merchant.
       const scope = source === 'fraud' && kind !== 'user' ? '*' : order.merchantId;
-      const range = kind === 'ip' ? { start: ipSortKey(ipToBigInt(value)!), end: ipSortKey(ipToBigInt(value)!) } : undefined;
-      const stored = kind === 'ip' ? (value.includes(':') ? `${value}/128` : `${value}/32`) : value;
+      // An address becomes its one-address range, in the canonical form operators see and remove.
+      const single = kind === 'ip' ? parseCidr(value) : undefined;
+      const range = single ? { start: ipSortKey(single.start), end: ipSortKey(single.end) } : undefined;
+      const stored = single ? single.cidr : value;
       await this.deps.repository.addListEntry(
         { scope, list: 'BLOCK', kind, value: stored, reason: `${source} on order ${order.orderId}`, source, createdAtMs: now, expiresAtMs: now + RISK_AUTO_BLOCK_MS },
         range,

@@ -17,6 +17,8 @@ export interface Database {
   risk_list_entries: RiskListEntryTable;
   risk_counter_events: RiskCounterEventTable;
   risk_attempts: RiskAttemptTable;
+  refunds: RefundTable;
+  ledger_postings: LedgerPostingTable;
 }
 
 export interface MerchantTable {
@@ -70,6 +72,14 @@ export interface OrderTable {
   challenge_attempts: bigint;
   fee_minor: bigint;
   version: bigint;
+  /** Refunds not failed (processing and succeeded): what the refund guard checks. */
+  refund_reserved_minor: Generated<bigint>;
+  /** Refunds succeeded, and how many. */
+  refunded_minor: Generated<bigint>;
+  refund_count: Generated<bigint>;
+  /** Chargebacks holding or having taken money. */
+  disputed_minor: Generated<bigint>;
+  delivery_status: string | null;
 }
 
 export interface OrderEventTable {
@@ -178,4 +188,35 @@ export interface RiskAttemptTable {
   reviewed_at_ms: bigint | null;
   review_note: string | null;
   outcome_recorded: bigint; // 1 once the order's final state fed the counters
+}
+
+export interface RefundTable {
+  refund_id: string;
+  merchant_id: string;
+  request_id: string;
+  request_digest: string;
+  order_id: string;
+  amount_minor: bigint;
+  currency: string;
+  state: string;
+  origin: string;
+  remark: string | null;
+  notify_url: string | null;
+  channel_reference: string | null;
+  failure_code: string | null;
+  created_at_ms: bigint;
+  updated_at_ms: bigint;
+  completed_at_ms: bigint | null;
+}
+
+export interface LedgerPostingTable {
+  id: Generated<bigint>;
+  journal_kind: string;
+  source_id: string;
+  order_id: string;
+  account: string;
+  direction: 'D' | 'C';
+  amount_minor: bigint;
+  currency: string;
+  at_ms: bigint;
 }

@@ -102,6 +102,17 @@ describe.each(testDatabases())('review queue (%s)', (_database, databaseEnv) => 
     expect(await admin(t, 'POST', '/risk/reviews/nope/approve')).toMatchObject({ status: 404, json: { code: 'ORDER_NOT_FOUND' } });
   });
 
+  it('the merchant may cancel a held payment: the authorisation is voided, CANCEL notified, the review lapses', async () => {
+    const request = held();
+    await createAndPay(t, request, '6212345678901232');
+    const orderId = await orderIdOf(request.requestId);
+    expect((await t.client.cancelOrder({ requestId: request.requestId })).status).toBe('CANCEL');
+    expect(await notified(request.requestId)).toMatchObject({ status: 'CANCEL' });
+    expect((await t.gateway.orders.find(orderId))!.declineCode).toBe('CANCELLED_BY_MERCHANT');
+    expect((await admin(t, 'GET', `/risk/attempts?orderId=${orderId}`)).json.attempts[0].reviewStatus).toBe('LAPSED');
+    expect(await admin(t, 'POST', `/risk/reviews/${orderId}/approve`)).toMatchObject({ status: 409, json: { code: 'ORDER_NOT_IN_REVIEW' } });
+  });
+
   it('every notification verified at the merchant', () => {
     expect(merchant.rejected).toEqual([]);
   });
