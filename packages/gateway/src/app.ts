@@ -291,6 +291,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       every(CHANNEL_RECHECK_INTERVAL_MS, () => orders.resolveUnknown(BACKGROUND_BATCH_MAX), 'unknown outcome resolution');
       every(CHANNEL_RECHECK_INTERVAL_MS, () => orders.recoverStale(BACKGROUND_BATCH_MAX), 'stale payment recovery');
       every(RISK_PRUNE_INTERVAL_MS, () => risk.engine.pruneCounters(), 'risk counter pruning');
+      every(RISK_PRUNE_INTERVAL_MS, () => reviews.expireStale(BACKGROUND_BATCH_MAX), 'expiry of unreviewed held payments');
       every(CHANNEL_RECHECK_INTERVAL_MS, () => orders.settleCancelledInFlight(BACKGROUND_BATCH_MAX), 'cancelled in-flight payment settlement');
       every(CHANNEL_RECHECK_INTERVAL_MS, () => refunds.resumeStale(BACKGROUND_BATCH_MAX), 'stale refund resumption');
     },

@@ -16,5 +16,12 @@ export const RISK_RULE_FILE_BYTES_MAX = 1024 * 1024;
 /** Rows one admin or CLI listing returns at most (attempts, list entries, review queue). */
 export const RISK_LISTING_MAX = 500;
 
+/**
+ * A held payment nobody decided is rejected (its authorisation voided) after
+ * this long: issuers let an uncaptured authorisation lapse after about seven
+ * days, and a void before then gives the payer's money back at once.
+ */
+export const RISK_REVIEW_HOLD_MS_MAX = 5 * 86_400_000;
+
 /** Blocking after a chargeback or confirmed fraud lasts this long unless an operator removes the entry: a year outlives a card's fraud cycle. */
 export const RISK_AUTO_BLOCK_MS = 365 * 86_400_000;

@@ -3,6 +3,7 @@ import type { Order } from '../domain/order.js';
 import { RISK_REVIEW_REJECTED } from '../domain/risk-gate.js';
 import type { OrderService } from '../orders/order-service.js';
 import type { RiskEngine } from './risk-engine.js';
+import { RISK_REVIEW_HOLD_MS_MAX } from './limits.js';
 import type { RiskAttempt, RiskRepository } from './risk-repository.js';
 
 export interface HeldPayment {
@@ -54,6 +55,24 @@ export class ReviewQueue {
     }
     if (fraud) await this.deps.engine.onFraud(order);
     return order;
+  }
+
+  /** Rejects held payments nobody decided within RISK_REVIEW_HOLD_MS_MAX, before their authorisations lapse. Returns how many. */
+  async expireStale(limit: number): Promise<number> {
+    const stale = await this.deps.repository.attempts({ reviewStatus: 'PENDING', decidedBeforeMs: this.deps.clock() - RISK_REVIEW_HOLD_MS_MAX }, limit);
+    let rejected = 0;
+    for (const attempt of stale) {
+      const order = await this.deps.orders.find(attempt.orderId);
+      if (order?.state !== 'REVIEW') continue;
+      try {
+        await this.reject(order.orderId, `not reviewed within ${RISK_REVIEW_HOLD_MS_MAX / 86_400_000} days`, false);
+        rejected += 1;
+      } catch (error) {
+        // Decided by an operator or another process meanwhile: nothing left to do.
+        if (!(error instanceof GatewayError)) throw error;
+      }
+    }
+    return rejected;
   }
 
   private async claim(orderId: string, status: 'APPROVED' | 'REJECTED', note: string): Promise<RiskAttempt> {

@@ -208,12 +208,13 @@ export class RiskRepository {
     return row ? attemptFromRow(row) : undefined;
   }
 
-  async attempts(filter: { orderId?: string; merchantId?: string; action?: RiskAction; reviewStatus?: ReviewStatus }, limit: number): Promise<RiskAttempt[]> {
+  async attempts(filter: { orderId?: string; merchantId?: string; action?: RiskAction; reviewStatus?: ReviewStatus; decidedBeforeMs?: number }, limit: number): Promise<RiskAttempt[]> {
     let q = this.db.selectFrom('risk_attempts').selectAll();
     if (filter.orderId) q = q.where('order_id', '=', filter.orderId);
     if (filter.merchantId) q = q.where('merchant_id', '=', filter.merchantId);
     if (filter.action) q = q.where('action', '=', filter.action);
     if (filter.reviewStatus) q = q.where('review_status', '=', filter.reviewStatus);
+    if (filter.decidedBeforeMs !== undefined) q = q.where('at_ms', '<', BigInt(filter.decidedBeforeMs));
     const rows = await q.orderBy('at_ms', 'desc').orderBy('attempt_id').limit(limit).execute();
     return rows.map(attemptFromRow);
   }

@@ -10,6 +10,7 @@ import { startTestGateway, testDatabases, type TestGateway } from '../harness.js
 import { startMerchantEndpoint, type MerchantEndpoint } from '../e2e/merchant-endpoint.js';
 import { waitUntil } from '../e2e/wait-until.js';
 import { ADMIN_TOKEN, admin, createAndPay, loadRules, order } from './risk-support.js';
+import { RISK_REVIEW_HOLD_MS_MAX } from '../../src/risk/limits.js';
 
 const NOTIFY_WAIT_MS_MAX = 15_000;
 
@@ -115,5 +116,30 @@ describe.each(testDatabases())('review queue (%s)', (_database, databaseEnv) => 
 
   it('every notification verified at the merchant', () => {
     expect(merchant.rejected).toEqual([]);
+  });
+});
+
+describe.each(testDatabases())('held payments nobody reviews (%s)', (_database, databaseEnv) => {
+  let t: TestGateway;
+  let nowMs = Date.UTC(2032, 2, 1);
+  beforeAll(async () => {
+    t = await startTestGateway({ ...databaseEnv, OPENCASHIER_ADMIN_TOKEN: ADMIN_TOKEN }, { background: false, clock: () => nowMs });
+    await loadRules(t, { amountLimits: { USD: { perTransactionMaxMinor: '10000', action: 'REVIEW' } } });
+  });
+  afterAll(async () => t?.close());
+
+  it('are rejected and voided once the hold limit passes, not a moment before', async () => {
+    const request = order({ orderAmount: '20000' });
+    await createAndPay(t, request, '4242424242424242');
+    const orderId = (await t.gateway.orders.findByRequest(t.merchant.merchantId, request.requestId))!.orderId;
+    nowMs += RISK_REVIEW_HOLD_MS_MAX;
+    expect(await t.gateway.reviews.expireStale(10)).toBe(0);
+    expect((await t.gateway.orders.find(orderId))!.state).toBe('REVIEW');
+    nowMs += 1;
+    expect(await t.gateway.reviews.expireStale(10)).toBe(1);
+    expect(await t.gateway.orders.find(orderId)).toMatchObject({ state: 'CANCEL', declineCode: 'RISK_REVIEW_REJECTED' });
+    expect((await t.gateway.notifications.forOrder(orderId)).map((n) => JSON.parse(n.payloadJson).status)).toEqual(['CANCEL']);
+    expect((await admin(t, 'GET', `/risk/attempts?orderId=${orderId}`)).json.attempts[0]).toMatchObject({ reviewStatus: 'REJECTED', reviewNote: 'not reviewed within 5 days' });
+    expect(await t.gateway.reviews.expireStale(10)).toBe(0);
   });
 });
