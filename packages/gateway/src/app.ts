@@ -104,7 +104,10 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const notifications = new NotificationRepository(database.db, database.dialect);
   const channel = options.channel ?? new SandboxCardChannel({ clock, unknownResolveDelayMs: config.sandboxUnknownResolveDelayMs });
   const metrics = new GatewayMetrics();
-  const risk = createRiskControl(config, database.db, kek, clock, logger.child({ component: 'risk' }));
+  const risk = createRiskControl(config, database.db, kek, clock, logger.child({ component: 'risk' }), (action, seconds) => {
+    metrics.riskDecisions.inc({ action });
+    metrics.riskDecisionDuration.observe(seconds);
+  });
   if (config.riskRulesFile) {
     const loaded = await risk.reloadRuleFile();
     if (!loaded.ok) logger.error({ file: loaded.file, errors: formatRuleErrors(loaded.errors) }, 'risk rule file refused; the rules loaded before stay in force');

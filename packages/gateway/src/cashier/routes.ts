@@ -140,7 +140,9 @@ export async function cashierRoutes(app: FastifyInstance, deps: CashierDeps): Pr
       case 'PROCESSING':
       case 'UNKNOWN':
       case 'REVIEW':
-        return html(renderResultPage({ ...common, outcome: 'pending', requestId: order.requestId, statusUrl: `/cashier/${token}`, sandbox: merchant.sandbox }));
+        return html(
+          renderResultPage({ ...common, outcome: 'pending', requestId: order.requestId, statusUrl: `/cashier/${token}`, sandbox: merchant.sandbox, ...(order.state === 'REVIEW' ? { reasonKey: 'reason.underReview' } : {}) }),
+        );
       case 'SUCCESS':
       case 'FAILED':
       case 'CANCEL': {

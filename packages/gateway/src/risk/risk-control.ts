@@ -8,7 +8,7 @@ import { RiskKeys } from './card-fingerprint.js';
 import { BinTable, IpCountryTable } from './country-tables.js';
 import { RISK_RULE_FILE_BYTES_MAX } from './limits.js';
 import { ListService } from './list-service.js';
-import { RiskEngine, type RuleLoadResult } from './risk-engine.js';
+import { RiskEngine, type RiskEngineDeps, type RuleLoadResult } from './risk-engine.js';
 import { RiskRepository } from './risk-repository.js';
 import { SAMPLE_BIN_TABLE, SAMPLE_IP_TABLE } from './sample-tables.js';
 
@@ -22,12 +22,19 @@ export interface RiskControl {
 }
 
 /** Builds risk control from the configuration: tables loaded once at start, rules from the database. */
-export function createRiskControl(config: Pick<GatewayConfig, 'riskRulesFile' | 'riskBinTableFile' | 'riskIpTableFile'>, db: Kysely<Database>, kek: KeyEncryptionKey, clock: () => number, logger: Logger): RiskControl {
+export function createRiskControl(
+  config: Pick<GatewayConfig, 'riskRulesFile' | 'riskBinTableFile' | 'riskIpTableFile'>,
+  db: Kysely<Database>,
+  kek: KeyEncryptionKey,
+  clock: () => number,
+  logger: Logger,
+  onDecision?: RiskEngineDeps['onDecision'],
+): RiskControl {
   const repository = new RiskRepository(db);
   const keys = new RiskKeys(kek.subkey('card-fingerprint'));
   const bins = new BinTable(config.riskBinTableFile ? readFileSync(config.riskBinTableFile, 'utf8') : SAMPLE_BIN_TABLE);
   const ips = new IpCountryTable(config.riskIpTableFile ? readFileSync(config.riskIpTableFile, 'utf8') : SAMPLE_IP_TABLE);
-  const engine = new RiskEngine({ repository, keys, bins, ips, clock, logger });
+  const engine = new RiskEngine({ repository, keys, bins, ips, clock, logger, ...(onDecision ? { onDecision } : {}) });
   return {
     engine,
     repository,

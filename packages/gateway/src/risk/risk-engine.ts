@@ -23,6 +23,8 @@ export interface RiskEngineDeps {
   ips: IpCountryTable;
   clock: () => number;
   logger: Logger;
+  /** Told of every decision and how long it took (metrics). */
+  onDecision?: (action: RiskAction, seconds: number) => void;
 }
 
 export type RuleLoadResult = { ok: true; version: number } | { ok: false; errors: RuleFileError[] };
@@ -128,6 +130,7 @@ export class RiskEngine implements PaymentRiskGate {
       reviewedAtMs: null,
       reviewNote: null,
     });
+    this.deps.onDecision?.(decision.action, decisionMicros / 1e6);
     if (decision.action !== 'ALLOW') this.deps.logger.info({ orderId: order.orderId, action: decision.action, score: decision.score, rules: decision.fired.map((f) => f.rule) }, 'risk decision');
     return { action: decision.action };
   }

@@ -46,6 +46,9 @@ describe.each(testDatabases())('review queue (%s)', (_database, databaseEnv) => 
       attempt: { action: 'REVIEW', reviewStatus: 'PENDING', fired: [{ rule: 'amount.perTransaction' }] },
     });
     expect(await t.gateway.notifications.forOrder(orderId)).toEqual([]);
+    // The payer is told the payment is being checked, not that it failed.
+    expect(await (await fetch(t.gateway.links.url(orderId))).text()).toContain('The payment is being checked before it completes');
+    expect(await (await fetch(`${t.baseUrl}/metrics`)).text()).toMatch(/opencashier_risk_decisions_total\{action="REVIEW"\} [1-9]/);
     // A payment under the limit goes straight through.
     expect((await createAndPay(t, order({ orderAmount: '10000' }, merchant.notifyUrl), '4242424242424242')).status).toBe('SUCCESS');
   });
