@@ -17,6 +17,7 @@ export interface Database {
   risk_list_entries: RiskListEntryTable;
   risk_counter_events: RiskCounterEventTable;
   risk_attempts: RiskAttemptTable;
+  job_leases: JobLeaseTable;
   refunds: RefundTable;
   ledger_postings: LedgerPostingTable;
 }
@@ -188,6 +189,14 @@ export interface RiskAttemptTable {
   reviewed_at_ms: bigint | null;
   review_note: string | null;
   outcome_recorded: bigint; // 1 once the order's final state fed the counters
+}
+
+export interface JobLeaseTable {
+  job_name: string;
+  holder_id: string; // the process that may run the job until lease_until_ms
+  lease_until_ms: bigint;
+  acquired_at_ms: bigint; // when this holder took the job (unchanged by renewals)
+  renewed_at_ms: bigint;
 }
 
 export interface RefundTable {
