@@ -19,6 +19,7 @@ import { MerchantRepository } from './store/merchant-repository.js';
 import { OrderRepository } from './store/order-repository.js';
 import { NotificationRepository } from './store/notification-repository.js';
 import { SandboxCardChannel } from './channels/sandbox-card/index.js';
+import { MAGIC_CARDS } from './channels/sandbox-card/magic-cards.js';
 import type { Channel } from './domain/channel.js';
 import { ChannelRegistry } from './channels/registry.js';
 import { OrderService } from './orders/order-service.js';
@@ -49,6 +50,10 @@ import { createLogger } from './ops/logger.js';
 import { GatewayMetrics } from './ops/metrics.js';
 import { opsRoutes } from './ops/routes.js';
 import { adminApi, loadAdminToken, type AdminRoutes } from './admin/auth.js';
+import { createRiskControl, formatRuleErrors, type RiskControl } from './risk/risk-control.js';
+import { ReviewQueue } from './risk/review-queue.js';
+import { RISK_PRUNE_INTERVAL_MS } from './risk/limits.js';
+import { riskAdminRoutes } from './admin/risk-routes.js';
 import { JobScheduler } from './jobs/job-scheduler.js';
 import { JobLeaseRepository } from './store/job-lease-repository.js';
 import './ops/fastify-types.js';
@@ -69,6 +74,8 @@ export interface Gateway {
   kek: KeyEncryptionKey;
   links: CashierLinks;
   logger: Logger;
+  risk: RiskControl;
+  reviews: ReviewQueue;
   /** Background jobs, each run by one process at a time across every node; a feature adds its job with one `register` line. */
   jobs: JobScheduler;
   /** Starts the background work: notification delivery, order expiry, unknown-outcome queries. */
@@ -111,6 +118,22 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const notifications = new NotificationRepository(database.db, database.dialect);
   const channel = options.channel ?? new SandboxCardChannel({ clock, unknownResolveDelayMs: config.sandboxUnknownResolveDelayMs });
   const metrics = new GatewayMetrics();
+  const risk = createRiskControl(
+    config,
+    database.db,
+    kek,
+    clock,
+    logger.child({ component: 'risk' }),
+    (action, seconds) => {
+      metrics.riskDecisions.inc({ action });
+      metrics.riskDecisionDuration.observe(seconds);
+    },
+    MAGIC_CARDS.map((card) => card.pan),
+  );
+  if (config.riskRulesFile) {
+    const loaded = await risk.reloadRuleFile();
+    if (!loaded.ok) logger.error({ file: loaded.file, errors: formatRuleErrors(loaded.errors) }, 'risk rule file refused; the rules loaded before stay in force');
+  }
   const channels = new ChannelRegistry([channel]);
   const ledger = new LedgerRepository(database.db);
   const refunds = new RefundService({
@@ -123,6 +146,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     formatNotification: (refund, order) => JSON.stringify(refundNotificationFields(refund, order)),
   });
   const orders = new OrderService({
+    risk: risk.engine,
     orders: orderRepository,
     channel,
     channels,
@@ -142,8 +166,10 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     formatNotification: (dispute, order, event) => JSON.stringify(disputeNotificationFields(dispute, order, event)),
     scheduledDispute: sandboxDisputeStage,
     sandboxDisputeDelayMs: config.sandboxDisputeDelayMs,
+    onChargeback: (order) => risk.engine.onChargeback(order),
   });
   const deliveries = new DeliveryService({ orders: orderRepository, deliveries: new DeliveryRepository(database.db), clock });
+  const reviews = new ReviewQueue({ repository: risk.repository, orders, engine: risk.engine, clock });
   const rejectionSecret = kek.subkey('envelope-rejection');
   const pool = config.cryptoThreads > 0 ? new EnvelopePool(config.cryptoThreads, keys, rejectionSecret) : undefined;
   const envelope = new GatewayEnvelope(keys, merchants, rejectionSecret, clock, pool);
@@ -245,7 +271,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     }
   });
   // Each feature adds its operator routes here.
-  const adminParts: AdminRoutes[] = [disputeAdminRoutes({ disputes, orders, deliveries })];
+  const adminParts: AdminRoutes[] = [disputeAdminRoutes({ disputes, orders, deliveries }), riskAdminRoutes({ risk, reviews, orders })];
   await adminApi(app, loadAdminToken(config.adminToken, config.dataDir), adminParts);
   await app.register(async (scope) =>
     opsRoutes(scope, {
@@ -276,6 +302,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   jobs.register({ name: 'stale-refund-resumption', intervalMs: CHANNEL_RECHECK_INTERVAL_MS, run: () => refunds.resumeStale(BACKGROUND_BATCH_MAX) });
   jobs.register({ name: 'dispute-deadlines', intervalMs: DISPUTE_SWEEP_INTERVAL_MS, run: () => disputes.expireOverdue(BACKGROUND_BATCH_MAX) });
   jobs.register({ name: 'sandbox-disputes', intervalMs: DISPUTE_SWEEP_INTERVAL_MS, run: () => disputes.openDueSandboxDisputes(BACKGROUND_BATCH_MAX) });
+  jobs.register({ name: 'risk-counter-pruning', intervalMs: RISK_PRUNE_INTERVAL_MS, run: () => risk.engine.pruneCounters() });
+  jobs.register({ name: 'unreviewed-held-payment-expiry', intervalMs: RISK_PRUNE_INTERVAL_MS, run: () => reviews.expireStale(BACKGROUND_BATCH_MAX) });
 
   return {
     app,
@@ -293,6 +321,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     kek,
     links,
     logger,
+    risk,
+    reviews,
     jobs,
     startBackground() {
       dispatcher.start();

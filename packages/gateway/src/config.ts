@@ -50,6 +50,12 @@ export interface GatewayConfig {
   jobLeaseMs: number;
   /** Bearer token of the operator admin API (`/admin/v1`). Unset: generated into `<dataDir>/admin-token` on first start. */
   adminToken: string | undefined;
+  /** Risk rule file (JSON) put in force at start when it changed; `opencashier risk rules reload` and the admin API reload it. Unset: the rules loaded before, or the built-in ones. */
+  riskRulesFile: string | undefined;
+  /** CSV of card BIN prefixes and issuing countries (`bin,country`). Unset: the small shipped sample. */
+  riskBinTableFile: string | undefined;
+  /** CSV of IP ranges and countries (`cidr,country`). Unset: the small shipped sample. */
+  riskIpTableFile: string | undefined;
 }
 
 export const DEFAULTS: Omit<GatewayConfig, 'databaseUrl' | 'publicBaseUrl'> & { databaseUrl?: string; publicBaseUrl?: string } = {
@@ -72,6 +78,9 @@ export const DEFAULTS: Omit<GatewayConfig, 'databaseUrl' | 'publicBaseUrl'> & { 
   rateLimitPerMinute: 6_000,
   jobLeaseMs: JOB_LEASE_MS_DEFAULT,
   adminToken: undefined,
+  riskRulesFile: undefined,
+  riskBinTableFile: undefined,
+  riskIpTableFile: undefined,
 };
 
 /** Environment variable → config key. */
@@ -97,6 +106,9 @@ export const ENV_VARS: Readonly<Record<string, keyof GatewayConfig>> = {
   OPENCASHIER_RATE_LIMIT_PER_MINUTE: 'rateLimitPerMinute',
   OPENCASHIER_JOB_LEASE_MS: 'jobLeaseMs',
   OPENCASHIER_ADMIN_TOKEN: 'adminToken',
+  OPENCASHIER_RISK_RULES_FILE: 'riskRulesFile',
+  OPENCASHIER_RISK_BIN_TABLE_FILE: 'riskBinTableFile',
+  OPENCASHIER_RISK_IP_TABLE_FILE: 'riskIpTableFile',
 };
 
 const NUMERIC: ReadonlySet<keyof GatewayConfig> = new Set([

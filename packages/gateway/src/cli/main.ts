@@ -13,6 +13,7 @@ import { loadOrCreateGatewayKeys, rotateGatewayKey, gatewayCertificatePath } fro
 import { MERCHANT_ID_PATTERN } from '../domain/limits.js';
 import { sandboxCommands } from './sandbox-commands.js';
 import { disputeCommands } from './dispute-commands.js';
+import { riskCommands } from './risk-commands.js';
 
 /** Runs `task` with the configured database open. */
 export async function withStore<T>(task: (s: { merchants: MerchantRepository; notifications: NotificationRepository; db: Awaited<ReturnType<typeof openDatabase>> }) => Promise<T>): Promise<T> {
@@ -157,6 +158,7 @@ sandbox
   });
 sandboxCommands(sandbox);
 disputeCommands(program);
+riskCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);

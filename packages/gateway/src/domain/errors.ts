@@ -31,6 +31,8 @@ export const ERRORS = {
   ORDER_NOT_FOUND: { httpStatus: 404, wireStatus: 'FAILED', message: 'No order with this requestId.', retryable: false },
   ORDER_NOT_PAYABLE: { httpStatus: 409, wireStatus: 'FAILED', message: 'The order can no longer be paid (state {state}).', retryable: false },
   ORDER_NOT_DISPUTABLE: { httpStatus: 409, wireStatus: 'FAILED', message: 'The order cannot be disputed: {reason}.', retryable: false },
+  ORDER_NOT_IN_REVIEW: { httpStatus: 409, wireStatus: 'FAILED', message: 'The order is not held for review (state {state}).', retryable: false },
+  RISK_RULES_INVALID: { httpStatus: 400, wireStatus: 'FAILED', message: 'The risk rules were refused; the rules in force are unchanged: {reason}.', retryable: false },
   REFUND_NOT_FOUND: { httpStatus: 404, wireStatus: 'FAILED', message: 'No refund with this requestId.', retryable: false },
   REFUND_NOT_ALLOWED: { httpStatus: 409, wireStatus: 'FAILED', message: 'Only paid orders can be refunded (state {state}).', retryable: false },
   REFUND_AMOUNT_EXCEEDED: { httpStatus: 409, wireStatus: 'FAILED', message: 'The refund amount exceeds what is still refundable ({refundable} minor units).', retryable: false },

@@ -13,6 +13,10 @@ export interface Database {
   notifications: NotificationTable;
   notification_attempts: NotificationAttemptTable;
   disputes: DisputeTable;
+  risk_rule_sets: RiskRuleSetTable;
+  risk_list_entries: RiskListEntryTable;
+  risk_counter_events: RiskCounterEventTable;
+  risk_attempts: RiskAttemptTable;
   job_leases: JobLeaseTable;
   refunds: RefundTable;
   ledger_postings: LedgerPostingTable;
@@ -185,6 +189,65 @@ export interface DeliveryTable {
   event_at_ms: bigint;
   content_digest: string;
   created_at_ms: bigint;
+}
+
+export interface RiskRuleSetTable {
+  version: bigint;
+  document: string; // the rule file's text, as loaded
+  source: string;
+  loaded_at_ms: bigint;
+}
+
+export interface RiskListEntryTable {
+  entry_id: string;
+  scope: string; // a merchant id, or * for every merchant
+  list: string; // BLOCK | ALLOW
+  kind: string;
+  value: string;
+  range_start: string | null; // IP entries: first address, 32 hex digits
+  range_end: string | null;
+  reason: string;
+  source: string;
+  created_at_ms: bigint;
+  expires_at_ms: bigint | null;
+}
+
+export interface RiskCounterEventTable {
+  id: Generated<bigint>;
+  counter_key: string; // kind:keyed hash (the card's fingerprint, never its number)
+  event: string; // attempt | decline | approved
+  amount_minor: bigint;
+  currency: string;
+  at_ms: bigint;
+}
+
+export interface RiskAttemptTable {
+  attempt_id: string;
+  order_id: string;
+  merchant_id: string;
+  at_ms: bigint;
+  action: string;
+  score: bigint;
+  fired_json: string;
+  rules_version: bigint;
+  decision_us: bigint;
+  amount_minor: bigint;
+  currency: string;
+  card_fingerprint: string;
+  card_bin: string;
+  card_country: string | null;
+  ip: string | null;
+  ip_country: string | null;
+  email: string | null;
+  phone: string | null;
+  device_id: string | null;
+  merchant_user: string | null;
+  billing_country: string | null;
+  shipping_country: string | null;
+  review_status: string | null; // PENDING | APPROVED | REJECTED for REVIEW decisions
+  reviewed_at_ms: bigint | null;
+  review_note: string | null;
+  outcome_recorded: bigint; // 1 once the order's final state fed the counters
 }
 
 export interface JobLeaseTable {
