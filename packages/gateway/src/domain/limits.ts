@@ -57,3 +57,28 @@ export const REFUND_GUARD_ATTEMPTS_MAX = 5;
  * before the channel answered, or the channel answered "pending".
  */
 export const REFUND_STALE_MS = 30_000;
+
+/**
+ * Digits of an exchange rate (whole and fraction together). Bank boards
+ * quote 4–6 decimals; 18 leaves room for a markup's four more and keeps
+ * every product of amount × rate far inside what bigint handles instantly.
+ */
+export const FX_RATE_DIGITS_MAX = 18;
+
+/** Largest per-merchant FX markup: 10% (1000 bps). Above that a "markup" is a pricing error, not a spread. */
+export const FX_MARKUP_BPS_MAX = 1_000;
+
+/** listPriceToken is varchar(32) in seed 002. */
+export const LIST_PRICE_TOKEN_LENGTH = 32;
+
+/** Largest rate file read at run time: a full board of a few hundred pairs is a few tens of KB. */
+export const FX_RATE_FILE_BYTES_MAX = 1024 * 1024;
+
+/** Sub-orders per FX order: a customs declaration lists them one by one; 100 covers a consolidated shipment. */
+export const SUB_ORDERS_MAX = 100;
+
+/** Proof files merchants upload for review: scans and archives of contracts and invoices, 20 MB each at most. */
+export const PROOF_FILE_BYTES_MAX = 20 * 1024 * 1024;
+
+/** Rows read per page while streaming a reconciliation file: bounded memory whatever the day's volume. */
+export const RECONCILIATION_PAGE_ROWS = 5_000;

@@ -2,6 +2,9 @@ import type { AmountMinor } from './money.js';
 import type { CurrencyCode } from './currencies.js';
 import type { OrderState } from './order-state.js';
 
+/** Which merchant API created the order; later steps are shared. */
+export type OrderProduct = 'icc' | 'foreignExchange';
+
 export type OrderType = 'STANDARD' | 'RISK_SHIP' | 'RISK_BILL' | 'RISK_SHIP_BILL';
 export const ORDER_TYPES: readonly OrderType[] = ['STANDARD', 'RISK_SHIP', 'RISK_BILL', 'RISK_SHIP_BILL'];
 
@@ -45,6 +48,7 @@ export interface Order {
   merchantId: string;
   requestId: string;
   requestDigest: string;
+  product: OrderProduct;
   amountMinor: AmountMinor;
   currency: CurrencyCode;
   state: OrderState;

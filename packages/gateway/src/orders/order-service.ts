@@ -66,9 +66,10 @@ export class OrderService {
     checkMerchantUrl(merchant, 'notifyUrl', input.notifyUrl);
     checkMerchantUrl(merchant, 'callbackUrl', input.callbackUrl);
     const now = this.deps.clock();
-    const { timeoutMinutes, ...fields } = input;
+    const { timeoutMinutes, product, ...fields } = input;
     const order: Order = {
       ...fields,
+      product: product ?? 'icc',
       orderId: randomBytes(16).toString('hex'),
       merchantId: merchant.merchantId,
       state: 'INIT',
