@@ -41,6 +41,7 @@ import { createLogger } from './ops/logger.js';
 import { GatewayMetrics } from './ops/metrics.js';
 import { opsRoutes } from './ops/routes.js';
 import { adminApi, loadAdminToken, type AdminRoutes } from './admin/auth.js';
+import { createCrossBorder, type CrossBorder } from './cross-border/index.js';
 import './ops/fastify-types.js';
 
 export interface Gateway {
@@ -58,6 +59,8 @@ export interface Gateway {
   kek: KeyEncryptionKey;
   links: CashierLinks;
   logger: Logger;
+  /** FX rates and quotes, fees, settlement and reconciliation. */
+  crossBorder: CrossBorder;
   /** Starts the background work: notification delivery, order expiry, unknown-outcome queries. */
   startBackground(): void;
   close(): Promise<void>;
@@ -100,6 +103,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const metrics = new GatewayMetrics();
   const channels = new ChannelRegistry([channel]);
   const ledger = new LedgerRepository(database.db);
+  const crossBorder = createCrossBorder({ config, db: database.db, merchants, clock, logger: logger.child({ component: 'cross-border' }) });
   const refunds = new RefundService({
     orders: orderRepository,
     refunds: new RefundRepository(database.db, ledger),
@@ -119,6 +123,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     findMerchant: (id) => merchants.find(id),
     formatNotification: (order) => JSON.stringify(iccOrderFields(order)),
     reverseLateApproval: (order, approval) => refunds.reverseLateApproval(order, approval),
+    priceCapture: crossBorder.priceCapture,
   });
   const disputes = new DisputeService({ orders: orderRepository, disputes: new DisputeRepository(database.db), clock });
   const rejectionSecret = kek.subkey('envelope-rejection');
@@ -192,7 +197,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     );
   });
 
-  await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, refunds, disputes, links }));
+  await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, refunds, disputes, links, moreHandlers: crossBorder.handlers }));
   // Browser-facing pages only: the security headers mean nothing to the
   // merchant API's JSON clients, and helmet costs every request it runs on.
   await app.register(async (scope) => {
@@ -222,7 +227,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     }
   });
   // Each feature adds its operator routes here.
-  const adminParts: AdminRoutes[] = [];
+  const adminParts: AdminRoutes[] = [...crossBorder.adminRoutes];
   await adminApi(app, loadAdminToken(config.adminToken, config.dataDir), adminParts);
   await app.register(async (scope) =>
     opsRoutes(scope, {
@@ -270,6 +275,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     kek,
     links,
     logger,
+    crossBorder,
     startBackground() {
       dispatcher.start();
       every(EXPIRY_SWEEP_INTERVAL_MS, () => orders.expireDue(BACKGROUND_BATCH_MAX), 'order expiry');

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import { FX_MARKUP_BPS_MAX } from './domain/limits.js';
+import { isTimeZone } from './domain/business-day.js';
 
 /**
  * Configuration: defaults, then a JSON file, then environment variables
@@ -45,6 +47,20 @@ export interface GatewayConfig {
   rateLimitPerMinute: number;
   /** Bearer token of the operator admin API (`/admin/v1`). Unset: generated into `<dataDir>/admin-token` on first start. */
   adminToken: string | undefined;
+  /** JSON rate table read (and re-read when replaced) at run time. Default: `<dataDir>/fx-rates.json`; without the file the bundled starter table answers. */
+  fxRateFile: string | undefined;
+  /** How long a rate locked by `foreignExchange/listpriceLock` holds. */
+  fxLockMinutes: number;
+  /** FX markup in basis points for merchants without their own (admin API). */
+  fxMarkupBps: number;
+  /** Which FX orders wait for proof review: JSON `{"<forUse>" or "*": "<CNY minor units from which review is needed>"}`. */
+  fxReviewRules: string;
+  /** IANA time zone of business days (reconciliation files, settlement batches). */
+  timeZone: string;
+  /** Local time (HH:mm) from which the previous day's reconciliation file is ready. */
+  reconciliationReadyTime: string;
+  /** Settlement cycle T+n: a business day's movements settle n days later (per merchant override in the admin API). */
+  settlementDelayDays: number;
 }
 
 export const DEFAULTS: Omit<GatewayConfig, 'databaseUrl' | 'publicBaseUrl'> & { databaseUrl?: string; publicBaseUrl?: string } = {
@@ -65,6 +81,13 @@ export const DEFAULTS: Omit<GatewayConfig, 'databaseUrl' | 'publicBaseUrl'> & { 
   keyRotationOverlapMs: 7 * 24 * 3_600_000,
   rateLimitPerMinute: 6_000,
   adminToken: undefined,
+  fxRateFile: undefined,
+  fxLockMinutes: 30,
+  fxMarkupBps: 0,
+  fxReviewRules: '{"*":"1000000"}',
+  timeZone: 'Asia/Shanghai',
+  reconciliationReadyTime: '06:00',
+  settlementDelayDays: 1,
 };
 
 /** Environment variable → config key. */
@@ -88,6 +111,13 @@ export const ENV_VARS: Readonly<Record<string, keyof GatewayConfig>> = {
   OPENCASHIER_KEY_ROTATION_OVERLAP_MS: 'keyRotationOverlapMs',
   OPENCASHIER_RATE_LIMIT_PER_MINUTE: 'rateLimitPerMinute',
   OPENCASHIER_ADMIN_TOKEN: 'adminToken',
+  OPENCASHIER_FX_RATE_FILE: 'fxRateFile',
+  OPENCASHIER_FX_LOCK_MINUTES: 'fxLockMinutes',
+  OPENCASHIER_FX_MARKUP_BPS: 'fxMarkupBps',
+  OPENCASHIER_FX_REVIEW_RULES: 'fxReviewRules',
+  OPENCASHIER_TIME_ZONE: 'timeZone',
+  OPENCASHIER_RECONCILIATION_READY_TIME: 'reconciliationReadyTime',
+  OPENCASHIER_SETTLEMENT_DELAY_DAYS: 'settlementDelayDays',
 };
 
 const NUMERIC: ReadonlySet<keyof GatewayConfig> = new Set([
@@ -100,6 +130,9 @@ const NUMERIC: ReadonlySet<keyof GatewayConfig> = new Set([
   'notifyConcurrency',
   'keyRotationOverlapMs',
   'rateLimitPerMinute',
+  'fxLockMinutes',
+  'fxMarkupBps',
+  'settlementDelayDays',
 ]);
 
 export class ConfigError extends Error {}
@@ -133,7 +166,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, file?: string):
   if (config.port > 65_535) throw new ConfigError('port must be at most 65535');
   if (!/^[0-9]{9}$/.test(config.demoMerchantId)) throw new ConfigError('demoMerchantId must be 9 digits');
   if (!['NORMAL', 'FULL'].includes(config.sqliteSynchronous)) throw new ConfigError('sqliteSynchronous must be NORMAL or FULL');
+  if (config.fxLockMinutes < 1 || config.fxLockMinutes > 24 * 60) throw new ConfigError('fxLockMinutes must be from 1 to 1440');
+  if (config.fxMarkupBps > FX_MARKUP_BPS_MAX) throw new ConfigError(`fxMarkupBps must be at most ${FX_MARKUP_BPS_MAX}`);
+  if (!/^([01][0-9]|2[0-3]):[0-5][0-9]$/.test(config.reconciliationReadyTime)) throw new ConfigError('reconciliationReadyTime must be HH:mm');
+  if (!isTimeZone(config.timeZone)) throw new ConfigError(`timeZone ${config.timeZone} is not an IANA time zone`);
   config.dataDir = resolve(config.dataDir);
+  config.fxRateFile = resolve(config.fxRateFile ?? join(config.dataDir, 'fx-rates.json'));
   config.databaseUrl ??= join(config.dataDir, 'opencashier.sqlite');
   config.publicBaseUrl ??= `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${config.port}`;
   config.publicBaseUrl = config.publicBaseUrl.replace(/\/+$/, '');

@@ -36,12 +36,13 @@ export function convertMinor(amountMinor: bigint, from: CurrencyCode, to: Curren
 }
 
 /**
- * The inverse direction, dividing: how many minor units of `from` an amount
- * of `to` buys at `rate` (units of `to` per major unit of `from`). Used when
- * the customer pays in the quote currency (CNY) and buys the base currency.
+ * The inverse direction, dividing: how many minor units of `base` an amount
+ * of `quote` buys at `rate` (units of `quote` per major unit of `base`).
+ * Used when the customer pays in the quote currency (CNY) and buys the base
+ * currency. Same rounding rule.
  */
-export function convertMinorInverse(amountMinor: bigint, to: CurrencyCode, from: CurrencyCode, rate: ExactRate): AmountMinor {
-  const numerator = amountMinor * pow10(rate.scale) * pow10(currency(from).exponent);
-  const denominator = rate.units * pow10(currency(to).exponent);
+export function convertMinorInverse(amountMinor: bigint, quote: CurrencyCode, base: CurrencyCode, rate: ExactRate): AmountMinor {
+  const numerator = amountMinor * pow10(rate.scale) * pow10(currency(base).exponent);
+  const denominator = rate.units * pow10(currency(quote).exponent);
   return roundHalfUp(numerator, denominator) as AmountMinor;
 }

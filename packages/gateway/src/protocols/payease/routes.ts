@@ -18,9 +18,11 @@ export interface PayEaseRouteDeps {
   refunds: RefundService;
   disputes: DisputeService;
   links: CashierLinks;
+  /** More envelope APIs, by path (foreign exchange, settlement, reconciliation). */
+  moreHandlers?: Record<string, Handler>;
 }
 
-type Handler = (opened: OpenedRequest) => Promise<Record<string, unknown>>;
+export type Handler = (opened: OpenedRequest) => Promise<Record<string, unknown>>;
 
 /** Envelope failures that cannot be sealed: the merchant is unknown or the envelope unreadable. */
 function sendPlainError(reply: FastifyReply, code: ErrorCode): FastifyReply {
@@ -94,6 +96,6 @@ export async function payEaseRoutes(app: FastifyInstance, deps: PayEaseRouteDeps
     return iccOrderFields(order);
   }));
 
-  const handlers = { ...afterPaymentHandlers(deps.orders, deps.refunds), ...sandboxHandlers(deps.orders, deps.disputes) };
+  const handlers = { ...afterPaymentHandlers(deps.orders, deps.refunds), ...sandboxHandlers(deps.orders, deps.disputes), ...deps.moreHandlers };
   for (const [path, handler] of Object.entries(handlers)) app.post(path, handle(handler));
 }
