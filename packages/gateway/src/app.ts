@@ -283,6 +283,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       every(CHANNEL_RECHECK_INTERVAL_MS, () => orders.recoverStale(BACKGROUND_BATCH_MAX), 'stale payment recovery');
       every(CHANNEL_RECHECK_INTERVAL_MS, () => orders.settleCancelledInFlight(BACKGROUND_BATCH_MAX), 'cancelled in-flight payment settlement');
       every(CHANNEL_RECHECK_INTERVAL_MS, () => refunds.resumeStale(BACKGROUND_BATCH_MAX), 'stale refund resumption');
+      for (const job of crossBorder.jobs) every(job.intervalMs, job.run, job.name);
     },
     async close() {
       for (const t of timers) clearInterval(t);

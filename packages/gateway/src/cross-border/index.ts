@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { SETTLEMENT_SWEEP_INTERVAL_MS } from '../domain/limits.js';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config.js';
 import type { Database } from '../store/schema.js';
@@ -13,6 +14,11 @@ import { RateLocks } from '../fx/rate-lock.js';
 import { capturePricing } from '../fees/capture-pricing.js';
 import { pricingAdminRoutes } from './pricing-admin.js';
 import { lockFields, parseLockRequest } from '../protocols/payease/foreign-exchange-lock.js';
+import { SettlementRepository } from '../store/settlement-repository.js';
+import { SettlementService } from '../settlement/settlement-service.js';
+import { parseSettlementQuery, settlementFields } from '../protocols/payease/settlement-fields.js';
+import { settlementAdminRoutes } from './settlement-admin.js';
+import { GatewayError } from '../domain/errors.js';
 
 export interface CrossBorderDeps {
   config: GatewayConfig;
@@ -35,13 +41,30 @@ export function createCrossBorder(deps: CrossBorderDeps) {
   const fx = new FxPricing(rates, pricing, config.fxMarkupBps);
   const locks = new RateLocks(quotes, fx, config.fxLockMinutes * 60_000, clock);
 
+  const settlements = new SettlementService({
+    settlements: new SettlementRepository(db),
+    quotes,
+    pricing,
+    fx,
+    clock,
+    timeZone: config.timeZone,
+    defaultDelayDays: config.settlementDelayDays,
+  });
+
   const handlers: Record<string, Handler> = {
+    '/settlement/query': async ({ merchant, payload }) => {
+      const date = parseSettlementQuery(payload);
+      const batch = await settlements.settleDay(merchant.merchantId, date);
+      if (!batch) throw new GatewayError('SETTLEMENT_NOT_FOUND', { date });
+      return settlementFields(batch, await settlements.lines(batch));
+    },
     '/foreignExchange/listpriceLock': async ({ merchant, payload }) => {
       const request = parseLockRequest(payload);
       return lockFields(await locks.lock(merchant.merchantId, request), request.orderCurrency, request.currency);
     },
   };
   const adminRoutes: AdminRoutes[] = [
+    settlementAdminRoutes({ merchants: deps.merchants, settlements }),
     pricingAdminRoutes({ merchants: deps.merchants, pricing, rates, clock, defaultMarkupBps: config.fxMarkupBps, defaultDelayDays: config.settlementDelayDays }),
   ];
   return {
@@ -52,7 +75,10 @@ export function createCrossBorder(deps: CrossBorderDeps) {
     locks,
     handlers,
     adminRoutes,
+    settlements,
     priceCapture: capturePricing({ pricing, fx, quotes }),
+    /** Background jobs, for the composition root's timer. */
+    jobs: [{ name: 'settlement of the closed day', intervalMs: SETTLEMENT_SWEEP_INTERVAL_MS, run: () => settlements.settleDue() }],
   };
 }
 

@@ -82,3 +82,6 @@ export const PROOF_FILE_BYTES_MAX = 20 * 1024 * 1024;
 
 /** Rows read per page while streaming a reconciliation file: bounded memory whatever the day's volume. */
 export const RECONCILIATION_PAGE_ROWS = 5_000;
+
+/** How often closed days are settled: batches are due once a day, a few minutes' delay after midnight is harmless. */
+export const SETTLEMENT_SWEEP_INTERVAL_MS = 5 * 60_000;
