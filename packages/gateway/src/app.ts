@@ -103,7 +103,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const metrics = new GatewayMetrics();
   const channels = new ChannelRegistry([channel]);
   const ledger = new LedgerRepository(database.db);
-  const crossBorder = createCrossBorder({ config, db: database.db, merchants, clock, logger: logger.child({ component: 'cross-border' }) });
+  const crossBorder = createCrossBorder({ config, db: database.db, merchants, clock, logger: logger.child({ component: 'cross-border' }), keys, linkKey: kek.subkey('reconciliation-links') });
   const refunds = new RefundService({
     orders: orderRepository,
     refunds: new RefundRepository(database.db, ledger),
@@ -226,6 +226,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       });
     }
   });
+  await app.register(crossBorder.publicRoutes);
   // Each feature adds its operator routes here.
   const adminParts: AdminRoutes[] = [...crossBorder.adminRoutes];
   await adminApi(app, loadAdminToken(config.adminToken, config.dataDir), adminParts);

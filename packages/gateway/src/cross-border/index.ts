@@ -19,6 +19,12 @@ import { SettlementService } from '../settlement/settlement-service.js';
 import { parseSettlementQuery, settlementFields } from '../protocols/payease/settlement-fields.js';
 import { settlementAdminRoutes } from './settlement-admin.js';
 import { GatewayError } from '../domain/errors.js';
+import type { GatewayKeyRing } from '../keys/gateway-keys.js';
+import { ReconciliationRepository } from '../store/reconciliation-repository.js';
+import { ReconciliationFiles } from '../reconciliation/reconciliation-files.js';
+import { reconciliationAdminRoutes } from './reconciliation-admin.js';
+import { beijingDateTime } from '../protocols/payease/order-fields.js';
+import { businessDateField as parseBusinessDate } from '../protocols/payease/settlement-fields.js';
 
 export interface CrossBorderDeps {
   config: GatewayConfig;
@@ -26,6 +32,9 @@ export interface CrossBorderDeps {
   merchants: MerchantRepository;
   clock: () => number;
   logger: Pick<Logger, 'warn' | 'info'>;
+  keys: GatewayKeyRing;
+  /** Key of the reconciliation download links' MAC. */
+  linkKey: Buffer;
 }
 
 /**
@@ -51,7 +60,22 @@ export function createCrossBorder(deps: CrossBorderDeps) {
     defaultDelayDays: config.settlementDelayDays,
   });
 
+  const reconciliation = new ReconciliationFiles({
+    source: { entries: new ReconciliationRepository(db), quotes, timeZone: config.timeZone },
+    keys: deps.keys,
+    merchants: deps.merchants,
+    clock,
+    readyTime: config.reconciliationReadyTime,
+    publicBaseUrl: config.publicBaseUrl,
+    linkKey: deps.linkKey,
+  });
+
   const handlers: Record<string, Handler> = {
+    '/reconciliation/download': async ({ merchant, payload }) => {
+      const date = parseBusinessDate(payload);
+      const links = reconciliation.links(merchant.merchantId, date);
+      return { status: 'SUCCESS', businessDate: date, downloadUrl: links.downloadUrl, signatureUrl: links.signatureUrl, expireDateTime: beijingDateTime(links.expiresAtMs) };
+    },
     '/settlement/query': async ({ merchant, payload }) => {
       const date = parseSettlementQuery(payload);
       const batch = await settlements.settleDay(merchant.merchantId, date);
@@ -64,6 +88,7 @@ export function createCrossBorder(deps: CrossBorderDeps) {
     },
   };
   const adminRoutes: AdminRoutes[] = [
+    reconciliationAdminRoutes({ merchants: deps.merchants, files: reconciliation }),
     settlementAdminRoutes({ merchants: deps.merchants, settlements }),
     pricingAdminRoutes({ merchants: deps.merchants, pricing, rates, clock, defaultMarkupBps: config.fxMarkupBps, defaultDelayDays: config.settlementDelayDays }),
   ];
@@ -76,6 +101,9 @@ export function createCrossBorder(deps: CrossBorderDeps) {
     handlers,
     adminRoutes,
     settlements,
+    reconciliation,
+    /** Routes outside the envelope and the admin API (merchants' download links). */
+    publicRoutes: reconciliation.routes(),
     priceCapture: capturePricing({ pricing, fx, quotes }),
     /** Background jobs, for the composition root's timer. */
     jobs: [{ name: 'settlement of the closed day', intervalMs: SETTLEMENT_SWEEP_INTERVAL_MS, run: () => settlements.settleDue() }],

@@ -85,3 +85,13 @@ export const RECONCILIATION_PAGE_ROWS = 5_000;
 
 /** How often closed days are settled: batches are due once a day, a few minutes' delay after midnight is harmless. */
 export const SETTLEMENT_SWEEP_INTERVAL_MS = 5 * 60_000;
+
+/**
+ * An entry this close before midnight that a channel's statement lacks is
+ * carried to the next day's statement, not reported missing: acquirers cut
+ * their day on their own clock, a few minutes off ours.
+ */
+export const RECONCILE_CARRY_WINDOW_MS = 15 * 60_000;
+
+/** How long a merchant's reconciliation download link works: long enough to fetch, short enough that a leaked link soon dies. */
+export const RECONCILIATION_LINK_TTL_MS = 15 * 60_000;

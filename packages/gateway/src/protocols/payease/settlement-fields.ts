@@ -7,6 +7,11 @@ import { str, type Wire } from './wire-fields.js';
 
 /** `settlement/query`: `{merchantId, businessDate: YYYY-MM-DD}`. */
 export function parseSettlementQuery(payload: Wire): string {
+  return businessDateField(payload);
+}
+
+/** A `businessDate` field: YYYY-MM-DD, a real date. */
+export function businessDateField(payload: Wire): string {
   const date = str(payload, 'businessDate', true, 10)!;
   if (!isBusinessDate(date)) throw new GatewayError('FIELD_INVALID', { field: 'businessDate', reason: 'a date YYYY-MM-DD' });
   return date;

@@ -114,6 +114,9 @@ export function crossBorderMigration(dialect: SqlDialect): Migration {
         .addColumn('at_ms', 'bigint', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('settlement_lines_by_batch').on('settlement_lines').column('batch_id').execute();
+      // Reconciliation files read a merchant's completed payments and refunds by time, page by page.
+      await db.schema.createIndex('orders_by_merchant_completed').on('orders').columns(['merchant_id', 'completed_at_ms', 'order_id']).execute();
+      await db.schema.createIndex('refunds_by_merchant_completed').on('refunds').columns(['merchant_id', 'completed_at_ms', 'refund_id']).execute();
       // Reconciliation and settlement read a merchant's postings by time.
       await db.schema.createIndex('ledger_postings_by_account_time').on('ledger_postings').columns(['account', 'at_ms']).execute();
     },
