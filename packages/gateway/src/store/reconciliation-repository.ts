@@ -37,7 +37,8 @@ export class ReconciliationRepository {
       .where('completed_at_ms', '<', BigInt(toMs))
       .where('state', 'in', ['SUCCESS', 'FAILED']);
     if (merchantId !== null) q = q.where('merchant_id', '=', merchantId);
-    if (after) q = q.where((eb) => eb.or([eb('completed_at_ms', '>', BigInt(after.atMs)), eb.and([eb('completed_at_ms', '=', BigInt(after.atMs)), eb('order_id', '>', after.id)])]));
+    // The plain lower bound lets the index seek to the page's start instead of scanning the day from its beginning.
+    if (after) q = q.where('completed_at_ms', '>=', BigInt(after.atMs)).where((eb) => eb.or([eb('completed_at_ms', '>', BigInt(after.atMs)), eb('order_id', '>', after.id)]));
     const rows = await q.orderBy('completed_at_ms').orderBy('order_id').limit(limit).execute();
     return rows.map((r) => ({
       type: 'PAYMENT',
@@ -75,7 +76,7 @@ export class ReconciliationRepository {
       .where('refunds.completed_at_ms', '<', BigInt(toMs))
       .where('refunds.state', 'in', ['SUCCESS', 'FAILED']);
     if (merchantId !== null) q = q.where('refunds.merchant_id', '=', merchantId);
-    if (after) q = q.where((eb) => eb.or([eb('refunds.completed_at_ms', '>', BigInt(after.atMs)), eb.and([eb('refunds.completed_at_ms', '=', BigInt(after.atMs)), eb('refunds.refund_id', '>', after.id)])]));
+    if (after) q = q.where('refunds.completed_at_ms', '>=', BigInt(after.atMs)).where((eb) => eb.or([eb('refunds.completed_at_ms', '>', BigInt(after.atMs)), eb('refunds.refund_id', '>', after.id)]));
     const rows = await q.orderBy('refunds.completed_at_ms').orderBy('refunds.refund_id').limit(limit).execute();
     return rows.map((r) => ({
       type: 'REFUND',
