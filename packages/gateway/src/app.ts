@@ -31,6 +31,7 @@ import { EnvelopePool } from './protocols/payease/envelope-pool.js';
 import { payEaseRoutes } from './protocols/payease/routes.js';
 import { plainErrorBody } from './protocols/payease/plain-error.js';
 import { iccOrderFields } from './protocols/payease/order-fields.js';
+import { fxPaymentNotificationFields } from './protocols/payease/foreign-exchange-fields.js';
 import { CashierLinks } from './cashier/links.js';
 import { cashierRoutes } from './cashier/routes.js';
 import { demoRoutes } from './demo/routes.js';
@@ -113,15 +114,16 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     findMerchant: (id) => merchants.find(id),
     formatNotification: (refund, order) => JSON.stringify(refundNotificationFields(refund, order)),
   });
+  const vault = new CardVault(kek);
   const orders = new OrderService({
     orders: orderRepository,
     channel,
     channels,
-    vault: new CardVault(kek),
+    vault,
     clock,
     ledger,
     findMerchant: (id) => merchants.find(id),
-    formatNotification: (order) => JSON.stringify(iccOrderFields(order)),
+    formatNotification: (order) => JSON.stringify(order.product === 'foreignExchange' ? fxPaymentNotificationFields(order) : iccOrderFields(order)),
     reverseLateApproval: (order, approval) => refunds.reverseLateApproval(order, approval),
     priceCapture: crossBorder.priceCapture,
   });
@@ -130,6 +132,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const pool = config.cryptoThreads > 0 ? new EnvelopePool(config.cryptoThreads, keys, rejectionSecret) : undefined;
   const envelope = new GatewayEnvelope(keys, merchants, rejectionSecret, clock, pool);
   const links = new CashierLinks(kek.subkey('cashier-session'), config.publicBaseUrl);
+  crossBorder.attach({ orders, refunds, links, vault });
 
   // Notifications go to the merchant's current certificate (the newest), sealed like any answer.
   const encode: NotificationEncoder = async (n) => {

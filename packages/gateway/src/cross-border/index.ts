@@ -1,4 +1,22 @@
 import type { Kysely } from 'kysely';
+import type { FastifyInstance } from 'fastify';
+import { CHANNEL_RECHECK_INTERVAL_MS, BACKGROUND_BATCH_MAX, PROOF_FILE_BYTES_MAX, PROOF_INBOX_SCAN_INTERVAL_MS, PROOF_UPLOAD_LINK_TTL_MS } from '../domain/limits.js';
+import { ERRORS } from '../domain/errors.js';
+import { plainErrorBody } from '../protocols/payease/plain-error.js';
+import type { OrderService } from '../orders/order-service.js';
+import type { RefundService } from '../orders/refund-service.js';
+import type { CashierLinks } from '../cashier/links.js';
+import type { CardVault } from '../keys/card-vault.js';
+import type { FxDesk } from '../domain/fx-desk.js';
+import { SandboxFxDesk } from '../channels/sandbox-fx-desk/index.js';
+import { FxOrderRepository } from '../store/fx-order-repository.js';
+import { FxOrderService } from '../fx/fx-order-service.js';
+import { parseReviewRules } from '../fx/fx-order.js';
+import { ProofFiles, PROOF_FILE_NAME } from '../fx/proof-files.js';
+import { ExpiringGrant } from '../keys/expiring-grant.js';
+import { foreignExchangeHandlers } from '../protocols/payease/foreign-exchange-handlers.js';
+import { fxOrderFields } from '../protocols/payease/foreign-exchange-fields.js';
+import { fxOrderAdminRoutes } from './fx-order-admin.js';
 import { SETTLEMENT_SWEEP_INTERVAL_MS } from '../domain/limits.js';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config.js';
@@ -33,8 +51,18 @@ export interface CrossBorderDeps {
   clock: () => number;
   logger: Pick<Logger, 'warn' | 'info'>;
   keys: GatewayKeyRing;
-  /** Key of the reconciliation download links' MAC. */
+  /** Key of the download and upload links' MAC. */
   linkKey: Buffer;
+  /** The FX desk purchases go to; the sandbox desk when not given. */
+  desk?: FxDesk;
+}
+
+/** What the FX orders need from the shared order core, available once the composition root built it. */
+export interface CrossBorderOrderParts {
+  orders: OrderService;
+  refunds: RefundService;
+  links: CashierLinks;
+  vault: CardVault;
 }
 
 /**
@@ -70,6 +98,18 @@ export function createCrossBorder(deps: CrossBorderDeps) {
     linkKey: deps.linkKey,
   });
 
+  const reviewRules = parseReviewRules(config.fxReviewRules);
+  const proofs = new ProofFiles(config.dataDir);
+  const uploadGrants = new ExpiringGrant(deps.linkKey, 'proof-upload', clock);
+  const fxRows = new FxOrderRepository(db);
+  const desk = deps.desk ?? new SandboxFxDesk(clock);
+  let fxOrders: FxOrderService | undefined;
+  const fxOrderService = (): FxOrderService => {
+    if (!fxOrders) throw new Error('FX orders used before the order core was attached');
+    return fxOrders;
+  };
+  let orderService: OrderService | undefined;
+
   const handlers: Record<string, Handler> = {
     '/reconciliation/download': async ({ merchant, payload }) => {
       const date = parseBusinessDate(payload);
@@ -88,6 +128,7 @@ export function createCrossBorder(deps: CrossBorderDeps) {
     },
   };
   const adminRoutes: AdminRoutes[] = [
+    fxOrderAdminRoutes({ fxOrders: fxOrderService, fxRows, orders: () => orderService! }),
     reconciliationAdminRoutes({ merchants: deps.merchants, files: reconciliation }),
     settlementAdminRoutes({ merchants: deps.merchants, settlements }),
     pricingAdminRoutes({ merchants: deps.merchants, pricing, rates, clock, defaultMarkupBps: config.fxMarkupBps, defaultDelayDays: config.settlementDelayDays }),
@@ -102,11 +143,71 @@ export function createCrossBorder(deps: CrossBorderDeps) {
     adminRoutes,
     settlements,
     reconciliation,
-    /** Routes outside the envelope and the admin API (merchants' download links). */
-    publicRoutes: reconciliation.routes(),
+    fxRows,
+    fxOrders: fxOrderService,
+    proofs,
+    /** Plugs in the order core: FX orders are orders of product `foreignExchange` on it. */
+    attach(parts: CrossBorderOrderParts): void {
+      orderService = parts.orders;
+      fxOrders = new FxOrderService({
+        orders: parts.orders,
+        fxOrders: fxRows,
+        quotes,
+        locks,
+        fx,
+        pricing,
+        desk,
+        proofs,
+        vault: parts.vault,
+        reviewRules,
+        clock,
+        findMerchant: (id) => deps.merchants.find(id),
+        formatNotification: (order, row, notifyType) => JSON.stringify({ notifyType, ...fxOrderFields(order, row) }),
+      });
+      Object.assign(
+        handlers,
+        foreignExchangeHandlers({
+          fxOrders,
+          orders: parts.orders,
+          refunds: parts.refunds,
+          links: parts.links,
+          proofUploadUrl: (merchantId, fileName) => {
+            const { grant, expiresAtMs } = uploadGrants.issue(`${merchantId}:${fileName}`, PROOF_UPLOAD_LINK_TTL_MS);
+            return { url: `${config.publicBaseUrl}/fe/proof/${merchantId}/${grant}/${fileName}`, expiresAtMs };
+          },
+        }),
+      );
+    },
+    /** Routes outside the envelope and the admin API: merchants' download links and proof uploads. */
+    async publicRoutes(app: FastifyInstance): Promise<void> {
+      await app.register(reconciliation.routes());
+      await app.register(async (scope) => {
+        scope.removeAllContentTypeParsers();
+        scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: PROOF_FILE_BYTES_MAX }, (_request, body, done) => done(null, body));
+        scope.put<{ Params: { merchantId: string; grant: string; fileName: string } }>('/fe/proof/:merchantId/:grant/:fileName', async (request, reply) => {
+          const { merchantId, grant, fileName } = request.params;
+          if (!PROOF_FILE_NAME.test(fileName) || !uploadGrants.valid(`${merchantId}:${fileName}`, grant)) {
+            return reply.code(ERRORS.PROOF_FILE_NOT_FOUND.httpStatus).send(plainErrorBody('PROOF_FILE_NOT_FOUND'));
+          }
+          const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+          try {
+            proofs.store(merchantId, fileName, body);
+          } catch (error) {
+            if (error instanceof GatewayError) return reply.code(error.spec.httpStatus).send({ status: error.spec.wireStatus, code: error.code, errorMessage: error.message });
+            throw error;
+          }
+          const moved = await fxOrderService().fileArrived(merchantId, fileName);
+          return { status: 'SUCCESS', fileName, bytes: body.length, ordersUploaded: moved };
+        });
+      });
+    },
     priceCapture: capturePricing({ pricing, fx, quotes }),
     /** Background jobs, for the composition root's timer. */
-    jobs: [{ name: 'settlement of the closed day', intervalMs: SETTLEMENT_SWEEP_INTERVAL_MS, run: () => settlements.settleDue() }],
+    jobs: [
+      { name: 'settlement of the closed day', intervalMs: SETTLEMENT_SWEEP_INTERVAL_MS, run: () => settlements.settleDue() },
+      { name: 'FX purchases due', intervalMs: CHANNEL_RECHECK_INTERVAL_MS, run: () => fxOrderService().executeDue(BACKGROUND_BATCH_MAX) },
+      { name: 'proof inbox scan', intervalMs: PROOF_INBOX_SCAN_INTERVAL_MS, run: () => fxOrderService().scanInbox(BACKGROUND_BATCH_MAX) },
+    ],
   };
 }
 

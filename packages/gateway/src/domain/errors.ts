@@ -59,6 +59,8 @@ export const ERRORS = {
   PROOF_FILE_INVALID: { httpStatus: 400, wireStatus: 'FAILED', message: 'Proof file {name} is not acceptable: {reason}.', retryable: false },
   SETTLEMENT_NOT_FOUND: { httpStatus: 404, wireStatus: 'FAILED', message: 'No settlement batch for business date {date}.', retryable: false },
   RECONCILIATION_NOT_READY: { httpStatus: 409, wireStatus: 'FAILED', message: 'The reconciliation file for {date} is ready from {readyAt}.', retryable: false },
+  FX_ALREADY_PURCHASED: { httpStatus: 409, wireStatus: 'FAILED', message: 'The foreign currency of this order was already bought; it can no longer be refunded here.', retryable: false },
+  PROOF_FILE_NOT_FOUND: { httpStatus: 404, wireStatus: 'FAILED', message: 'No upload was granted for this proof file, or the grant expired.', retryable: false },
   SANDBOX_ONLY: { httpStatus: 403, wireStatus: 'FAILED', message: 'Sandbox test helpers are available to sandbox merchants only.', retryable: false },
   RATE_LIMITED: { httpStatus: 429, wireStatus: 'ERROR', message: 'Too many requests; retry later.', retryable: true },
   ADMIN_UNAUTHORIZED: { httpStatus: 401, wireStatus: 'FAILED', message: 'The admin API needs a valid operator token (Authorization: Bearer).', retryable: false },

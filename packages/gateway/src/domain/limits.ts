@@ -95,3 +95,9 @@ export const RECONCILE_CARRY_WINDOW_MS = 15 * 60_000;
 
 /** How long a merchant's reconciliation download link works: long enough to fetch, short enough that a leaked link soon dies. */
 export const RECONCILIATION_LINK_TTL_MS = 15 * 60_000;
+
+/** How often the proof inbox is checked for files that orders wait for: SFTP uploads show up within this. */
+export const PROOF_INBOX_SCAN_INTERVAL_MS = 10_000;
+
+/** How long a proof upload link works. */
+export const PROOF_UPLOAD_LINK_TTL_MS = 30 * 60_000;

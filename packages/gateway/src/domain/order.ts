@@ -33,6 +33,8 @@ export interface OrderDetails {
   payer?: Record<string, string>;
   shipInfo?: Address;
   billInfo?: Address;
+  /** An FX purchase order's pricing as taken (strings: details are stored as JSON). */
+  foreignExchange?: Record<string, string>;
 }
 
 /** Display data of the card that paid; the PAN itself never appears here. */

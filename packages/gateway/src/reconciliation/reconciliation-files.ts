@@ -1,4 +1,3 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ERRORS, GatewayError } from '../domain/errors.js';
@@ -6,6 +5,7 @@ import { plainErrorBody } from '../protocols/payease/plain-error.js';
 import { addDays, businessDate, isBusinessDate, localTimeMs } from '../domain/business-day.js';
 import { RECONCILIATION_LINK_TTL_MS } from '../domain/limits.js';
 import type { GatewayKeyRing } from '../keys/gateway-keys.js';
+import { ExpiringGrant } from '../keys/expiring-grant.js';
 import type { MerchantRepository } from '../store/merchant-repository.js';
 import { reconciliationChunks, signChunks, type ReconciliationSource } from './reconciliation-file.js';
 
@@ -28,7 +28,11 @@ export interface ReconciliationFilesDeps {
  * link opens one merchant's one file for a short time).
  */
 export class ReconciliationFiles {
-  constructor(private readonly deps: ReconciliationFilesDeps) {}
+  private readonly grants: ExpiringGrant;
+
+  constructor(private readonly deps: ReconciliationFilesDeps) {
+    this.grants = new ExpiringGrant(deps.linkKey, 'reconciliation', deps.clock);
+  }
 
   /** Refuses a malformed date, or a day whose file is not ready yet. */
   checkReady(date: string): void {
@@ -57,23 +61,11 @@ export class ReconciliationFiles {
     }
   }
 
-  private mac(merchantId: string, date: string, expiresAtMs: number): string {
-    return createHmac('sha256', this.deps.linkKey).update(`reconciliation:${merchantId}:${date}:${expiresAtMs}`).digest('base64url');
-  }
-
   links(merchantId: string, date: string): { downloadUrl: string; signatureUrl: string; expiresAtMs: number } {
     this.checkReady(date);
-    const expiresAtMs = this.deps.clock() + RECONCILIATION_LINK_TTL_MS;
-    const base = `${this.deps.publicBaseUrl}/reconciliation/files/${merchantId}/${date}/${expiresAtMs}.${this.mac(merchantId, date, expiresAtMs)}`;
+    const { grant, expiresAtMs } = this.grants.issue(`${merchantId}:${date}`, RECONCILIATION_LINK_TTL_MS);
+    const base = `${this.deps.publicBaseUrl}/reconciliation/files/${merchantId}/${date}/${grant}`;
     return { downloadUrl: `${base}/${merchantId}_${date}.csv`, signatureUrl: `${base}/${merchantId}_${date}.csv.sig`, expiresAtMs };
-  }
-
-  private linkValid(merchantId: string, date: string, grant: string): boolean {
-    const m = /^([0-9]{1,15})\.([A-Za-z0-9_-]{43})$/.exec(grant);
-    if (!m || Number(m[1]) <= this.deps.clock()) return false;
-    const expected = Buffer.from(this.mac(merchantId, date, Number(m[1])));
-    const given = Buffer.from(m[2]!);
-    return expected.length === given.length && timingSafeEqual(expected, given);
   }
 
   /** Streams a file (or its signature) as an HTTP answer. */
@@ -91,7 +83,7 @@ export class ReconciliationFiles {
       app.get<{ Params: { merchantId: string; date: string; grant: string; file: string } }>('/reconciliation/files/:merchantId/:date/:grant/:file', async (request, reply) => {
         const { merchantId, date, grant, file } = request.params;
         const signature = file.endsWith('.sig');
-        if (!isBusinessDate(date) || !this.linkValid(merchantId, date, grant) || file !== `${merchantId}_${date}.csv${signature ? '.sig' : ''}`) {
+        if (!isBusinessDate(date) || !this.grants.valid(`${merchantId}:${date}`, grant) || file !== `${merchantId}_${date}.csv${signature ? '.sig' : ''}`) {
           return reply.code(ERRORS.NOT_FOUND.httpStatus).send(plainErrorBody('NOT_FOUND'));
         }
         return this.send(reply, merchantId, date, signature);
