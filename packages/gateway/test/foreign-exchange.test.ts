@@ -2,6 +2,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, testDatabases, type TestGateway } from './harness.js';
+import { adminClient } from './admin-client.js';
 
 const ADMIN = 'fx-order-admin-token';
 
@@ -14,8 +15,7 @@ describe.each(testDatabases())('FX purchase orders end to end (%s)', (_database,
   });
   afterAll(async () => t?.close());
 
-  const admin = (method: string, path: string, body?: unknown) =>
-    fetch(`${t.baseUrl}/admin/v1${path}`, { method, headers: { authorization: `Bearer ${ADMIN}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  const admin = adminClient(() => t, ADMIN);
   const call = (path: string, payload: Record<string, unknown>) => t.client.call(path, { merchantId: t.merchant.merchantId, ...payload });
   const notes = async (orderId: string) => (await t.gateway.notifications.forOrder(orderId)).map((n) => JSON.parse(n.payloadJson) as Record<string, unknown>);
   const study = {

@@ -2,6 +2,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, testDatabases, type TestGateway } from './harness.js';
+import { adminClient } from './admin-client.js';
 
 const ADMIN = 'fx-admin-token-for-tests';
 
@@ -13,8 +14,7 @@ describe.each(testDatabases())('FX rates, locks and fees (%s)', (_database, data
   });
   afterAll(async () => t?.close());
 
-  const admin = (method: string, path: string, body?: unknown) =>
-    fetch(`${t.baseUrl}/admin/v1${path}`, { method, headers: { authorization: `Bearer ${ADMIN}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  const admin = adminClient(() => t, ADMIN);
   const lock = (payload: Record<string, unknown>) => t.client.call('foreignExchange/listpriceLock', { merchantId: t.merchant.merchantId, ...payload });
 
   it('locks the ask rate of the starter table, converts the amount, and answers a replay with the same token', async () => {

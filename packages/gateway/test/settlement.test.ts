@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, testDatabases, type TestGateway } from './harness.js';
+import { adminClient } from './admin-client.js';
 
 const ADMIN = 'settlement-admin-token';
 
@@ -12,8 +13,7 @@ describe.each(testDatabases())('CNY settlement (%s)', (_database, databaseEnv) =
   });
   afterAll(async () => t?.close());
 
-  const admin = (method: string, path: string, body?: unknown) =>
-    fetch(`${t.baseUrl}/admin/v1${path}`, { method, headers: { authorization: `Bearer ${ADMIN}`, ...(body ? { 'content-type': 'application/json' } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  const admin = adminClient(() => t, ADMIN);
   const query = (businessDate: string) => t.client.call('settlement/query', { merchantId: t.merchant.merchantId, businessDate });
 
   async function paid(requestId: string, amount: string, currency: string): Promise<string> {
