@@ -204,9 +204,9 @@ export function createCrossBorder(deps: CrossBorderDeps) {
     priceCapture: capturePricing({ pricing, fx, quotes }),
     /** Background jobs, for the composition root's timer. */
     jobs: [
-      { name: 'settlement of the closed day', intervalMs: SETTLEMENT_SWEEP_INTERVAL_MS, run: () => settlements.settleDue() },
-      { name: 'FX purchases due', intervalMs: CHANNEL_RECHECK_INTERVAL_MS, run: () => fxOrderService().executeDue(BACKGROUND_BATCH_MAX) },
-      { name: 'proof inbox scan', intervalMs: PROOF_INBOX_SCAN_INTERVAL_MS, run: () => fxOrderService().scanInbox(BACKGROUND_BATCH_MAX) },
+      { name: 'settlement-closed-day', intervalMs: SETTLEMENT_SWEEP_INTERVAL_MS, run: () => settlements.settleDue() },
+      { name: 'fx-purchases-due', intervalMs: CHANNEL_RECHECK_INTERVAL_MS, run: () => fxOrderService().executeDue(BACKGROUND_BATCH_MAX) },
+      { name: 'proof-inbox-scan', intervalMs: PROOF_INBOX_SCAN_INTERVAL_MS, run: () => fxOrderService().scanInbox(BACKGROUND_BATCH_MAX) },
     ],
   };
 }

@@ -50,7 +50,8 @@ export interface Order {
   merchantId: string;
   requestId: string;
   requestDigest: string;
-  product: OrderProduct;
+  /** Absent on orders built before products existed: the card cashier's `icc`. */
+  product?: OrderProduct;
   amountMinor: AmountMinor;
   currency: CurrencyCode;
   state: OrderState;

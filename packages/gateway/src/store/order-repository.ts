@@ -169,7 +169,7 @@ function toRow(o: Order): Insertable<OrderTable> {
     merchant_id: o.merchantId,
     request_id: o.requestId,
     request_digest: o.requestDigest,
-    product: o.product,
+    product: o.product ?? 'icc',
     amount_minor: o.amountMinor,
     currency: o.currency,
     state: o.state,
