@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FX_MARKUP_BPS_MAX } from './domain/limits.js';
 import { isTimeZone } from './domain/business-day.js';
+import { parseReviewRules } from './fx/fx-order.js';
 import { JOB_LEASE_MS_DEFAULT, JOB_LEASE_MS_MIN } from './jobs/limits.js';
 
 /**
@@ -177,6 +178,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, file?: string):
   if (config.fxMarkupBps > FX_MARKUP_BPS_MAX) throw new ConfigError(`fxMarkupBps must be at most ${FX_MARKUP_BPS_MAX}`);
   if (!/^([01][0-9]|2[0-3]):[0-5][0-9]$/.test(config.reconciliationReadyTime)) throw new ConfigError('reconciliationReadyTime must be HH:mm');
   if (!isTimeZone(config.timeZone)) throw new ConfigError(`timeZone ${config.timeZone} is not an IANA time zone`);
+  try {
+    parseReviewRules(config.fxReviewRules);
+  } catch (error) {
+    throw new ConfigError(`fxReviewRules: ${error instanceof Error ? error.message : String(error)}`);
+  }
   config.dataDir = resolve(config.dataDir);
   config.fxRateFile = resolve(config.fxRateFile ?? join(config.dataDir, 'fx-rates.json'));
   config.databaseUrl ??= join(config.dataDir, 'opencashier.sqlite');

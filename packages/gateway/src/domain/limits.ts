@@ -101,3 +101,6 @@ export const PROOF_INBOX_SCAN_INTERVAL_MS = 10_000;
 
 /** How long a proof upload link works. */
 export const PROOF_UPLOAD_LINK_TTL_MS = 30 * 60_000;
+
+/** Closed days the settlement job looks back over: a gateway stopped for a long weekend still settles every day. Older days settle when queried. */
+export const SETTLEMENT_CATCH_UP_DAYS = 7;

@@ -3,6 +3,7 @@ import type { CurrencyCode } from '../domain/currencies.js';
 import { GatewayError } from '../domain/errors.js';
 import { addDays, businessDate, dayBoundsMs } from '../domain/business-day.js';
 import { convertMinor } from '../fx/conversion.js';
+import { SETTLEMENT_CATCH_UP_DAYS } from '../domain/limits.js';
 import { formatRate, ONE } from '../fx/exact-rate.js';
 import { quoteOf, rateOf, type FxPricing } from '../fx/fx-pricing.js';
 import type { FxQuote } from '../fx/fx-quote.js';
@@ -59,14 +60,21 @@ export class SettlementService {
     return this.deps.settlements.find(merchantId, date);
   }
 
-  /** Settles the day that closed last, for every merchant with movements in it. Returns how many batches were built. */
+  /**
+   * Settles the days that closed lately (a gateway stopped over a weekend
+   * catches up), for every merchant with movements in them. Returns how
+   * many batches were built.
+   */
   async settleDue(): Promise<number> {
-    const yesterday = addDays(businessDate(this.deps.clock(), this.deps.timeZone), -1);
-    const { startMs, endMs } = dayBoundsMs(yesterday, this.deps.timeZone);
+    const today = businessDate(this.deps.clock(), this.deps.timeZone);
     let built = 0;
-    for (const merchantId of await this.deps.settlements.merchantsWithMovements(startMs, endMs)) {
-      if (await this.deps.settlements.find(merchantId, yesterday)) continue;
-      if (await this.settleDay(merchantId, yesterday)) built += 1;
+    for (let back = SETTLEMENT_CATCH_UP_DAYS; back >= 1; back -= 1) {
+      const day = addDays(today, -back);
+      const { startMs, endMs } = dayBoundsMs(day, this.deps.timeZone);
+      for (const merchantId of await this.deps.settlements.merchantsWithMovements(startMs, endMs)) {
+        if (await this.deps.settlements.find(merchantId, day)) continue;
+        if (await this.settleDay(merchantId, day)) built += 1;
+      }
     }
     return built;
   }
