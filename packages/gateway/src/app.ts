@@ -40,6 +40,7 @@ import { EnvelopePool } from './protocols/payease/envelope-pool.js';
 import { payEaseRoutes } from './protocols/payease/routes.js';
 import { plainErrorBody } from './protocols/payease/plain-error.js';
 import { iccOrderFields } from './protocols/payease/order-fields.js';
+import { fxPaymentNotificationFields } from './protocols/payease/foreign-exchange-fields.js';
 import { CashierLinks } from './cashier/links.js';
 import { cashierRoutes } from './cashier/routes.js';
 import { demoRoutes } from './demo/routes.js';
@@ -54,6 +55,7 @@ import { createRiskControl, formatRuleErrors, type RiskControl } from './risk/ri
 import { ReviewQueue } from './risk/review-queue.js';
 import { RISK_PRUNE_INTERVAL_MS } from './risk/limits.js';
 import { riskAdminRoutes } from './admin/risk-routes.js';
+import { createCrossBorder, type CrossBorder } from './cross-border/index.js';
 import { JobScheduler } from './jobs/job-scheduler.js';
 import { JobLeaseRepository } from './store/job-lease-repository.js';
 import './ops/fastify-types.js';
@@ -76,6 +78,8 @@ export interface Gateway {
   logger: Logger;
   risk: RiskControl;
   reviews: ReviewQueue;
+  /** FX rates and quotes, fees, settlement and reconciliation. */
+  crossBorder: CrossBorder;
   /** Background jobs, each run by one process at a time across every node; a feature adds its job with one `register` line. */
   jobs: JobScheduler;
   /** Starts the background work: notification delivery, order expiry, unknown-outcome queries. */
@@ -136,6 +140,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   }
   const channels = new ChannelRegistry([channel]);
   const ledger = new LedgerRepository(database.db);
+  const crossBorder = createCrossBorder({ config, db: database.db, merchants, clock, logger: logger.child({ component: 'cross-border' }), keys, linkKey: kek.subkey('reconciliation-links') });
   const refunds = new RefundService({
     orders: orderRepository,
     refunds: new RefundRepository(database.db, ledger),
@@ -145,17 +150,19 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     findMerchant: (id) => merchants.find(id),
     formatNotification: (refund, order) => JSON.stringify(refundNotificationFields(refund, order)),
   });
+  const vault = new CardVault(kek);
   const orders = new OrderService({
     risk: risk.engine,
     orders: orderRepository,
     channel,
     channels,
-    vault: new CardVault(kek),
+    vault,
     clock,
     ledger,
     findMerchant: (id) => merchants.find(id),
-    formatNotification: (order) => JSON.stringify(iccOrderFields(order)),
+    formatNotification: (order) => JSON.stringify(order.product === 'foreignExchange' ? fxPaymentNotificationFields(order) : iccOrderFields(order)),
     reverseLateApproval: (order, approval) => refunds.reverseLateApproval(order, approval),
+    priceCapture: crossBorder.priceCapture,
   });
   const disputes = new DisputeService({
     orders: orderRepository,
@@ -174,6 +181,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const pool = config.cryptoThreads > 0 ? new EnvelopePool(config.cryptoThreads, keys, rejectionSecret) : undefined;
   const envelope = new GatewayEnvelope(keys, merchants, rejectionSecret, clock, pool);
   const links = new CashierLinks(kek.subkey('cashier-session'), config.publicBaseUrl);
+  crossBorder.attach({ orders, refunds, links, vault });
 
   // Notifications go to the merchant's current certificate (the newest), sealed like any answer.
   const encode: NotificationEncoder = async (n) => {
@@ -241,7 +249,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     );
   });
 
-  await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, refunds, disputes, deliveries, links, clock }));
+  await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, refunds, disputes, deliveries, links, clock, moreHandlers: crossBorder.handlers }));
   // Browser-facing pages only: the security headers mean nothing to the
   // merchant API's JSON clients, and helmet costs every request it runs on.
   await app.register(async (scope) => {
@@ -270,8 +278,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       });
     }
   });
+  await app.register(crossBorder.publicRoutes);
   // Each feature adds its operator routes here.
-  const adminParts: AdminRoutes[] = [disputeAdminRoutes({ disputes, orders, deliveries }), riskAdminRoutes({ risk, reviews, orders })];
+  const adminParts: AdminRoutes[] = [disputeAdminRoutes({ disputes, orders, deliveries }), riskAdminRoutes({ risk, reviews, orders }), ...crossBorder.adminRoutes];
   await adminApi(app, loadAdminToken(config.adminToken, config.dataDir), adminParts);
   await app.register(async (scope) =>
     opsRoutes(scope, {
@@ -304,6 +313,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   jobs.register({ name: 'sandbox-disputes', intervalMs: DISPUTE_SWEEP_INTERVAL_MS, run: () => disputes.openDueSandboxDisputes(BACKGROUND_BATCH_MAX) });
   jobs.register({ name: 'risk-counter-pruning', intervalMs: RISK_PRUNE_INTERVAL_MS, run: () => risk.engine.pruneCounters() });
   jobs.register({ name: 'unreviewed-held-payment-expiry', intervalMs: RISK_PRUNE_INTERVAL_MS, run: () => reviews.expireStale(BACKGROUND_BATCH_MAX) });
+  for (const job of crossBorder.jobs) jobs.register(job);
 
   return {
     app,
@@ -323,6 +333,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     logger,
     risk,
     reviews,
+    crossBorder,
     jobs,
     startBackground() {
       dispatcher.start();

@@ -14,6 +14,7 @@ import { MERCHANT_ID_PATTERN } from '../domain/limits.js';
 import { sandboxCommands } from './sandbox-commands.js';
 import { disputeCommands } from './dispute-commands.js';
 import { riskCommands } from './risk-commands.js';
+import { crossBorderCommands } from './cross-border-commands.js';
 
 /** Runs `task` with the configured database open. */
 export async function withStore<T>(task: (s: { merchants: MerchantRepository; notifications: NotificationRepository; db: Awaited<ReturnType<typeof openDatabase>> }) => Promise<T>): Promise<T> {
@@ -159,6 +160,7 @@ sandbox
 sandboxCommands(sandbox);
 disputeCommands(program);
 riskCommands(program);
+crossBorderCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);

@@ -35,6 +35,13 @@ export interface OrderServiceDeps {
   ledger: LedgerRepository;
   /** Gives back the money of a payment the channel approved after the order was cancelled. */
   reverseLateApproval: (order: Order, approval: ApprovedResult) => Promise<unknown>;
+  /** Prices a capture before it commits: the merchant's fee, and more writes for its transaction (the rate it settles at). */
+  priceCapture?: (order: Order) => Promise<CapturePricing>;
+}
+
+export interface CapturePricing {
+  feeMinor: bigint;
+  within?: (tx: Transaction<Database>, paid: Order, nowMs: number) => Promise<void>;
 }
 
 type ApprovedResult = Extract<AuthorizeResult, { outcome: 'approved' }>;
@@ -69,9 +76,10 @@ export class OrderService {
     checkMerchantUrl(merchant, 'notifyUrl', input.notifyUrl);
     checkMerchantUrl(merchant, 'callbackUrl', input.callbackUrl);
     const now = this.deps.clock();
-    const { timeoutMinutes, ...fields } = input;
+    const { timeoutMinutes, product, ...fields } = input;
     const order: Order = {
       ...fields,
+      product: product ?? 'icc',
       orderId: randomBytes(16).toString('hex'),
       merchantId: merchant.merchantId,
       state: 'INIT',
@@ -366,7 +374,9 @@ export class OrderService {
   private async move(order: Order, to: OrderState, patch: OrderPatch, reason: string): Promise<Order | undefined> {
     const now = this.deps.clock();
     const merchant = isFinal(to) ? await this.deps.findMerchant(order.merchantId) : undefined;
-    const finalPatch: OrderPatch = isFinal(to) ? { ...patch, completedAtMs: now } : patch;
+    // The fee is fixed before the capture commits: its journal posts with it (captureJournals).
+    const pricing = to === 'SUCCESS' && this.deps.priceCapture ? await this.deps.priceCapture(order) : undefined;
+    const finalPatch: OrderPatch = isFinal(to) ? { ...patch, completedAtMs: now, ...(pricing ? { feeMinor: pricing.feeMinor } : {}) } : patch;
     const notify = isFinal(to)
       ? (updated: Order): OutboxEntry => ({
           notificationId: randomUUID(),
@@ -381,6 +391,7 @@ export class OrderService {
             if (!paid.channel) throw new Error(`order ${paid.orderId} captured without a channel`);
             const ref = { orderId: paid.orderId, merchantId: paid.merchantId, channel: paid.channel, amountMinor: paid.amountMinor, currency: paid.currency };
             await this.deps.ledger.post(tx, captureJournals(ref, paid.feeMinor), now);
+            await pricing?.within?.(tx, paid, now);
           }
         : undefined;
     const moved = await this.deps.orders.transition(order.orderId, order.state, to, finalPatch, reason, now, notify, postCapture);

@@ -24,6 +24,12 @@ export interface Database {
   dispute_evidence: DisputeEvidenceTable;
   dispute_attachments: DisputeAttachmentTable;
   deliveries: DeliveryTable;
+  fx_quotes: FxQuoteTable;
+  merchant_pricing: MerchantPricingTable;
+  fee_plans: FeePlanTable;
+  fx_orders: FxOrderTable;
+  settlement_batches: SettlementBatchTable;
+  settlement_lines: SettlementLineTable;
 }
 
 export interface MerchantTable {
@@ -53,7 +59,7 @@ export interface OrderTable {
   merchant_id: string;
   request_id: string;
   request_digest: string; // SHA-256 of the request content, for requestId replays
-  product: 'icc';
+  product: string; // 'icc' | 'foreignExchange'
   amount_minor: bigint;
   currency: string;
   state: string;
@@ -286,5 +292,98 @@ export interface LedgerPostingTable {
   direction: 'D' | 'C';
   amount_minor: bigint;
   currency: string;
+  at_ms: bigint;
+}
+
+/** Every rate the gateway quoted or applied, with its source and time; locked quotes carry a token. */
+export interface FxQuoteTable {
+  quote_id: string;
+  merchant_id: string;
+  purpose: string; // LOCK | ORDER | CAPTURE | SETTLEMENT
+  request_id: string | null;
+  token: string | null;
+  order_id: string | null;
+  base_currency: string;
+  quote_currency: string;
+  side: string; // bid | ask | mid
+  market_rate: string; // exact decimal as the provider gave it
+  markup_bps: bigint;
+  rate: string; // exact decimal applied (market rate with the merchant's markup)
+  source: string;
+  rate_as_of_ms: bigint;
+  amount_minor: bigint | null;
+  converted_minor: bigint | null;
+  created_at_ms: bigint;
+  expires_at_ms: bigint | null;
+  used_at_ms: bigint | null;
+  used_by_request_id: string | null;
+}
+
+export interface MerchantPricingTable {
+  merchant_id: string;
+  fx_markup_bps: bigint;
+  settlement_delay_days: bigint | null;
+  updated_at_ms: bigint;
+}
+
+export interface FeePlanTable {
+  merchant_id: string;
+  method: string; // CARD | FX | * (any)
+  currency: string; // ISO code or * (any)
+  percent_bps: bigint;
+  fixed_minor: bigint;
+  minimum_minor: bigint;
+  updated_at_ms: bigint;
+}
+
+export interface FxOrderTable {
+  order_id: string;
+  merchant_id: string;
+  request_id: string;
+  order_amount_minor: bigint;
+  order_currency: string;
+  fx_amount_minor: bigint | null;
+  fx_currency: string;
+  for_use: string;
+  declaration_json: string;
+  file_name: string | null;
+  need_review: bigint;
+  review_status: string | null;
+  review_remark: string | null;
+  purchase_status: string;
+  purchase_rate: string | null;
+  purchased_minor: bigint | null;
+  deduction_minor: bigint | null;
+  purchase_reference: string | null;
+  purchase_completed_at_ms: bigint | null;
+  created_at_ms: bigint;
+  updated_at_ms: bigint;
+}
+
+export interface SettlementBatchTable {
+  batch_id: string;
+  merchant_id: string;
+  business_date: string; // YYYY-MM-DD in the gateway's time zone
+  settle_date: string;
+  currency: string; // always CNY
+  captured_minor: bigint;
+  refunded_minor: bigint;
+  chargeback_minor: bigint;
+  fee_minor: bigint;
+  net_minor: bigint;
+  line_count: bigint;
+  created_at_ms: bigint;
+}
+
+export interface SettlementLineTable {
+  id: Generated<bigint>;
+  batch_id: string;
+  order_id: string;
+  journal_kind: string;
+  source_id: string;
+  currency: string;
+  amount_minor: bigint; // signed: positive is owed to the merchant
+  rate: string;
+  cny_minor: bigint;
   at_ms: bigint;
 }

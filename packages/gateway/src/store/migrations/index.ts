@@ -6,6 +6,7 @@ import { refundsLedgerMigration } from './0003-refunds-ledger.js';
 import { disputesDeliveryMigration } from './0004-disputes-delivery.js';
 import { jobLeasesMigration } from './0010-job-leases.js';
 import { riskMigration } from './0030-risk.js';
+import { crossBorderMigration } from './0050-cross-border.js';
 
 /**
  * Migrations live in code so a single built file carries them, one file
@@ -21,6 +22,7 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
     '0004_disputes_delivery': disputesDeliveryMigration(dialect),
     '0010_job_leases': jobLeasesMigration,
     '0030_risk': riskMigration(dialect),
+    '0050_cross_border': crossBorderMigration(dialect),
   };
 }
 
