@@ -24,7 +24,12 @@ import { GatewayEnvelope } from './protocols/payease/gateway-envelope.js';
 import { EnvelopePool } from './protocols/payease/envelope-pool.js';
 import { payEaseRoutes } from './protocols/payease/routes.js';
 import { plainErrorBody } from './protocols/payease/plain-error.js';
-import { iccOrderFields } from './protocols/payease/order-fields.js';
+import { payEaseDialect } from './protocols/payease/merchant-dialect.js';
+import { DialectRegistry } from './protocols/dialect-registry.js';
+import { globalJsonDialect } from './protocols/global-json/merchant-dialect.js';
+import { globalJsonRoutes } from './protocols/global-json/routes.js';
+import { MerchantSecretRepository } from './store/merchant-secret-repository.js';
+import { RecurringConsentRepository } from './store/recurring-consent-repository.js';
 import { CashierLinks } from './cashier/links.js';
 import { cashierRoutes } from './cashier/routes.js';
 import { demoRoutes } from './demo/routes.js';
@@ -45,6 +50,10 @@ export interface Gateway {
   orders: OrderService;
   disputes: DisputeService;
   notifications: NotificationRepository;
+  /** Shared signing secrets of the MD5 dialects (flat-JSON apps, form gateway accounts). */
+  secrets: MerchantSecretRepository;
+  /** The merchant protocols, by name: notification encoding and acknowledgement per order. */
+  dialects: DialectRegistry;
   dispatcher: NotificationDispatcher;
   keys: GatewayKeyRing;
   kek: KeyEncryptionKey;
@@ -88,13 +97,18 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const notifications = new NotificationRepository(database.db, database.dialect);
   const channel = new SandboxCardChannel({ clock, unknownResolveDelayMs: config.sandboxUnknownResolveDelayMs });
   const metrics = new GatewayMetrics();
+  const secrets = new MerchantSecretRepository(database.db, kek);
+  const consents = new RecurringConsentRepository(database.db);
+  // Filled once the envelope exists; the order service only calls it on a state change.
+  let dialects: DialectRegistry | undefined;
   const orders = new OrderService({
     orders: orderRepository,
     channel,
     vault: new CardVault(kek),
     clock,
     findMerchant: (id) => merchants.find(id),
-    formatNotification: (order) => JSON.stringify(iccOrderFields(order)),
+    // Each order is notified in the protocol that created it.
+    formatNotification: (order) => dialects!.get(order.dialect).formatNotification(order),
   });
   const disputes = new DisputeService({ orders: orderRepository, disputes: new DisputeRepository(database.db), clock });
   const rejectionSecret = kek.subkey('envelope-rejection');
@@ -102,14 +116,14 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const envelope = new GatewayEnvelope(keys, merchants, rejectionSecret, clock, pool);
   const links = new CashierLinks(kek.subkey('cashier-session'), config.publicBaseUrl);
 
-  // Notifications go to the merchant's current certificate (the newest), sealed like any answer.
+  dialects = new DialectRegistry([payEaseDialect({ envelope }), globalJsonDialect({ secrets, clock })]);
+  const registry = dialects;
+  // Each notification is encoded, and its answer judged, by the dialect stored with it.
   const encode: NotificationEncoder = async (n) => {
     const stored = await notifications.find(n.id);
-    const merchantKeys = await envelope.merchantKeys(n.merchantId);
-    if (!stored || !merchantKeys?.certificates[0]) throw new Error(`notification ${n.id}: merchant ${n.merchantId} has no certificate`);
-    const payload = JSON.parse(stored.payloadJson) as Record<string, unknown>;
-    const recipient = { key: merchantKeys.certificates[0], pem: merchantKeys.certificatesPem[0]! };
-    return envelope.seal(n.merchantId, recipient, payload, String(payload.requestId ?? ''));
+    if (!stored) throw new Error(`notification ${n.id} vanished`);
+    const dialect = registry.get(stored.dialect);
+    return { ...(await dialect.encodeNotification(stored)), acknowledged: dialect.acknowledged };
   };
   const notifyBatch = NOTIFY_BATCH_SIZE_DEFAULT;
   const dispatcher = new NotificationDispatcher({
@@ -169,6 +183,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   });
 
   await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, disputes, links }));
+  await app.register(async (scope) => globalJsonRoutes(scope, { orders, merchants, secrets, consents, links, clock }));
   // Browser-facing pages only: the security headers mean nothing to the
   // merchant API's JSON clients, and helmet costs every request it runs on.
   await app.register(async (scope) => {
@@ -187,7 +202,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       referrerPolicy: { policy: 'no-referrer' },
     });
     await scope.register(formbody, { bodyLimit: 16 * 1024 });
-    await cashierRoutes(scope, { orders, findMerchant: (id) => merchants.find(id), links, clock, secureCookies: config.publicBaseUrl.startsWith('https:') });
+    await cashierRoutes(scope, { orders, findMerchant: (id) => merchants.find(id), links, clock, secureCookies: config.publicBaseUrl.startsWith('https:'), returnUrl: (order) => registry.get(order.dialect).returnUrl(order) });
     if (config.demoMerchant) {
       await scope.register(async (demo) => {
         // Notifications arrive as JSON text; the shop verifies the raw body, so keep it unparsed.
@@ -239,6 +254,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     orders,
     disputes,
     notifications,
+    secrets,
+    dialects: registry,
     dispatcher,
     keys,
     kek,

@@ -12,7 +12,8 @@ export interface CardInput {
   pan: string;
   expiryMonth: number;
   expiryYear: number;
-  cvv: string;
+  /** Null only for a merchant-initiated charge on a stored credential: the CVV is never kept, so there is none. */
+  cvv: string | null;
   brand: string;
 }
 
@@ -22,6 +23,12 @@ export interface AuthorizeRequest {
   amountMinor: AmountMinor;
   currency: CurrencyCode;
   card: CardInput;
+  /**
+   * `merchant`: a merchant-initiated charge on a card stored with the payer's
+   * consent (a later recurring payment). No CVV, no 3-D Secure: the payer is
+   * not present. Absent or `payer`: the payer is paying now.
+   */
+  initiator?: 'payer' | 'merchant';
 }
 
 /** Channel decline codes (ISO 8583 style), mapped to the payer's language by the cashier. */

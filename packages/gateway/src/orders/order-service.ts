@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Channel, CardInput, AuthorizeResult } from '../domain/channel.js';
 import { GatewayError } from '../domain/errors.js';
 import { STALE_PROCESSING_MS } from '../domain/limits.js';
-import type { Order } from '../domain/order.js';
+import { DEFAULT_DIALECT, type Order } from '../domain/order.js';
 import { isFinal, type OrderState } from '../domain/order-state.js';
 import type { Merchant } from '../store/merchant-repository.js';
 import type { OrderPatch, OrderRepository, OutboxEntry } from '../store/order-repository.js';
@@ -29,6 +29,15 @@ export const CANCELLED_BY_PAYER = 'CANCELLED_BY_PAYER';
 
 export type CreateResult = { kind: 'created' | 'replayed'; order: Order };
 
+/** A card kept in the vault, as a merchant-initiated charge needs it. */
+export interface StoredCard {
+  vaultToken: string;
+  holder: string;
+  expiryMonth: number;
+  expiryYear: number;
+  brand: string;
+}
+
 /**
  * The commands that change an order. Each state change commits together
  * with its audit event and, for final states, its notification.
@@ -42,11 +51,14 @@ export class OrderService {
    */
   async create(merchant: Merchant, input: NewOrder): Promise<CreateResult> {
     checkMerchantUrl(merchant, 'notifyUrl', input.notifyUrl);
-    checkMerchantUrl(merchant, 'callbackUrl', input.callbackUrl);
+    // A dialect may have no return page (the flat-JSON API's callback_url is optional).
+    if (input.callbackUrl !== '') checkMerchantUrl(merchant, 'callbackUrl', input.callbackUrl);
     const now = this.deps.clock();
-    const { timeoutMinutes, ...fields } = input;
+    const { timeoutMinutes, dialect, dialectContext, ...fields } = input;
     const order: Order = {
       ...fields,
+      dialect: dialect ?? DEFAULT_DIALECT,
+      dialectContext: dialectContext ?? {},
       orderId: randomBytes(16).toString('hex'),
       merchantId: merchant.merchantId,
       state: 'INIT',
@@ -82,8 +94,23 @@ export class OrderService {
     return this.deps.orders.findByRequest(merchantId, requestId);
   }
 
-  /** Pays an order with a card. The card data is used for this one authorisation and dropped. */
+  /**
+   * Pays an order with a card. The card data is used for this one
+   * authorisation and dropped; with `keepCard` the PAN (never the CVV) is
+   * vaulted for later merchant-initiated charges.
+   */
   async pay(orderId: string, card: CardInput, options: { keepCard?: boolean } = {}): Promise<Order> {
+    return this.authorize(orderId, card, options.keepCard ? this.deps.vault.tokenize(card.pan) : null, 'payer');
+  }
+
+  /** A merchant-initiated charge on a vaulted card (a later recurring payment): no CVV, no payer present. */
+  async payWithStoredCard(orderId: string, stored: StoredCard): Promise<Order> {
+    const pan = this.deps.vault.detokenize(stored.vaultToken);
+    const card: CardInput = { holder: stored.holder, pan, expiryMonth: stored.expiryMonth, expiryYear: stored.expiryYear, cvv: null, brand: stored.brand };
+    return this.authorize(orderId, card, stored.vaultToken, 'merchant');
+  }
+
+  private async authorize(orderId: string, card: CardInput, vaultToken: string | null, initiator: 'payer' | 'merchant'): Promise<Order> {
     const order = await this.payable(orderId);
     const patch: OrderPatch = {
       channel: this.deps.channel.name,
@@ -91,7 +118,7 @@ export class OrderService {
         brand: card.brand,
         bin: card.pan.slice(0, 6),
         last4: card.pan.slice(-4),
-        vaultToken: options.keepCard ? this.deps.vault.tokenize(card.pan) : null,
+        vaultToken,
       },
     };
     // PROCESSING is committed before the channel is called, so a second
@@ -106,6 +133,7 @@ export class OrderService {
         amountMinor: order.amountMinor,
         currency: order.currency,
         card,
+        initiator,
       });
     } catch {
       // The channel failed before giving a reference, so no query can follow

@@ -103,6 +103,8 @@ export class OrderRepository {
             lease_until_ms: 0n,
             created_at_ms: BigInt(nowMs),
             delivered_at_ms: null,
+            // Notified in the dialect the order was created in.
+            dialect: updated.dialect,
           })
           .execute();
       }
@@ -187,6 +189,8 @@ function toRow(o: Order): OrderTable {
     challenge_attempts: BigInt(o.challengeAttempts),
     fee_minor: o.feeMinor,
     version: BigInt(o.version),
+    dialect: o.dialect,
+    dialect_context_json: JSON.stringify(o.dialectContext),
   };
 }
 
@@ -238,5 +242,7 @@ function fromRow(r: Selectable<OrderTable>): Order {
     challengeAttempts: Number(r.challenge_attempts),
     feeMinor: BigInt(r.fee_minor),
     version: Number(r.version),
+    dialect: r.dialect,
+    dialectContext: JSON.parse(r.dialect_context_json) as Record<string, string>,
   };
 }

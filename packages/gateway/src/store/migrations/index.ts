@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import type { SqlDialect } from './dialect.js';
 import { coreMigration } from './0001-core.js';
 import { disputesMigration } from './0002-disputes.js';
+import { merchantDialectsMigration } from './0020-merchant-dialects.js';
 
 /**
  * Migrations live in code so a single built file carries them, one file
@@ -13,6 +14,7 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
   return {
     '0001_core': coreMigration(dialect),
     '0002_disputes': disputesMigration,
+    '0020_merchant_dialects': merchantDialectsMigration,
   };
 }
 

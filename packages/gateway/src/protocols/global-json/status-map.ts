@@ -1,0 +1,30 @@
+import type { OrderState } from '../../domain/order-state.js';
+
+export type GlobalOrderStatus = 'nopay' | 'success' | 'closed' | 'fail';
+export type GlobalNotifyStatus = 'nopay' | 'success' | 'cancel' | 'fail';
+
+/** Order status words of `/global/order/query`: exhaustive over the core's states. */
+const QUERY_STATUS: Readonly<Record<OrderState, GlobalOrderStatus>> = {
+  INIT: 'nopay',
+  // Not final for the merchant: the payer or the channel has yet to answer.
+  PROCESSING: 'nopay',
+  CHALLENGE: 'nopay',
+  UNKNOWN: 'nopay',
+  SUCCESS: 'success',
+  FAILED: 'fail',
+  CANCEL: 'closed',
+};
+
+/** Status words of the notification: the seed lists `cancel` there where the query says `closed`. */
+const NOTIFY_STATUS: Readonly<Record<OrderState, GlobalNotifyStatus>> = {
+  INIT: 'nopay',
+  PROCESSING: 'nopay',
+  CHALLENGE: 'nopay',
+  UNKNOWN: 'nopay',
+  SUCCESS: 'success',
+  FAILED: 'fail',
+  CANCEL: 'cancel',
+};
+
+export const globalQueryStatus = (state: OrderState): GlobalOrderStatus => QUERY_STATUS[state];
+export const globalNotifyStatus = (state: OrderState): GlobalNotifyStatus => NOTIFY_STATUS[state];
