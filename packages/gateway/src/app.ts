@@ -28,6 +28,8 @@ import { payEaseDialect } from './protocols/payease/merchant-dialect.js';
 import { DialectRegistry } from './protocols/dialect-registry.js';
 import { globalJsonDialect } from './protocols/global-json/merchant-dialect.js';
 import { globalJsonRoutes } from './protocols/global-json/routes.js';
+import { formGatewayDialect } from './protocols/form-gateway/merchant-dialect.js';
+import { formGatewayRoutes } from './protocols/form-gateway/routes.js';
 import { MerchantSecretRepository } from './store/merchant-secret-repository.js';
 import { RecurringConsentRepository } from './store/recurring-consent-repository.js';
 import { CashierLinks } from './cashier/links.js';
@@ -116,7 +118,11 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const envelope = new GatewayEnvelope(keys, merchants, rejectionSecret, clock, pool);
   const links = new CashierLinks(kek.subkey('cashier-session'), config.publicBaseUrl);
 
-  dialects = new DialectRegistry([payEaseDialect({ envelope }), globalJsonDialect({ secrets, clock })]);
+  dialects = new DialectRegistry([
+    payEaseDialect({ envelope }),
+    globalJsonDialect({ secrets, clock }),
+    formGatewayDialect({ secrets, keys, clock, links, publicBaseUrl: config.publicBaseUrl }),
+  ]);
   const registry = dialects;
   // Each notification is encoded, and its answer judged, by the dialect stored with it.
   const encode: NotificationEncoder = async (n) => {
@@ -184,6 +190,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
 
   await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, disputes, links }));
   await app.register(async (scope) => globalJsonRoutes(scope, { orders, merchants, secrets, consents, links, clock }));
+  await app.register(async (scope) => formGatewayRoutes(scope, { orders, merchants, secrets, keys, links, notifications, clock }));
   // Browser-facing pages only: the security headers mean nothing to the
   // merchant API's JSON clients, and helmet costs every request it runs on.
   await app.register(async (scope) => {

@@ -7,6 +7,7 @@ import type { GatewayConfig } from './config.js';
 import { gatewayCertificatePath } from './keys/gateway-keys.js';
 import type { Merchant, MerchantRepository } from './store/merchant-repository.js';
 import type { MerchantSecretRepository } from './store/merchant-secret-repository.js';
+import { formMerchantAcctId } from './protocols/form-gateway/merchant-account.js';
 
 /** What a client in any language needs to talk to a sandbox merchant (`opencashier sandbox merchant --json`). */
 export interface SandboxMerchantInfo {
@@ -17,6 +18,8 @@ export interface SandboxMerchantInfo {
   baseUrl: string;
   /** The flat-JSON card API's app (appid and its MD5 secret), so that dialect works out of the box too. */
   globalJson?: { appid: string; secret: string };
+  /** The RMB form gateway's account and MD5 key (signType 1; signType 4 uses the pfx above). */
+  formGateway?: { merchantAcctId: string; md5Key: string };
 }
 
 /** The demo merchant's flat-JSON app id: its merchant id and a three-digit app number. */
@@ -90,8 +93,16 @@ export async function ensureDemoMerchant(
  * its pfx password: a sandbox convenience, never done for real merchants.
  */
 async function withDialectSecrets(info: SandboxMerchantInfo, secrets: MerchantSecretRepository, nowMs: number): Promise<SandboxMerchantInfo> {
-  if (info.globalJson) return info;
-  const appid = defaultAppId(info.merchantId);
-  const secret = await secrets.issue(info.merchantId, 'global-json-app', appid, nowMs, 0);
-  return { ...info, globalJson: { appid, secret: secret.reveal() } };
+  let completed = info;
+  if (!completed.globalJson) {
+    const appid = defaultAppId(info.merchantId);
+    const secret = await secrets.issue(info.merchantId, 'global-json-app', appid, nowMs, 0);
+    completed = { ...completed, globalJson: { appid, secret: secret.reveal() } };
+  }
+  if (!completed.formGateway) {
+    const merchantAcctId = formMerchantAcctId(info.merchantId);
+    const key = await secrets.issue(info.merchantId, 'form-gateway-md5', merchantAcctId, nowMs, 0);
+    completed = { ...completed, formGateway: { merchantAcctId, md5Key: key.reveal() } };
+  }
+  return completed;
 }
