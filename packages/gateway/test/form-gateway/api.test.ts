@@ -137,29 +137,30 @@ describe.each(testDatabases())('RMB form gateway on %s', (_name, env) => {
   });
 
   describe('bad input is answered with the seed-style errCode and changes nothing', () => {
-    const cases: [string, (f: Record<string, string>) => { body: Buffer }, string][] = [
-      ['a bad signMsg', (f) => ({ body: encodeForm({ ...signMd5(f, key), signMsg: 'A'.repeat(32) }) })],
-      ['a signMsg made with another key', (f) => ({ body: encodeForm(signMd5(f, 'not-the-key')) })],
-      ['GBK bytes declared as UTF-8', (f) => ({ body: encodeForm(signMd5({ ...f, inputCharset: '1' }, key), 'GBK') })],
-      ['an unknown inputCharset', (f) => ({ body: encodeForm(signMd5({ ...f, inputCharset: '9' }, key)) })],
-      ['an amount with decimals (fen are whole)', (f) => ({ body: encodeForm(signMd5({ ...f, orderAmount: '2.50' }, key)) })],
-      ['a zero amount', (f) => ({ body: encodeForm(signMd5({ ...f, orderAmount: '0' }, key)) })],
-      ['a missing orderId', (f) => ({ body: encodeForm(signMd5({ ...f, orderId: '' }, key)) })],
-      ['a missing bgUrl', (f) => ({ body: encodeForm(signMd5({ ...f, bgUrl: '' }, key)) })],
-      ['a stale orderTimestamp', (f) => ({ body: encodeForm(signMd5({ ...f, orderTimestamp: beijingStamp(Date.now() - 2 * 3_600_000) }, key)) })],
-      ['no orderTimestamp', (f) => ({ body: encodeForm(signMd5({ ...f, orderTimestamp: '' }, key)) })],
-      ['a wrong version', (f) => ({ body: encodeForm(signMd5({ ...f, version: 'v9.9' }, key)) })],
-      ['an unknown signType', (f) => ({ body: encodeForm(signMd5({ ...f, signType: '2' }, key)) })],
-      ['an unknown merchant account', (f) => ({ body: encodeForm(signMd5({ ...f, merchantAcctId: '99999999901' }, key)) })],
-      ['an unserved payType', (f) => ({ body: encodeForm(signMd5({ ...f, payType: '27' }, key)) })],
-      ['an impossible orderTime', (f) => ({ body: encodeForm(signMd5({ ...f, orderTime: '20250231120000' }, key)) })],
-    ].map(([what, build], i) => [what as string, build as (f: Record<string, string>) => { body: Buffer }, ['20002', '20002', '10010', '10010', '10008', '10008', '10007', '10003', '10011', '10011', '10001', '10002', '10006', '10005', '10009'][i]!]);
+    type Build = (f: Record<string, string>) => Buffer;
+    const cases: [string, Build, string][] = [
+      ['a bad signMsg', (f) => encodeForm({ ...signMd5(f, key), signMsg: 'A'.repeat(32) }), '20002'],
+      ['a signMsg made with another key', (f) => encodeForm(signMd5(f, 'not-the-key')), '20002'],
+      ['GBK bytes declared as UTF-8', (f) => encodeForm(signMd5({ ...f, inputCharset: '1' }, key), 'GBK'), '10010'],
+      ['an unknown inputCharset', (f) => encodeForm(signMd5({ ...f, inputCharset: '9' }, key)), '10010'],
+      ['an amount with decimals (fen are whole)', (f) => encodeForm(signMd5({ ...f, orderAmount: '2.50' }, key)), '10008'],
+      ['a zero amount', (f) => encodeForm(signMd5({ ...f, orderAmount: '0' }, key)), '10008'],
+      ['a missing orderId', (f) => encodeForm(signMd5({ ...f, orderId: '' }, key)), '10007'],
+      ['a missing bgUrl', (f) => encodeForm(signMd5({ ...f, bgUrl: '' }, key)), '10003'],
+      ['a stale orderTimestamp', (f) => encodeForm(signMd5({ ...f, orderTimestamp: beijingStamp(Date.now() - 2 * 3_600_000) }, key)), '10011'],
+      ['no orderTimestamp', (f) => encodeForm(signMd5({ ...f, orderTimestamp: '' }, key)), '10011'],
+      ['a wrong version', (f) => encodeForm(signMd5({ ...f, version: 'v9.9' }, key)), '10001'],
+      ['an unknown signType', (f) => encodeForm(signMd5({ ...f, signType: '2' }, key)), '10002'],
+      ['an unknown merchant account', (f) => encodeForm(signMd5({ ...f, merchantAcctId: '99999999901' }, key)), '10006'],
+      ['an unserved payType', (f) => encodeForm(signMd5({ ...f, payType: '27' }, key)), '10005'],
+      ['an impossible orderTime', (f) => encodeForm(signMd5({ ...f, orderTime: '20250231120000' }, key)), '10009'],
+    ];
     it.each(cases)('%s', async (_what, build, errCode) => {
       const form = orderForm(shop, acct);
-      const response = await postForm(t.baseUrl, build(form).body);
+      const response = await postForm(t.baseUrl, build(form));
       expect(response.status).toBe(400);
       expect(await response.text()).toContain(`errCode ${errCode}`);
-      expect(await t.gateway.orders.findByRequest(t.merchant.merchantId, form.orderId)).toBeUndefined();
+      expect(await t.gateway.orders.findByRequest(t.merchant.merchantId, form.orderId!)).toBeUndefined();
     });
 
     it('a replayed orderId: the same form leads to the same order; other content, or redoFlag=1, is refused', async () => {
@@ -172,7 +173,7 @@ describe.each(testDatabases())('RMB form gateway on %s', (_name, env) => {
       expect((await postForm(t.baseUrl, encodeForm(noRedo))).status).toBe(303);
       const again = await postForm(t.baseUrl, encodeForm(noRedo));
       expect(await again.text()).toContain('errCode 20004');
-      expect((await t.gateway.orders.findByRequest(t.merchant.merchantId, form.orderId))!.amountMinor).toBe(200n);
+      expect((await t.gateway.orders.findByRequest(t.merchant.merchantId, form.orderId!))!.amountMinor).toBe(200n);
     });
   });
 });
