@@ -17,9 +17,14 @@ import { MerchantRepository } from './store/merchant-repository.js';
 import { OrderRepository } from './store/order-repository.js';
 import { NotificationRepository } from './store/notification-repository.js';
 import { SandboxCardChannel } from './channels/sandbox-card/index.js';
+import type { Channel } from './domain/channel.js';
+import { ChannelRegistry } from './channels/registry.js';
 import { OrderService } from './orders/order-service.js';
 import { DisputeService } from './orders/dispute-service.js';
 import { DisputeRepository } from './store/dispute-repository.js';
+import { LedgerRepository } from './store/ledger-repository.js';
+import { RefundRepository } from './store/refund-repository.js';
+import { RefundService } from './orders/refund-service.js';
 import { GatewayEnvelope } from './protocols/payease/gateway-envelope.js';
 import { EnvelopePool } from './protocols/payease/envelope-pool.js';
 import { payEaseRoutes } from './protocols/payease/routes.js';
@@ -50,6 +55,8 @@ export interface Gateway {
   database: OpenedDatabase;
   merchants: MerchantRepository;
   orders: OrderService;
+  refunds: RefundService;
+  ledger: LedgerRepository;
   disputes: DisputeService;
   notifications: NotificationRepository;
   /** Shared signing secrets of the MD5 dialects (flat-JSON apps, form gateway accounts). */
@@ -71,6 +78,8 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Run migrations at open (the primary of a cluster does it once, before forking). */
   migrate?: boolean;
+  /** The card channel; the sandbox acquirer when not given. */
+  channel?: Channel;
 }
 
 /** How often a closing server drops keep-alive connections that have gone idle. */
@@ -97,20 +106,35 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const merchants = new MerchantRepository(database.db);
   const orderRepository = new OrderRepository(database.db);
   const notifications = new NotificationRepository(database.db, database.dialect);
-  const channel = new SandboxCardChannel({ clock, unknownResolveDelayMs: config.sandboxUnknownResolveDelayMs });
+  const channel = options.channel ?? new SandboxCardChannel({ clock, unknownResolveDelayMs: config.sandboxUnknownResolveDelayMs });
   const metrics = new GatewayMetrics();
   const secrets = new MerchantSecretRepository(database.db, kek);
   const consents = new RecurringConsentRepository(database.db);
   // Filled once the envelope exists; the order service only calls it on a state change.
   let dialects: DialectRegistry | undefined;
+  const channels = new ChannelRegistry([channel]);
+  const ledger = new LedgerRepository(database.db);
+  const refunds = new RefundService({
+    orders: orderRepository,
+    refunds: new RefundRepository(database.db, ledger),
+    ledger,
+    channels,
+    clock,
+    findMerchant: (id) => merchants.find(id),
+    // A refund is notified in its order's dialect when that dialect has refund notifications, else as PayEase.
+    formatNotification: (refund, order) => dialects!.refundNotification(refund, order),
+  });
   const orders = new OrderService({
     orders: orderRepository,
     channel,
+    channels,
     vault: new CardVault(kek),
     clock,
+    ledger,
     findMerchant: (id) => merchants.find(id),
     // Each order is notified in the protocol that created it.
     formatNotification: (order) => dialects!.get(order.dialect).formatNotification(order),
+    reverseLateApproval: (order, approval) => refunds.reverseLateApproval(order, approval),
   });
   const disputes = new DisputeService({ orders: orderRepository, disputes: new DisputeRepository(database.db), clock });
   const rejectionSecret = kek.subkey('envelope-rejection');
@@ -188,7 +212,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     );
   });
 
-  await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, disputes, links }));
+  await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, refunds, disputes, links }));
   await app.register(async (scope) => globalJsonRoutes(scope, { orders, merchants, secrets, consents, links, clock }));
   await app.register(async (scope) => formGatewayRoutes(scope, { orders, merchants, secrets, keys, links, notifications, clock }));
   // Browser-facing pages only: the security headers mean nothing to the
@@ -259,6 +283,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     database,
     merchants,
     orders,
+    refunds,
+    ledger,
     disputes,
     notifications,
     secrets,
@@ -273,6 +299,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       every(EXPIRY_SWEEP_INTERVAL_MS, () => orders.expireDue(BACKGROUND_BATCH_MAX), 'order expiry');
       every(CHANNEL_RECHECK_INTERVAL_MS, () => orders.resolveUnknown(BACKGROUND_BATCH_MAX), 'unknown outcome resolution');
       every(CHANNEL_RECHECK_INTERVAL_MS, () => orders.recoverStale(BACKGROUND_BATCH_MAX), 'stale payment recovery');
+      every(CHANNEL_RECHECK_INTERVAL_MS, () => orders.settleCancelledInFlight(BACKGROUND_BATCH_MAX), 'cancelled in-flight payment settlement');
+      every(CHANNEL_RECHECK_INTERVAL_MS, () => refunds.resumeStale(BACKGROUND_BATCH_MAX), 'stale refund resumption');
     },
     async close() {
       for (const t of timers) clearInterval(t);

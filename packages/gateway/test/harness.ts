@@ -9,6 +9,7 @@ import { loadConfig, type GatewayConfig } from '../src/config.js';
 import { createGateway, type Gateway } from '../src/app.js';
 import { ensureDemoMerchant, type SandboxMerchantInfo } from '../src/provisioning.js';
 import { KeyEncryptionKey } from '../src/keys/kek.js';
+import type { Channel } from '../src/domain/channel.js';
 
 export interface TestGateway {
   gateway: Gateway;
@@ -24,7 +25,7 @@ export interface TestGateway {
  * database (or `OPENCASHIER_TEST_DATABASE_URL`), the demo sandbox merchant
  * and an SDK client for it.
  */
-export async function startTestGateway(overrides: Record<string, string> = {}, options: { background?: boolean; clock?: () => number } = {}): Promise<TestGateway> {
+export async function startTestGateway(overrides: Record<string, string> = {}, options: { background?: boolean; clock?: () => number; channel?: Channel } = {}): Promise<TestGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), 'opencashier-test-'));
   const database = await freshDatabase(overrides.OPENCASHIER_DATABASE_URL);
   const env: Record<string, string> = {
@@ -40,7 +41,7 @@ export async function startTestGateway(overrides: Record<string, string> = {}, o
   // Cashier links are built from the public URL, so the port is chosen first.
   const port = await freePort();
   const config = loadConfig({ ...env, PORT: String(port), OPENCASHIER_PUBLIC_BASE_URL: `http://127.0.0.1:${port}` } as NodeJS.ProcessEnv);
-  const gateway = await createGateway(config, options.clock ? { clock: options.clock } : {});
+  const gateway = await createGateway(config, { ...(options.clock ? { clock: options.clock } : {}), ...(options.channel ? { channel: options.channel } : {}) });
   const { info } = await ensureDemoMerchant(config, gateway.merchants, Date.now(), gateway.secrets);
   await gateway.app.listen({ port, host: '127.0.0.1' });
   if (options.background !== false) gateway.startBackground();

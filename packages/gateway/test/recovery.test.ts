@@ -41,7 +41,7 @@ describe.each(testDatabases())('recovery of payments interrupted mid-flight (%s)
   it('asks the channel about an order that has a reference, and takes its answer', async () => {
     const order = await newOrder('stale-2');
     // An approved sandbox reference, as after a 3-D Secure answer whose result was lost.
-    await repo.transition(order.orderId, 'INIT', 'PROCESSING', { channelReference: `sbx_ok_${nowMs.toString(36)}_abcdef` }, 'card submitted', nowMs);
+    await repo.transition(order.orderId, 'INIT', 'PROCESSING', { channel: 'sandbox-card', channelReference: `sbx_ok_${nowMs.toString(36)}_abcdef` }, 'card submitted', nowMs);
     nowMs += STALE_PROCESSING_MS + 1;
     await t.gateway.orders.recoverStale(10);
     expect((await t.gateway.orders.find(order.orderId))!.state).toBe('SUCCESS');

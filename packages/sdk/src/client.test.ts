@@ -229,6 +229,56 @@ describe('PayEaseClient.parseNotification', () => {
   });
 });
 
+describe('PayEaseClient refunds and cancellation', () => {
+  it('refunds: sends the refund fields, returns a FAILED refund as data, checks amounts', async () => {
+    gateway.respond = (request, reply) => reply.sealed({ merchantId, requestId: request.payload['requestId'], serialNumber: 'RF1', orderId: 'S1', amount: '100', status: 'FAILED', code: 'CHANNEL_REFUSED' });
+    expect(await client.refund({ requestId: 'REFUND-1', orderId: 'S1', amount: '100', remark: 'r' })).toMatchObject({ status: 'FAILED', serialNumber: 'RF1', code: 'CHANNEL_REFUSED' });
+    expect(gateway.received[0]?.path).toBe('/v3/icc/refund');
+    expect(gateway.received[0]?.payload).toMatchObject({ merchantId, requestId: 'REFUND-1', orderId: 'S1', amount: '100', remark: 'r' });
+    await expect(client.refund({ requestId: 'REFUND-2', orderId: 'S1', amount: '1.00' })).rejects.toThrow(InvalidArgumentError);
+    await expect(client.refund({ requestId: 'REFUND-2', orderId: '' })).rejects.toThrow(InvalidArgumentError);
+    expect(gateway.received).toHaveLength(1);
+    gateway.respond = (request, reply) => reply.sealed({ merchantId, requestId: request.payload['requestId'], serialNumber: 'RF2', amount: '1e3', status: 'SUCCESS' });
+    await expect(client.refund({ requestId: 'REFUND-3', orderId: 'S1' }, 'onlinePay')).rejects.toThrow(/malformed amount/);
+    expect(gateway.received[1]?.path).toBe('/v3/onlinePay/refund');
+  });
+
+  it('refusals of a refund throw BusinessError with their code', async () => {
+    gateway.respond = (request, reply) => reply.sealed({ merchantId, requestId: request.payload['requestId'], status: 'FAILED', code: 'REFUND_AMOUNT_EXCEEDED', errorMessage: 'too much' });
+    await expect(client.refund({ requestId: 'REFUND-4', orderId: 'S1', amount: '999' })).rejects.toMatchObject({ code: 'REFUND_AMOUNT_EXCEEDED' });
+  });
+
+  it('queries a refund and cancels an order on the chosen API', async () => {
+    gateway.respond = (request, reply) => reply.sealed({ merchantId, requestId: request.payload['requestId'], serialNumber: 'RF1', orderId: 'S1', amount: '100', orderAmount: '12345', status: 'SUCCESS' });
+    expect(await client.queryRefund({ requestId: 'REFUND-1' })).toMatchObject({ serialNumber: 'RF1', status: 'SUCCESS' });
+    gateway.respond = (request, reply) => reply.sealed({ merchantId, requestId: request.payload['requestId'], serialNumber: 'S1', orderAmount: '12345', status: 'CANCEL' });
+    expect(await client.cancelOrder({ requestId: 'ORDER-1' }, 'onlinePay')).toMatchObject({ status: 'CANCEL' });
+    expect(gateway.received.map((r) => r.path)).toEqual(['/v3/icc/refundQuery', '/v3/onlinePay/cancelOrder']);
+  });
+});
+
+describe('PayEaseClient.parseNotificationEvent', () => {
+  const seal = (payload: Record<string, unknown>) => sealResponse({ payload, merchantId, signingKey: keys.gatewayKey, recipient: keys.merchantCert.publicKey, requestId: String(payload['requestId']) });
+
+  it('tells order, refund and dispute notifications apart', () => {
+    const order = seal({ merchantId, requestId: 'ORDER-1', serialNumber: 'S1', status: 'SUCCESS', orderAmount: '12345' });
+    expect(client.parseNotificationEvent(order.headers, order.body)).toMatchObject({ type: 'ORDER', order: { serialNumber: 'S1' } });
+    const refund = seal({ notifyType: 'REFUND', merchantId, requestId: 'REFUND-1', serialNumber: 'RF1', orderId: 'S1', amount: '100', status: 'SUCCESS' });
+    expect(client.parseNotificationEvent(refund.headers, refund.body)).toMatchObject({ type: 'REFUND', refund: { serialNumber: 'RF1', amount: '100' } });
+    const chargeback = seal({ notifyType: 'CHARGEBACK', merchantId, requestId: 'ORDER-1', serialNumber: 'S1', disputeId: 'dp1', disputeAmount: '500' });
+    expect(client.parseNotificationEvent(chargeback.headers, chargeback.body)).toMatchObject({ type: 'CHARGEBACK', dispute: { disputeId: 'dp1' } });
+  });
+
+  it('refuses an unknown kind, a malformed amount, and a dispute without its id', () => {
+    const unknown = seal({ notifyType: 'SURPRISE', merchantId, requestId: 'X' });
+    expect(() => client.parseNotificationEvent(unknown.headers, unknown.body)).toThrow(/unknown notifyType/);
+    const badAmount = seal({ notifyType: 'REFUND', merchantId, requestId: 'R', amount: '-1' });
+    expect(() => client.parseNotificationEvent(badAmount.headers, badAmount.body)).toThrow(/malformed amount/);
+    const noId = seal({ notifyType: 'RETRIEVAL', merchantId, requestId: 'O', serialNumber: 'S1' });
+    expect(() => client.parseNotificationEvent(noId.headers, noId.body)).toThrow(/disputeId/);
+  });
+});
+
 describe('PayEaseClient construction', () => {
   const base = { merchantId, gatewayCertificate: vectorFile('gateway.cer'), baseUrl: 'http://127.0.0.1:1' };
 

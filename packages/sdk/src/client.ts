@@ -16,7 +16,19 @@ import { rejectionSecretFor } from './payease/key-wrap.js';
 import { loadCertificate, loadPfx, loadPrivateKey } from './payease/keys.js';
 import { verifyPayload } from './payease/signature.js';
 import { readBodyText } from './read-body.js';
-import type { IccNotification, IccOrderRequest, IccOrderResponse, IccOrderState, IccQueryRequest, IccQueryResponse } from './types.js';
+import type {
+  IccNotification,
+  IccOrderRequest,
+  IccOrderResponse,
+  IccOrderState,
+  IccQueryRequest,
+  IccQueryResponse,
+  PayEaseApi,
+  PayEaseNotificationEvent,
+  RefundRequest,
+  RefundResponse,
+  RefundState,
+} from './types.js';
 
 type CertificateBytes = Uint8Array | string;
 
@@ -115,6 +127,33 @@ export class PayEaseClient {
     return checkOrderState(answer);
   }
 
+  /**
+   * Refunds (part of) a paid order. The answer's `status` is the refund's:
+   * SUCCESS, FAILED (the channel refused; returned, not thrown) or
+   * PROCESSING (its notification follows). Refusals of the request itself
+   * (amount beyond what is refundable, unpaid order…) throw `BusinessError`.
+   */
+  async refund(request: RefundRequest, api: PayEaseApi = 'icc'): Promise<RefundResponse> {
+    if (typeof request.requestId !== 'string' || request.requestId === '') throw new InvalidArgumentError('requestId is required');
+    if (typeof request.orderId !== 'string' || request.orderId === '') throw new InvalidArgumentError('orderId (the order serialNumber) is required');
+    if (request.amount !== undefined && request.amount !== '') checkAmount(request.amount, 'amount');
+    const answer = await this.call(`${api}/refund`, { merchantId: this.merchantId, ...request });
+    checkAmountFields(answer, ['amount']);
+    return answer as RefundResponse;
+  }
+
+  /** A refund's details by the refund's requestId. */
+  async queryRefund(request: { requestId: string }, api: PayEaseApi = 'icc'): Promise<RefundState> {
+    const answer = await this.call(`${api}/refundQuery`, { merchantId: this.merchantId, requestId: request.requestId });
+    checkAmountFields(answer, ['amount', 'orderAmount']);
+    return answer as RefundState;
+  }
+
+  /** Cancels an unpaid order by its requestId; answers the order (status CANCEL). A paid order throws `BusinessError` ORDER_NOT_CANCELLABLE. */
+  async cancelOrder(request: { requestId: string }, api: PayEaseApi = 'icc'): Promise<IccOrderState> {
+    return checkOrderState(await this.call(`${api}/cancelOrder`, { merchantId: this.merchantId, requestId: request.requestId }));
+  }
+
   /** Any other API: signs, sends, verifies; FAILED or ERROR answers throw `BusinessError`. */
   async call(path: string, payload: Readonly<Record<string, unknown>>): Promise<Record<string, unknown>> {
     const answer = await this.#exchange(path, payload);
@@ -134,6 +173,30 @@ export class PayEaseClient {
     if (encryptKey === undefined) throw new EnvelopeError();
     const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
     return checkOrderState(this.#openVerified(encryptKey, text, undefined));
+  }
+
+  /**
+   * Opens and verifies any notification: an order's, a refund's, a
+   * chargeback's or a retrieval request's. Same checks as parseNotification.
+   */
+  parseNotificationEvent(headers: HeaderSource, body: string | Uint8Array): PayEaseNotificationEvent {
+    const encryptKey = headerValue(headers, 'encryptKey');
+    if (encryptKey === undefined) throw new EnvelopeError();
+    const payload = this.#openVerified(encryptKey, typeof body === 'string' ? body : Buffer.from(body).toString('utf8'), undefined);
+    switch (payload['notifyType']) {
+      case undefined:
+        return { type: 'ORDER', order: checkOrderState(payload) };
+      case 'REFUND':
+        checkAmountFields(payload, ['amount', 'orderAmount']);
+        return { type: 'REFUND', refund: payload as RefundState };
+      case 'CHARGEBACK':
+      case 'RETRIEVAL':
+        checkAmountFields(payload, ['disputeAmount', 'orderAmount']);
+        if (typeof payload['disputeId'] !== 'string') throw new OpenCashierError('dispute notification lacks disputeId');
+        return { type: payload['notifyType'], dispute: payload as Record<string, unknown> & { disputeId: string; serialNumber: string; hmac: string } };
+      default:
+        throw new OpenCashierError(`unknown notifyType ${String(payload['notifyType'])}`);
+    }
   }
 
   async #exchange(path: string, payload: Readonly<Record<string, unknown>>): Promise<Record<string, unknown>> {
@@ -197,6 +260,13 @@ function isCertificateList(value: CertificateBytes | readonly CertificateBytes[]
 function checkAmount(value: unknown, field: string): void {
   if (!isAmountMinorString(value)) {
     throw new InvalidArgumentError(`${field} must be a string of integer minor units, e.g. "12345" for 123.45`);
+  }
+}
+
+function checkAmountFields(payload: Record<string, unknown>, fields: readonly string[]): void {
+  for (const field of fields) {
+    const value = payload[field];
+    if (value !== undefined && !isAmountMinorString(value)) throw new OpenCashierError(`gateway answer has a malformed ${field}`);
   }
 }
 

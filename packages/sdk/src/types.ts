@@ -119,3 +119,63 @@ export type IccNotification = IccOrderState;
 
 /** The body a merchant answers a notification with; anything else makes the gateway send it again. */
 export const NOTIFICATION_ACK = 'SUCCESS';
+
+/** Which API family a call goes to: the international card cashier or the unified order. Both reach the same orders. */
+export type PayEaseApi = 'icc' | 'onlinePay';
+
+/** POST icc/refund (or onlinePay/refund). */
+export interface RefundRequest {
+  /** The refund's own number; unique per merchant. Sending it again with the same content answers the same refund. */
+  requestId: string;
+  /** The order's `serialNumber`. */
+  orderId: string;
+  /** Minor units to refund; omit (or "") to refund everything still refundable. */
+  amount?: AmountMinorString;
+  remark?: string;
+  /** Where the refund's final state is notified; the order's notifyUrl when omitted. */
+  notifyUrl?: string;
+}
+
+/** Refund status words: anything but SUCCESS and FAILED means still processing. */
+export type RefundStatus = 'PROCESSING' | 'SUCCESS' | 'FAILED' | (string & {});
+
+export interface RefundResponse {
+  merchantId: string;
+  requestId: string;
+  /** The gateway's id of the refund. */
+  serialNumber: string;
+  orderId: string;
+  amount: AmountMinorString;
+  status: RefundStatus;
+  /** Why a FAILED refund failed. */
+  code?: string;
+  hmac: string;
+  [field: string]: unknown;
+}
+
+/** A refund as icc/refundQuery answers it and its notification pushes it. */
+export interface RefundState {
+  merchantId: string;
+  requestId: string;
+  serialNumber: string;
+  /** The order's serialNumber and the merchant's number for it. */
+  orderId: string;
+  orderRequestId: string;
+  orderAmount: AmountMinorString;
+  amount: AmountMinorString;
+  currency: string;
+  status: RefundStatus;
+  /** yyyy-MM-dd HH:mm:ss, Beijing time. */
+  createDateTime: string;
+  completeDateTime?: string;
+  remark?: string;
+  code?: string;
+  hmac: string;
+  [field: string]: unknown;
+}
+
+/** A verified notification of any kind; `notifyType` tells them apart (order notifications carry none). */
+export type PayEaseNotificationEvent =
+  | { type: 'ORDER'; order: IccOrderState }
+  | { type: 'REFUND'; refund: RefundState }
+  | { type: 'CHARGEBACK' | 'RETRIEVAL'; dispute: Record<string, unknown> & { disputeId: string; serialNumber: string; hmac: string } };

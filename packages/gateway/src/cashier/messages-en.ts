@@ -69,6 +69,8 @@ export const en = {
   'result.pending.message': 'We are waiting for your card issuer to confirm the payment. This usually takes a moment. Please do not pay again.',
   'result.cancelled.title': 'Payment cancelled',
   'result.cancelled.message': 'You cancelled this payment. Your card has not been charged.',
+  'result.withdrawn.title': 'Payment cancelled',
+  'result.withdrawn.message': '{merchant} cancelled this payment request. If your card was charged, the amount is refunded automatically.',
   'result.reason': 'Reason:',
   'result.return': 'Return to {merchant}',
   'result.checkAgain': 'Check status again',

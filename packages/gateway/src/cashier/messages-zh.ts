@@ -69,6 +69,8 @@ export const zh: Record<MessageKey, string> = {
   'result.pending.message': '正在等待发卡行确认，通常只需片刻。请勿重复支付。',
   'result.cancelled.title': '支付已取消',
   'result.cancelled.message': '您已取消本次支付，银行卡未被扣款。',
+  'result.withdrawn.title': '支付已取消',
+  'result.withdrawn.message': '{merchant}已取消本次支付请求。如您的银行卡已被扣款，款项将自动退回。',
   'result.reason': '原因：',
   'result.return': '返回 {merchant}',
   'result.checkAgain': '刷新支付状态',

@@ -7,7 +7,8 @@ import { html } from './html.js';
 import { isMessageKey, t, type Lang, type MessageKey } from './i18n.js';
 import { amountBlock, detailsList, renderPage, safeLinkUrl } from './layout.js';
 
-export type ResultOutcome = 'success' | 'failed' | 'expired' | 'pending' | 'cancelled';
+/** `withdrawn`: the merchant cancelled the payment request. */
+export type ResultOutcome = 'success' | 'failed' | 'expired' | 'pending' | 'cancelled' | 'withdrawn';
 
 export interface ResultPageModel {
   lang: Lang;
@@ -35,6 +36,7 @@ const outcomeText: Record<ResultOutcome, { title: MessageKey; message: MessageKe
   expired: { title: 'result.expired.title', message: 'result.expired.message' },
   pending: { title: 'result.pending.title', message: 'result.pending.message' },
   cancelled: { title: 'result.cancelled.title', message: 'result.cancelled.message' },
+  withdrawn: { title: 'result.withdrawn.title', message: 'result.withdrawn.message' },
 };
 
 export function renderResultPage(m: ResultPageModel): string {

@@ -5,7 +5,7 @@ import { currency } from '../domain/currencies.js';
 import { formatMinor } from '../domain/money.js';
 import { isDeclineCode, type DeclineCode } from '../domain/channel.js';
 import type { Order } from '../domain/order.js';
-import { CANCELLED_BY_PAYER, type OrderService } from '../orders/order-service.js';
+import { CANCELLED_AWAITING_CHANNEL, CANCELLED_BY_MERCHANT, CANCELLED_BY_PAYER, type OrderService } from '../orders/order-service.js';
 import type { Merchant } from '../store/merchant-repository.js';
 import { cashierCss, cashierCssCacheControl, cashierCssContentType, cashierCssHref } from './assets.js';
 import { cardBrandName } from '../domain/card-brand.js';
@@ -126,7 +126,7 @@ export async function cashierRoutes(app: FastifyInstance, deps: CashierDeps): Pr
       case 'SUCCESS':
       case 'FAILED':
       case 'CANCEL': {
-        const outcome = order.state === 'SUCCESS' ? 'success' : order.state === 'FAILED' ? 'failed' : order.declineCode === CANCELLED_BY_PAYER ? 'cancelled' : 'expired';
+        const outcome = order.state === 'SUCCESS' ? 'success' : order.state === 'FAILED' ? 'failed' : cancelOutcome(order.declineCode);
         const reasonKey = order.state === 'FAILED' && isDeclineCode(order.declineCode) ? DECLINE_REASON[order.declineCode] : undefined;
         const returnUrl = deps.returnUrl(order);
         return html(
@@ -200,4 +200,11 @@ export async function cashierRoutes(app: FastifyInstance, deps: CashierDeps): Pr
       return backToOrder(reply, p.token);
     }),
   );
+}
+
+/** Why an order was cancelled, as the result page says it. */
+function cancelOutcome(declineCode: string | null): 'cancelled' | 'withdrawn' | 'expired' {
+  if (declineCode === CANCELLED_BY_PAYER) return 'cancelled';
+  if (declineCode === CANCELLED_BY_MERCHANT || declineCode === CANCELLED_AWAITING_CHANNEL) return 'withdrawn';
+  return 'expired';
 }

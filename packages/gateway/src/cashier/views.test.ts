@@ -42,7 +42,7 @@ const allPages = (): [string, string][] => [
   ['checkout', renderCheckoutPage(checkout({ merchantName: hostile, remark: hostile, errors: { number: 'error.number.invalid', form: 'error.form.declined' }, sandbox: true }))],
   ['checkout zh', renderCheckoutPage(checkout({ lang: 'zh' }))],
   ['challenge', challenge('en', hostile)],
-  ...(['success', 'failed', 'expired', 'pending', 'cancelled'] as const).map(
+  ...(['success', 'failed', 'expired', 'pending', 'cancelled', 'withdrawn'] as const).map(
     (o): [string, string] => [`result ${o}`, result(o, { merchantName: hostile, returnUrl: 'https://shop.example/return?a=1&b=2', statusUrl: '/cashier/s' })],
   ),
   ['error', errorPage()],
@@ -178,7 +178,7 @@ describe('renderChallengePage', () => {
 });
 
 describe('renderResultPage', () => {
-  it.each(['success', 'failed', 'expired', 'pending', 'cancelled'] as const)('%s shows its outcome', (outcome) => {
+  it.each(['success', 'failed', 'expired', 'pending', 'cancelled', 'withdrawn'] as const)('%s shows its outcome', (outcome) => {
     const page = result(outcome);
     expect(page).toContain(messages.en[`result.${outcome}.title`]);
     expect(page).toContain(`result__icon--${outcome}`);

@@ -54,6 +54,11 @@ export type AuthorizeResult =
   | { outcome: 'challenge'; reference: string; hint?: string }
   | { outcome: 'unknown'; reference: string };
 
+export interface RefundResult {
+  outcome: 'succeeded' | 'failed' | 'pending';
+  reference: string;
+}
+
 export interface ChannelCapabilities {
   /** Authorisation and capture happen in one step. */
   autoCapture: boolean;
@@ -69,7 +74,13 @@ export interface Channel {
   /** Answers a 3-D Secure challenge; the result is approved, declined or still a challenge (wrong code, try again). */
   completeChallenge(reference: string, answer: string): Promise<AuthorizeResult>;
   capture(reference: string, amountMinor: AmountMinor): Promise<{ ok: boolean }>;
-  refund(reference: string, amountMinor: AmountMinor, refundId: string): Promise<{ outcome: 'succeeded' | 'failed' | 'pending'; reference: string }>;
+  /**
+   * Refunds (part of) a captured authorisation. `refundId` is the
+   * idempotency key: sending the same refund again (after a crash or a
+   * `pending` answer) reports on it and never refunds twice.
+   * `requestedAtMs` is when the gateway first asked.
+   */
+  refund(reference: string, amountMinor: AmountMinor, refundId: string, requestedAtMs: number): Promise<RefundResult>;
   /** The channel's current view of an authorisation: resolves `unknown` outcomes. */
   query(reference: string): Promise<AuthorizeResult>;
   /**

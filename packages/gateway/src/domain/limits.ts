@@ -56,3 +56,18 @@ export const FORM_ORDER_TIMESTAMP_WINDOW_MS = 30 * 60_000;
 
 /** Form gateway `orderTimeOut` is in seconds (rounded up to the core's whole minutes): the same week at most. */
 export const FORM_ORDER_TIMEOUT_SECONDS_MAX = ORDER_TIMEOUT_MINUTES_MAX * 60;
+
+/**
+ * Times a refund re-reads its order after the refundable guard refused it
+ * because a concurrent refund or chargeback changed the order in between.
+ * Each retry sees a newer order; a few are enough, after which the answer
+ * is "exceeds the refundable amount".
+ */
+export const REFUND_GUARD_ATTEMPTS_MAX = 5;
+
+/**
+ * A refund still PROCESSING this long after its last change is sent to the
+ * channel again (same refund id, so never twice): its process stopped
+ * before the channel answered, or the channel answered "pending".
+ */
+export const REFUND_STALE_MS = 30_000;

@@ -9,9 +9,13 @@ describe('order state machine', () => {
     expect(() => assertTransition('SUCCESS', 'PROCESSING')).toThrow(IllegalTransitionError);
     expect(() => assertTransition('SUCCESS', 'CANCEL')).toThrow(IllegalTransitionError);
   });
-  it('an order in flight at the channel cannot be cancelled by expiry', () => {
-    expect(canTransition('PROCESSING', 'CANCEL')).toBe(false);
-    expect(canTransition('UNKNOWN', 'CANCEL')).toBe(false);
+  it('an order in flight at the channel can be cancelled (by the merchant; a late approval is then refunded)', () => {
+    expect(canTransition('PROCESSING', 'CANCEL')).toBe(true);
+    expect(canTransition('UNKNOWN', 'CANCEL')).toBe(true);
+  });
+  it('a failed or cancelled order never becomes paid', () => {
+    expect(canTransition('FAILED', 'SUCCESS')).toBe(false);
+    expect(canTransition('CANCEL', 'SUCCESS')).toBe(false);
   });
   it('the happy paths exist', () => {
     expect(canTransition('INIT', 'PROCESSING')).toBe(true);

@@ -7,7 +7,9 @@
  *     │          ├────────► CHALLENGE ──► PROCESSING
  *     │          └────────► UNKNOWN ──► SUCCESS | FAILED   (resolved by a channel query)
  *     ├────────────────────► FAILED   (declined before authorisation)
- *     └────────────────────► CANCEL   (expired unpaid, or cancelled by the payer)
+ *     └────────────────────► CANCEL   (expired unpaid, or cancelled by the payer or merchant)
+ *   PROCESSING | UNKNOWN ──► CANCEL     (cancelled by the merchant while the channel had not
+ *                                        answered; a late approval is refunded at once)
  *
  * A declined card makes the order FAILED and the merchant is notified once,
  * as the PayEase cashier does; the payer starts again with a new order.
@@ -17,9 +19,9 @@ export type OrderState = (typeof ORDER_STATES)[number];
 
 const TRANSITIONS: Readonly<Record<OrderState, readonly OrderState[]>> = {
   INIT: ['PROCESSING', 'FAILED', 'CANCEL'],
-  PROCESSING: ['SUCCESS', 'FAILED', 'CHALLENGE', 'UNKNOWN'],
+  PROCESSING: ['SUCCESS', 'FAILED', 'CHALLENGE', 'UNKNOWN', 'CANCEL'],
   CHALLENGE: ['PROCESSING', 'FAILED', 'CANCEL'],
-  UNKNOWN: ['SUCCESS', 'FAILED'],
+  UNKNOWN: ['SUCCESS', 'FAILED', 'CANCEL'],
   SUCCESS: [],
   FAILED: [],
   CANCEL: [],

@@ -66,6 +66,15 @@ export interface Order {
   declineCode: string | null;
   challengeAttempts: number;
   feeMinor: bigint;
+  /** Refunds not failed, processing ones included: what the refund guard counts. */
+  refundReservedMinor: bigint;
+  /** Refunds that succeeded, and how many (the wire's totalRefundAmount / totalRefundCount). */
+  refundedMinor: bigint;
+  refundCount: number;
+  /** Chargebacks that hold or took money. */
+  disputedMinor: bigint;
+  /** The latest delivery confirmation the merchant sent, if any. */
+  deliveryStatus: DeliveryStatus | null;
   version: number;
   /** The merchant protocol that created the order (`payease-v3`, `global-json`, `form-gateway`). */
   dialect: string;
@@ -75,3 +84,6 @@ export interface Order {
 
 /** The dialect of orders created before dialects existed, and of the PayEase v3 API. */
 export const DEFAULT_DIALECT = 'payease-v3';
+
+export type DeliveryStatus = 'SHIPPED' | 'DELIVERED';
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['SHIPPED', 'DELIVERED'];

@@ -1,5 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import type { Database } from '../store/schema.js';
 import type { Channel, CardInput, AuthorizeResult } from '../domain/channel.js';
+import type { ChannelRegistry } from '../channels/registry.js';
 import { GatewayError } from '../domain/errors.js';
 import { STALE_PROCESSING_MS } from '../domain/limits.js';
 import { DEFAULT_DIALECT, type Order } from '../domain/order.js';
@@ -7,6 +10,8 @@ import { isFinal, type OrderState } from '../domain/order-state.js';
 import type { Merchant } from '../store/merchant-repository.js';
 import type { OrderPatch, OrderRepository, OutboxEntry } from '../store/order-repository.js';
 import type { CardVault } from '../keys/card-vault.js';
+import type { LedgerRepository } from '../store/ledger-repository.js';
+import { captureJournals } from '../domain/ledger.js';
 import type { NewOrder } from './new-order.js';
 import { checkMerchantUrl } from './merchant-urls.js';
 
@@ -15,17 +20,34 @@ export type NotificationFormatter = (order: Order) => string;
 
 export interface OrderServiceDeps {
   orders: OrderRepository;
+  /** The card channel new card payments go to. */
   channel: Channel;
+  /** Every channel, by name: an order's later steps go to the channel that took its payment. */
+  channels: ChannelRegistry;
   vault: CardVault;
   clock: () => number;
   formatNotification: NotificationFormatter;
   /** Looks a merchant up, for the sandbox flag of its notifications. */
   findMerchant: (merchantId: string) => Promise<Merchant | undefined>;
+  ledger: LedgerRepository;
+  /** Gives back the money of a payment the channel approved after the order was cancelled. */
+  reverseLateApproval: (order: Order, approval: ApprovedResult) => Promise<unknown>;
 }
+
+type ApprovedResult = Extract<AuthorizeResult, { outcome: 'approved' }>;
 
 /** Why a CANCEL happened, kept in the order's decline code for the cashier's result page. */
 export const EXPIRED_UNPAID = 'EXPIRED_UNPAID';
 export const CANCELLED_BY_PAYER = 'CANCELLED_BY_PAYER';
+export const CANCELLED_BY_MERCHANT = 'CANCELLED_BY_MERCHANT';
+/**
+ * Cancelled by the merchant while the channel had not answered: until the
+ * channel's outcome is known, a late approval must still be refunded.
+ */
+export const CANCELLED_AWAITING_CHANNEL = 'CANCELLED_AWAITING_CHANNEL';
+
+/** How many times a cancel re-reads an order that changed state under it before giving up. */
+const CANCEL_ATTEMPTS_MAX = 3;
 
 export type CreateResult = { kind: 'created' | 'replayed'; order: Order };
 
@@ -72,6 +94,11 @@ export class OrderService {
       declineCode: null,
       challengeAttempts: 0,
       feeMinor: 0n,
+      refundReservedMinor: 0n,
+      refundedMinor: 0n,
+      refundCount: 0,
+      disputedMinor: 0n,
+      deliveryStatus: null,
       version: 1,
     };
     if (await this.deps.orders.insert(order)) return { kind: 'created', order };
@@ -151,15 +178,72 @@ export class OrderService {
     if ('cancel' in answer) return (await this.move(order, 'CANCEL', { declineCode: CANCELLED_BY_PAYER }, 'payer cancelled the challenge')) ?? order;
     const processing = await this.deps.orders.transition(orderId, 'CHALLENGE', 'PROCESSING', { challengeAttempts: order.challengeAttempts + 1 }, 'challenge answered', this.deps.clock());
     if (!processing) throw new GatewayError('ORDER_NOT_PAYABLE', { state: 'CHALLENGE' });
-    const result = await this.deps.channel.completeChallenge(order.channelReference, answer.otp);
+    const result = await this.channelOf(order).completeChallenge(order.channelReference, answer.otp);
     return this.applyResult(processing, result);
   }
 
   /** The channel's instructions for an open 3-D Secure step (the sandbox says which code passes). */
   async challengeHint(order: Order): Promise<string | undefined> {
     if (order.state !== 'CHALLENGE' || !order.channelReference) return undefined;
-    const result = await this.deps.channel.query(order.channelReference);
+    const result = await this.channelOf(order).query(order.channelReference);
     return result.outcome === 'challenge' ? result.hint : undefined;
+  }
+
+  /**
+   * The merchant cancels an unpaid order. Cancelling a cancelled order
+   * answers it again; a paid or failed order cannot be cancelled (refund a
+   * paid one). An order whose payment is in flight at the channel is
+   * cancelled too, and if the channel approves it afterwards the money is
+   * refunded at once (see settleLateOutcome).
+   */
+  async cancel(merchantId: string, requestId: string): Promise<Order> {
+    for (let attempt = 1; attempt <= CANCEL_ATTEMPTS_MAX; attempt += 1) {
+      const order = await this.deps.orders.findByRequest(merchantId, requestId);
+      if (!order) throw new GatewayError('ORDER_NOT_FOUND');
+      let moved: Order | undefined;
+      switch (order.state) {
+        case 'CANCEL':
+          return order;
+        case 'INIT':
+        case 'CHALLENGE':
+          moved = await this.move(order, 'CANCEL', { declineCode: CANCELLED_BY_MERCHANT }, 'cancelled by the merchant');
+          break;
+        case 'PROCESSING':
+        case 'UNKNOWN':
+          moved = await this.move(order, 'CANCEL', { declineCode: CANCELLED_AWAITING_CHANNEL }, 'cancelled by the merchant before the channel answered');
+          break;
+        case 'SUCCESS':
+        case 'FAILED':
+          throw new GatewayError('ORDER_NOT_CANCELLABLE', { state: order.state });
+      }
+      if (moved) return moved;
+    }
+    const latest = await this.deps.orders.findByRequest(merchantId, requestId);
+    throw new GatewayError('ORDER_NOT_CANCELLABLE', { state: latest?.state ?? 'unknown' });
+  }
+
+  /**
+   * Asks the channel about orders cancelled while their payment was in
+   * flight: an approval is refunded, a decline (or no authorisation at all)
+   * closes the question.
+   */
+  async settleCancelledInFlight(limit: number): Promise<number> {
+    let settled = 0;
+    for (const order of await this.deps.orders.findCancelledAwaitingChannel(limit)) {
+      const channel = this.channelOf(order);
+      const result = order.channelReference ? await channel.query(order.channelReference) : await channel.findByOrder(order.orderId);
+      if (result?.outcome === 'unknown') continue;
+      await this.settleLateOutcome(order, result);
+      settled += 1;
+    }
+    return settled;
+  }
+
+  /** The channel's outcome for an order already cancelled: refund an approval, then mark the question closed. */
+  private async settleLateOutcome(order: Order, result: AuthorizeResult | undefined): Promise<void> {
+    if (order.declineCode !== CANCELLED_AWAITING_CHANNEL) return;
+    if (result?.outcome === 'approved') await this.deps.reverseLateApproval(order, result);
+    await this.deps.orders.replaceDeclineCode(order.orderId, 'CANCEL', CANCELLED_AWAITING_CHANNEL, CANCELLED_BY_MERCHANT, this.deps.clock());
   }
 
   /** Cancels unpaid orders past their deadline. Returns how many were cancelled. */
@@ -184,7 +268,7 @@ export class OrderService {
     let resolved = 0;
     for (const order of await this.deps.orders.findInState('UNKNOWN', limit)) {
       if (!order.channelReference) continue;
-      const result = await this.deps.channel.query(order.channelReference);
+      const result = await this.channelOf(order).query(order.channelReference);
       if (result.outcome === 'approved' || result.outcome === 'declined') {
         await this.applyResult(order, result);
         resolved += 1;
@@ -201,14 +285,18 @@ export class OrderService {
   async recoverStale(limit: number): Promise<number> {
     let recovered = 0;
     for (const order of await this.deps.orders.findInState('PROCESSING', limit, this.deps.clock() - STALE_PROCESSING_MS)) {
-      const result = order.channelReference
-        ? await this.deps.channel.query(order.channelReference)
-        : await this.deps.channel.findByOrder(order.orderId);
+      const channel = this.channelOf(order);
+      const result = order.channelReference ? await channel.query(order.channelReference) : await channel.findByOrder(order.orderId);
       if (result) await this.applyResult(order, result);
       else await this.move(order, 'FAILED', { declineCode: 'PROCESSING_ERROR' }, 'no authorisation at the channel after a restart');
       recovered += 1;
     }
     return recovered;
+  }
+
+  /** The channel that took the order's payment (the card channel for an order not yet sent anywhere). */
+  private channelOf(order: Order): Channel {
+    return order.channel ? this.deps.channels.get(order.channel) : this.deps.channel;
   }
 
   private async payable(orderId: string): Promise<Order> {
@@ -224,12 +312,17 @@ export class OrderService {
 
   private async applyResult(order: Order, result: AuthorizeResult): Promise<Order> {
     const base: OrderPatch = { channelReference: result.reference };
-    // A transition that lost a race returns undefined: the order as read is then the best answer.
+    // A transition that lost a race returns undefined: the order as read is
+    // then the best answer, unless the merchant cancelled it meanwhile.
     switch (result.outcome) {
-      case 'approved':
-        return (await this.move(order, 'SUCCESS', base, `approved ${result.authCode}`)) ?? order;
-      case 'declined':
-        return (await this.move(order, 'FAILED', { ...base, declineCode: result.declineCode }, `declined ${result.declineCode}`)) ?? order;
+      case 'approved': {
+        const paid = await this.move(order, 'SUCCESS', base, `approved ${result.authCode}`);
+        return paid ?? (await this.afterLostRace(order, result));
+      }
+      case 'declined': {
+        const failed = await this.move(order, 'FAILED', { ...base, declineCode: result.declineCode }, `declined ${result.declineCode}`);
+        return failed ?? (await this.afterLostRace(order, result));
+      }
       case 'challenge':
         // The hint is not kept: the cashier asks the channel for it (challengeHint) when it shows the step.
         return order.state === 'CHALLENGE' ? order : ((await this.move(order, 'CHALLENGE', base, '3-D Secure challenge')) ?? order);
@@ -238,7 +331,18 @@ export class OrderService {
     }
   }
 
-  /** One guarded transition; final states carry their notification in the same transaction. */
+  /** A channel outcome arrived for an order another writer moved first: a cancel in flight gets settled. */
+  private async afterLostRace(order: Order, result: AuthorizeResult): Promise<Order> {
+    const current = await this.deps.orders.find(order.orderId);
+    if (!current) return order;
+    if (current.state === 'CANCEL' && current.declineCode === CANCELLED_AWAITING_CHANNEL) {
+      await this.settleLateOutcome({ ...current, channelReference: current.channelReference ?? result.reference }, result);
+      return (await this.deps.orders.find(order.orderId)) ?? current;
+    }
+    return current;
+  }
+
+  /** One guarded transition; final states carry their notification in the same transaction, a capture its ledger journals. */
   private async move(order: Order, to: OrderState, patch: OrderPatch, reason: string): Promise<Order | undefined> {
     const now = this.deps.clock();
     const merchant = isFinal(to) ? await this.deps.findMerchant(order.merchantId) : undefined;
@@ -249,8 +353,18 @@ export class OrderService {
           url: updated.notifyUrl,
           sandbox: merchant?.sandbox ?? false,
           payloadJson: this.deps.formatNotification(updated),
+          // Notified in the dialect the order was created in.
+          dialect: updated.dialect,
         })
       : undefined;
-    return this.deps.orders.transition(order.orderId, order.state, to, finalPatch, reason, now, notify);
+    const postCapture =
+      to === 'SUCCESS'
+        ? async (tx: Transaction<Database>, paid: Order) => {
+            if (!paid.channel) throw new Error(`order ${paid.orderId} captured without a channel`);
+            const ref = { orderId: paid.orderId, merchantId: paid.merchantId, channel: paid.channel, amountMinor: paid.amountMinor, currency: paid.currency };
+            await this.deps.ledger.post(tx, captureJournals(ref, paid.feeMinor), now);
+          }
+        : undefined;
+    return this.deps.orders.transition(order.orderId, order.state, to, finalPatch, reason, now, notify, postCapture);
   }
 }

@@ -5,7 +5,8 @@
  * as the merchant's acknowledgement, the cashier's link back to the shop —
  * is looked up here by that name. Adding a dialect adds one entry.
  */
-import type { Order } from '../domain/order.js';
+import { DEFAULT_DIALECT, type Order } from '../domain/order.js';
+import type { Refund } from '../domain/refund.js';
 import type { StoredNotification } from '../store/notification-repository.js';
 import type { NotificationRequest, NotifyAnswer } from '../notify/outbox.js';
 
@@ -13,6 +14,8 @@ export interface MerchantDialect {
   readonly name: string;
   /** The notification payload of a final state, stored in the outbox row (unsigned: it is signed at delivery). */
   formatNotification(order: Order): string;
+  /** The payload of a refund's final state; a dialect without one has its orders' refunds notified as PayEase. */
+  formatRefundNotification?(refund: Refund, order: Order): string;
   /** The HTTP request delivering a stored notification: signed with the merchant's current key at the time of sending. */
   encodeNotification(n: StoredNotification): Promise<NotificationRequest>;
   /** Whether the merchant's answer acknowledges the notification. */
@@ -36,6 +39,13 @@ export class DialectRegistry {
     const d = this.#dialects.get(name);
     if (!d) throw new Error(`no merchant dialect ${name}`);
     return d;
+  }
+
+  /** A refund's notification: in its order's dialect when that dialect notifies refunds, else in PayEase's. */
+  refundNotification(refund: Refund, order: Order): { payloadJson: string; dialect: string } {
+    const own = this.get(order.dialect);
+    const dialect = own.formatRefundNotification ? own : this.get(DEFAULT_DIALECT);
+    return { payloadJson: dialect.formatRefundNotification!(refund, order), dialect: dialect.name };
   }
 
   names(): string[] {

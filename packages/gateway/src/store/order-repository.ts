@@ -1,5 +1,6 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import type { Database, OrderTable } from './schema.js';
+import { writeOutbox, type OutboxEntry } from './outbox-writer.js';
 import type { Order, OrderDetails } from '../domain/order.js';
 import type { OrderState } from '../domain/order-state.js';
 import { assertTransition } from '../domain/order-state.js';
@@ -8,13 +9,7 @@ import type { CurrencyCode } from '../domain/currencies.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-/** A notification to commit together with the state change that causes it (transactional outbox). */
-export interface OutboxEntry {
-  notificationId: string;
-  url: string;
-  sandbox: boolean;
-  payloadJson: string;
-}
+export type { OutboxEntry } from './outbox-writer.js';
 
 export type OrderPatch = Partial<Pick<Order, 'card' | 'channel' | 'channelReference' | 'declineCode' | 'challengeAttempts' | 'completedAtMs' | 'feeMinor'>>;
 
@@ -68,6 +63,8 @@ export class OrderRepository {
     reason: string,
     nowMs: number,
     buildNotification?: (updated: Order) => OutboxEntry,
+    /** More writes that must commit with the change (ledger postings, say). */
+    within?: (tx: Transaction<Database>, updated: Order) => Promise<void>,
   ): Promise<Order | undefined> {
     assertTransition(from, to);
     return this.db.transaction().execute(async (tx) => {
@@ -86,28 +83,8 @@ export class OrderRepository {
       await tx.insertInto('order_events').values({ order_id: orderId, from_state: from, to_state: to, reason, at_ms: BigInt(nowMs) }).execute();
       const updated = await this.find(orderId, tx);
       if (!updated) throw new Error(`order ${orderId} vanished inside its own transaction`);
-      if (buildNotification) {
-        const n = buildNotification(updated);
-        await tx
-          .insertInto('notifications')
-          .values({
-            notification_id: n.notificationId,
-            merchant_id: updated.merchantId,
-            order_id: orderId,
-            url: n.url,
-            sandbox: n.sandbox ? 1n : 0n,
-            payload_json: n.payloadJson,
-            state: 'pending',
-            attempt_count: 0n,
-            next_attempt_at_ms: BigInt(nowMs),
-            lease_until_ms: 0n,
-            created_at_ms: BigInt(nowMs),
-            delivered_at_ms: null,
-            // Notified in the dialect the order was created in.
-            dialect: updated.dialect,
-          })
-          .execute();
-      }
+      if (buildNotification) await writeOutbox(tx, buildNotification(updated), { merchantId: updated.merchantId, orderId, nowMs });
+      if (within) await within(tx, updated);
       return updated;
     });
   }
@@ -131,6 +108,35 @@ export class OrderRepository {
     if (updatedBeforeMs !== undefined) query = query.where('updated_at_ms', '<', BigInt(updatedBeforeMs));
     const rows = await query.orderBy('updated_at_ms').limit(limit).execute();
     return rows.map(fromRow);
+  }
+
+  /** Orders cancelled while their payment was in flight, whose channel outcome is still to be learned. */
+  async findCancelledAwaitingChannel(limit: number): Promise<Order[]> {
+    const rows = await this.db
+      .selectFrom('orders')
+      .selectAll()
+      .where('state', '=', 'CANCEL')
+      .where('decline_code', '=', 'CANCELLED_AWAITING_CHANNEL')
+      .orderBy('updated_at_ms')
+      .limit(limit)
+      .execute();
+    return rows.map(fromRow);
+  }
+
+  /** Changes an order's decline code without a state change (guarded by both), with its audit event. */
+  async replaceDeclineCode(orderId: string, state: OrderState, from: string, to: string, nowMs: number): Promise<boolean> {
+    return this.db.transaction().execute(async (tx) => {
+      const r = await tx
+        .updateTable('orders')
+        .set((eb) => ({ decline_code: to, updated_at_ms: BigInt(nowMs), version: eb('version', '+', 1n) }))
+        .where('order_id', '=', orderId)
+        .where('state', '=', state)
+        .where('decline_code', '=', from)
+        .executeTakeFirst();
+      if (r.numUpdatedRows !== 1n) return false;
+      await tx.insertInto('order_events').values({ order_id: orderId, from_state: state, to_state: state, reason: `${from} → ${to}`, at_ms: BigInt(nowMs) }).execute();
+      return true;
+    });
   }
 
   async countByState(): Promise<Map<string, number>> {
@@ -157,7 +163,7 @@ function parseDetails(json: string): OrderDetails {
   return { ...raw, products: raw.products.map((p) => ({ ...p, amountMinor: BigInt(p.amountMinor) as AmountMinor })) } as OrderDetails;
 }
 
-function toRow(o: Order): OrderTable {
+function toRow(o: Order): Insertable<OrderTable> {
   return {
     order_id: o.orderId,
     merchant_id: o.merchantId,
@@ -191,11 +197,12 @@ function toRow(o: Order): OrderTable {
     version: BigInt(o.version),
     dialect: o.dialect,
     dialect_context_json: JSON.stringify(o.dialectContext),
+    delivery_status: o.deliveryStatus,
   };
 }
 
-function patchToRow(p: OrderPatch): Partial<OrderTable> {
-  const row: Partial<OrderTable> = {};
+function patchToRow(p: OrderPatch): Updateable<OrderTable> {
+  const row: Updateable<OrderTable> = {};
   if (p.card !== undefined) {
     row.card_brand = p.card?.brand ?? null;
     row.card_bin = p.card?.bin ?? null;
@@ -215,6 +222,12 @@ function fromRow(r: Selectable<OrderTable>): Order {
   const amount = BigInt(r.amount_minor);
   // Money is checked again on the way out: a row that violates it is corruption, not input.
   if (amount <= 0n) throw new Error(`order ${r.order_id} has a non-positive amount`);
+  const reserved = BigInt(r.refund_reserved_minor);
+  const refunded = BigInt(r.refunded_minor);
+  const disputed = BigInt(r.disputed_minor);
+  if (refunded < 0n || refunded > reserved || disputed < 0n || reserved + disputed > amount) {
+    throw new Error(`order ${r.order_id} breaks the refund invariant (refunded ${refunded}, reserved ${reserved}, disputed ${disputed}, amount ${amount})`);
+  }
   return {
     orderId: r.order_id,
     merchantId: r.merchant_id,
@@ -241,6 +254,11 @@ function fromRow(r: Selectable<OrderTable>): Order {
     declineCode: r.decline_code,
     challengeAttempts: Number(r.challenge_attempts),
     feeMinor: BigInt(r.fee_minor),
+    refundReservedMinor: BigInt(r.refund_reserved_minor),
+    refundedMinor: BigInt(r.refunded_minor),
+    refundCount: Number(r.refund_count),
+    disputedMinor: BigInt(r.disputed_minor),
+    deliveryStatus: r.delivery_status === 'SHIPPED' || r.delivery_status === 'DELIVERED' ? r.delivery_status : null,
     version: Number(r.version),
     dialect: r.dialect,
     dialectContext: JSON.parse(r.dialect_context_json) as Record<string, string>,

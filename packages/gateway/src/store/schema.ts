@@ -15,6 +15,8 @@ export interface Database {
   disputes: DisputeTable;
   merchant_secrets: MerchantSecretTable;
   recurring_consents: RecurringConsentTable;
+  refunds: RefundTable;
+  ledger_postings: LedgerPostingTable;
 }
 
 export interface MerchantTable {
@@ -72,6 +74,14 @@ export interface OrderTable {
   dialect: string;
   /** The dialect's own fields echoed in its answers (JSON object of strings; never card data). */
   dialect_context_json: string;
+  /** Refunds not failed (processing and succeeded): what the refund guard checks. */
+  refund_reserved_minor: Generated<bigint>;
+  /** Refunds succeeded, and how many. */
+  refunded_minor: Generated<bigint>;
+  refund_count: Generated<bigint>;
+  /** Chargebacks holding or having taken money. */
+  disputed_minor: Generated<bigint>;
+  delivery_status: string | null;
 }
 
 export interface OrderEventTable {
@@ -151,4 +161,35 @@ export interface RecurringConsentTable {
   expiry_year: bigint;
   holder: string;
   created_at_ms: bigint;
+}
+
+export interface RefundTable {
+  refund_id: string;
+  merchant_id: string;
+  request_id: string;
+  request_digest: string;
+  order_id: string;
+  amount_minor: bigint;
+  currency: string;
+  state: string;
+  origin: string;
+  remark: string | null;
+  notify_url: string | null;
+  channel_reference: string | null;
+  failure_code: string | null;
+  created_at_ms: bigint;
+  updated_at_ms: bigint;
+  completed_at_ms: bigint | null;
+}
+
+export interface LedgerPostingTable {
+  id: Generated<bigint>;
+  journal_kind: string;
+  source_id: string;
+  order_id: string;
+  account: string;
+  direction: 'D' | 'C';
+  amount_minor: bigint;
+  currency: string;
+  at_ms: bigint;
 }

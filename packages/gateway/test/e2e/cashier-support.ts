@@ -220,6 +220,8 @@ export function expectedFor(card: MagicCard): { outcome: 'success' | 'failed'; s
     case 'approve':
     case 'chargeback': // approved now; the dispute arrives with the after-payment work
     case 'retrieval':
+    case 'refund-fails':
+    case 'refund-pending':
       return { outcome: 'success', status: 'SUCCESS' };
     case 'decline':
       return { outcome: 'failed', status: 'FAILED', code: card.scenario.code };

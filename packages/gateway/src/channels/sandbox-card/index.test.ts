@@ -13,7 +13,7 @@ describe('sandbox card channel', () => {
   it('gives every magic card its documented first outcome', async () => {
     for (const card of MAGIC_CARDS) {
       const result = await authorize(card.pan);
-      const expected = { approve: 'approved', chargeback: 'approved', retrieval: 'approved', decline: 'declined', challenge: 'challenge', unknown: 'unknown' }[card.scenario.kind];
+      const expected = { approve: 'approved', chargeback: 'approved', retrieval: 'approved', 'refund-fails': 'approved', 'refund-pending': 'approved', decline: 'declined', challenge: 'challenge', unknown: 'unknown' }[card.scenario.kind];
       expect(result.outcome, card.pan).toBe(expected);
       if (card.scenario.kind === 'decline') expect(result).toMatchObject({ declineCode: card.scenario.code });
     }
@@ -32,6 +32,21 @@ describe('sandbox card channel', () => {
     const { reference } = await authorize('4000000000003220');
     expect((await channel.completeChallenge(reference, SANDBOX_CHALLENGE_CODE)).outcome).toBe('approved');
     expect(await channel.completeChallenge(reference, '000000')).toMatchObject({ outcome: 'declined', declineCode: 'AUTHENTICATION_FAILED' });
+  });
+
+  it('refunds by the authorisation\'s scenario: fails, pending until the delay, or succeeds; the same refund id gives the same reference', async () => {
+    const plain = await authorize('4242424242424242');
+    const failing = await authorize('4000000000005126');
+    const pending = await authorize('4000000000007726');
+    const first = await channel.refund(plain.reference, 50n as AmountMinor, 'rf1', nowMs);
+    expect(first.outcome).toBe('succeeded');
+    expect(await channel.refund(plain.reference, 50n as AmountMinor, 'rf1', nowMs)).toEqual(first);
+    expect((await channel.refund(failing.reference, 50n as AmountMinor, 'rf2', nowMs)).outcome).toBe('failed');
+    const askedAt = nowMs;
+    expect((await channel.refund(pending.reference, 50n as AmountMinor, 'rf3', askedAt)).outcome).toBe('pending');
+    nowMs += 1_000;
+    expect((await channel.refund(pending.reference, 50n as AmountMinor, 'rf3', askedAt)).outcome).toBe('succeeded');
+    expect((await channel.refund('not-a-reference', 50n as AmountMinor, 'rf4', nowMs)).outcome).toBe('failed');
   });
 
   it('does not take a forged reference for a real one', async () => {

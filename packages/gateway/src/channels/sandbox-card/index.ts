@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { AuthorizeRequest, AuthorizeResult, Channel, ChannelCapabilities } from '../../domain/channel.js';
+import type { AuthorizeRequest, AuthorizeResult, Channel, ChannelCapabilities, RefundResult } from '../../domain/channel.js';
 import type { AmountMinor } from '../../domain/money.js';
 import { SUPPORTED_CURRENCIES } from '../../domain/currencies.js';
 import { SANDBOX_CHALLENGE_CODE, scenarioFor, type Scenario } from './magic-cards.js';
@@ -47,8 +47,19 @@ export class SandboxCardChannel implements Channel {
     return { ok: decodeReference(reference) !== undefined };
   }
 
-  async refund(reference: string, _amountMinor: AmountMinor, refundId: string): Promise<{ outcome: 'succeeded' | 'failed' | 'pending'; reference: string }> {
-    return { outcome: decodeReference(reference) ? 'succeeded' : 'failed', reference: `${reference}.r.${refundId}` };
+  /**
+   * Stateless like the rest: the outcome follows from the authorisation's
+   * scenario and, for pending refunds, from how long ago the gateway first
+   * asked. The same refund id always gets the same reference.
+   */
+  async refund(reference: string, _amountMinor: AmountMinor, refundId: string, requestedAtMs: number): Promise<RefundResult> {
+    const decoded = decodeReference(reference);
+    const refundReference = `${reference}.r.${refundId}`;
+    if (!decoded || decoded.scenario.kind === 'refund-fails') return { outcome: 'failed', reference: refundReference };
+    if (decoded.scenario.kind === 'refund-pending' && this.options.clock() < requestedAtMs + this.options.unknownResolveDelayMs) {
+      return { outcome: 'pending', reference: refundReference };
+    }
+    return { outcome: 'succeeded', reference: refundReference };
   }
 
   async query(reference: string): Promise<AuthorizeResult> {
@@ -70,6 +81,8 @@ export class SandboxCardChannel implements Channel {
       case 'approve':
       case 'chargeback':
       case 'retrieval':
+      case 'refund-fails':
+      case 'refund-pending':
         return { outcome: 'approved', reference, authCode: authCode(reference) };
       case 'decline':
         return { outcome: 'declined', reference, declineCode: scenario.code };

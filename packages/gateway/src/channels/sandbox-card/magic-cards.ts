@@ -12,7 +12,9 @@ export type Scenario =
   | { kind: 'challenge' }
   | { kind: 'unknown'; resolvesTo: 'approve' | 'decline' }
   | { kind: 'chargeback' }
-  | { kind: 'retrieval' };
+  | { kind: 'retrieval' }
+  | { kind: 'refund-fails' }
+  | { kind: 'refund-pending' };
 
 export interface MagicCard {
   pan: string;
@@ -38,6 +40,8 @@ export const MAGIC_CARDS: readonly MagicCard[] = [
   { pan: '4000000000002016', brand: 'Visa', scenario: { kind: 'unknown', resolvesTo: 'decline' }, description: 'Outcome unknown at first; a later query reports declined' },
   { pan: '4000000000000259', brand: 'Visa', scenario: { kind: 'chargeback' }, description: 'Approved, then the cardholder files a chargeback' },
   { pan: '4000000000002024', brand: 'Visa', scenario: { kind: 'retrieval' }, description: 'Approved, then the issuer sends a retrieval request' },
+  { pan: '4000000000005126', brand: 'Visa', scenario: { kind: 'refund-fails' }, description: 'Approved; every refund of it fails at the channel' },
+  { pan: '4000000000007726', brand: 'Visa', scenario: { kind: 'refund-pending' }, description: 'Approved; refunds stay pending at the channel for a while, then succeed' },
 ];
 
 /** The one-time code that passes the sandbox 3-D Secure challenge. */

@@ -12,6 +12,8 @@ const SCENARIO_TAGS: Record<string, Scenario> = {
   unkno: { kind: 'unknown', resolvesTo: 'decline' },
   cb: { kind: 'chargeback' },
   rr: { kind: 'retrieval' },
+  rfail: { kind: 'refund-fails' },
+  rpend: { kind: 'refund-pending' },
 };
 
 function tagOf(s: Scenario): string {
@@ -26,6 +28,10 @@ function tagOf(s: Scenario): string {
       return 'cb';
     case 'retrieval':
       return 'rr';
+    case 'refund-fails':
+      return 'rfail';
+    case 'refund-pending':
+      return 'rpend';
     case 'decline':
       return `dn-${s.code}`;
   }

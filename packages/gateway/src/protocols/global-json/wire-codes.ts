@@ -4,7 +4,8 @@ import type { ErrorCode } from '../../domain/errors.js';
  * The flat-JSON API's `code` for each of the core's error codes: one
  * exhaustive table, so a new core code cannot be forgotten here.
  * `docs/dialects/global-json.md` lists it and a test keeps the two in step.
- * "0" is success. 1xxx: the request is wrong; 2xxx: the order refuses it;
+ * "0" is success. 1xxx: the request is wrong; 2xxx: the order (21xx its
+ * refunds, 22xx its disputes, 23xx its delivery) refuses it;
  * 3xxx: not available to this caller; 9xxx: try again.
  */
 export const GLOBAL_JSON_WIRE_CODES: Readonly<Record<ErrorCode, string>> = {
@@ -30,6 +31,20 @@ export const GLOBAL_JSON_WIRE_CODES: Readonly<Record<ErrorCode, string>> = {
   STORED_CARD_NOT_FOUND: '2004',
   ORDER_RESUBMITTED: '2005',
   ORDER_NOT_DISPUTABLE: '2006',
+  REFUND_NOT_FOUND: '2101',
+  REFUND_NOT_ALLOWED: '2102',
+  REFUND_AMOUNT_EXCEEDED: '2103',
+  ORDER_FULLY_REFUNDED: '2104',
+  ORDER_NOT_CANCELLABLE: '2007',
+  DISPUTE_NOT_FOUND: '2201',
+  DISPUTE_CLOSED: '2202',
+  DISPUTE_DEADLINE_PASSED: '2203',
+  DISPUTE_ALREADY_ANSWERED: '2204',
+  DISPUTE_TRANSITION_INVALID: '2205',
+  ATTACHMENT_TOO_LARGE: '2206',
+  ATTACHMENT_TYPE_NOT_ALLOWED: '2207',
+  DELIVERY_NOT_ALLOWED: '2301',
+  DELIVERY_CONFLICT: '2302',
   SANDBOX_ONLY: '3001',
   ADMIN_UNAUTHORIZED: '3002',
   NOT_FOUND: '3003',

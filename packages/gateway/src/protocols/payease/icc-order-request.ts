@@ -12,37 +12,9 @@ import {
 } from '../../domain/limits.js';
 import type { NewOrder } from '../../orders/new-order.js';
 import { requestDigest } from '../../orders/request-digest.js';
-
-type Wire = Record<string, unknown>;
+import { str, stringRecord, type Wire } from './wire-fields.js';
 
 const ADDRESS_FIELDS: readonly (keyof Address)[] = ['firstName', 'lastName', 'email', 'phone', 'country', 'state', 'city', 'address', 'zipCode'];
-
-/** A string field; `label` is how errors name it (`payer.name` for a field of `payer`). */
-function str(payload: Wire, field: string, required: boolean, maxLength = TEXT_LENGTH_MAX, label = field): string | undefined {
-  const v = payload[field];
-  if (v === undefined || v === null || v === '') {
-    if (required) throw new GatewayError('FIELD_MISSING', { field: label });
-    return undefined;
-  }
-  if (typeof v !== 'string') throw new GatewayError('FIELD_INVALID', { field: label, reason: 'must be a string' });
-  if (v.length > maxLength) throw new GatewayError('FIELD_INVALID', { field: label, reason: `longer than ${maxLength} characters` });
-  // Control characters have no place in order data and break the canonical string of some clients.
-  if (/[\u0000-\u001f\u007f]/.test(v)) throw new GatewayError('FIELD_INVALID', { field: label, reason: 'contains control characters' });
-  return v;
-}
-
-/** An object of strings (payer, shipInfo, billInfo); `allowed` keeps only the fields the gateway knows. */
-function stringRecord(value: unknown, field: string, allowed?: readonly string[]): Record<string, string> | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) throw new GatewayError('FIELD_INVALID', { field, reason: 'must be an object' });
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(value as Wire)) {
-    if (allowed && !allowed.includes(k)) continue;
-    const s = str(value as Wire, k, false, TEXT_LENGTH_MAX, `${field}.${k}`);
-    if (s !== undefined) out[k] = s;
-  }
-  return out;
-}
 
 function products(value: unknown): ProductLine[] {
   if (value === undefined || value === null || value === '') return [];

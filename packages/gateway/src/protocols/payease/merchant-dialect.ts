@@ -4,12 +4,14 @@ import { isAcknowledged } from '../../notify/dispatcher.js';
 import type { MerchantDialect } from '../dialect-registry.js';
 import type { GatewayEnvelope } from './gateway-envelope.js';
 import { iccOrderFields } from './order-fields.js';
+import { refundNotificationFields } from './refund-fields.js';
 
 /** PayEase v3: notifications sealed in the envelope to the merchant's current certificate, acknowledged with `SUCCESS`. */
 export function payEaseDialect(deps: { envelope: GatewayEnvelope }): MerchantDialect {
   return {
     name: DEFAULT_DIALECT,
     formatNotification: (order) => JSON.stringify(iccOrderFields(order)),
+    formatRefundNotification: (refund, order) => JSON.stringify(refundNotificationFields(refund, order)),
     async encodeNotification(n) {
       const merchantKeys = await deps.envelope.merchantKeys(n.merchantId);
       if (!merchantKeys?.certificates[0]) throw new Error(`notification ${n.id}: merchant ${n.merchantId} has no certificate`);

@@ -42,11 +42,11 @@ export function iccOrderFields(order: Order): Record<string, string> {
     clearingOrg: order.card ? (CLEARING_ORG[order.card.brand] ?? order.card.brand.toUpperCase()) : undefined,
     realBankSerialNumber: order.state === 'SUCCESS' ? order.channelReference : undefined,
     remark: order.remark,
-    // Refunds arrive with the after-payment work; until then the totals are zero.
-    totalRefundCount: '0',
-    totalRefundAmount: '0',
+    // Refunds that succeeded; processing ones are not counted until the channel confirms them.
+    totalRefundCount: String(order.refundCount),
+    totalRefundAmount: amountMinorToWire(order.refundedMinor),
     feeAmount: amountMinorToWire(order.feeMinor),
-    deliveryStatus: order.state === 'SUCCESS' ? 'UNDELIVERED' : undefined,
+    deliveryStatus: order.state === 'SUCCESS' ? (order.deliveryStatus ?? 'UNDELIVERED') : undefined,
     code: order.state === 'FAILED' ? (order.declineCode ?? undefined) : undefined,
   };
   const out: Record<string, string> = {};

@@ -3,6 +3,8 @@ import { ERRORS, GatewayError, renderMessage, type ErrorCode } from '../../domai
 import { REQUEST_BODY_BYTES_MAX } from '../../domain/limits.js';
 import type { OrderService } from '../../orders/order-service.js';
 import type { DisputeService } from '../../orders/dispute-service.js';
+import type { RefundService } from '../../orders/refund-service.js';
+import { afterPaymentHandlers } from './after-payment-handlers.js';
 import type { CashierLinks } from '../../cashier/links.js';
 import { parseIccOrderRequest } from './icc-order-request.js';
 import { plainErrorBody } from './plain-error.js';
@@ -13,6 +15,7 @@ import { sandboxHandlers } from './sandbox-helpers.js';
 export interface PayEaseRouteDeps {
   envelope: GatewayEnvelope;
   orders: OrderService;
+  refunds: RefundService;
   disputes: DisputeService;
   links: CashierLinks;
 }
@@ -91,5 +94,6 @@ export async function payEaseRoutes(app: FastifyInstance, deps: PayEaseRouteDeps
     return iccOrderFields(order);
   }));
 
-  for (const [path, handler] of Object.entries(sandboxHandlers(deps.orders, deps.disputes))) app.post(path, handle(handler));
+  const handlers = { ...afterPaymentHandlers(deps.orders, deps.refunds), ...sandboxHandlers(deps.orders, deps.disputes) };
+  for (const [path, handler] of Object.entries(handlers)) app.post(path, handle(handler));
 }

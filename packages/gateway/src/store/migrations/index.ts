@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import type { SqlDialect } from './dialect.js';
 import { coreMigration } from './0001-core.js';
 import { disputesMigration } from './0002-disputes.js';
+import { refundsLedgerMigration } from './0003-refunds-ledger.js';
 import { merchantDialectsMigration } from './0020-merchant-dialects.js';
 
 /**
@@ -14,6 +15,7 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
   return {
     '0001_core': coreMigration(dialect),
     '0002_disputes': disputesMigration,
+    '0003_refunds_ledger': refundsLedgerMigration(dialect),
     '0020_merchant_dialects': merchantDialectsMigration,
   };
 }
