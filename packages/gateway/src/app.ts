@@ -33,6 +33,7 @@ import { payEaseDialect } from './protocols/payease/merchant-dialect.js';
 import { DialectRegistry } from './protocols/dialect-registry.js';
 import { globalJsonDialect } from './protocols/global-json/merchant-dialect.js';
 import { globalJsonRoutes } from './protocols/global-json/routes.js';
+import { globalRefundHandler } from './protocols/global-json/refund.js';
 import { formGatewayDialect } from './protocols/form-gateway/merchant-dialect.js';
 import { formGatewayRoutes } from './protocols/form-gateway/routes.js';
 import { MerchantSecretRepository } from './store/merchant-secret-repository.js';
@@ -213,7 +214,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   });
 
   await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, refunds, disputes, links }));
-  await app.register(async (scope) => globalJsonRoutes(scope, { orders, merchants, secrets, consents, links, clock }));
+  await app.register(async (scope) => globalJsonRoutes(scope, { orders, merchants, secrets, consents, links, clock }, { '/global/refund': globalRefundHandler(orders, refunds) }));
   await app.register(async (scope) => formGatewayRoutes(scope, { orders, merchants, secrets, keys, links, notifications, clock }));
   // Browser-facing pages only: the security headers mean nothing to the
   // merchant API's JSON clients, and helmet costs every request it runs on.

@@ -3,6 +3,7 @@ import type { MerchantSecretRepository } from '../../store/merchant-secret-repos
 import { answeredOk, type MerchantDialect } from '../dialect-registry.js';
 import { globalNotificationFields } from './order-result.js';
 import { GLOBAL_JSON_DIALECT } from './pay-credit-request.js';
+import { globalRefundFields } from './refund.js';
 
 /**
  * Flat-JSON notifications: the seed's fields as a JSON object signed with
@@ -12,6 +13,8 @@ export function globalJsonDialect(deps: { secrets: MerchantSecretRepository; clo
   return {
     name: GLOBAL_JSON_DIALECT,
     formatNotification: (order) => JSON.stringify(globalNotificationFields(order)),
+    // Not in the seed, which notifies payments only: the refund's answer fields, signed the same way.
+    formatRefundNotification: (refund, order) => JSON.stringify(globalRefundFields(refund, order, order.dialectContext.appid)),
     async encodeNotification(n) {
       const fields = JSON.parse(n.payloadJson) as Record<string, string>;
       const found = await deps.secrets.verifying('global-json-app', fields.appid ?? '', deps.clock());
