@@ -1,7 +1,7 @@
 /**
- * One POST with a timeout and a bounded answer, for the clients of the
- * plain-text dialects (flat JSON, form gateway): network failures become the
- * SDK's `ConnectionError`, non-2xx answers its `HttpError`.
+ * One POST with a timeout and a bounded answer, for every client of the
+ * SDK: network failures become its `ConnectionError`, non-2xx answers its
+ * `HttpError`, and redirects are refused.
  */
 import { errorFromAnswer, OpenCashierError } from './errors.js';
 import { readBodyText } from './read-body.js';
@@ -13,9 +13,11 @@ export interface PostTextOptions {
   body: string | Uint8Array;
 }
 
-export async function postText(url: URL, options: PostTextOptions): Promise<string> {
+/** The 2xx answer's body as text, and its headers. */
+export async function postText(url: URL, options: PostTextOptions): Promise<{ text: string; headers: Headers }> {
   let status: number;
   let text: string;
+  let headers: Headers;
   try {
     const response = await options.fetch(url, {
       method: 'POST',
@@ -25,6 +27,7 @@ export async function postText(url: URL, options: PostTextOptions): Promise<stri
       redirect: 'error', // a redirected payment API call is never legitimate
     });
     status = response.status;
+    headers = response.headers;
     text = await readBodyText(response);
   } catch (cause) {
     if (cause instanceof OpenCashierError) throw cause;
@@ -32,5 +35,5 @@ export async function postText(url: URL, options: PostTextOptions): Promise<stri
     throw errorFromAnswer({ kind: 'connection', cause, timedOut });
   }
   if (status < 200 || status > 299) throw errorFromAnswer({ kind: 'http', status, body: text });
-  return text;
+  return { text, headers };
 }

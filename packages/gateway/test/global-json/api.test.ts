@@ -4,7 +4,7 @@ import { OrderRepository } from '../../src/store/order-repository.js';
 import { startTestGateway, testDatabases, type TestGateway } from '../harness.js';
 import { waitUntil } from '../e2e/wait-until.js';
 import { seedSign, startSeedMerchant, type SeedMerchant } from './seed-merchant.js';
-import { creditRequest, directCard, globalClient } from './support.js';
+import { creditRequest, directCard, globalClient, postSigned } from './support.js';
 
 const NOTIFY_WAIT_MS_MAX = 15_000;
 
@@ -21,14 +21,7 @@ describe.each(testDatabases())('flat-JSON card API on %s', (_name, env) => {
     await t?.close();
   });
 
-  /** Posts a body signed by the seed's rule (independent of the SDK) and returns the parsed answer. */
-  async function post(path: string, fields: Record<string, unknown>, secret = t.merchant.globalJson!.secret): Promise<{ code: string; message: string; success: boolean; result: Record<string, string> | null }> {
-    const body = { mchid: t.merchant.merchantId, appid: t.merchant.globalJson!.appid, ...fields };
-    const signed = { ...body, sign: seedSign(body, secret) };
-    const response = await fetch(`${t.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(signed) });
-    expect(response.status).toBe(200);
-    return (await response.json()) as never;
-  }
+  const post = (path: string, fields: Record<string, unknown>, secret?: string) => postSigned(t, path, fields, secret);
 
   it('creates a cashier order: pay_info is the hosted cashier, the answer is signed, the amount exact', async () => {
     const request = creditRequest(shop);

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, testDatabases, type TestGateway } from '../harness.js';
 import { waitUntil } from '../e2e/wait-until.js';
-import { seedSign, startSeedMerchant, type SeedMerchant } from './seed-merchant.js';
-import { creditRequest, directCard, globalClient } from './support.js';
+import { startSeedMerchant, type SeedMerchant } from './seed-merchant.js';
+import { creditRequest, directCard, globalClient, postSigned } from './support.js';
 
 const NOTIFY_WAIT_MS_MAX = 15_000;
 
@@ -25,11 +25,7 @@ describe.each(testDatabases())('flat-JSON /global/refund on %s', (_name, env) =>
     return result.order_id;
   }
 
-  async function post(fields: Record<string, unknown>): Promise<{ code: string; success: boolean; result: Record<string, string> | null }> {
-    const body = { mchid: t.merchant.merchantId, appid: t.merchant.globalJson!.appid, ...fields };
-    const response = await fetch(`${t.baseUrl}/global/refund`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...body, sign: seedSign(body, t.merchant.globalJson!.secret) }) });
-    return (await response.json()) as never;
-  }
+  const post = (fields: Record<string, unknown>) => postSigned(t, '/global/refund', fields);
 
   it('refunds part, then the rest by default, each answered in the seed shape and notified signed', async () => {
     const orderId = await paidOrder();

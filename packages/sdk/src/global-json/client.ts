@@ -79,7 +79,7 @@ export class GlobalJsonClient {
 
   private async call<T>(path: string, fields: Record<string, unknown>): Promise<T> {
     const url = new URL(path.replace(/^\/+/, ''), this.options.baseUrl.endsWith('/') ? this.options.baseUrl : `${this.options.baseUrl}/`);
-    const text = await postText(url, {
+    const { text } = await postText(url, {
       fetch: this.#fetch,
       timeoutMs: this.#timeoutMs,
       headers: { 'content-type': 'application/json' },

@@ -78,7 +78,8 @@ export function parseFormOrder(f: Fields, nowMs: number, timestampWindowMs: numb
   for (const name of ['payerContactType', 'payerIdType', 'payerId', 'productId', 'cardIssuer', 'pid', 'extDataType', 'extDataContent', 'ext1', 'ext2']) field(f, name, false);
   const clientIp = field(f, 'payerIP', false, undefined, 64) ?? null;
 
-  const { signMsg: _signMsg, orderTimestamp: _stamp, ...content } = f;
+  // The stamp changes with every page load, and a card number must not be kept even as a hash.
+  const { signMsg: _signMsg, orderTimestamp: _stamp, cardNum: _cardNum, ...content } = f;
   const context: Record<string, string> = {};
   for (const name of ECHOED) if (f[name]) context[name] = f[name]!;
   return {

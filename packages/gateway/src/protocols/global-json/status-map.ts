@@ -15,16 +15,9 @@ const QUERY_STATUS: Readonly<Record<OrderState, GlobalOrderStatus>> = {
   CANCEL: 'closed',
 };
 
-/** Status words of the notification: the seed lists `cancel` there where the query says `closed`. */
-const NOTIFY_STATUS: Readonly<Record<OrderState, GlobalNotifyStatus>> = {
-  INIT: 'nopay',
-  PROCESSING: 'nopay',
-  CHALLENGE: 'nopay',
-  UNKNOWN: 'nopay',
-  SUCCESS: 'success',
-  FAILED: 'fail',
-  CANCEL: 'cancel',
-};
-
 export const globalQueryStatus = (state: OrderState): GlobalOrderStatus => QUERY_STATUS[state];
-export const globalNotifyStatus = (state: OrderState): GlobalNotifyStatus => NOTIFY_STATUS[state];
+/** The notification's word: the query's, except that the seed lists `cancel` there where the query says `closed`. */
+export function globalNotifyStatus(state: OrderState): GlobalNotifyStatus {
+  const status = QUERY_STATUS[state];
+  return status === 'closed' ? 'cancel' : status;
+}
