@@ -23,4 +23,11 @@ describe('limits', () => {
   it('a suspension takes effect well within a minute on every node', () => {
     expect(MERCHANT_CACHE_TTL_MS).toBeLessThanOrEqual(10_000);
   });
+  it('form gateway: a captured order form expires no later than an unpaid order would; orderTimeOut reaches the core maximum and no further', () => {
+    expect(limits.FORM_ORDER_TIMESTAMP_WINDOW_MS).toBeLessThanOrEqual(limits.ORDER_TIMEOUT_MINUTES_DEFAULT * 60_000);
+    expect(Math.ceil(limits.FORM_ORDER_TIMEOUT_SECONDS_MAX / 60)).toBe(limits.ORDER_TIMEOUT_MINUTES_MAX);
+  });
+  it('shared MD5 secrets have at least 128 bits', () => {
+    expect(limits.MERCHANT_SECRET_BYTES * 8).toBeGreaterThanOrEqual(128);
+  });
 });
