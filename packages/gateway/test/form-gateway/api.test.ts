@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPfx, parseFlatXml } from '@opencashier/sdk';
+import { BusinessError, FormGatewayClient, loadPfx, parseFlatXml } from '@opencashier/sdk';
 import { startTestGateway, testDatabases, type TestGateway } from '../harness.js';
 import { waitUntil } from '../e2e/wait-until.js';
 import { payWithTestCard } from '../../src/orders/sandbox-payment.js';
@@ -134,6 +134,30 @@ describe.each(testDatabases())('RMB form gateway on %s', (_name, env) => {
     const refused = parseFlatXml(await (await postForm(t.baseUrl, encodeForm(signMd5({ ...form, orderId: `${form.orderId}x`, remitType: '7', signMsg: '' }, key)))).text())!;
     expect(refused).toMatchObject({ requestResult: '11', errCode: '20008', orderAmount: '', dealId: '' });
     expect(seedVerify(refused, SEED_REMIT_FIELDS, { md5Key: () => key, gatewayPublicKey: undefined as never })).toBe(true);
+  });
+
+  it('the SDK client fetches the time stamp and submits a remittance order, verifying the signed answer', async () => {
+    const client = new FormGatewayClient({ baseUrl: t.baseUrl, merchantAcctId: acct, signer: { signType: '1', key }, verifier: { signType: '1', keys: [key] } });
+    const timestamp = await client.timestamp();
+    expect(timestamp).toMatch(/^\d{14}$/);
+    const base = orderForm(shop, acct, { orderTimestamp: timestamp, remitType: '2', remitCode: 'R2024001', pageUrl: '' });
+    const answer = await client.submitRemittance(base);
+    expect(answer).toMatchObject({ requestResult: '10', orderId: base.orderId, remitType: '2' });
+    await expect(client.submitRemittance({ ...base, orderId: `${base.orderId}b`, remitCode: '' })).rejects.toSatisfy((e: unknown) => e instanceof BusinessError && e.code === '20008');
+    const stranger = new FormGatewayClient({ baseUrl: t.baseUrl, merchantAcctId: '99999999901', signer: { signType: '1', key }, verifier: { signType: '1', keys: [key] } });
+    await expect(stranger.timestamp()).rejects.toSatisfy((e: unknown) => e instanceof BusinessError && e.code === '10006');
+  });
+
+  it('an order closed unpaid at its orderTimeOut is notified payResult 11, errCode 31002', async () => {
+    const form = signMd5(orderForm(shop, acct, { orderTimeOut: '60' }), key);
+    const orderId = cashierOrderId(await postForm(t.baseUrl, encodeForm(form)))!;
+    const order = await t.gateway.orders.find(orderId);
+    expect(order!.expiresAtMs - order!.createdAtMs).toBe(60_000);
+    await t.gateway.orders.expireNow(orderId);
+    const result = await waitUntil(() => shop.notifications.find((n) => n.fields.orderId === form.orderId), { timeoutMs: NOTIFY_WAIT_MS_MAX, what: 'the closed result' });
+    expect(result.signValid).toBe(true);
+    expect(result.fields).toMatchObject({ payResult: '11', errCode: '31002' });
+    expect(result.fields.payAmount).toBeUndefined();
   });
 
   describe('bad input is answered with the seed-style errCode and changes nothing', () => {

@@ -94,6 +94,16 @@ describe.each(testDatabases())('flat-JSON card API on %s', (_name, env) => {
     expect(n.signValid).toBe(true);
   });
 
+  it('an order closed unpaid is closed in the query and notified cancel', async () => {
+    const request = creditRequest(shop);
+    const created = await globalClient(t).payCredit(request);
+    await t.gateway.orders.expireNow(created.order_id);
+    const n = await waitUntil(() => shop.for(request.mch_order_no)[0], { timeoutMs: NOTIFY_WAIT_MS_MAX, what: 'the cancel notification' });
+    expect(n.fields.status).toBe('cancel');
+    expect(n.signValid).toBe(true);
+    expect((await globalClient(t).query({ order_id: created.order_id })).status).toBe('closed');
+  });
+
   it('writes neither the CVV nor the clear card number anywhere in the database', async () => {
     const pan = '5555555555554444';
     const cvc = '987';

@@ -4,3 +4,4 @@ export { formMd5Sign, formRsaSign, formSign, formSignContent, isFormSignType, ve
 export { decodeForm, FORM_CHARSETS, type FormDecodeResult } from './charset.js';
 export { escapeXml, parseFlatXml, renderFlatXml } from './flat-xml.js';
 export { formNotifyAck, signFormRequest, verifyFormResult, verifyRemittanceAnswer } from './merchant.js';
+export { FormGatewayClient, type FormGatewayClientOptions } from './client.js';
