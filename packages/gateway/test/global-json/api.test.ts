@@ -230,4 +230,47 @@ describe.each(testDatabases())('flat-JSON card API on %s', (_name, env) => {
     expect(JSON.stringify(later)).not.toContain(fresh.reveal());
     t.merchant.globalJson!.secret = fresh.reveal();
   });
+
+  describe('/global/refund over the core refunds', () => {
+    async function paidOrder(pan = '4242424242424242', amount = '10.00'): Promise<string> {
+      const result = await globalClient(t).payCredit(creditRequest(shop, { ...directCard(pan), amount }));
+      expect(result.status).toBe('success');
+      return result.order_id;
+    }
+
+    const postRefund = (fields: Record<string, unknown>) => postSigned(t, '/global/refund', fields);
+
+    it('refunds part, then the rest by default, each answered in the seed shape and notified signed', async () => {
+      const orderId = await paidOrder();
+      const part = await globalClient(t).refund({ mch_refund_no: `r-${orderId}-1`, order_id: orderId, refund_amount: '2.50' });
+      expect(part).toMatchObject({ order_id: orderId, mch_refund_no: `r-${orderId}-1`, status: 'success', refund_amount: '2.50', appid: t.merchant.globalJson!.appid });
+      expect(part.refund_id).toMatch(/^rf/);
+      const rest = await globalClient(t).refund({ mch_refund_no: `r-${orderId}-2`, order_id: orderId });
+      expect(rest).toMatchObject({ status: 'success', refund_amount: '7.50' });
+      // Replaying a refund number answers the same refund; nothing is refunded twice.
+      expect((await globalClient(t).refund({ mch_refund_no: `r-${orderId}-1`, order_id: orderId, refund_amount: '2.50' })).refund_id).toBe(part.refund_id);
+      expect(await postRefund({ mch_refund_no: `r-${orderId}-3`, order_id: orderId })).toMatchObject({ code: '2104', success: false });
+
+      const refundNotice = await waitUntil(() => shop.received.find((n) => n.fields.refund_id === part.refund_id), { timeoutMs: NOTIFY_WAIT_MS_MAX, what: 'the refund notification' });
+      expect(refundNotice.signValid).toBe(true);
+      expect(refundNotice.fields).toMatchObject({ status: 'success', refund_amount: '2.50', order_id: orderId });
+    });
+
+    it('a refund the channel refuses is answered fail with its error, not refused', async () => {
+      const orderId = await paidOrder('4000000000005126');
+      const answer = await globalClient(t).refund({ mch_refund_no: `r-${orderId}`, order_id: orderId });
+      expect(answer).toMatchObject({ status: 'fail', error: expect.any(String) });
+    });
+
+    it('bad refunds carry the dialect codes and change nothing', async () => {
+      const orderId = await paidOrder('4242424242424242', '5.00');
+      expect(await postRefund({ mch_refund_no: 'x1', order_id: orderId, refund_amount: '5.01' })).toMatchObject({ code: '2103' });
+      expect(await postRefund({ mch_refund_no: 'x2', order_id: orderId, refund_amount: '1.001' })).toMatchObject({ code: '1008' });
+      expect(await postRefund({ mch_refund_no: 'x3', order_id: 'f'.repeat(32) })).toMatchObject({ code: '2002' });
+      expect(await postRefund({ order_id: orderId })).toMatchObject({ code: '1005' });
+      const unpaid = await globalClient(t).payCredit(creditRequest(shop));
+      expect(await postRefund({ mch_refund_no: 'x4', order_id: unpaid.order_id })).toMatchObject({ code: '2102' });
+      expect((await t.gateway.orders.find(orderId))!.refundReservedMinor).toBe(0n);
+    });
+  });
 });
