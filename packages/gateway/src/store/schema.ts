@@ -15,6 +15,7 @@ export interface Database {
   disputes: DisputeTable;
   merchant_secrets: MerchantSecretTable;
   recurring_consents: RecurringConsentTable;
+  job_leases: JobLeaseTable;
   refunds: RefundTable;
   ledger_postings: LedgerPostingTable;
 }
@@ -161,6 +162,14 @@ export interface RecurringConsentTable {
   expiry_year: bigint;
   holder: string;
   created_at_ms: bigint;
+}
+
+export interface JobLeaseTable {
+  job_name: string;
+  holder_id: string; // the process that may run the job until lease_until_ms
+  lease_until_ms: bigint;
+  acquired_at_ms: bigint; // when this holder took the job (unchanged by renewals)
+  renewed_at_ms: bigint;
 }
 
 export interface RefundTable {
