@@ -14,6 +14,7 @@ import { MERCHANT_ID_PATTERN } from '../domain/limits.js';
 import { sandboxCommands } from './sandbox-commands.js';
 import { secretCommands } from './secret-commands.js';
 import { MerchantSecretRepository } from '../store/merchant-secret-repository.js';
+import { disputeCommands } from './dispute-commands.js';
 
 /** Runs `task` with the configured database open. */
 export async function withStore<T>(task: (s: { merchants: MerchantRepository; notifications: NotificationRepository; db: Awaited<ReturnType<typeof openDatabase>> }) => Promise<T>): Promise<T> {
@@ -158,6 +159,7 @@ sandbox
   });
 sandboxCommands(sandbox);
 secretCommands(program, { fail, overlapOf });
+disputeCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
