@@ -34,13 +34,19 @@ import { disputeAdminRoutes } from './admin/dispute-routes.js';
 import { LedgerRepository } from './store/ledger-repository.js';
 import { RefundRepository } from './store/refund-repository.js';
 import { RefundService } from './orders/refund-service.js';
-import { refundNotificationFields } from './protocols/payease/refund-fields.js';
 import { GatewayEnvelope } from './protocols/payease/gateway-envelope.js';
 import { EnvelopePool } from './protocols/payease/envelope-pool.js';
 import { payEaseRoutes } from './protocols/payease/routes.js';
 import { plainErrorBody } from './protocols/payease/plain-error.js';
-import { iccOrderFields } from './protocols/payease/order-fields.js';
-import { fxPaymentNotificationFields } from './protocols/payease/foreign-exchange-fields.js';
+import { payEaseDialect } from './protocols/payease/merchant-dialect.js';
+import { DialectRegistry } from './protocols/dialect-registry.js';
+import { globalJsonDialect } from './protocols/global-json/merchant-dialect.js';
+import { globalJsonRoutes } from './protocols/global-json/routes.js';
+import { globalRefundHandler } from './protocols/global-json/refund.js';
+import { formGatewayDialect } from './protocols/form-gateway/merchant-dialect.js';
+import { formGatewayRoutes } from './protocols/form-gateway/routes.js';
+import { MerchantSecretRepository } from './store/merchant-secret-repository.js';
+import { RecurringConsentRepository } from './store/recurring-consent-repository.js';
 import { CashierLinks } from './cashier/links.js';
 import { cashierRoutes } from './cashier/routes.js';
 import { demoRoutes } from './demo/routes.js';
@@ -71,6 +77,10 @@ export interface Gateway {
   disputes: DisputeService;
   deliveries: DeliveryService;
   notifications: NotificationRepository;
+  /** Shared signing secrets of the MD5 dialects (flat-JSON apps, form gateway accounts). */
+  secrets: MerchantSecretRepository;
+  /** The merchant protocols, by name: notification encoding and acknowledgement per order. */
+  dialects: DialectRegistry;
   dispatcher: NotificationDispatcher;
   keys: GatewayKeyRing;
   kek: KeyEncryptionKey;
@@ -138,6 +148,10 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     const loaded = await risk.reloadRuleFile();
     if (!loaded.ok) logger.error({ file: loaded.file, errors: formatRuleErrors(loaded.errors) }, 'risk rule file refused; the rules loaded before stay in force');
   }
+  const secrets = new MerchantSecretRepository(database.db, kek);
+  const consents = new RecurringConsentRepository(database.db);
+  // Filled once the envelope exists; the order service only calls it on a state change.
+  let dialects: DialectRegistry | undefined;
   const channels = new ChannelRegistry([channel]);
   const ledger = new LedgerRepository(database.db);
   const crossBorder = createCrossBorder({ config, db: database.db, merchants, clock, logger: logger.child({ component: 'cross-border' }), keys, linkKey: kek.subkey('reconciliation-links') });
@@ -148,7 +162,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     channels,
     clock,
     findMerchant: (id) => merchants.find(id),
-    formatNotification: (refund, order) => JSON.stringify(refundNotificationFields(refund, order)),
+    // A refund is notified in its order's dialect when that dialect has refund notifications, else as PayEase.
+    formatNotification: (refund, order) => dialects!.refundNotification(refund, order),
   });
   const vault = new CardVault(kek);
   const orders = new OrderService({
@@ -160,7 +175,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     clock,
     ledger,
     findMerchant: (id) => merchants.find(id),
-    formatNotification: (order) => JSON.stringify(order.product === 'foreignExchange' ? fxPaymentNotificationFields(order) : iccOrderFields(order)),
+    // Each order is notified in the protocol that created it.
+    formatNotification: (order) => dialects!.get(order.dialect).formatNotification(order),
     reverseLateApproval: (order, approval) => refunds.reverseLateApproval(order, approval),
     priceCapture: crossBorder.priceCapture,
   });
@@ -183,14 +199,18 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const links = new CashierLinks(kek.subkey('cashier-session'), config.publicBaseUrl);
   crossBorder.attach({ orders, refunds, links, vault });
 
-  // Notifications go to the merchant's current certificate (the newest), sealed like any answer.
+  dialects = new DialectRegistry([
+    payEaseDialect({ envelope }),
+    globalJsonDialect({ secrets, clock }),
+    formGatewayDialect({ secrets, keys, clock, links, publicBaseUrl: config.publicBaseUrl }),
+  ]);
+  const registry = dialects;
+  // Each notification is encoded, and its answer judged, by the dialect stored with it.
   const encode: NotificationEncoder = async (n) => {
     const stored = await notifications.find(n.id);
-    const merchantKeys = await envelope.merchantKeys(n.merchantId);
-    if (!stored || !merchantKeys?.certificates[0]) throw new Error(`notification ${n.id}: merchant ${n.merchantId} has no certificate`);
-    const payload = JSON.parse(stored.payloadJson) as Record<string, unknown>;
-    const recipient = { key: merchantKeys.certificates[0], pem: merchantKeys.certificatesPem[0]! };
-    return envelope.seal(n.merchantId, recipient, payload, String(payload.requestId ?? ''));
+    if (!stored) throw new Error(`notification ${n.id} vanished`);
+    const dialect = registry.get(stored.dialect);
+    return { ...(await dialect.encodeNotification(stored)), acknowledged: dialect.acknowledged };
   };
   const notifyBatch = NOTIFY_BATCH_SIZE_DEFAULT;
   const dispatcher = new NotificationDispatcher({
@@ -250,6 +270,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   });
 
   await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, refunds, disputes, deliveries, links, clock, moreHandlers: crossBorder.handlers }));
+  await app.register(async (scope) => globalJsonRoutes(scope, { orders, merchants, secrets, consents, links, clock }, { '/global/refund': globalRefundHandler(orders, refunds) }));
+  await app.register(async (scope) => formGatewayRoutes(scope, { orders, merchants, secrets, keys, links, notifications, clock }));
   // Browser-facing pages only: the security headers mean nothing to the
   // merchant API's JSON clients, and helmet costs every request it runs on.
   await app.register(async (scope) => {
@@ -268,7 +290,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       referrerPolicy: { policy: 'no-referrer' },
     });
     await scope.register(formbody, { bodyLimit: 16 * 1024 });
-    await cashierRoutes(scope, { orders, findMerchant: (id) => merchants.find(id), links, clock, secureCookies: config.publicBaseUrl.startsWith('https:') });
+    await cashierRoutes(scope, { orders, findMerchant: (id) => merchants.find(id), links, clock, secureCookies: config.publicBaseUrl.startsWith('https:'), returnUrl: (order) => registry.get(order.dialect).returnUrl(order) });
     if (config.demoMerchant) {
       await scope.register(async (demo) => {
         // Notifications arrive as JSON text; the shop verifies the raw body, so keep it unparsed.
@@ -326,6 +348,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     disputes,
     deliveries,
     notifications,
+    secrets,
+    dialects: registry,
     dispatcher,
     keys,
     kek,

@@ -6,6 +6,8 @@ import { generateSelfSignedKey } from './keys/self-signed-key.js';
 import type { GatewayConfig } from './config.js';
 import { gatewayCertificatePath } from './keys/gateway-keys.js';
 import type { Merchant, MerchantRepository } from './store/merchant-repository.js';
+import type { MerchantSecretRepository } from './store/merchant-secret-repository.js';
+import { formMerchantAcctId } from './protocols/form-gateway/merchant-account.js';
 
 /** What a client in any language needs to talk to a sandbox merchant (`opencashier sandbox merchant --json`). */
 export interface SandboxMerchantInfo {
@@ -14,6 +16,15 @@ export interface SandboxMerchantInfo {
   pfxPassword: string;
   gatewayCertPath: string;
   baseUrl: string;
+  /** The flat-JSON card API's app (appid and its MD5 secret), so that dialect works out of the box too. */
+  globalJson?: { appid: string; secret: string };
+  /** The RMB form gateway's account and MD5 key (signType 1; signType 4 uses the pfx above). */
+  formGateway?: { merchantAcctId: string; md5Key: string };
+}
+
+/** The demo merchant's flat-JSON app id: its merchant id and a three-digit app number. */
+export function defaultAppId(merchantId: string, appNumber = 1): string {
+  return `${merchantId}${String(appNumber).padStart(3, '0')}`;
 }
 
 export function demoMerchantDir(dataDir: string): string {
@@ -42,13 +53,21 @@ export function issueMerchantFiles(dir: string, merchantId: string): { pfxPath: 
 }
 
 /** Creates the demo sandbox merchant and its key files on first start; returns its details every time. */
-export async function ensureDemoMerchant(config: GatewayConfig, merchants: MerchantRepository, nowMs: number): Promise<{ info: SandboxMerchantInfo; created: boolean }> {
+export async function ensureDemoMerchant(
+  config: GatewayConfig,
+  merchants: MerchantRepository,
+  nowMs: number,
+  secrets?: MerchantSecretRepository,
+): Promise<{ info: SandboxMerchantInfo; created: boolean }> {
   const dir = demoMerchantDir(config.dataDir);
   const infoPath = demoMerchantInfoPath(config.dataDir);
   const existing: Merchant | undefined = await merchants.find(config.demoMerchantId);
   if (existing && existsSync(infoPath)) {
     const info = JSON.parse(readFileSync(infoPath, 'utf8')) as SandboxMerchantInfo;
-    return { info: { ...info, baseUrl: config.publicBaseUrl }, created: false };
+    // A data directory from before the other dialects gets their secrets on its next start.
+    const completed = secrets ? await withDialectSecrets(info, secrets, nowMs) : info;
+    if (completed !== info) writeFileSync(infoPath, JSON.stringify(completed, null, 2), { mode: 0o600 });
+    return { info: { ...completed, baseUrl: config.publicBaseUrl }, created: false };
   }
   const files = issueMerchantFiles(dir, config.demoMerchantId);
   if (!existing) {
@@ -56,13 +75,34 @@ export async function ensureDemoMerchant(config: GatewayConfig, merchants: Merch
     await merchants.create({ merchantId: config.demoMerchantId, name: 'OpenCashier Demo Shop', sandbox: true, allowedHosts: ['*'] }, nowMs);
   }
   await merchants.addCertificate(config.demoMerchantId, files.certificate, nowMs, 0);
-  const info: SandboxMerchantInfo = {
+  const base: SandboxMerchantInfo = {
     merchantId: config.demoMerchantId,
     pfxPath: files.pfxPath,
     pfxPassword: files.pfxPassword,
     gatewayCertPath: gatewayCertificatePath(config.dataDir),
     baseUrl: config.publicBaseUrl,
   };
+  const info = secrets ? await withDialectSecrets(base, secrets, nowMs) : base;
   writeFileSync(infoPath, JSON.stringify(info, null, 2), { mode: 0o600 });
   return { info, created: true };
+}
+
+/**
+ * The demo merchant's secrets of the MD5-signed dialects, issued when its
+ * info lacks them. The demo shop reads them from its (0600) info file like
+ * its pfx password: a sandbox convenience, never done for real merchants.
+ */
+async function withDialectSecrets(info: SandboxMerchantInfo, secrets: MerchantSecretRepository, nowMs: number): Promise<SandboxMerchantInfo> {
+  let completed = info;
+  if (!completed.globalJson) {
+    const appid = defaultAppId(info.merchantId);
+    const secret = await secrets.issue(info.merchantId, 'global-json-app', appid, nowMs, 0);
+    completed = { ...completed, globalJson: { appid, secret: secret.reveal() } };
+  }
+  if (!completed.formGateway) {
+    const merchantAcctId = formMerchantAcctId(info.merchantId);
+    const key = await secrets.issue(info.merchantId, 'form-gateway-md5', merchantAcctId, nowMs, 0);
+    completed = { ...completed, formGateway: { merchantAcctId, md5Key: key.reveal() } };
+  }
+  return completed;
 }

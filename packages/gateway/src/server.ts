@@ -4,6 +4,7 @@ import { createGateway, loadKek } from './app.js';
 import { loadOrCreateGatewayKeys } from './keys/gateway-keys.js';
 import { openDatabase } from './store/database.js';
 import { MerchantRepository } from './store/merchant-repository.js';
+import { MerchantSecretRepository } from './store/merchant-secret-repository.js';
 import { ensureDemoMerchant } from './provisioning.js';
 import { createLogger } from './ops/logger.js';
 
@@ -24,7 +25,7 @@ async function prepare(config: GatewayConfig): Promise<void> {
   const database = await openDatabase(config.databaseUrl, { migrate: true, sqliteSynchronous: config.sqliteSynchronous });
   try {
     if (config.demoMerchant) {
-      const { info, created: demoCreated } = await ensureDemoMerchant(config, new MerchantRepository(database.db), Date.now());
+      const { info, created: demoCreated } = await ensureDemoMerchant(config, new MerchantRepository(database.db), Date.now(), new MerchantSecretRepository(database.db, kek));
       logger.info({ demoMerchant: info, created: demoCreated }, `demo sandbox merchant ${info.merchantId}: pfx ${info.pfxPath}, gateway certificate ${info.gatewayCertPath}`);
     }
   } finally {

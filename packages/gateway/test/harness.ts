@@ -42,7 +42,7 @@ export async function startTestGateway(overrides: Record<string, string> = {}, o
   const port = await freePort();
   const config = loadConfig({ ...env, PORT: String(port), OPENCASHIER_PUBLIC_BASE_URL: `http://127.0.0.1:${port}` } as NodeJS.ProcessEnv);
   const gateway = await createGateway(config, { ...(options.clock ? { clock: options.clock } : {}), ...(options.channel ? { channel: options.channel } : {}) });
-  const { info } = await ensureDemoMerchant(config, gateway.merchants, Date.now());
+  const { info } = await ensureDemoMerchant(config, gateway.merchants, Date.now(), gateway.secrets);
   await gateway.app.listen({ port, host: '127.0.0.1' });
   if (options.background !== false) gateway.startBackground();
   const client = PayEaseClient.fromFiles(info);

@@ -15,7 +15,7 @@ import { headerValue, type HeaderSource } from './payease/headers.js';
 import { rejectionSecretFor } from './payease/key-wrap.js';
 import { loadCertificate, loadPfx, loadPrivateKey } from './payease/keys.js';
 import { verifyPayload } from './payease/signature.js';
-import { readBodyText } from './read-body.js';
+import { postText } from './post-text.js';
 import type {
   DeliveryRequest,
   DeliveryResponse,
@@ -246,26 +246,8 @@ export class PayEaseClient {
       ...(this.#partnerId === undefined ? {} : { partnerId: this.#partnerId }),
     });
     const url = new URL(path.replace(/^\/+/, ''), this.#baseUrl);
-    let status: number;
-    let encryptKey: string | null;
-    let text: string;
-    try {
-      const response = await this.#fetch(url, {
-        method: 'POST',
-        headers: { ...sealed.headers },
-        body: sealed.body,
-        signal: AbortSignal.timeout(this.#timeoutMs),
-        redirect: 'error', // a redirected payment API call is never legitimate
-      });
-      status = response.status;
-      encryptKey = response.headers.get('encryptKey');
-      text = await readBodyText(response);
-    } catch (cause) {
-      if (cause instanceof OpenCashierError) throw cause;
-      const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
-      throw errorFromAnswer({ kind: 'connection', cause, timedOut });
-    }
-    if (status < 200 || status > 299) throw errorFromAnswer({ kind: 'http', status, body: text });
+    const { text, headers } = await postText(url, { fetch: this.#fetch, timeoutMs: this.#timeoutMs, headers: { ...sealed.headers }, body: sealed.body });
+    const encryptKey = headers.get('encryptKey');
     if (encryptKey === null) throw new EnvelopeError();
     return this.#openVerified(encryptKey, text, sealed.headers.requestId);
   }

@@ -6,3 +6,6 @@ export * from './limits.js';
 export * from './types.js';
 export { AMOUNT_DIGITS_MAX, amountMinorFromWire, amountMinorToWire, isAmountMinorString } from './amount.js';
 export { PayEaseClient, type PayEaseClientOptions } from './client.js';
+export * from './global-json/index.js';
+export * from './form-gateway/index.js';
+export { decimalToMinor, minorToDecimal, type DecimalAmountProblem, type DecimalAmountResult } from './decimal-amount.js';

@@ -42,6 +42,8 @@ async function main(): Promise<void> {
             state: 'SUCCESS', language: 'en', notify_url: 'http://127.0.0.1/n', callback_url: 'http://127.0.0.1/r', terminal_no: null, remark: null, order_type: 'STANDARD', details_json: '{"products":[]}',
             client_ip: null, expires_at_ms: at, created_at_ms: at, updated_at_ms: at, completed_at_ms: at, card_brand: null, card_bin: null, card_last4: null, vault_token: null, channel: 'sandbox-card',
             channel_reference: null, decline_code: null, challenge_attempts: 0n, fee_minor: BigInt(i % 7), version: 1n, delivery_status: null,
+        dialect: 'payease-v3',
+        dialect_context_json: '{}',
           });
           if (usd) quotes.push({ quote_id: `q${orderId}`, merchant_id: MERCHANT, purpose: 'CAPTURE', request_id: null, token: null, order_id: orderId, base_currency: 'USD', quote_currency: 'CNY', side: 'bid', market_rate: '7.1', markup_bps: 0n, rate: '7.1', source: 'bench', rate_as_of_ms: 0n, amount_minor: null, converted_minor: null, created_at_ms: at, expires_at_ms: null, used_at_ms: null, used_by_request_id: null });
         }

@@ -75,9 +75,9 @@ export const redactCensor = '[redacted]';
  */
 export const redactedFieldNames = [
   // card data (PCI sensitive authentication data and the PAN)
-  'cvv', 'cvc', 'cvn', 'cvv2', 'securityCode', 'pan', 'cardNumber', 'card_number', 'number', 'otp',
+  'cvv', 'cvc', 'cvn', 'cvv2', 'securityCode', 'pan', 'cardNumber', 'card_number', 'card_no', 'cardNum', 'number', 'otp',
   // credentials and keys
-  'password', 'pfxPassword', 'passphrase', 'encryptKey', 'privateKey', 'secretKey', 'apiKey', 'secret',
+  'password', 'pfxPassword', 'passphrase', 'encryptKey', 'privateKey', 'secretKey', 'apiKey', 'secret', 'md5Key',
   'authorization', 'cookie', 'set-cookie', 'x-api-key', '_csrf',
 ] as const;
 

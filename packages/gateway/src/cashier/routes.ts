@@ -21,6 +21,8 @@ export interface CashierDeps {
   clock: () => number;
   /** Cookies get `Secure` when the public URL is https. */
   secureCookies: boolean;
+  /** The result page's link back to the shop, as the order's merchant dialect builds it; undefined shows none. */
+  returnUrl: (order: Order) => string | undefined;
 }
 
 /** The payer's browser nonce: binds CSRF tokens to one browser. */
@@ -88,13 +90,6 @@ export async function cashierRoutes(app: FastifyInstance, deps: CashierDeps): Pr
     return order && merchant ? { order, merchant } : undefined;
   };
 
-  const returnUrl = (order: Order): string => {
-    const url = new URL(order.callbackUrl);
-    url.searchParams.set('merchantId', order.merchantId);
-    url.searchParams.set('requestId', order.requestId);
-    return url.toString();
-  };
-
   const checkoutModel = (order: Order, merchant: Merchant, csrfToken: string, token: string): CheckoutPageModel => ({
     lang: order.language,
     merchantName: merchant.name,
@@ -149,8 +144,9 @@ export async function cashierRoutes(app: FastifyInstance, deps: CashierDeps): Pr
         const outcome = order.state === 'SUCCESS' ? 'success' : order.state === 'FAILED' || order.declineCode === RISK_REVIEW_REJECTED ? 'failed' : cancelOutcome(order.declineCode);
         const riskStopped = order.declineCode === RISK_DECLINED || order.declineCode === RISK_REVIEW_REJECTED;
         const reasonKey = riskStopped ? 'reason.riskRejected' : order.state === 'FAILED' && isDeclineCode(order.declineCode) ? DECLINE_REASON[order.declineCode] : undefined;
+        const returnUrl = deps.returnUrl(order);
         return html(
-          renderResultPage({ ...common, outcome, requestId: order.requestId, returnUrl: returnUrl(order), sandbox: merchant.sandbox, ...(reasonKey ? { reasonKey } : {}) }),
+          renderResultPage({ ...common, outcome, requestId: order.requestId, sandbox: merchant.sandbox, ...(returnUrl ? { returnUrl } : {}), ...(reasonKey ? { reasonKey } : {}) }),
         );
       }
     }

@@ -12,6 +12,8 @@ import { loadKek } from '../app.js';
 import { loadOrCreateGatewayKeys, rotateGatewayKey, gatewayCertificatePath } from '../keys/gateway-keys.js';
 import { MERCHANT_ID_PATTERN } from '../domain/limits.js';
 import { sandboxCommands } from './sandbox-commands.js';
+import { secretCommands } from './secret-commands.js';
+import { MerchantSecretRepository } from '../store/merchant-secret-repository.js';
 import { disputeCommands } from './dispute-commands.js';
 import { riskCommands } from './risk-commands.js';
 import { crossBorderCommands } from './cross-border-commands.js';
@@ -152,12 +154,13 @@ sandbox
     const config = loadConfig();
     // The JSON names the gateway certificate: make sure it exists even before the first start.
     loadOrCreateGatewayKeys(config.dataDir, loadKek(config).kek, Date.now());
-    await withStore(async ({ merchants }) => {
-      const { info } = await ensureDemoMerchant(config, merchants, Date.now());
+    await withStore(async ({ merchants, db }) => {
+      const { info } = await ensureDemoMerchant(config, merchants, Date.now(), new MerchantSecretRepository(db.db, loadKek(config).kek));
       console.log(o.json ? JSON.stringify(info) : `merchant ${info.merchantId}\npfx ${info.pfxPath} (password ${info.pfxPassword})\ngateway certificate ${info.gatewayCertPath}\nbase URL ${info.baseUrl}`);
     });
   });
 sandboxCommands(sandbox);
+secretCommands(program, { fail, overlapOf });
 disputeCommands(program);
 riskCommands(program);
 crossBorderCommands(program);

@@ -12,7 +12,8 @@ export interface CardInput {
   pan: string;
   expiryMonth: number;
   expiryYear: number;
-  cvv: string;
+  /** Null only for a merchant-initiated charge on a stored credential: the CVV is never kept, so there is none. */
+  cvv: string | null;
   brand: string;
 }
 
@@ -26,6 +27,12 @@ export interface AuthorizeRequest {
   forceThreeDSecure?: boolean;
   /** Risk control holds the payment for review: authorise only; `capture` or `voidAuthorization` follows. */
   captureLater?: boolean;
+  /**
+   * `merchant`: a merchant-initiated charge on a card stored with the payer's
+   * consent (a later recurring payment). No CVV, no 3-D Secure: the payer is
+   * not present. Absent or `payer`: the payer is paying now.
+   */
+  initiator?: 'payer' | 'merchant';
 }
 
 /** Channel decline codes (ISO 8583 style), mapped to the payer's language by the cashier. */

@@ -67,6 +67,14 @@ export const ERRORS = {
   RATE_LIMITED: { httpStatus: 429, wireStatus: 'ERROR', message: 'Too many requests; retry later.', retryable: true },
   ADMIN_UNAUTHORIZED: { httpStatus: 401, wireStatus: 'FAILED', message: 'The admin API needs a valid operator token (Authorization: Bearer).', retryable: false },
   NOT_FOUND: { httpStatus: 404, wireStatus: 'FAILED', message: 'No such API.', retryable: false },
+  SIGNATURE_INVALID: { httpStatus: 400, wireStatus: 'FAILED', message: 'The request signature does not verify.', retryable: false },
+  APP_UNKNOWN: { httpStatus: 400, wireStatus: 'FAILED', message: 'No app or account {keyId} for this merchant.', retryable: false },
+  CHARSET_INVALID: { httpStatus: 400, wireStatus: 'FAILED', message: 'The form is not valid text in its inputCharset: {reason}.', retryable: false },
+  AMOUNT_DECIMALS_EXCEEDED: { httpStatus: 400, wireStatus: 'FAILED', message: 'Field {field} has more decimals than {currency} has ({exponent}).', retryable: false },
+  CARD_INVALID: { httpStatus: 400, wireStatus: 'FAILED', message: 'The card data is invalid: {fields}.', retryable: false },
+  STORED_CARD_NOT_FOUND: { httpStatus: 404, wireStatus: 'FAILED', message: 'No stored card from a successful recurring payment for user {userId}.', retryable: false },
+  TIMESTAMP_INVALID: { httpStatus: 400, wireStatus: 'FAILED', message: 'orderTimestamp is missing, malformed or outside its validity window.', retryable: false },
+  ORDER_RESUBMITTED: { httpStatus: 409, wireStatus: 'FAILED', message: 'Order {requestId} was submitted already and may not be submitted again (redoFlag=1).', retryable: false },
   INTERNAL_ERROR: { httpStatus: 500, wireStatus: 'ERROR', message: 'The gateway failed to process the request; retry with the same requestId.', retryable: true },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -23,6 +23,13 @@ describe('limits', () => {
   it('a suspension takes effect well within a minute on every node', () => {
     expect(MERCHANT_CACHE_TTL_MS).toBeLessThanOrEqual(10_000);
   });
+  it('form gateway: a captured order form expires no later than an unpaid order would; orderTimeOut reaches the core maximum and no further', () => {
+    expect(limits.FORM_ORDER_TIMESTAMP_WINDOW_MS).toBeLessThanOrEqual(limits.ORDER_TIMEOUT_MINUTES_DEFAULT * 60_000);
+    expect(Math.ceil(limits.FORM_ORDER_TIMEOUT_SECONDS_MAX / 60)).toBe(limits.ORDER_TIMEOUT_MINUTES_MAX);
+  });
+  it('shared MD5 secrets have at least 128 bits', () => {
+    expect(limits.MERCHANT_SECRET_BYTES * 8).toBeGreaterThanOrEqual(128);
+  });
   it('a dispute answer with attachments up to their total fits the backfill body; the total allows at least two full-size files', () => {
     const textFieldsBytes = limits.DISPUTE_STATEMENT_LENGTH_MAX * 3 + limits.TEXT_LENGTH_MAX * 3 * 6 + 4_000;
     // Attachments are base64 inside the JSON, and the JSON is base64 again as the AES body.

@@ -43,6 +43,20 @@ export const CHANNEL_RECHECK_INTERVAL_MS = 5_000;
  */
 export const STALE_PROCESSING_MS = 2 * 60_000;
 
+/** Shared MD5 signing secrets: 16 random bytes (32 hex characters), beyond guessing and easy to paste into a merchant's config. */
+export const MERCHANT_SECRET_BYTES = 16;
+
+/**
+ * How far an order's anti-phishing `orderTimestamp` may lie from the
+ * gateway's clock (form gateway): long enough for a payer to fill in a shop's
+ * checkout after the shop fetched the stamp, short enough that a captured
+ * order form soon stops working.
+ */
+export const FORM_ORDER_TIMESTAMP_WINDOW_MS = 30 * 60_000;
+
+/** Form gateway `orderTimeOut` is in seconds (rounded up to the core's whole minutes): the same week at most. */
+export const FORM_ORDER_TIMEOUT_SECONDS_MAX = ORDER_TIMEOUT_MINUTES_MAX * 60;
+
 /**
  * Times a refund re-reads its order after the refundable guard refused it
  * because a concurrent refund or chargeback changed the order in between.

@@ -83,7 +83,14 @@ export interface Order {
   /** The latest delivery confirmation the merchant sent, if any. */
   deliveryStatus: DeliveryStatus | null;
   version: number;
+  /** The merchant protocol that created the order (`payease-v3`, `global-json`, `form-gateway`). */
+  dialect: string;
+  /** Fields of that protocol the core does not interpret but echoes back (app id, ext1, …). Never card data. */
+  dialectContext: Readonly<Record<string, string>>;
 }
+
+/** The dialect of orders created before dialects existed, and of the PayEase v3 API. */
+export const DEFAULT_DIALECT = 'payease-v3';
 
 export type DeliveryStatus = 'SHIPPED' | 'DELIVERED';
 export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['SHIPPED', 'DELIVERED'];

@@ -15,7 +15,7 @@ import {
   NOTIFY_RESPONSE_BYTES_MAX,
   NOTIFY_RESPONSE_EXCERPT_CHARS_MAX,
 } from './limits.js';
-import type { DeliveryAttempt, NotificationEncoder, NotificationOutbox, OutboxNotification } from './outbox.js';
+import type { DeliveryAttempt, NotificationEncoder, NotificationOutbox, NotificationRequest, NotifyAnswer, OutboxNotification } from './outbox.js';
 import { nextAttemptDelayMs } from './retry-schedule.js';
 
 /** The merchant's acknowledgement (protocol §4). */
@@ -53,7 +53,7 @@ export interface NotificationDispatcherOptions {
  * treating an answer as an acknowledgement loses a notification forever,
  * whereas wrongly retrying costs a duplicate the merchant must tolerate anyway.
  */
-export function isAcknowledged(result: Pick<PostNotificationResult, 'httpStatus' | 'responseText' | 'error'>): boolean {
+export function isAcknowledged(result: NotifyAnswer): boolean {
   const { httpStatus, responseText, error } = result;
   return error === null && httpStatus !== null && httpStatus >= 200 && httpStatus < 300 && responseText.trim() === NOTIFY_ACK;
 }
@@ -143,8 +143,8 @@ export class NotificationDispatcher {
     const { clock, logger } = this.opts;
     const attemptNo = n.attemptCount + 1;
     const startedAtMs = clock();
-    const result = await this.send(n);
-    const delivered = isAcknowledged(result);
+    const { result, acknowledged } = await this.send(n);
+    const delivered = acknowledged(result);
     const attempt: DeliveryAttempt = {
       notificationId: n.id,
       attemptNo,
@@ -162,7 +162,7 @@ export class NotificationDispatcher {
     if (delivered) logger.info(logObj, 'notify: delivered');
     else if (nextAttemptAtMs === null) logger.error(logObj, 'notify: giving up, no attempts left');
     else logger.warn(logObj, 'notify: attempt failed, will retry');
-    if (!delivered && result.responseText.trim().toUpperCase() === NOTIFY_ACK) {
+    if (!delivered && acknowledged === isAcknowledged && result.responseText.trim().toUpperCase() === NOTIFY_ACK) {
       logger.warn({ notificationId: n.id, merchantId: n.merchantId }, `notify: merchant answered a variant of ${NOTIFY_ACK}; the protocol requires exactly ${NOTIFY_ACK} with a 2xx status`);
     }
 
@@ -179,14 +179,16 @@ export class NotificationDispatcher {
     }
   }
 
-  private async send(n: OutboxNotification): Promise<PostNotificationResult> {
-    let request: { headers: Record<string, string>; body: string };
+  private async send(n: OutboxNotification): Promise<{ result: PostNotificationResult; acknowledged: (answer: NotifyAnswer) => boolean }> {
+    let request: NotificationRequest;
     try {
       request = await this.opts.encode(n);
     } catch (err) {
-      return { httpStatus: null, responseText: '', latencyMs: 0, error: 'encode failed', errorDetail: describeError(err) };
+      return { result: { httpStatus: null, responseText: '', latencyMs: 0, error: 'encode failed', errorDetail: describeError(err) }, acknowledged: isAcknowledged };
     }
-    return postNotification({
+    // Each merchant protocol has its own acknowledgement; PayEase's is the default.
+    const acknowledged = request.acknowledged ?? isAcknowledged;
+    const result = await postNotification({
       url: n.url,
       headers: request.headers,
       body: request.body,
@@ -194,6 +196,7 @@ export class NotificationDispatcher {
       allowPrivate: n.sandbox,
       responseBytesMax: NOTIFY_RESPONSE_BYTES_MAX,
     });
+    return { result, acknowledged };
   }
 
   private nextAttemptAtMs(attemptNo: number, error: DeliveryError | null): number | null {

@@ -34,5 +34,22 @@ export interface NotificationOutbox {
   recordAttempt(attempt: DeliveryAttempt, nextAttemptAtMs: number | null): Promise<void>;
 }
 
-/** Builds the signed and encrypted HTTP request for a notification (the lead implements it with the PayEase codec). */
-export type NotificationEncoder = (n: OutboxNotification) => Promise<{ headers: Record<string, string>; body: string }>;
+/** What a merchant answered a delivery with, as the acknowledgement rule sees it. */
+export interface NotifyAnswer {
+  httpStatus: number | null;
+  responseText: string;
+  error: string | null;
+}
+
+/**
+ * The HTTP request of one delivery. `acknowledged` is the rule of the
+ * merchant's protocol for its answer; without one, PayEase's `SUCCESS` rule.
+ */
+export interface NotificationRequest {
+  headers: Record<string, string>;
+  body: string;
+  acknowledged?: (answer: NotifyAnswer) => boolean;
+}
+
+/** Builds the signed (and, for PayEase, encrypted) HTTP request for a notification, in the dialect of its order. */
+export type NotificationEncoder = (n: OutboxNotification) => Promise<NotificationRequest>;

@@ -5,7 +5,7 @@ import type { Channel, CardInput, AuthorizeResult } from '../domain/channel.js';
 import type { ChannelRegistry } from '../channels/registry.js';
 import { GatewayError } from '../domain/errors.js';
 import { STALE_PROCESSING_MS } from '../domain/limits.js';
-import type { Order } from '../domain/order.js';
+import { DEFAULT_DIALECT, type Order } from '../domain/order.js';
 import { isFinal, type OrderState } from '../domain/order-state.js';
 import { RISK_DECLINED, type PaymentContext, type PaymentRiskGate, type RiskAction } from '../domain/risk-gate.js';
 import type { Merchant } from '../store/merchant-repository.js';
@@ -61,6 +61,15 @@ const CANCEL_ATTEMPTS_MAX = 3;
 
 export type CreateResult = { kind: 'created' | 'replayed'; order: Order };
 
+/** A card kept in the vault, as a merchant-initiated charge needs it. */
+export interface StoredCard {
+  vaultToken: string;
+  holder: string;
+  expiryMonth: number;
+  expiryYear: number;
+  brand: string;
+}
+
 /**
  * The commands that change an order. Each state change commits together
  * with its audit event and, for final states, its notification.
@@ -74,12 +83,15 @@ export class OrderService {
    */
   async create(merchant: Merchant, input: NewOrder): Promise<CreateResult> {
     checkMerchantUrl(merchant, 'notifyUrl', input.notifyUrl);
-    checkMerchantUrl(merchant, 'callbackUrl', input.callbackUrl);
+    // A dialect may have no return page (the flat-JSON API's callback_url is optional).
+    if (input.callbackUrl !== '') checkMerchantUrl(merchant, 'callbackUrl', input.callbackUrl);
     const now = this.deps.clock();
-    const { timeoutMinutes, product, ...fields } = input;
+    const { timeoutMinutes, product, dialect, dialectContext, ...fields } = input;
     const order: Order = {
       ...fields,
       product: product ?? 'icc',
+      dialect: dialect ?? DEFAULT_DIALECT,
+      dialectContext: dialectContext ?? {},
       orderId: randomBytes(16).toString('hex'),
       merchantId: merchant.merchantId,
       state: 'INIT',
@@ -120,8 +132,23 @@ export class OrderService {
     return this.deps.orders.findByRequest(merchantId, requestId);
   }
 
-  /** Pays an order with a card. The card data is used for this one authorisation and dropped. */
+  /**
+   * Pays an order with a card. The card data is used for this one
+   * authorisation and dropped; with `keepCard` the PAN (never the CVV) is
+   * vaulted for later merchant-initiated charges.
+   */
   async pay(orderId: string, card: CardInput, options: { keepCard?: boolean; context?: PaymentContext } = {}): Promise<Order> {
+    return this.authorize(orderId, card, options.keepCard ? this.deps.vault.tokenize(card.pan) : null, 'payer', options.context ?? {});
+  }
+
+  /** A merchant-initiated charge on a vaulted card (a later recurring payment): no CVV, no payer present. */
+  async payWithStoredCard(orderId: string, stored: StoredCard): Promise<Order> {
+    const pan = this.deps.vault.detokenize(stored.vaultToken);
+    const card: CardInput = { holder: stored.holder, pan, expiryMonth: stored.expiryMonth, expiryYear: stored.expiryYear, cvv: null, brand: stored.brand };
+    return this.authorize(orderId, card, stored.vaultToken, 'merchant', {});
+  }
+
+  private async authorize(orderId: string, card: CardInput, vaultToken: string | null, initiator: 'payer' | 'merchant', context: PaymentContext): Promise<Order> {
     const order = await this.payable(orderId);
     const patch: OrderPatch = {
       channel: this.deps.channel.name,
@@ -129,7 +156,7 @@ export class OrderService {
         brand: card.brand,
         bin: card.pan.slice(0, 6),
         last4: card.pan.slice(-4),
-        vaultToken: options.keepCard ? this.deps.vault.tokenize(card.pan) : null,
+        vaultToken,
       },
     };
     // PROCESSING is committed before the channel is called, so a second
@@ -139,7 +166,7 @@ export class OrderService {
     let result: AuthorizeResult;
     try {
       // Risk control decides before any money moves; an engine failure fails the payment (closed, not open).
-      let risk: RiskAction = this.deps.risk ? (await this.deps.risk.assess(processing, card, options.context ?? {})).action : 'ALLOW';
+      let risk: RiskAction = this.deps.risk ? (await this.deps.risk.assess(processing, card, context)).action : 'ALLOW';
       // A channel that cannot run 3-D Secure cannot honour a step-up: an operator looks instead.
       if (risk === 'CHALLENGE' && !this.deps.channel.capabilities.threeDSecure) risk = 'REVIEW';
       if (risk === 'DENY') return (await this.move(processing, 'FAILED', { declineCode: RISK_DECLINED }, 'denied by risk control')) ?? processing;
@@ -151,6 +178,7 @@ export class OrderService {
         card,
         forceThreeDSecure: risk === 'CHALLENGE',
         captureLater: risk === 'REVIEW',
+        initiator,
       });
     } catch {
       // The channel failed before giving a reference, so no query can follow
@@ -383,6 +411,8 @@ export class OrderService {
           url: updated.notifyUrl,
           sandbox: merchant?.sandbox ?? false,
           payloadJson: this.deps.formatNotification(updated),
+          // Notified in the dialect the order was created in.
+          dialect: updated.dialect,
         })
       : undefined;
     const postCapture =

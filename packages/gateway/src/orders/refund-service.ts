@@ -16,8 +16,8 @@ import type { Database } from '../store/schema.js';
 import type { OutboxEntry } from '../store/outbox-writer.js';
 import { checkMerchantUrl } from './merchant-urls.js';
 
-/** Formats the notification of a refund's final state; supplied by the merchant's protocol dialect. */
-export type RefundNotificationFormatter = (refund: Refund, order: Order) => string;
+/** Formats the notification of a refund's final state, and names the merchant dialect that delivers it. */
+export type RefundNotificationFormatter = (refund: Refund, order: Order) => { payloadJson: string; dialect: string };
 
 export interface RefundServiceDeps {
   orders: OrderRepository;
@@ -156,7 +156,7 @@ export class RefundService {
       notificationId: randomUUID(),
       url: refund.notifyUrl ?? order.notifyUrl,
       sandbox,
-      payloadJson: this.deps.formatNotification(refund, order),
+      ...this.deps.formatNotification(refund, order),
     };
   }
 

@@ -71,6 +71,8 @@ describe(`notification claims by concurrent processes (${testDatabaseKind()})`, 
       refundCount: 0,
       disputedMinor: 0n,
       deliveryStatus: null,
+      dialect: 'payease-v3',
+      dialectContext: {},
     };
     await new OrderRepository(first.db).insert(order);
     await first.db

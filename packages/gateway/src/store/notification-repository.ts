@@ -8,6 +8,8 @@ export interface StoredNotification extends OutboxNotification {
   payloadJson: string;
   nextAttemptAtMs: number;
   deliveredAtMs: number | null;
+  /** The merchant dialect that encodes it and judges the answer. */
+  dialect: string;
 }
 
 /** The outbox table read by the dispatcher; rows are written by OrderRepository.transition. */
@@ -137,5 +139,6 @@ function toStored(r: Selectable<NotificationTable>): StoredNotification {
     payloadJson: r.payload_json,
     nextAttemptAtMs: Number(r.next_attempt_at_ms),
     deliveredAtMs: r.delivered_at_ms === null ? null : Number(r.delivered_at_ms),
+    dialect: r.dialect,
   };
 }

@@ -195,6 +195,8 @@ function toRow(o: Order): Insertable<OrderTable> {
     challenge_attempts: BigInt(o.challengeAttempts),
     fee_minor: o.feeMinor,
     version: BigInt(o.version),
+    dialect: o.dialect,
+    dialect_context_json: JSON.stringify(o.dialectContext),
     delivery_status: o.deliveryStatus,
   };
 }
@@ -259,5 +261,7 @@ function fromRow(r: Selectable<OrderTable>): Order {
     disputedMinor: BigInt(r.disputed_minor),
     deliveryStatus: r.delivery_status === 'SHIPPED' || r.delivery_status === 'DELIVERED' ? r.delivery_status : null,
     version: Number(r.version),
+    dialect: r.dialect,
+    dialectContext: JSON.parse(r.dialect_context_json) as Record<string, string>,
   };
 }

@@ -7,6 +7,8 @@ export interface OutboxEntry {
   url: string;
   sandbox: boolean;
   payloadJson: string;
+  /** The merchant dialect that encodes it and judges the answer (see protocols/dialect-registry.ts); PayEase when absent. */
+  dialect?: string;
 }
 
 /**
@@ -30,6 +32,7 @@ export async function writeOutbox(tx: Transaction<Database>, n: OutboxEntry, at:
       lease_until_ms: 0n,
       created_at_ms: BigInt(at.nowMs),
       delivered_at_ms: null,
+      ...(n.dialect ? { dialect: n.dialect } : {}),
     })
     .execute();
 }

@@ -17,6 +17,8 @@ export interface Database {
   risk_list_entries: RiskListEntryTable;
   risk_counter_events: RiskCounterEventTable;
   risk_attempts: RiskAttemptTable;
+  merchant_secrets: MerchantSecretTable;
+  recurring_consents: RecurringConsentTable;
   job_leases: JobLeaseTable;
   refunds: RefundTable;
   ledger_postings: LedgerPostingTable;
@@ -85,6 +87,10 @@ export interface OrderTable {
   challenge_attempts: bigint;
   fee_minor: bigint;
   version: bigint;
+  /** The merchant protocol that created the order; its answers and notifications use it. */
+  dialect: string;
+  /** The dialect's own fields echoed in its answers (JSON object of strings; never card data). */
+  dialect_context_json: string;
   /** Refunds not failed (processing and succeeded): what the refund guard checks. */
   refund_reserved_minor: Generated<bigint>;
   /** Refunds succeeded, and how many. */
@@ -117,6 +123,8 @@ export interface NotificationTable {
   lease_until_ms: bigint;
   created_at_ms: bigint;
   delivered_at_ms: bigint | null;
+  /** Encodes the payload and judges the merchant's answer (see protocols/dialect-registry.ts). */
+  dialect: Generated<string>;
 }
 
 export interface NotificationAttemptTable {
@@ -254,6 +262,34 @@ export interface RiskAttemptTable {
   reviewed_at_ms: bigint | null;
   review_note: string | null;
   outcome_recorded: bigint; // 1 once the order's final state fed the counters
+}
+
+/** A shared secret (MD5 signing key) of one merchant app or account, sealed with the KEK. */
+export interface MerchantSecretTable {
+  id: string;
+  merchant_id: string;
+  /** Which dialect's key: `global-json-app` (appid) or `form-gateway-md5` (merchantAcctId). */
+  kind: string;
+  /** The appid or merchantAcctId the merchant sends. */
+  key_id: string;
+  secret_sealed: string;
+  created_at_ms: bigint;
+  /** After this instant the secret no longer verifies (rotation overlap end); null = current. */
+  retires_at_ms: bigint | null;
+}
+
+/** A payer's consent to merchant-initiated charges on the card of a first RECURRING payment. */
+export interface RecurringConsentTable {
+  consent_id: string;
+  merchant_id: string;
+  app_id: string;
+  user_id: string;
+  /** The order whose card (vault token) later charges reuse. */
+  origin_order_id: string;
+  expiry_month: bigint;
+  expiry_year: bigint;
+  holder: string;
+  created_at_ms: bigint;
 }
 
 export interface JobLeaseTable {

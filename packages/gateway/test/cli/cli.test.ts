@@ -35,7 +35,7 @@ describe(`opencashier CLI (${testDatabaseKind()})`, () => {
 
   it('prints the demo sandbox merchant as JSON, creating it on first use', async () => {
     const info = JSON.parse(await cli('sandbox', 'merchant', '--json'));
-    expect(Object.keys(info).sort()).toEqual(['baseUrl', 'gatewayCertPath', 'merchantId', 'pfxPassword', 'pfxPath']);
+    expect(Object.keys(info).sort()).toEqual(['baseUrl', 'formGateway', 'gatewayCertPath', 'globalJson', 'merchantId', 'pfxPassword', 'pfxPath']);
     expect(info.merchantId).toMatch(/^[0-9]{9}$/);
     const pfx = loadPfx(readFileSync(info.pfxPath), info.pfxPassword);
     expect(pfx.certificate.subject).toContain(info.merchantId);

@@ -29,9 +29,12 @@ export class SandboxCardChannel implements Channel {
 
   async authorize(request: AuthorizeRequest): Promise<AuthorizeResult> {
     const natural = scenarioFor(request.card.pan);
-    // Forced 3-D Secure: a card the issuer would let through frictionless is challenged instead.
-    const frictionless = natural.kind === 'approve' || natural.kind === 'chargeback' || natural.kind === 'retrieval';
-    const scenario: Scenario = request.forceThreeDSecure && frictionless ? { kind: 'challenge' } : natural;
+    // A merchant-initiated charge has no payer to challenge: issuers exempt it, the sandbox approves it.
+    const asked: Scenario = request.initiator === 'merchant' && natural.kind === 'challenge' ? { kind: 'approve' } : natural;
+    // Forced 3-D Secure (risk control): a card the issuer would let through frictionless is challenged instead,
+    // unless the payer is not there to answer (a merchant-initiated charge).
+    const frictionless = asked.kind === 'approve' || asked.kind === 'chargeback' || asked.kind === 'retrieval' || asked.kind === 'refund-fails' || asked.kind === 'refund-pending';
+    const scenario: Scenario = request.forceThreeDSecure && frictionless && request.initiator !== 'merchant' ? { kind: 'challenge' } : asked;
     const reference = encodeReference(scenario, this.options.clock(), randomBytes(6).toString('hex'));
     return this.outcome(scenario, reference, 'authorize');
   }

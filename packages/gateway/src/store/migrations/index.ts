@@ -7,6 +7,7 @@ import { disputesDeliveryMigration } from './0004-disputes-delivery.js';
 import { jobLeasesMigration } from './0010-job-leases.js';
 import { riskMigration } from './0030-risk.js';
 import { crossBorderMigration } from './0050-cross-border.js';
+import { merchantDialectsMigration } from './0020-merchant-dialects.js';
 
 /**
  * Migrations live in code so a single built file carries them, one file
@@ -23,6 +24,7 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
     '0010_job_leases': jobLeasesMigration,
     '0030_risk': riskMigration(dialect),
     '0050_cross_border': crossBorderMigration(dialect),
+    '0020_merchant_dialects': merchantDialectsMigration,
   };
 }
 
