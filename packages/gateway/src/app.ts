@@ -30,7 +30,14 @@ import { GatewayEnvelope } from './protocols/payease/gateway-envelope.js';
 import { EnvelopePool } from './protocols/payease/envelope-pool.js';
 import { payEaseRoutes } from './protocols/payease/routes.js';
 import { plainErrorBody } from './protocols/payease/plain-error.js';
-import { iccOrderFields } from './protocols/payease/order-fields.js';
+import { orderFieldsFor } from './protocols/payease/online-pay-fields.js';
+import { SandboxAlipayChannel } from './channels/sandbox-alipay/index.js';
+import { SandboxWechatChannel } from './channels/sandbox-wechat/index.js';
+import { SandboxBankChannel } from './channels/sandbox-bank/index.js';
+import { OnlinePayRepository } from './store/online-pay-repository.js';
+import { OnlinePayService } from './onlinepay/online-pay-service.js';
+import { onlinePayAdminRoutes } from './onlinepay/admin-routes.js';
+import { simulatorRoutes } from './simulator/routes.js';
 import { CashierLinks } from './cashier/links.js';
 import { cashierRoutes } from './cashier/routes.js';
 import { demoRoutes } from './demo/routes.js';
@@ -50,6 +57,7 @@ export interface Gateway {
   merchants: MerchantRepository;
   orders: OrderService;
   refunds: RefundService;
+  onlinePay: OnlinePayService;
   ledger: LedgerRepository;
   disputes: DisputeService;
   notifications: NotificationRepository;
@@ -98,7 +106,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const notifications = new NotificationRepository(database.db, database.dialect);
   const channel = options.channel ?? new SandboxCardChannel({ clock, unknownResolveDelayMs: config.sandboxUnknownResolveDelayMs });
   const metrics = new GatewayMetrics();
-  const channels = new ChannelRegistry([channel]);
+  const simulatorOptions = { clock, publicBaseUrl: config.publicBaseUrl, unknownResolveDelayMs: config.sandboxUnknownResolveDelayMs };
+  const simulatedChannels = [new SandboxAlipayChannel(simulatorOptions), new SandboxWechatChannel(simulatorOptions), new SandboxBankChannel(simulatorOptions)];
+  const channels = new ChannelRegistry([channel, ...simulatedChannels]);
   const ledger = new LedgerRepository(database.db);
   const refunds = new RefundService({
     orders: orderRepository,
@@ -117,9 +127,11 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     clock,
     ledger,
     findMerchant: (id) => merchants.find(id),
-    formatNotification: (order) => JSON.stringify(iccOrderFields(order)),
+    formatNotification: (order) => JSON.stringify(orderFieldsFor(order)),
     reverseLateApproval: (order, approval) => refunds.reverseLateApproval(order, approval),
   });
+  const onlinePayRepository = new OnlinePayRepository(database.db);
+  const onlinePay = new OnlinePayService({ orders, repository: onlinePayRepository, channels, clock });
   const disputes = new DisputeService({ orders: orderRepository, disputes: new DisputeRepository(database.db), clock });
   const rejectionSecret = kek.subkey('envelope-rejection');
   const pool = config.cryptoThreads > 0 ? new EnvelopePool(config.cryptoThreads, keys, rejectionSecret) : undefined;
@@ -192,7 +204,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     );
   });
 
-  await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, refunds, disputes, links }));
+  await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, refunds, disputes, links, onlinePay }));
   // Browser-facing pages only: the security headers mean nothing to the
   // merchant API's JSON clients, and helmet costs every request it runs on.
   await app.register(async (scope) => {
@@ -211,7 +223,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       referrerPolicy: { policy: 'no-referrer' },
     });
     await scope.register(formbody, { bodyLimit: 16 * 1024 });
-    await cashierRoutes(scope, { orders, findMerchant: (id) => merchants.find(id), links, clock, secureCookies: config.publicBaseUrl.startsWith('https:') });
+    await cashierRoutes(scope, { orders, findMerchant: (id) => merchants.find(id), links, clock, secureCookies: config.publicBaseUrl.startsWith('https:'), onlinePay });
+    await simulatorRoutes(scope, { channels: simulatedChannels, orders, repository: onlinePayRepository, findMerchant: (id) => merchants.find(id) });
     if (config.demoMerchant) {
       await scope.register(async (demo) => {
         // Notifications arrive as JSON text; the shop verifies the raw body, so keep it unparsed.
@@ -222,7 +235,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     }
   });
   // Each feature adds its operator routes here.
-  const adminParts: AdminRoutes[] = [];
+  const adminParts: AdminRoutes[] = [onlinePayAdminRoutes(onlinePay, async (id) => (await merchants.find(id)) !== undefined)];
   await adminApi(app, loadAdminToken(config.adminToken, config.dataDir), adminParts);
   await app.register(async (scope) =>
     opsRoutes(scope, {
@@ -262,6 +275,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     merchants,
     orders,
     refunds,
+    onlinePay,
     ledger,
     disputes,
     notifications,

@@ -29,6 +29,7 @@ import type {
   RefundResponse,
   RefundState,
 } from './types.js';
+import type { OnlinePayOrderRequest, OnlinePayOrderResponse, OnlinePayOrderState } from './online-pay-types.js';
 
 type CertificateBytes = Uint8Array | string;
 
@@ -119,7 +120,29 @@ export class PayEaseClient {
    * `BusinessError`.
    */
   async queryIccOrder(request: IccQueryRequest): Promise<IccQueryResponse> {
-    const answer = await this.#exchange('icc/query', { merchantId: this.merchantId, requestId: request.requestId });
+    return this.#queryOrder('icc/query', request.requestId);
+  }
+
+  /**
+   * Creates a unified order. With a `paymentModeCode` the answer says what
+   * the payer must do (REDIRECT to a wallet or bank page, SUCCESS with a QR
+   * code or wallet parameters); without one it redirects to the hosted
+   * cashier, which lists the methods the merchant takes.
+   */
+  async createOnlinePayOrder(request: OnlinePayOrderRequest): Promise<OnlinePayOrderResponse> {
+    checkAmount(request.orderAmount, 'orderAmount');
+    request.productDetails?.forEach((detail, index) => checkAmount(detail.amount, `productDetails[${index}].amount`));
+    if (typeof request.requestId !== 'string' || request.requestId === '') throw new InvalidArgumentError('requestId is required');
+    return (await this.call('onlinePay/order', { ...request })) as OnlinePayOrderResponse;
+  }
+
+  /** The state of a unified order; as queryIccOrder, a FAILED order is returned, not thrown. */
+  async queryOnlinePayOrder(request: { requestId: string }): Promise<OnlinePayOrderState> {
+    return this.#queryOrder('onlinePay/query', request.requestId);
+  }
+
+  async #queryOrder(path: string, requestId: string): Promise<IccOrderState> {
+    const answer = await this.#exchange(path, { merchantId: this.merchantId, requestId });
     const status = answer['status'];
     if (status === 'ERROR' || (status === 'FAILED' && typeof answer['serialNumber'] !== 'string')) {
       throw errorFromAnswer({ kind: 'business', response: answer });

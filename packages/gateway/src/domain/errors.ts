@@ -45,6 +45,8 @@ export const ERRORS = {
   ATTACHMENT_TYPE_NOT_ALLOWED: { httpStatus: 400, wireStatus: 'FAILED', message: 'Attachment {name} is not an allowed type ({allowed}).', retryable: false },
   DELIVERY_NOT_ALLOWED: { httpStatus: 409, wireStatus: 'FAILED', message: 'Delivery can be confirmed only for paid orders (state {state}).', retryable: false },
   DELIVERY_CONFLICT: { httpStatus: 409, wireStatus: 'FAILED', message: 'Delivery status {status} was already confirmed with different details.', retryable: false },
+  PAYMENT_MODE_UNKNOWN: { httpStatus: 400, wireStatus: 'FAILED', message: 'paymentModeCode {paymentModeCode} is not a payment method this gateway knows.', retryable: false },
+  PAYMENT_METHOD_NOT_ENABLED: { httpStatus: 403, wireStatus: 'FAILED', message: 'Payment method {method} is not enabled for this merchant.', retryable: false },
   SANDBOX_ONLY: { httpStatus: 403, wireStatus: 'FAILED', message: 'Sandbox test helpers are available to sandbox merchants only.', retryable: false },
   RATE_LIMITED: { httpStatus: 429, wireStatus: 'ERROR', message: 'Too many requests; retry later.', retryable: true },
   ADMIN_UNAUTHORIZED: { httpStatus: 401, wireStatus: 'FAILED', message: 'The admin API needs a valid operator token (Authorization: Bearer).', retryable: false },

@@ -76,7 +76,13 @@ export interface Order {
   /** The latest delivery confirmation the merchant sent, if any. */
   deliveryStatus: DeliveryStatus | null;
   version: number;
+  /** Which API created it: `icc/order` (the default) or the unified `onlinePay/order`. */
+  product?: OrderProduct;
+  /** onlinePay: the method the payer pays with (`PaymentMethod`), once chosen. */
+  paymentMethod?: string | null;
 }
+
+export type OrderProduct = 'icc' | 'onlinePay';
 
 export type DeliveryStatus = 'SHIPPED' | 'DELIVERED';
 export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['SHIPPED', 'DELIVERED'];

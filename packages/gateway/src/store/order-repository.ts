@@ -169,7 +169,8 @@ function toRow(o: Order): Insertable<OrderTable> {
     merchant_id: o.merchantId,
     request_id: o.requestId,
     request_digest: o.requestDigest,
-    product: 'icc',
+    product: o.product ?? 'icc',
+    payment_method: o.paymentMethod ?? null,
     amount_minor: o.amountMinor,
     currency: o.currency,
     state: o.state,
@@ -258,5 +259,7 @@ function fromRow(r: Selectable<OrderTable>): Order {
     disputedMinor: BigInt(r.disputed_minor),
     deliveryStatus: r.delivery_status === 'SHIPPED' || r.delivery_status === 'DELIVERED' ? r.delivery_status : null,
     version: Number(r.version),
+    product: r.product === 'onlinePay' ? 'onlinePay' : 'icc',
+    paymentMethod: r.payment_method,
   };
 }

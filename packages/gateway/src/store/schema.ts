@@ -15,6 +15,13 @@ export interface Database {
   disputes: DisputeTable;
   refunds: RefundTable;
   ledger_postings: LedgerPostingTable;
+  merchant_payment_methods: MerchantPaymentMethodTable;
+}
+
+export interface MerchantPaymentMethodTable {
+  merchant_id: string;
+  method: string;
+  created_at_ms: bigint;
 }
 
 export interface MerchantTable {
@@ -42,7 +49,7 @@ export interface OrderTable {
   merchant_id: string;
   request_id: string;
   request_digest: string; // SHA-256 of the request content, for requestId replays
-  product: 'icc';
+  product: 'icc' | 'onlinePay';
   amount_minor: bigint;
   currency: string;
   state: string;
@@ -76,6 +83,9 @@ export interface OrderTable {
   /** Chargebacks holding or having taken money. */
   disputed_minor: Generated<bigint>;
   delivery_status: string | null;
+  /** onlinePay: the payment method (`PaymentMethod`) and what the payer was handed for it (JSON). */
+  payment_method: Generated<string | null>;
+  payer_action_json: Generated<string | null>;
 }
 
 export interface OrderEventTable {

@@ -11,6 +11,8 @@ import { plainErrorBody } from './plain-error.js';
 import { iccOrderFields } from './order-fields.js';
 import type { GatewayEnvelope, OpenedRequest } from './gateway-envelope.js';
 import { sandboxHandlers } from './sandbox-helpers.js';
+import { onlinePayHandlers } from './online-pay-handlers.js';
+import type { OnlinePayService } from '../../onlinepay/online-pay-service.js';
 
 export interface PayEaseRouteDeps {
   envelope: GatewayEnvelope;
@@ -18,6 +20,7 @@ export interface PayEaseRouteDeps {
   refunds: RefundService;
   disputes: DisputeService;
   links: CashierLinks;
+  onlinePay: OnlinePayService;
 }
 
 type Handler = (opened: OpenedRequest) => Promise<Record<string, unknown>>;
@@ -94,6 +97,6 @@ export async function payEaseRoutes(app: FastifyInstance, deps: PayEaseRouteDeps
     return iccOrderFields(order);
   }));
 
-  const handlers = { ...afterPaymentHandlers(deps.orders, deps.refunds), ...sandboxHandlers(deps.orders, deps.disputes) };
+  const handlers = { ...afterPaymentHandlers(deps.orders, deps.refunds), ...sandboxHandlers(deps.orders, deps.disputes), ...onlinePayHandlers(deps.orders, deps.onlinePay, deps.links) };
   for (const [path, handler] of Object.entries(handlers)) app.post(path, handle(handler));
 }

@@ -1,0 +1,95 @@
+import type { PayerAction, PayerCompletedChannel } from '../domain/channel.js';
+import type { ChannelRegistry } from '../channels/registry.js';
+import { GatewayError } from '../domain/errors.js';
+import type { Order } from '../domain/order.js';
+import { PAYMENT_METHODS, isPaymentMethod, paymentMethodSpec, type ParsedPaymentMode, type PaymentMethod } from '../domain/payment-method.js';
+import type { Merchant } from '../store/merchant-repository.js';
+import type { OnlinePayRepository } from '../store/online-pay-repository.js';
+import type { OrderService } from '../orders/order-service.js';
+import type { OnlinePayOrderRequest } from './online-pay-command.js';
+
+export interface OnlinePayServiceDeps {
+  orders: OrderService;
+  repository: OnlinePayRepository;
+  channels: ChannelRegistry;
+  clock: () => number;
+}
+
+export interface OnlinePayCreated {
+  order: Order;
+  /** What the payer must do; undefined when the payer chooses in the hosted cashier. */
+  action: PayerAction | undefined;
+}
+
+/**
+ * The unified order: one API for every method. Creating the order and
+ * starting its method at the channel are two steps, so a requestId replay
+ * after a failed start starts it again, and a replay after a good one
+ * answers the same QR code or page.
+ */
+export class OnlinePayService {
+  constructor(private readonly deps: OnlinePayServiceDeps) {}
+
+  /** The methods the merchant takes: its own list, or every method whose channel this gateway runs. */
+  async enabledMethods(merchantId: string): Promise<PaymentMethod[]> {
+    const own = (await this.deps.repository.enabledMethods(merchantId)).filter(isPaymentMethod);
+    const list = own.length > 0 ? own : [...PAYMENT_METHODS];
+    return PAYMENT_METHODS.filter((m) => list.includes(m) && this.deps.channels.has(paymentMethodSpec(m).channel));
+  }
+
+  async setEnabledMethods(merchantId: string, methods: readonly string[]): Promise<PaymentMethod[]> {
+    for (const m of methods) if (!isPaymentMethod(m)) throw new GatewayError('FIELD_INVALID', { field: 'methods', reason: `unknown method ${m}` });
+    await this.deps.repository.setEnabledMethods(merchantId, [...new Set(methods)], this.deps.clock());
+    return this.enabledMethods(merchantId);
+  }
+
+  async create(merchant: Merchant, request: OnlinePayOrderRequest): Promise<OnlinePayCreated> {
+    // Checked before anything is written: a refused method leaves no order behind.
+    if (request.mode) await this.checkEnabled(merchant.merchantId, request.mode.method);
+    const { order } = await this.deps.orders.create(merchant, request.order);
+    if (!request.mode) return { order, action: undefined };
+    const stored = await this.storedAction(order.orderId);
+    if (stored || order.state !== 'INIT') return { order, action: stored };
+    return this.start(order, request.mode, request);
+  }
+
+  /** The payer picked a method in the hosted cashier. */
+  async chooseInCashier(order: Order, method: PaymentMethod): Promise<OnlinePayCreated> {
+    await this.checkEnabled(order.merchantId, method);
+    return this.start(order, { method });
+  }
+
+  /** What the payer was handed when the order's method was started, if it was. */
+  async storedAction(orderId: string): Promise<PayerAction | undefined> {
+    const json = await this.deps.repository.payerActionJson(orderId);
+    return json ? (JSON.parse(json) as PayerAction) : undefined;
+  }
+
+  private async checkEnabled(merchantId: string, method: PaymentMethod): Promise<void> {
+    if (!(await this.enabledMethods(merchantId)).includes(method)) throw new GatewayError('PAYMENT_METHOD_NOT_ENABLED', { method });
+  }
+
+  private async start(order: Order, mode: ParsedPaymentMode, wallet: { appId?: string; openId?: string } = {}): Promise<OnlinePayCreated> {
+    if (order.state !== 'INIT') throw new GatewayError('ORDER_NOT_PAYABLE', { state: order.state });
+    const spec = paymentMethodSpec(mode.method);
+    const channel = this.deps.channels.get(spec.channel) as PayerCompletedChannel;
+    if (typeof channel.start !== 'function') throw new Error(`channel ${spec.channel} cannot start ${mode.method} payments`);
+    const { reference, action } = await channel.start({
+      orderId: order.orderId,
+      merchantId: order.merchantId,
+      amountMinor: order.amountMinor,
+      currency: order.currency,
+      method: mode.method,
+      ...(mode.bankCode ? { bankCode: mode.bankCode } : {}),
+      ...(wallet.appId ? { appId: wallet.appId } : {}),
+      ...(wallet.openId ? { openId: wallet.openId } : {}),
+    });
+    const recorded = await this.deps.repository.recordStart(
+      { orderId: order.orderId, method: mode.method, channel: spec.channel, channelReference: reference, payerActionJson: JSON.stringify(action) },
+      this.deps.clock(),
+    );
+    const current = (await this.deps.orders.find(order.orderId)) ?? order;
+    // Lost to another start (a second tab, a concurrent replay): its action is the one the order keeps.
+    return { order: current, action: recorded ? action : await this.storedAction(order.orderId) };
+  }
+}
