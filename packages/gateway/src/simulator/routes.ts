@@ -24,6 +24,14 @@ interface Found {
   merchant: Merchant;
 }
 
+/** The merchant's callbackUrl with the order named, as the cashier's own return link sends it. */
+function merchantReturnUrl(order: Order): string {
+  const url = new URL(order.callbackUrl);
+  url.searchParams.set('merchantId', order.merchantId);
+  url.searchParams.set('requestId', order.requestId);
+  return url.toString();
+}
+
 type SimRequest = FastifyRequest<{ Params: { reference: string }; Querystring: Record<string, string | undefined>; Body: Record<string, unknown> | undefined }>;
 
 /**
@@ -50,7 +58,7 @@ export async function simulatorRoutes(app: FastifyInstance, deps: SimulatorDeps)
 
   const page = (reply: FastifyReply, f: Found, bank: string | undefined, decided: boolean) => {
     const status = wireStatus(f.order.state);
-    const returnUrl = decided || status !== 'INIT' ? f.order.callbackUrl : undefined;
+    const returnUrl = decided || status !== 'INIT' ? merchantReturnUrl(f.order) : undefined;
     return reply
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-store')
