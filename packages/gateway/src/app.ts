@@ -38,6 +38,10 @@ import { OnlinePayRepository } from './store/online-pay-repository.js';
 import { OnlinePayService } from './onlinepay/online-pay-service.js';
 import { onlinePayAdminRoutes } from './onlinepay/admin-routes.js';
 import { simulatorRoutes } from './simulator/routes.js';
+import { OfflineRemittanceChannel } from './channels/offline-remittance/index.js';
+import { TransferRepository } from './store/transfer-repository.js';
+import { RemittanceService } from './onlinepay/remittance-service.js';
+import { remittanceAdminRoutes } from './onlinepay/remittance-admin-routes.js';
 import { CashierLinks } from './cashier/links.js';
 import { cashierRoutes } from './cashier/routes.js';
 import { demoRoutes } from './demo/routes.js';
@@ -58,6 +62,7 @@ export interface Gateway {
   orders: OrderService;
   refunds: RefundService;
   onlinePay: OnlinePayService;
+  remittances: RemittanceService;
   ledger: LedgerRepository;
   disputes: DisputeService;
   notifications: NotificationRepository;
@@ -108,7 +113,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const metrics = new GatewayMetrics();
   const simulatorOptions = { clock, publicBaseUrl: config.publicBaseUrl, unknownResolveDelayMs: config.sandboxUnknownResolveDelayMs };
   const simulatedChannels = [new SandboxAlipayChannel(simulatorOptions), new SandboxWechatChannel(simulatorOptions), new SandboxBankChannel(simulatorOptions)];
-  const channels = new ChannelRegistry([channel, ...simulatedChannels]);
+  const channels = new ChannelRegistry([channel, ...simulatedChannels, new OfflineRemittanceChannel()]);
   const ledger = new LedgerRepository(database.db);
   const refunds = new RefundService({
     orders: orderRepository,
@@ -132,6 +137,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   });
   const onlinePayRepository = new OnlinePayRepository(database.db);
   const onlinePay = new OnlinePayService({ orders, repository: onlinePayRepository, channels, clock });
+  const remittances = new RemittanceService({ orders, onlinePay: onlinePayRepository, transfers: new TransferRepository(database.db), clock });
   const disputes = new DisputeService({ orders: orderRepository, disputes: new DisputeRepository(database.db), clock });
   const rejectionSecret = kek.subkey('envelope-rejection');
   const pool = config.cryptoThreads > 0 ? new EnvelopePool(config.cryptoThreads, keys, rejectionSecret) : undefined;
@@ -235,7 +241,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     }
   });
   // Each feature adds its operator routes here.
-  const adminParts: AdminRoutes[] = [onlinePayAdminRoutes(onlinePay, async (id) => (await merchants.find(id)) !== undefined)];
+  const adminParts: AdminRoutes[] = [onlinePayAdminRoutes(onlinePay, async (id) => (await merchants.find(id)) !== undefined), remittanceAdminRoutes(remittances)];
   await adminApi(app, loadAdminToken(config.adminToken, config.dataDir), adminParts);
   await app.register(async (scope) =>
     opsRoutes(scope, {
@@ -276,6 +282,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     orders,
     refunds,
     onlinePay,
+    remittances,
     ledger,
     disputes,
     notifications,

@@ -103,7 +103,9 @@ export type PayerAction =
   | { kind: 'redirect'; url: string }
   | { kind: 'scan'; content: string }
   | { kind: 'jsapi'; jsString: string }
-  | { kind: 'app'; appParams: string };
+  | { kind: 'app'; appParams: string }
+  /** Offline remittance: the account to transfer to, and the postscript that names the order. */
+  | { kind: 'remit'; payee: PayeeInfo };
 
 export interface StartRequest {
   orderId: string;

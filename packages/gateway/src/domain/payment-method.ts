@@ -21,6 +21,7 @@ export const PAYMENT_METHODS = [
   'WECHAT_MINI',
   'WECHAT_APP',
   'B2C',
+  'OFFLINE',
 ] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
@@ -54,6 +55,7 @@ const SPECS: Readonly<Record<PaymentMethod, PaymentMethodSpec>> = {
   WECHAT_MINI: { method: 'WECHAT_MINI', channel: 'sandbox-wechat', action: 'jsapi', alias: 'WEIXIN_OFFICIAL_PAY', clearingOrg: 'NUCC', needsOpenId: true },
   WECHAT_APP: { method: 'WECHAT_APP', channel: 'sandbox-wechat', action: 'app', alias: 'WEIXIN_APP_PAY', clearingOrg: 'NUCC', needsOpenId: false },
   B2C: { method: 'B2C', channel: 'sandbox-bank', action: 'redirect', alias: 'B2C', clearingOrg: 'UNION_PAY', needsOpenId: false },
+  OFFLINE: { method: 'OFFLINE', channel: 'offline-remittance', action: 'remit', alias: 'OFFLINE-P2P', clearingOrg: '', needsOpenId: false },
 };
 
 export function paymentMethodSpec(method: PaymentMethod): PaymentMethodSpec {
@@ -71,6 +73,7 @@ const CODES: Readonly<Record<string, PaymentMethod>> = {
   'MINIAPPS-WEIXIN_PAY-P2P': 'WECHAT_MINI',
   'APP-WEIXIN_PAY-P2P': 'WECHAT_APP',
   'BANK_CARD-B2C': 'B2C',
+  'OFFLINE-P2P': 'OFFLINE',
 };
 
 /** The code the cashier sends when the payer picks a method (the bank is then chosen on the bank's page). */
@@ -84,6 +87,7 @@ export const CASHIER_CODES: Readonly<Record<Exclude<PaymentMethod, 'CARD'>, stri
   WECHAT_MINI: 'MINIAPPS-WEIXIN_PAY-P2P',
   WECHAT_APP: 'APP-WEIXIN_PAY-P2P',
   B2C: 'BANK_CARD-B2C',
+  OFFLINE: 'OFFLINE-P2P',
 };
 
 export interface ParsedPaymentMode {

@@ -16,6 +16,22 @@ export interface Database {
   refunds: RefundTable;
   ledger_postings: LedgerPostingTable;
   merchant_payment_methods: MerchantPaymentMethodTable;
+  incoming_transfers: IncomingTransferTable;
+}
+
+export interface IncomingTransferTable {
+  transfer_id: string;
+  /** The bank's own reference of the transfer: the same transfer is recorded once. */
+  bank_reference: string;
+  postscript: string;
+  amount_minor: bigint;
+  currency: string;
+  payer_name: string | null;
+  payer_account: string | null;
+  order_id: string | null;
+  outcome: string;
+  received_at_ms: bigint;
+  recorded_at_ms: bigint;
 }
 
 export interface MerchantPaymentMethodTable {

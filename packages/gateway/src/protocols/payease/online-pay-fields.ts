@@ -20,7 +20,7 @@ export async function qrPngBase64(content: string): Promise<string> {
  * the page to open (the hosted cashier when no method was named), or
  * SUCCESS with the QR code, JSAPI or app parameters.
  */
-export async function onlinePayActionFields(action: PayerAction | undefined, cashierUrl: string): Promise<Record<string, string>> {
+export async function onlinePayActionFields(action: PayerAction | undefined, cashierUrl: string): Promise<Record<string, unknown>> {
   if (!action) return { status: 'REDIRECT', redirectUrl: cashierUrl };
   switch (action.kind) {
     case 'redirect':
@@ -31,6 +31,8 @@ export async function onlinePayActionFields(action: PayerAction | undefined, cas
       return { status: 'SUCCESS', jsString: action.jsString };
     case 'app':
       return { status: 'SUCCESS', appParams: action.appParams };
+    case 'remit':
+      return { status: 'SUCCESS', payeeInfo: { ...action.payee } };
   }
 }
 
@@ -45,7 +47,8 @@ export function onlinePayOrderFields(order: Order): Record<string, unknown> {
   if (method && method !== 'CARD') {
     const spec = paymentMethodSpec(method);
     base.paymentModeAlias = spec.alias;
-    base.clearingOrg = spec.clearingOrg;
+    if (spec.clearingOrg) base.clearingOrg = spec.clearingOrg;
+    else delete base.clearingOrg;
     delete base.cardType;
   }
   if (order.state === 'SUCCESS' || order.state === 'FAILED') {

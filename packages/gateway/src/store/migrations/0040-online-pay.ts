@@ -1,10 +1,14 @@
-import type { Kysely, Migration } from 'kysely';
+import { type Kysely, type Migration, sql } from 'kysely';
 
 /**
  * The unified order (`onlinePay/order`): an order's payment method and what
  * the payer was handed for it (kept so a requestId replay answers the same
  * QR code or page), and the methods each merchant has enabled. A merchant
  * with no rows takes every method the gateway runs.
+ *
+ * `incoming_transfers`: bank transfers an operator recorded against offline
+ * remittance orders, each once (by the bank's own reference), with what
+ * became of it: settled the order, held for review, or unmatched.
  */
 export const onlinePayMigration: Migration = {
   async up(db: Kysely<any>) {
@@ -19,5 +23,22 @@ export const onlinePayMigration: Migration = {
       .addColumn('created_at_ms', 'bigint', (c) => c.notNull())
       .addPrimaryKeyConstraint('merchant_payment_methods_pk', ['merchant_id', 'method'])
       .execute();
+    await db.schema
+      .createTable('incoming_transfers')
+      .addColumn('transfer_id', 'text', (c) => c.primaryKey())
+      .addColumn('bank_reference', 'text', (c) => c.notNull().unique())
+      .addColumn('postscript', 'text', (c) => c.notNull())
+      .addColumn('amount_minor', 'bigint', (c) => c.notNull())
+      .addColumn('currency', 'text', (c) => c.notNull())
+      .addColumn('payer_name', 'text')
+      .addColumn('payer_account', 'text')
+      .addColumn('order_id', 'text', (c) => c.references('orders.order_id'))
+      .addColumn('outcome', 'text', (c) => c.notNull())
+      .addColumn('received_at_ms', 'bigint', (c) => c.notNull())
+      .addColumn('recorded_at_ms', 'bigint', (c) => c.notNull())
+      .addCheckConstraint('incoming_transfers_amount_positive', sql`amount_minor > 0`)
+      .execute();
+    await db.schema.createIndex('incoming_transfers_by_outcome').on('incoming_transfers').columns(['outcome', 'recorded_at_ms']).execute();
+    await db.schema.createIndex('incoming_transfers_by_order').on('incoming_transfers').column('order_id').execute();
   },
 };
