@@ -145,6 +145,7 @@ describe.each(testDatabases())('onlinePay unified order (%s)', (_database, datab
       ['a timeout over 24 hours', { timeout: '1441' }, 'FIELD_INVALID'],
       ['WeChat official account without openId', { paymentModeCode: 'WECHAT-OFFICIAL_PAY-P2P' }, 'FIELD_MISSING'],
       ['WeChat mini program without openId', { paymentModeCode: 'MINIAPPS-WEIXIN_PAY-P2P' }, 'FIELD_MISSING'],
+      ['a clientIp that is not an address', { clientIp: 'my-laptop' }, 'FIELD_INVALID'],
       ['a cashierVersion other than STANDARD', { cashierVersion: 'LITE' as 'STANDARD' }, 'FIELD_INVALID'],
     ] as const)('%s', async (_label, extra, code) => {
       const before = await orderCount();

@@ -125,6 +125,8 @@ export const en = {
   'sim.result.CANCEL': 'The order was closed; any money taken is refunded.',
   'sim.result.INIT': 'Waiting for the outcome.',
   'sim.back': 'Return to the merchant',
+  'errorPage.clientIp.title': 'Open this payment on your own device',
+  'errorPage.clientIp.message': 'This payment can be completed only from the device and network it was started on. Return to the merchant and start again there.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -125,4 +125,6 @@ export const zh: Record<MessageKey, string> = {
   'sim.result.CANCEL': '订单已关闭；如已扣款将自动退回。',
   'sim.result.INIT': '正在等待结果。',
   'sim.back': '返回商户',
+  'errorPage.clientIp.title': '请在下单的设备上付款',
+  'errorPage.clientIp.message': '本次付款只能在下单时使用的设备和网络上完成。请返回商户并在该设备上重新发起。',
 };

@@ -13,6 +13,7 @@ import { parseCardForm } from './card-form.js';
 import type { CashierLinks } from './links.js';
 import type { OnlinePayService } from '../onlinepay/online-pay-service.js';
 import { cashierMethodRoutes, onlinePayCheckoutPage } from './method-routes.js';
+import { clientIpGuard } from './client-ip-binding.js';
 import { renderChallengePage, renderCheckoutPage, renderErrorPage, renderResultPage, type CheckoutPageModel } from './views.js';
 
 export interface CashierDeps {
@@ -198,6 +199,7 @@ export async function cashierRoutes(app: FastifyInstance, deps: CashierDeps): Pr
     }),
   );
 
+  app.addHook('preHandler', clientIpGuard({ links: deps.links, findOrder: (id) => deps.orders.find(id) }));
   if (deps.onlinePay) await cashierMethodRoutes(app, { onlinePay: deps.onlinePay, links: deps.links, findOrder: (id) => deps.orders.find(id), nonceCookie: NONCE_COOKIE });
 
   app.post<{ Params: Params; Body: Record<string, unknown> }>(

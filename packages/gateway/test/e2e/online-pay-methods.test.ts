@@ -143,6 +143,24 @@ describe.each(testDatabases())('unified order methods in the browser (%s)', (dat
     expect(problems).toEqual([]);
   });
 
+  it('clientIp binding: the cashier serves the order only to the address the merchant named', async (test) => {
+    const { page, problems } = await payer(test);
+    const elsewhere = await create({ clientIp: '203.0.113.9' });
+    const refused = await page.goto(elsewhere.answer.redirectUrl!);
+    expect(refused?.status()).toBe(403);
+    expect(await page.$('#number')).toBeNull();
+    expect(await page.$('button[name="method"]')).toBeNull();
+    // The form post is refused too, and the order stays unpaid.
+    const post = await page.request.post(`${elsewhere.answer.redirectUrl!}/method`, { form: { method: 'ALIPAY_SCAN' }, maxRedirects: 0 });
+    expect(post.status()).toBe(403);
+    expect((await t.client.queryOnlinePayOrder({ requestId: elsewhere.requestId })).status).toBe('INIT');
+
+    const here = await create({ clientIp: '127.0.0.1' });
+    expect((await page.goto(here.answer.redirectUrl!))?.status()).toBe(200);
+    expect(await page.$('#number')).not.toBeNull();
+    expect(problems).toEqual([]);
+  });
+
   it('a merchant limited to WeChat: the cashier offers only WeChat, no card form', async (test) => {
     await t.gateway.onlinePay.setEnabledMethods(t.merchant.merchantId, ['WECHAT_SCAN']);
     try {

@@ -5,6 +5,7 @@ import type { OnlinePayOrderRequest } from '../../onlinepay/online-pay-command.j
 import { requestDigest } from '../../orders/request-digest.js';
 import { parseIccOrderRequest } from './icc-order-request.js';
 import { str, type Wire } from './wire-fields.js';
+import { isIpAddress, normaliseIp } from '../../domain/ip-address.js';
 
 
 /** Fields of the card order that the unified order does not have; they are ignored, not refused. */
@@ -35,6 +36,8 @@ export function parseOnlinePayOrderRequest(payload: Wire): OnlinePayOrderRequest
   const appId = str(payload, 'appId', false, WALLET_ID_LENGTH_MAX);
   const openId = str(payload, 'openId', false, WALLET_ID_LENGTH_MAX);
   if (mode && paymentMethodSpec(mode.method).needsOpenId && !openId) throw new GatewayError('FIELD_MISSING', { field: 'openId' });
+  // The cashier is served only to this address, so it must be one.
+  if (base.clientIp !== null && !isIpAddress(base.clientIp)) throw new GatewayError('FIELD_INVALID', { field: 'clientIp', reason: 'must be an IPv4 or IPv6 address' });
   const cashierVersion = str(payload, 'cashierVersion', false, 16);
   if (cashierVersion !== undefined && cashierVersion !== 'STANDARD') throw new GatewayError('FIELD_INVALID', { field: 'cashierVersion', reason: 'must be STANDARD' });
   return {
@@ -42,6 +45,7 @@ export function parseOnlinePayOrderRequest(payload: Wire): OnlinePayOrderRequest
       ...base,
       requestDigest: requestDigest(payload),
       timeoutMinutes,
+      clientIp: base.clientIp === null ? null : normaliseIp(base.clientIp),
       product: 'onlinePay',
       paymentMethod: mode?.method ?? null,
     },
