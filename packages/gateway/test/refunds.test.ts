@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { PayEaseClient, loadPfx } from '@opencashier/sdk';
 import { startTestGateway, testDatabases, type TestGateway } from './harness.js';
+import { startFakeMerchant } from '../src/test-support/fake-merchant.js';
+import { RefundRepository } from '../src/store/refund-repository.js';
+import type { AmountMinor } from '../src/domain/money.js';
+import type { CurrencyCode } from '../src/domain/currencies.js';
+import { captureJournals } from '../src/domain/ledger.js';
 
 describe.each(testDatabases())('refunds through the API (%s)', (_database, databaseEnv) => {
   let t: TestGateway;
@@ -111,5 +118,78 @@ describe.each(testDatabases())('refunds through the API (%s)', (_database, datab
       ['refund', 'C', 4000n],
     ]);
     for (const [, net] of await t.gateway.ledger.imbalanceByCurrency()) expect(net).toBe(0n);
+    // The database refuses a second journal for the same cause: a movement is never posted twice.
+    const again = captureJournals({ orderId, merchantId: t.merchant.merchantId, channel: 'sandbox-card', amountMinor: 9000n as AmountMinor, currency: 'JPY' as CurrencyCode }, 0n);
+    await expect(t.gateway.database.db.transaction().execute((tx) => t.gateway.ledger.post(tx, again, Date.now()))).rejects.toThrow();
+    expect(await t.gateway.ledger.forOrder(orderId)).toHaveLength(4);
+  });
+});
+
+describe.each(testDatabases())('refund notifications and recovery (%s)', (_database, databaseEnv) => {
+  it('delivers the refund notification to the refund notifyUrl, and the SDK reads it as a refund', async () => {
+    const merchantEndpoint = await startFakeMerchant();
+    const t = await startTestGateway(databaseEnv);
+    try {
+      const created = await t.client.createIccOrder({ requestId: 'rn-1', orderAmount: '1200', orderCurrency: 'CNY', notifyUrl: merchantEndpoint.urlFor('/success'), callbackUrl: 'http://127.0.0.1:9999/r' });
+      await t.client.call('sandbox/pay', { requestId: 'rn-1', cardNumber: '4242424242424242' });
+      await merchantEndpoint.waitForRequests(1); // the order's SUCCESS
+      await t.client.refund({ requestId: 'rn-1-r', orderId: created.paymentOrderId!, amount: '200', notifyUrl: merchantEndpoint.urlFor('/success-crlf') });
+      await merchantEndpoint.waitForRequests(2);
+      const [orderNote, refundNote] = merchantEndpoint.received;
+      expect(t.client.parseNotificationEvent(orderNote!.headers as Record<string, string>, orderNote!.body)).toMatchObject({ type: 'ORDER', order: { status: 'SUCCESS' } });
+      expect(refundNote!.path).toBe('/success-crlf');
+      expect(refundNote!.headers['requestid']).toBe('rn-1-r');
+      const event = t.client.parseNotificationEvent(refundNote!.headers as Record<string, string>, refundNote!.body);
+      expect(event).toMatchObject({ type: 'REFUND', refund: { requestId: 'rn-1-r', orderId: created.paymentOrderId, orderRequestId: 'rn-1', amount: '200', currency: 'CNY', status: 'SUCCESS' } });
+    } finally {
+      await t.close();
+      await merchantEndpoint.close();
+    }
+  });
+
+  it("refuses another merchant's order as if it did not exist", async () => {
+    const t = await startTestGateway(databaseEnv, { background: false });
+    try {
+      const created = await t.client.createIccOrder({ requestId: 'rf-other', orderAmount: '500', orderCurrency: 'USD', notifyUrl: 'http://127.0.0.1:9999/n', callbackUrl: 'http://127.0.0.1:9999/r' });
+      await t.client.call('sandbox/pay', { requestId: 'rf-other', cardNumber: '4242424242424242' });
+      const pfx = loadPfx(readFileSync(t.merchant.pfxPath), t.merchant.pfxPassword);
+      await t.gateway.merchants.create({ merchantId: '200000008', name: 'Other shop', sandbox: true, allowedHosts: ['127.0.0.1'] }, Date.now());
+      await t.gateway.merchants.addCertificate('200000008', pfx.certificate, Date.now(), 0);
+      const other = new PayEaseClient({ merchantId: '200000008', pfx: readFileSync(t.merchant.pfxPath), pfxPassword: t.merchant.pfxPassword, gatewayCertificate: readFileSync(t.merchant.gatewayCertPath), baseUrl: t.baseUrl });
+      await expect(other.refund({ requestId: 'steal-1', orderId: created.paymentOrderId! })).rejects.toMatchObject({ code: 'ORDER_NOT_FOUND' });
+      await expect(other.queryRefund({ requestId: 'steal-1' })).rejects.toMatchObject({ code: 'REFUND_NOT_FOUND' });
+      expect(await t.gateway.refunds.forOrder(created.paymentOrderId!)).toEqual([]);
+      // The owner's refund number is its own: the other merchant cannot read it either.
+      await t.client.refund({ requestId: 'mine-1', orderId: created.paymentOrderId!, amount: '100' });
+      await expect(other.queryRefund({ requestId: 'mine-1' })).rejects.toMatchObject({ code: 'REFUND_NOT_FOUND' });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a refund reserved by a process that died before asking the channel is sent later, once', async () => {
+    let now = Date.now();
+    const t = await startTestGateway(databaseEnv, { background: false, clock: () => now });
+    try {
+      const created = await t.client.createIccOrder({ requestId: 'rf-crash', orderAmount: '900', orderCurrency: 'USD', notifyUrl: 'http://127.0.0.1:9999/n', callbackUrl: 'http://127.0.0.1:9999/r' });
+      await t.client.call('sandbox/pay', { requestId: 'rf-crash', cardNumber: '4242424242424242' });
+      const orderId = created.paymentOrderId!;
+      // What a crash right after the reservation's commit leaves behind: a PROCESSING refund, nothing at the channel.
+      const repository = new RefundRepository(t.gateway.database.db, t.gateway.ledger);
+      const reserved = await repository.reserve(
+        { refundId: 'rf-crashed', merchantId: t.merchant.merchantId, requestId: 'rf-crash-1', requestDigest: 'x', orderId, amountMinor: 900n as AmountMinor, currency: 'USD', state: 'PROCESSING', origin: 'MERCHANT', remark: null, notifyUrl: null, channelReference: null, failureCode: null, createdAtMs: now, updatedAtMs: now, completedAtMs: null },
+        'SUCCESS',
+      );
+      expect(reserved.kind).toBe('created');
+      await expect(t.client.refund({ requestId: 'rf-crash-2', orderId, amount: '1' })).rejects.toMatchObject({ code: 'ORDER_FULLY_REFUNDED' });
+      expect((await t.client.queryRefund({ requestId: 'rf-crash-1' })).status).toBe('PROCESSING');
+      now += 31_000;
+      expect(await t.gateway.refunds.resumeStale(10)).toBe(1);
+      expect(await t.gateway.refunds.resumeStale(10)).toBe(0);
+      expect((await t.client.queryRefund({ requestId: 'rf-crash-1' })).status).toBe('SUCCESS');
+      expect(await t.client.queryIccOrder({ requestId: 'rf-crash' })).toMatchObject({ totalRefundAmount: '900', totalRefundCount: '1' });
+    } finally {
+      await t.close();
+    }
   });
 });

@@ -13,7 +13,7 @@ describe.concurrent('every magic card through the hosted cashier', () => {
 
   it('covers every card in the sandbox table', () => {
     expect(cards.length + 1).toBe(MAGIC_CARDS.length);
-    expect(new Set(MAGIC_CARDS.map((c) => c.scenario.kind))).toEqual(new Set(['approve', 'decline', 'challenge', 'unknown', 'chargeback', 'retrieval']));
+    expect(new Set(MAGIC_CARDS.map((c) => c.scenario.kind))).toEqual(new Set(['approve', 'decline', 'challenge', 'unknown', 'chargeback', 'retrieval', 'refund-fails', 'refund-pending']));
   });
 
   cards.forEach((card, index) => {
