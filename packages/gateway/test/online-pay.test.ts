@@ -120,6 +120,11 @@ describe.each(testDatabases())('onlinePay unified order (%s)', (_database, datab
     now += 1_000;
     expect(await t.gateway.orders.resolveUnknown(10)).toBeGreaterThanOrEqual(1);
     expect((await t.client.queryOnlinePayOrder({ requestId: 'op-magic-9054' })).status).toBe('SUCCESS');
+
+    const refundFails = await order('op-magic-9061', { orderAmount: '19061', productDetails: [], paymentModeCode: 'ALIPAY-WAP-P2P' });
+    await decide(referenceOf(refundFails.redirectUrl!), 'approve');
+    const refund = await t.client.refund({ requestId: 'op-magic-9061-r', orderId: refundFails.paymentOrderId! }, 'onlinePay');
+    expect(refund).toMatchObject({ status: 'FAILED', code: 'CHANNEL_REFUSED' });
   });
 
   it('an approval after the merchant cancelled or the order expired is recorded and refunded automatically', async () => {
