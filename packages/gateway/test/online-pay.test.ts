@@ -151,6 +151,7 @@ describe.each(testDatabases())('onlinePay unified order (%s)', (_database, datab
       ['WeChat official account without openId', { paymentModeCode: 'WECHAT-OFFICIAL_PAY-P2P' }, 'FIELD_MISSING'],
       ['WeChat mini program without openId', { paymentModeCode: 'MINIAPPS-WEIXIN_PAY-P2P' }, 'FIELD_MISSING'],
       ['a clientIp that is not an address', { clientIp: 'my-laptop' }, 'FIELD_INVALID'],
+      ['offline remittance in a currency the collection account does not take', { paymentModeCode: 'OFFLINE-P2P', orderCurrency: 'USD' }, 'CURRENCY_UNSUPPORTED'],
       ['a cashierVersion other than STANDARD', { cashierVersion: 'LITE' as 'STANDARD' }, 'FIELD_INVALID'],
     ] as const)('%s', async (_label, extra, code) => {
       const before = await orderCount();

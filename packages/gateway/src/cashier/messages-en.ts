@@ -127,6 +127,15 @@ export const en = {
   'sim.back': 'Return to the merchant',
   'errorPage.clientIp.title': 'Open this payment on your own device',
   'errorPage.clientIp.message': 'This payment can be completed only from the device and network it was started on. Return to the merchant and start again there.',
+  'method.OFFLINE': 'Bank transfer (offline remittance)',
+  'remit.heading': 'Pay by bank transfer',
+  'remit.hint': 'Transfer exactly {amount} {currency} to this account and write the postscript below in the transfer. The order is paid when the transfer arrives.',
+  'remit.payee': 'Payee',
+  'remit.accountNumber': 'Account number',
+  'remit.branchBank': 'Bank',
+  'remit.bankUnionNumber': 'Bank code (CNAPS)',
+  'remit.remittancesAddress': 'Bank address',
+  'remit.postscript': 'Postscript (附言)',
 } as const;
 
 export type MessageKey = keyof typeof en;

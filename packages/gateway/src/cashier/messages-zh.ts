@@ -127,4 +127,13 @@ export const zh: Record<MessageKey, string> = {
   'sim.back': '返回商户',
   'errorPage.clientIp.title': '请在下单的设备上付款',
   'errorPage.clientIp.message': '本次付款只能在下单时使用的设备和网络上完成。请返回商户并在该设备上重新发起。',
+  'method.OFFLINE': '线下银行汇款',
+  'remit.heading': '银行转账付款',
+  'remit.hint': '请向以下账户转账 {amount} {currency}（金额须一致），并在转账附言中填写下方附言号。款项到账后订单即完成支付。',
+  'remit.payee': '收款人',
+  'remit.accountNumber': '收款账号',
+  'remit.branchBank': '开户行',
+  'remit.bankUnionNumber': '联行号',
+  'remit.remittancesAddress': '汇入地址',
+  'remit.postscript': '汇款附言',
 };

@@ -6,10 +6,11 @@
  */
 import { html, type SafeHtml } from './html.js';
 import { t, type Lang, type MessageKey } from './i18n.js';
-import { amountBlock, merchantHeader, renderPage } from './layout.js';
+import { amountBlock, detailsList, merchantHeader, renderPage } from './layout.js';
+import type { PayeeInfo } from '../domain/channel.js';
 
 /** Methods a payer can start from a browser; JSAPI and app payments need the merchant's own app. */
-export const CASHIER_METHODS = ['ALIPAY_SCAN', 'ALIPAY_WAP', 'ALIPAY_LIFE', 'WECHAT_SCAN', 'B2C'] as const;
+export const CASHIER_METHODS = ['ALIPAY_SCAN', 'ALIPAY_WAP', 'ALIPAY_LIFE', 'WECHAT_SCAN', 'B2C', 'OFFLINE'] as const;
 export type CashierMethod = (typeof CASHIER_METHODS)[number];
 
 export function isCashierMethod(value: unknown): value is CashierMethod {
@@ -40,14 +41,29 @@ export interface MethodActionPageModel {
   method: CashierMethod | string;
   /** Where the waiting page reloads from. */
   statusUrl: string;
-  action: { kind: 'scan'; qrPngBase64: string; content: string; wallet: 'alipay' | 'wechat' } | { kind: 'redirect'; url: string };
+  action:
+    | { kind: 'scan'; qrPngBase64: string; content: string; wallet: 'alipay' | 'wechat' }
+    | { kind: 'redirect'; url: string }
+    | { kind: 'remit'; payee: PayeeInfo };
 }
 
 export function renderMethodActionPage(m: MethodActionPageModel): string {
   const { lang } = m;
   const methodName = isCashierMethod(m.method) ? t(lang, `method.${m.method}`) : m.method;
   const body =
-    m.action.kind === 'scan'
+    m.action.kind === 'remit'
+      ? html`<h2 class="panel__title" id="action-title">${t(lang, 'remit.heading')}</h2>
+<p>${t(lang, 'remit.hint', { amount: m.amountDisplay, currency: m.currency })}</p>
+${detailsList([
+  [t(lang, 'remit.postscript'), m.action.payee.postscriptNumber],
+  [t(lang, 'remit.payee'), m.action.payee.payee],
+  [t(lang, 'remit.accountNumber'), m.action.payee.accountNumber],
+  [t(lang, 'remit.branchBank'), m.action.payee.branchBank],
+  [t(lang, 'remit.bankUnionNumber'), m.action.payee.bankUnionNumber],
+  [t(lang, 'remit.remittancesAddress'), m.action.payee.remittancesAddress],
+])}
+<p class="notice">${t(lang, 'scan.waiting')}</p>`
+      : m.action.kind === 'scan'
       ? html`<h2 class="panel__title" id="action-title">${t(lang, 'scan.heading')}</h2>
 <p>${t(lang, m.action.wallet === 'alipay' ? 'scan.alipay' : 'scan.wechat')}</p>
 <p class="qr"><img class="qr__image" src="data:image/png;base64,${m.action.qrPngBase64}" alt="${t(lang, 'scan.qrAlt')}" width="240" height="240"></p>

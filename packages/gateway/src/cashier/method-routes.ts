@@ -20,7 +20,7 @@ export async function onlinePayCheckoutPage(
 ): Promise<string> {
   const { order, merchant, token } = p;
   const action = order.channel ? await onlinePay.storedAction(order.orderId) : undefined;
-  if (action && (action.kind === 'scan' || action.kind === 'redirect')) {
+  if (action && (action.kind === 'scan' || action.kind === 'redirect' || action.kind === 'remit')) {
     return renderMethodActionPage({
       lang: order.language,
       merchantName: merchant.name,
@@ -33,10 +33,12 @@ export async function onlinePayCheckoutPage(
       action:
         action.kind === 'scan'
           ? { kind: 'scan', qrPngBase64: await qrPngBase64(action.content), content: action.content, wallet: order.paymentMethod === 'WECHAT_SCAN' ? 'wechat' : 'alipay' }
-          : { kind: 'redirect', url: action.url },
+          : action.kind === 'remit'
+            ? { kind: 'remit', payee: action.payee }
+            : { kind: 'redirect', url: action.url },
     });
   }
-  const enabled = await onlinePay.enabledMethods(order.merchantId);
+  const enabled = await onlinePay.methodsFor(order.merchantId, order.currency);
   const listed = CASHIER_METHODS.filter((m) => enabled.includes(m));
   return renderCheckoutPage({
     ...p.checkout,

@@ -37,6 +37,15 @@ export class OnlinePayService {
     return PAYMENT_METHODS.filter((m) => list.includes(m) && this.deps.channels.has(paymentMethodSpec(m).channel));
   }
 
+  /** The merchant's methods whose channel takes `currency`: what the cashier offers for an order. */
+  async methodsFor(merchantId: string, currency: string): Promise<PaymentMethod[]> {
+    return (await this.enabledMethods(merchantId)).filter((m) => this.takesCurrency(m, currency));
+  }
+
+  private takesCurrency(method: PaymentMethod, currency: string): boolean {
+    return (this.deps.channels.get(paymentMethodSpec(method).channel).capabilities.currencies as readonly string[]).includes(currency);
+  }
+
   async setEnabledMethods(merchantId: string, methods: readonly string[]): Promise<PaymentMethod[]> {
     for (const m of methods) if (!isPaymentMethod(m)) throw new GatewayError('FIELD_INVALID', { field: 'methods', reason: `unknown method ${m}` });
     await this.deps.repository.setEnabledMethods(merchantId, [...new Set(methods)], this.deps.clock());
@@ -45,7 +54,10 @@ export class OnlinePayService {
 
   async create(merchant: Merchant, request: OnlinePayOrderRequest): Promise<OnlinePayCreated> {
     // Checked before anything is written: a refused method leaves no order behind.
-    if (request.mode) await this.checkEnabled(merchant.merchantId, request.mode.method);
+    if (request.mode) {
+      await this.checkEnabled(merchant.merchantId, request.mode.method);
+      if (!this.takesCurrency(request.mode.method, request.order.currency)) throw new GatewayError('CURRENCY_UNSUPPORTED', { currency: request.order.currency });
+    }
     const { order } = await this.deps.orders.create(merchant, request.order);
     if (!request.mode) return { order, action: undefined };
     const stored = await this.storedAction(order.orderId);
@@ -56,6 +68,7 @@ export class OnlinePayService {
   /** The payer picked a method in the hosted cashier. */
   async chooseInCashier(order: Order, method: PaymentMethod): Promise<OnlinePayCreated> {
     await this.checkEnabled(order.merchantId, method);
+    if (!this.takesCurrency(method, order.currency)) throw new GatewayError('CURRENCY_UNSUPPORTED', { currency: order.currency });
     return this.start(order, { method });
   }
 

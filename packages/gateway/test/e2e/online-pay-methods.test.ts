@@ -7,6 +7,8 @@
  * from the PNG (the API's and the one on the cashier page) with an
  * independent decoder.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { OnlinePayOrderRequest, OnlinePayOrderState } from '@opencashier/sdk';
@@ -91,7 +93,7 @@ describe.each(testDatabases())('unified order methods in the browser (%s)', (dat
     const { page, problems } = await payer(test);
     await page.goto(answer.redirectUrl!);
     const offered = await page.$$eval('button[name="method"]', (buttons) => buttons.map((b) => b.getAttribute('value')));
-    expect(offered).toEqual(['ALIPAY_SCAN', 'ALIPAY_WAP', 'ALIPAY_LIFE', 'WECHAT_SCAN', 'B2C']);
+    expect(offered).toEqual(['ALIPAY_SCAN', 'ALIPAY_WAP', 'ALIPAY_LIFE', 'WECHAT_SCAN', 'B2C', 'OFFLINE']);
     expect(await page.$('#number')).not.toBeNull();
 
     await page.click('button[name="method"][value="ALIPAY_SCAN"]');
@@ -158,6 +160,28 @@ describe.each(testDatabases())('unified order methods in the browser (%s)', (dat
     const here = await create({ clientIp: '127.0.0.1' });
     expect((await page.goto(here.answer.redirectUrl!))?.status()).toBe(200);
     expect(await page.$('#number')).not.toBeNull();
+    expect(problems).toEqual([]);
+  });
+
+  it('offline remittance from the cashier: the payee account and postscript; the recorded transfer pays the order', async (test) => {
+    const { requestId, answer } = await create();
+    const { page, problems } = await payer(test);
+    await page.goto(answer.redirectUrl!);
+    await page.click('button[name="method"][value="OFFLINE"]');
+    await page.waitForSelector('dl.details', { timeout: PAGE_WAIT_MS_MAX });
+    const text = (await page.textContent('main'))!;
+    const postscript = /OC[2-9A-HJ-NP-Z]{10}/.exec(text)?.[0];
+    expect(postscript).toBeDefined();
+    expect(text).toContain('25.80 CNY');
+    const token = readFileSync(join(t.config.dataDir, 'admin-token'), 'utf8').trim();
+    const recorded = await fetch(`${t.baseUrl}/admin/v1/remittances`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ bankReference: `stmt-${requestId}`, postscript, amount: '2580', currency: 'CNY' }),
+    });
+    expect(((await recorded.json()) as { outcome: string }).outcome).toBe('SETTLED');
+    await page.waitForSelector('.result__icon--success', { timeout: PAGE_WAIT_MS_MAX });
+    await expectNotified(requestId, 'SUCCESS', 'OFFLINE-P2P');
     expect(problems).toEqual([]);
   });
 
