@@ -42,6 +42,8 @@ import { OfflineRemittanceChannel } from './channels/offline-remittance/index.js
 import { TransferRepository } from './store/transfer-repository.js';
 import { RemittanceService } from './onlinepay/remittance-service.js';
 import { remittanceAdminRoutes } from './onlinepay/remittance-admin-routes.js';
+import { CardBindingService } from './onlinepay/card-binding-service.js';
+import { CardBindingRepository } from './store/card-binding-repository.js';
 import { CashierLinks } from './cashier/links.js';
 import { cashierRoutes } from './cashier/routes.js';
 import { demoRoutes } from './demo/routes.js';
@@ -124,11 +126,13 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     findMerchant: (id) => merchants.find(id),
     formatNotification: (refund, order) => JSON.stringify(refundNotificationFields(refund, order)),
   });
+  const vault = new CardVault(kek);
+  const bindings = new CardBindingService({ bindings: new CardBindingRepository(database.db), vault, fingerprintKey: kek.subkey('card-fingerprint'), clock });
   const orders = new OrderService({
     orders: orderRepository,
     channel,
     channels,
-    vault: new CardVault(kek),
+    vault,
     clock,
     ledger,
     findMerchant: (id) => merchants.find(id),
@@ -136,7 +140,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     reverseLateApproval: (order, approval) => refunds.reverseLateApproval(order, approval),
   });
   const onlinePayRepository = new OnlinePayRepository(database.db);
-  const onlinePay = new OnlinePayService({ orders, repository: onlinePayRepository, channels, clock });
+  const onlinePay = new OnlinePayService({ orders, repository: onlinePayRepository, channels, clock, bindings });
   const remittances = new RemittanceService({ orders, onlinePay: onlinePayRepository, transfers: new TransferRepository(database.db), clock });
   const disputes = new DisputeService({ orders: orderRepository, disputes: new DisputeRepository(database.db), clock });
   const rejectionSecret = kek.subkey('envelope-rejection');
@@ -210,7 +214,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     );
   });
 
-  await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, refunds, disputes, links, onlinePay }));
+  await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, refunds, disputes, links, onlinePay, bindings }));
   // Browser-facing pages only: the security headers mean nothing to the
   // merchant API's JSON clients, and helmet costs every request it runs on.
   await app.register(async (scope) => {

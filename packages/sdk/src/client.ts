@@ -29,7 +29,7 @@ import type {
   RefundResponse,
   RefundState,
 } from './types.js';
-import type { OnlinePayOrderRequest, OnlinePayOrderResponse, OnlinePayOrderState } from './online-pay-types.js';
+import type { BindCardRequest, BoundCard, OnlinePayOrderRequest, OnlinePayOrderResponse, OnlinePayOrderState } from './online-pay-types.js';
 
 type CertificateBytes = Uint8Array | string;
 
@@ -139,6 +139,22 @@ export class PayEaseClient {
   /** The state of a unified order; as queryIccOrder, a FAILED order is returned, not thrown. */
   async queryOnlinePayOrder(request: { requestId: string }): Promise<OnlinePayOrderState> {
     return this.#queryOrder('onlinePay/query', request.requestId);
+  }
+
+  /** Saves a payer's card for express payments; binding the same card again answers the same `bindCardId`. */
+  async bindCard(request: BindCardRequest): Promise<BoundCard> {
+    return (await this.call('onlinePay/bindCard', { merchantId: this.merchantId, ...request })) as unknown as BoundCard;
+  }
+
+  /** The cards a merchant user has saved (active ones). */
+  async queryBoundCards(request: { requestId: string; merchantUserId: string }): Promise<BoundCard[]> {
+    const answer = await this.call('onlinePay/bindCardQuery', { merchantId: this.merchantId, ...request });
+    return (answer['cards'] ?? []) as BoundCard[];
+  }
+
+  /** Removes a saved card; express payments with it are refused afterwards (BIND_CARD_NOT_FOUND). */
+  async unbindCard(request: { requestId: string; merchantUserId: string; bindCardId: string }): Promise<BoundCard> {
+    return (await this.call('onlinePay/unbindCard', { merchantId: this.merchantId, ...request })) as unknown as BoundCard;
   }
 
   async #queryOrder(path: string, requestId: string): Promise<IccOrderState> {

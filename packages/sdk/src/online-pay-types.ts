@@ -15,6 +15,9 @@ export type OnlinePayModeCode =
   | 'MINIAPPS-WEIXIN_PAY-P2P'
   | 'APP-WEIXIN_PAY-P2P'
   | 'BANK_CARD-B2C'
+  | 'BANK_CARD-EXPRESS_DEBIT'
+  | 'BANK_CARD-EXPRESS_CREDIT'
+  | 'OFFLINE-P2P'
   | `BANK_CARD-B2C-${string}-P2P`;
 
 /** POST onlinePay/order: the unified order. */
@@ -66,4 +69,23 @@ export interface OnlinePayOrderResponse {
 /** An onlinePay order as queried and notified: the card order's fields plus `payment{…}` once paid. */
 export interface OnlinePayOrderState extends IccOrderState {
   payment?: { amount: AmountMinorString; currency: string; status: string; completeDateTime?: string; bindCardId?: string };
+}
+
+/** POST onlinePay/bindCard: saves a payer's card for express payments (`BANK_CARD-EXPRESS_*` with `bindCardId`). */
+export interface BindCardRequest {
+  requestId: string;
+  merchantUserId: string;
+  cardType: 'DEBIT' | 'CREDIT';
+  /** Sent inside the encrypted envelope; the gateway keeps only a vault token. Expiry is required for credit cards. */
+  bankCard: { number: string; holderName: string; expiryMonth?: string; expiryYear?: string };
+}
+
+export interface BoundCard {
+  merchantUserId: string;
+  bindCardId: string;
+  cardType: 'DEBIT' | 'CREDIT';
+  cardBrand: string;
+  cardBin: string;
+  cardLast4: string;
+  bindStatus: 'ACTIVE' | 'UNBOUND';
 }

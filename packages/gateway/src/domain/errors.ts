@@ -48,6 +48,7 @@ export const ERRORS = {
   PAYMENT_MODE_UNKNOWN: { httpStatus: 400, wireStatus: 'FAILED', message: 'paymentModeCode {paymentModeCode} is not a payment method this gateway knows.', retryable: false },
   PAYMENT_METHOD_NOT_ENABLED: { httpStatus: 403, wireStatus: 'FAILED', message: 'Payment method {method} is not enabled for this merchant.', retryable: false },
   CLIENT_IP_MISMATCH: { httpStatus: 403, wireStatus: 'FAILED', message: 'This order can be paid only from the address the merchant gave as clientIp.', retryable: false },
+  BIND_CARD_NOT_FOUND: { httpStatus: 404, wireStatus: 'FAILED', message: 'No saved card {bindCardId} for this merchantUserId.', retryable: false },
   SANDBOX_ONLY: { httpStatus: 403, wireStatus: 'FAILED', message: 'Sandbox test helpers are available to sandbox merchants only.', retryable: false },
   RATE_LIMITED: { httpStatus: 429, wireStatus: 'ERROR', message: 'Too many requests; retry later.', retryable: true },
   ADMIN_UNAUTHORIZED: { httpStatus: 401, wireStatus: 'FAILED', message: 'The admin API needs a valid operator token (Authorization: Bearer).', retryable: false },

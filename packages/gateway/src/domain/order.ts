@@ -28,6 +28,8 @@ export interface Address {
 export interface OrderDetails {
   products: ProductLine[];
   payer?: Record<string, string>;
+  /** Express payments: the saved card charged. */
+  bindCardId?: string;
   shipInfo?: Address;
   billInfo?: Address;
 }

@@ -7,7 +7,7 @@
  * seen in production traffic, plus `OFFLINE-P2P` (seed 002) and the app
  * codes `APP-ALI_PAY-P2P` / `APP-WEIXIN_PAY-P2P` (ours, by analogy).
  */
-export type PayerActionKind = 'redirect' | 'scan' | 'jsapi' | 'app' | 'remit' | 'card';
+export type PayerActionKind = 'redirect' | 'scan' | 'jsapi' | 'app' | 'remit' | 'card' | 'saved-card';
 
 /** A method a merchant can enable or not (the cashier lists the enabled ones). */
 export const PAYMENT_METHODS = [
@@ -22,6 +22,8 @@ export const PAYMENT_METHODS = [
   'WECHAT_APP',
   'B2C',
   'OFFLINE',
+  'EXPRESS_DEBIT',
+  'EXPRESS_CREDIT',
 ] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
@@ -56,6 +58,9 @@ const SPECS: Readonly<Record<PaymentMethod, PaymentMethodSpec>> = {
   WECHAT_APP: { method: 'WECHAT_APP', channel: 'sandbox-wechat', action: 'app', alias: 'WEIXIN_APP_PAY', clearingOrg: 'NUCC', needsOpenId: false },
   B2C: { method: 'B2C', channel: 'sandbox-bank', action: 'redirect', alias: 'B2C', clearingOrg: 'UNION_PAY', needsOpenId: false },
   OFFLINE: { method: 'OFFLINE', channel: 'offline-remittance', action: 'remit', alias: 'OFFLINE-P2P', clearingOrg: '', needsOpenId: false },
+  // Express (快捷) payments charge a card the payer saved before (`bindCardId`), through the card channel.
+  EXPRESS_DEBIT: { method: 'EXPRESS_DEBIT', channel: 'sandbox-card', action: 'saved-card', alias: 'DEBIT_EXPRESS_PAY', clearingOrg: 'UNION_PAY', needsOpenId: false },
+  EXPRESS_CREDIT: { method: 'EXPRESS_CREDIT', channel: 'sandbox-card', action: 'saved-card', alias: 'CREDIT_EXPRESS_PAY', clearingOrg: 'UNION_PAY', needsOpenId: false },
 };
 
 export function paymentMethodSpec(method: PaymentMethod): PaymentMethodSpec {
@@ -74,10 +79,12 @@ const CODES: Readonly<Record<string, PaymentMethod>> = {
   'APP-WEIXIN_PAY-P2P': 'WECHAT_APP',
   'BANK_CARD-B2C': 'B2C',
   'OFFLINE-P2P': 'OFFLINE',
+  'BANK_CARD-EXPRESS_DEBIT': 'EXPRESS_DEBIT',
+  'BANK_CARD-EXPRESS_CREDIT': 'EXPRESS_CREDIT',
 };
 
 /** The code the cashier sends when the payer picks a method (the bank is then chosen on the bank's page). */
-export const CASHIER_CODES: Readonly<Record<Exclude<PaymentMethod, 'CARD'>, string>> = {
+export const CASHIER_CODES: Readonly<Record<Exclude<PaymentMethod, 'CARD' | 'EXPRESS_DEBIT' | 'EXPRESS_CREDIT'>, string>> = {
   ALIPAY_SCAN: 'SCANCODE-ALI_PAY-P2P',
   ALIPAY_WAP: 'ALIPAY-WAP-P2P',
   ALIPAY_LIFE: 'ALIPAY-OFFICIAL-P2P',

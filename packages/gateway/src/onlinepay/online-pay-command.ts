@@ -8,4 +8,7 @@ export interface OnlinePayOrderRequest {
   mode: ParsedPaymentMode | undefined;
   appId?: string;
   openId?: string;
+  /** Express payments: whose saved card, and which. */
+  merchantUserId?: string;
+  bindCardId?: string;
 }

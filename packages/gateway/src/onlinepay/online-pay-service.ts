@@ -7,12 +7,14 @@ import type { Merchant } from '../store/merchant-repository.js';
 import type { OnlinePayRepository } from '../store/online-pay-repository.js';
 import type { OrderService } from '../orders/order-service.js';
 import type { OnlinePayOrderRequest } from './online-pay-command.js';
+import type { CardBindingService } from './card-binding-service.js';
 
 export interface OnlinePayServiceDeps {
   orders: OrderService;
   repository: OnlinePayRepository;
   channels: ChannelRegistry;
   clock: () => number;
+  bindings: CardBindingService;
 }
 
 export interface OnlinePayCreated {
@@ -58,11 +60,31 @@ export class OnlinePayService {
       await this.checkEnabled(merchant.merchantId, request.mode.method);
       if (!this.takesCurrency(request.mode.method, request.order.currency)) throw new GatewayError('CURRENCY_UNSUPPORTED', { currency: request.order.currency });
     }
+    if (request.mode && paymentMethodSpec(request.mode.method).action === 'saved-card') return this.payWithSavedCard(merchant, request, request.mode.method);
     const { order } = await this.deps.orders.create(merchant, request.order);
     if (!request.mode) return { order, action: undefined };
     const stored = await this.storedAction(order.orderId);
     if (stored || order.state !== 'INIT') return { order, action: stored };
     return this.start(order, request.mode, request);
+  }
+
+  /**
+   * Express payment: the saved card is charged at once, card-on-file. The
+   * card is looked up before the order is written, so an unknown or
+   * unbound card leaves nothing behind.
+   */
+  private async payWithSavedCard(merchant: Merchant, request: OnlinePayOrderRequest, method: PaymentMethod): Promise<OnlinePayCreated> {
+    const { binding, card } = await this.deps.bindings.chargeable(merchant.merchantId, request.merchantUserId ?? '', request.bindCardId ?? '');
+    const kind = method === 'EXPRESS_CREDIT' ? 'CREDIT' : 'DEBIT';
+    if (binding.cardKind !== kind) throw new GatewayError('FIELD_INVALID', { field: 'bindCardId', reason: `the saved card is a ${binding.cardKind.toLowerCase()} card` });
+    const { order } = await this.deps.orders.create(merchant, request.order);
+    if (order.state !== 'INIT') return { order, action: undefined };
+    const paid = await this.deps.orders.pay(order.orderId, card).catch((error: unknown) => {
+      // A concurrent replay paid it first: its outcome is the answer.
+      if (error instanceof GatewayError && error.code === 'ORDER_NOT_PAYABLE') return undefined;
+      throw error;
+    });
+    return { order: paid ?? (await this.deps.orders.find(order.orderId)) ?? order, action: undefined };
   }
 
   /** The payer picked a method in the hosted cashier. */

@@ -17,6 +17,25 @@ export interface Database {
   ledger_postings: LedgerPostingTable;
   merchant_payment_methods: MerchantPaymentMethodTable;
   incoming_transfers: IncomingTransferTable;
+  card_bindings: CardBindingTable;
+}
+
+export interface CardBindingTable {
+  bind_card_id: string;
+  merchant_id: string;
+  merchant_user_id: string;
+  card_fingerprint: string;
+  vault_token: string;
+  card_kind: string;
+  brand: string;
+  bin: string;
+  last4: string;
+  holder: string;
+  expiry_month: bigint;
+  expiry_year: bigint;
+  state: string;
+  created_at_ms: bigint;
+  unbound_at_ms: bigint | null;
 }
 
 export interface IncomingTransferTable {

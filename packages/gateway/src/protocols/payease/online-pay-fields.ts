@@ -49,7 +49,8 @@ export function onlinePayOrderFields(order: Order): Record<string, unknown> {
     base.paymentModeAlias = spec.alias;
     if (spec.clearingOrg) base.clearingOrg = spec.clearingOrg;
     else delete base.clearingOrg;
-    delete base.cardType;
+    if (spec.action === 'saved-card') base.cardType = method === 'EXPRESS_CREDIT' ? 'CREDIT' : 'DEBIT';
+    else delete base.cardType;
   }
   if (order.state === 'SUCCESS' || order.state === 'FAILED') {
     const payment: Record<string, string> = {
@@ -58,6 +59,7 @@ export function onlinePayOrderFields(order: Order): Record<string, unknown> {
       status: order.state,
     };
     if (order.completedAtMs !== null) payment.completeDateTime = beijingDateTime(order.completedAtMs);
+    if (order.details.bindCardId) payment.bindCardId = order.details.bindCardId;
     base.payment = payment;
   }
   return base;

@@ -6,12 +6,15 @@ import type { OpenedRequest } from './gateway-envelope.js';
 import { parseOnlinePayOrderRequest } from './online-pay-order-request.js';
 import { onlinePayActionFields, orderFieldsFor } from './online-pay-fields.js';
 import { requiredRequestId } from './refund-request.js';
+import { cardBindingHandlers } from './card-binding-handlers.js';
+import type { CardBindingService } from '../../onlinepay/card-binding-service.js';
 
 type Handler = (opened: OpenedRequest) => Promise<Record<string, unknown>>;
 
 /** The unified order: `onlinePay/order` and `onlinePay/query` (refunds and cancellation are shared with icc). */
-export function onlinePayHandlers(orders: OrderService, onlinePay: OnlinePayService, links: CashierLinks): Record<string, Handler> {
+export function onlinePayHandlers(orders: OrderService, onlinePay: OnlinePayService, links: CashierLinks, bindings: CardBindingService): Record<string, Handler> {
   return {
+    ...cardBindingHandlers(bindings),
     '/onlinePay/order': async ({ merchant, payload }) => {
       const { order, action } = await onlinePay.create(merchant, parseOnlinePayOrderRequest(payload));
       // A replay of an order already final answers its state, not a page to pay it again.

@@ -38,6 +38,12 @@ export function parseOnlinePayOrderRequest(payload: Wire): OnlinePayOrderRequest
   if (mode && paymentMethodSpec(mode.method).needsOpenId && !openId) throw new GatewayError('FIELD_MISSING', { field: 'openId' });
   // The cashier is served only to this address, so it must be one.
   if (base.clientIp !== null && !isIpAddress(base.clientIp)) throw new GatewayError('FIELD_INVALID', { field: 'clientIp', reason: 'must be an IPv4 or IPv6 address' });
+  const merchantUserId = str(payload, 'merchantUserId', false, WALLET_ID_LENGTH_MAX);
+  const bindCardId = str(payload, 'bindCardId', false, WALLET_ID_LENGTH_MAX);
+  if (mode && paymentMethodSpec(mode.method).action === 'saved-card') {
+    if (!merchantUserId) throw new GatewayError('FIELD_MISSING', { field: 'merchantUserId' });
+    if (!bindCardId) throw new GatewayError('FIELD_MISSING', { field: 'bindCardId' });
+  }
   const cashierVersion = str(payload, 'cashierVersion', false, 16);
   if (cashierVersion !== undefined && cashierVersion !== 'STANDARD') throw new GatewayError('FIELD_INVALID', { field: 'cashierVersion', reason: 'must be STANDARD' });
   return {
@@ -48,9 +54,12 @@ export function parseOnlinePayOrderRequest(payload: Wire): OnlinePayOrderRequest
       clientIp: base.clientIp === null ? null : normaliseIp(base.clientIp),
       product: 'onlinePay',
       paymentMethod: mode?.method ?? null,
+      ...(bindCardId && mode && paymentMethodSpec(mode.method).action === 'saved-card' ? { details: { ...base.details, bindCardId } } : {}),
     },
     mode,
     ...(appId ? { appId } : {}),
     ...(openId ? { openId } : {}),
+    ...(merchantUserId ? { merchantUserId } : {}),
+    ...(bindCardId ? { bindCardId } : {}),
   };
 }

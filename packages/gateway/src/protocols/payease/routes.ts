@@ -13,6 +13,7 @@ import type { GatewayEnvelope, OpenedRequest } from './gateway-envelope.js';
 import { sandboxHandlers } from './sandbox-helpers.js';
 import { onlinePayHandlers } from './online-pay-handlers.js';
 import type { OnlinePayService } from '../../onlinepay/online-pay-service.js';
+import type { CardBindingService } from '../../onlinepay/card-binding-service.js';
 
 export interface PayEaseRouteDeps {
   envelope: GatewayEnvelope;
@@ -21,6 +22,7 @@ export interface PayEaseRouteDeps {
   disputes: DisputeService;
   links: CashierLinks;
   onlinePay: OnlinePayService;
+  bindings: CardBindingService;
 }
 
 type Handler = (opened: OpenedRequest) => Promise<Record<string, unknown>>;
@@ -97,6 +99,6 @@ export async function payEaseRoutes(app: FastifyInstance, deps: PayEaseRouteDeps
     return iccOrderFields(order);
   }));
 
-  const handlers = { ...afterPaymentHandlers(deps.orders, deps.refunds), ...sandboxHandlers(deps.orders, deps.disputes), ...onlinePayHandlers(deps.orders, deps.onlinePay, deps.links) };
+  const handlers = { ...afterPaymentHandlers(deps.orders, deps.refunds), ...sandboxHandlers(deps.orders, deps.disputes), ...onlinePayHandlers(deps.orders, deps.onlinePay, deps.links, deps.bindings) };
   for (const [path, handler] of Object.entries(handlers)) app.post(path, handle(handler));
 }

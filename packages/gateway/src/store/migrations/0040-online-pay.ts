@@ -39,6 +39,26 @@ export const onlinePayMigration: Migration = {
       .addCheckConstraint('incoming_transfers_amount_positive', sql`amount_minor > 0`)
       .execute();
     await db.schema.createIndex('incoming_transfers_by_outcome').on('incoming_transfers').columns(['outcome', 'recorded_at_ms']).execute();
+    // Saved cards for express payments: the PAN only as a vault token; a keyed fingerprint finds the same card bound twice.
+    await db.schema
+      .createTable('card_bindings')
+      .addColumn('bind_card_id', 'text', (c) => c.primaryKey())
+      .addColumn('merchant_id', 'text', (c) => c.notNull().references('merchants.merchant_id'))
+      .addColumn('merchant_user_id', 'text', (c) => c.notNull())
+      .addColumn('card_fingerprint', 'text', (c) => c.notNull())
+      .addColumn('vault_token', 'text', (c) => c.notNull())
+      .addColumn('card_kind', 'text', (c) => c.notNull())
+      .addColumn('brand', 'text', (c) => c.notNull())
+      .addColumn('bin', 'text', (c) => c.notNull())
+      .addColumn('last4', 'text', (c) => c.notNull())
+      .addColumn('holder', 'text', (c) => c.notNull())
+      .addColumn('expiry_month', 'bigint', (c) => c.notNull())
+      .addColumn('expiry_year', 'bigint', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('created_at_ms', 'bigint', (c) => c.notNull())
+      .addColumn('unbound_at_ms', 'bigint')
+      .addUniqueConstraint('card_bindings_user_card_unique', ['merchant_id', 'merchant_user_id', 'card_fingerprint'])
+      .execute();
     await db.schema.createIndex('incoming_transfers_by_order').on('incoming_transfers').column('order_id').execute();
   },
 };
