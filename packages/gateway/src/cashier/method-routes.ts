@@ -57,6 +57,16 @@ export interface MethodRouteDeps {
 
 /** The payer picks a method: start it, then send the payer on (wallet or bank page) or back to the order page (QR code). */
 export async function cashierMethodRoutes(app: FastifyInstance, deps: MethodRouteDeps): Promise<void> {
+  // A unified order of a merchant that does not take cards has no card form; a card posted anyway is not charged.
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.routeOptions.url !== '/cashier/:token/pay') return;
+    const token = (request.params as { token?: unknown }).token;
+    const orderId = typeof token === 'string' ? deps.links.verify(token) : undefined;
+    const order = orderId ? await deps.findOrder(orderId) : undefined;
+    if (!order || order.product !== 'onlinePay') return;
+    if ((await deps.onlinePay.methodsFor(order.merchantId, order.currency)).includes('CARD')) return;
+    return reply.redirect(`/cashier/${token as string}`, 303);
+  });
   app.post<{ Params: { token: string }; Body: Record<string, unknown> }>('/cashier/:token/method', async (request: FastifyRequest<{ Params: { token: string }; Body: Record<string, unknown> }>, reply: FastifyReply) => {
     const { token } = request.params;
     const orderId = deps.links.verify(token);

@@ -188,12 +188,19 @@ describe.each(testDatabases())('unified order methods in the browser (%s)', (dat
   it('a merchant limited to WeChat: the cashier offers only WeChat, no card form', async (test) => {
     await t.gateway.onlinePay.setEnabledMethods(t.merchant.merchantId, ['WECHAT_SCAN']);
     try {
-      const { answer } = await create();
+      const { requestId, answer } = await create();
       const { page } = await payer(test);
       await page.goto(answer.redirectUrl!);
       const offered = await page.$$eval('button[name="method"]', (buttons) => buttons.map((b) => b.getAttribute('value')));
       expect(offered).toEqual(['WECHAT_SCAN']);
       expect(await page.$('#number')).toBeNull();
+      // A card posted anyway, with a valid CSRF token, is not charged.
+      const csrf = (await page.getAttribute('input[name="_csrf"]', 'value'))!;
+      const posted = await page.request.post(`${answer.redirectUrl!}/pay`, {
+        form: { _csrf: csrf, holder: 'TEST PAYER', number: '4242424242424242', expiryMonth: '12', expiryYear: String((new Date().getUTCFullYear() + 3) % 100).padStart(2, '0'), cvv: '123' },
+      });
+      expect(posted.ok()).toBe(true);
+      expect((await t.client.queryOnlinePayOrder({ requestId })).status).toBe('INIT');
     } finally {
       await t.gateway.onlinePay.setEnabledMethods(t.merchant.merchantId, []);
     }
