@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
@@ -8,7 +10,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { Logger } from 'pino';
 import { loopbackBaseUrl, type GatewayConfig } from './config.js';
 import { ERRORS } from './domain/errors.js';
-import { REQUEST_BODY_BYTES_MAX, BACKGROUND_BATCH_MAX, EXPIRY_SWEEP_INTERVAL_MS, CHANNEL_RECHECK_INTERVAL_MS } from './domain/limits.js';
+import { REQUEST_BODY_BYTES_MAX, BACKGROUND_BATCH_MAX, EXPIRY_SWEEP_INTERVAL_MS, CHANNEL_RECHECK_INTERVAL_MS, DISPUTE_SWEEP_INTERVAL_MS } from './domain/limits.js';
 import { KeyEncryptionKey } from './keys/kek.js';
 import { CardVault } from './keys/card-vault.js';
 import { loadOrCreateGatewayKeys, type GatewayKeyRing } from './keys/gateway-keys.js';
@@ -22,6 +24,12 @@ import { ChannelRegistry } from './channels/registry.js';
 import { OrderService } from './orders/order-service.js';
 import { DisputeService } from './orders/dispute-service.js';
 import { DisputeRepository } from './store/dispute-repository.js';
+import { AttachmentStore } from './store/attachment-store.js';
+import { DeliveryRepository } from './store/delivery-repository.js';
+import { DeliveryService } from './orders/delivery-service.js';
+import { disputeNotificationFields } from './protocols/payease/dispute-fields.js';
+import { sandboxDisputeStage } from './channels/sandbox-card/scheduled-disputes.js';
+import { disputeAdminRoutes } from './admin/dispute-routes.js';
 import { LedgerRepository } from './store/ledger-repository.js';
 import { RefundRepository } from './store/refund-repository.js';
 import { RefundService } from './orders/refund-service.js';
@@ -54,6 +62,8 @@ import { createLogger } from './ops/logger.js';
 import { GatewayMetrics } from './ops/metrics.js';
 import { opsRoutes } from './ops/routes.js';
 import { adminApi, loadAdminToken, type AdminRoutes } from './admin/auth.js';
+import { JobScheduler } from './jobs/job-scheduler.js';
+import { JobLeaseRepository } from './store/job-lease-repository.js';
 import './ops/fastify-types.js';
 
 export interface Gateway {
@@ -67,12 +77,15 @@ export interface Gateway {
   remittances: RemittanceService;
   ledger: LedgerRepository;
   disputes: DisputeService;
+  deliveries: DeliveryService;
   notifications: NotificationRepository;
   dispatcher: NotificationDispatcher;
   keys: GatewayKeyRing;
   kek: KeyEncryptionKey;
   links: CashierLinks;
   logger: Logger;
+  /** Background jobs, each run by one process at a time across every node; a feature adds its job with one `register` line. */
+  jobs: JobScheduler;
   /** Starts the background work: notification delivery, order expiry, unknown-outcome queries. */
   startBackground(): void;
   close(): Promise<void>;
@@ -139,10 +152,20 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     formatNotification: (order) => JSON.stringify(orderFieldsFor(order)),
     reverseLateApproval: (order, approval) => refunds.reverseLateApproval(order, approval),
   });
+  const disputes = new DisputeService({
+    orders: orderRepository,
+    disputes: new DisputeRepository(database.db, orderRepository, ledger),
+    attachments: new AttachmentStore(join(config.dataDir, 'attachments')),
+    clock,
+    findMerchant: (id) => merchants.find(id),
+    formatNotification: (dispute, order, event) => JSON.stringify(disputeNotificationFields(dispute, order, event)),
+    scheduledDispute: sandboxDisputeStage,
+    sandboxDisputeDelayMs: config.sandboxDisputeDelayMs,
+  });
+  const deliveries = new DeliveryService({ orders: orderRepository, deliveries: new DeliveryRepository(database.db), clock });
   const onlinePayRepository = new OnlinePayRepository(database.db);
   const onlinePay = new OnlinePayService({ orders, repository: onlinePayRepository, channels, clock, bindings });
   const remittances = new RemittanceService({ orders, onlinePay: onlinePayRepository, transfers: new TransferRepository(database.db), clock });
-  const disputes = new DisputeService({ orders: orderRepository, disputes: new DisputeRepository(database.db), clock });
   const rejectionSecret = kek.subkey('envelope-rejection');
   const pool = config.cryptoThreads > 0 ? new EnvelopePool(config.cryptoThreads, keys, rejectionSecret) : undefined;
   const envelope = new GatewayEnvelope(keys, merchants, rejectionSecret, clock, pool);
@@ -214,7 +237,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     );
   });
 
-  await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, refunds, disputes, links, onlinePay, bindings }));
+  await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, refunds, disputes, deliveries, links, clock, onlinePay, bindings }));
   // Browser-facing pages only: the security headers mean nothing to the
   // merchant API's JSON clients, and helmet costs every request it runs on.
   await app.register(async (scope) => {
@@ -245,7 +268,11 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     }
   });
   // Each feature adds its operator routes here.
-  const adminParts: AdminRoutes[] = [onlinePayAdminRoutes(onlinePay, async (id) => (await merchants.find(id)) !== undefined), remittanceAdminRoutes(remittances)];
+  const adminParts: AdminRoutes[] = [
+    disputeAdminRoutes({ disputes, orders, deliveries }),
+    onlinePayAdminRoutes(onlinePay, async (id) => (await merchants.find(id)) !== undefined),
+    remittanceAdminRoutes(remittances),
+  ];
   await adminApi(app, loadAdminToken(config.adminToken, config.dataDir), adminParts);
   await app.register(async (scope) =>
     opsRoutes(scope, {
@@ -262,21 +289,20 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     }),
   );
 
-  const timers: NodeJS.Timeout[] = [];
-  const every = (ms: number, task: () => Promise<unknown>, name: string) => {
-    let running = false;
-    const t = setInterval(() => {
-      if (running) return;
-      running = true;
-      task()
-        .catch((err: unknown) => logger.error({ err }, `${name} failed`))
-        .finally(() => {
-          running = false;
-        });
-    }, ms);
-    t.unref();
-    timers.push(t);
-  };
+  // Each job runs in one process at a time across every worker and node (a lease in job_leases).
+  const jobs = new JobScheduler({
+    leases: new JobLeaseRepository(database.db),
+    holderId: `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`,
+    leaseMs: config.jobLeaseMs,
+    logger: logger.child({ component: 'jobs' }),
+  });
+  jobs.register({ name: 'order-expiry', intervalMs: EXPIRY_SWEEP_INTERVAL_MS, run: () => orders.expireDue(BACKGROUND_BATCH_MAX) });
+  jobs.register({ name: 'unknown-outcome-resolution', intervalMs: CHANNEL_RECHECK_INTERVAL_MS, run: () => orders.resolveUnknown(BACKGROUND_BATCH_MAX) });
+  jobs.register({ name: 'stale-payment-recovery', intervalMs: CHANNEL_RECHECK_INTERVAL_MS, run: () => orders.recoverStale(BACKGROUND_BATCH_MAX) });
+  jobs.register({ name: 'cancelled-in-flight-settlement', intervalMs: CHANNEL_RECHECK_INTERVAL_MS, run: () => orders.settleCancelledInFlight(BACKGROUND_BATCH_MAX) });
+  jobs.register({ name: 'stale-refund-resumption', intervalMs: CHANNEL_RECHECK_INTERVAL_MS, run: () => refunds.resumeStale(BACKGROUND_BATCH_MAX) });
+  jobs.register({ name: 'dispute-deadlines', intervalMs: DISPUTE_SWEEP_INTERVAL_MS, run: () => disputes.expireOverdue(BACKGROUND_BATCH_MAX) });
+  jobs.register({ name: 'sandbox-disputes', intervalMs: DISPUTE_SWEEP_INTERVAL_MS, run: () => disputes.openDueSandboxDisputes(BACKGROUND_BATCH_MAX) });
 
   return {
     app,
@@ -289,22 +315,19 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     remittances,
     ledger,
     disputes,
+    deliveries,
     notifications,
     dispatcher,
     keys,
     kek,
     links,
     logger,
+    jobs,
     startBackground() {
       dispatcher.start();
-      every(EXPIRY_SWEEP_INTERVAL_MS, () => orders.expireDue(BACKGROUND_BATCH_MAX), 'order expiry');
-      every(CHANNEL_RECHECK_INTERVAL_MS, () => orders.resolveUnknown(BACKGROUND_BATCH_MAX), 'unknown outcome resolution');
-      every(CHANNEL_RECHECK_INTERVAL_MS, () => orders.recoverStale(BACKGROUND_BATCH_MAX), 'stale payment recovery');
-      every(CHANNEL_RECHECK_INTERVAL_MS, () => orders.settleCancelledInFlight(BACKGROUND_BATCH_MAX), 'cancelled in-flight payment settlement');
-      every(CHANNEL_RECHECK_INTERVAL_MS, () => refunds.resumeStale(BACKGROUND_BATCH_MAX), 'stale refund resumption');
+      jobs.start();
     },
     async close() {
-      for (const t of timers) clearInterval(t);
       // close() lets requests in flight finish, but a keep-alive connection
       // that turns idle afterwards would hold it open until the client's
       // timeout: close those as soon as they are idle.
@@ -315,6 +338,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
         clearInterval(reapIdle);
       }
       await dispatcher.stop();
+      await jobs.stop();
       await pool?.close();
       await database.close();
     },

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import { JOB_LEASE_MS_DEFAULT, JOB_LEASE_MS_MIN } from './jobs/limits.js';
 
 /**
  * Configuration: defaults, then a JSON file, then environment variables
@@ -36,6 +37,8 @@ export interface GatewayConfig {
   demoMerchantId: string;
   /** How long an `unknown` sandbox outcome stays unknown. */
   sandboxUnknownResolveDelayMs: number;
+  /** How long after the payment the sandbox opens the case of the chargeback and retrieval magic cards. */
+  sandboxDisputeDelayMs: number;
   notifyPollIntervalMs: number;
   notifyRequestTimeoutMs: number;
   notifyConcurrency: number;
@@ -43,6 +46,8 @@ export interface GatewayConfig {
   keyRotationOverlapMs: number;
   /** Requests per minute per client address; 0 disables the limit. */
   rateLimitPerMinute: number;
+  /** How long a background job's lease lasts without renewal: how soon another process takes a job over after its holder died. */
+  jobLeaseMs: number;
   /** Bearer token of the operator admin API (`/admin/v1`). Unset: generated into `<dataDir>/admin-token` on first start. */
   adminToken: string | undefined;
 }
@@ -59,11 +64,13 @@ export const DEFAULTS: Omit<GatewayConfig, 'databaseUrl' | 'publicBaseUrl'> & { 
   demoMerchant: true,
   demoMerchantId: '100000001',
   sandboxUnknownResolveDelayMs: 3_000,
+  sandboxDisputeDelayMs: 30_000,
   notifyPollIntervalMs: 1_000,
   notifyRequestTimeoutMs: 10_000,
   notifyConcurrency: 8,
   keyRotationOverlapMs: 7 * 24 * 3_600_000,
   rateLimitPerMinute: 6_000,
+  jobLeaseMs: JOB_LEASE_MS_DEFAULT,
   adminToken: undefined,
 };
 
@@ -82,11 +89,13 @@ export const ENV_VARS: Readonly<Record<string, keyof GatewayConfig>> = {
   OPENCASHIER_DEMO_MERCHANT: 'demoMerchant',
   OPENCASHIER_DEMO_MERCHANT_ID: 'demoMerchantId',
   OPENCASHIER_SANDBOX_UNKNOWN_RESOLVE_DELAY_MS: 'sandboxUnknownResolveDelayMs',
+  OPENCASHIER_SANDBOX_DISPUTE_DELAY_MS: 'sandboxDisputeDelayMs',
   OPENCASHIER_NOTIFY_POLL_INTERVAL_MS: 'notifyPollIntervalMs',
   OPENCASHIER_NOTIFY_REQUEST_TIMEOUT_MS: 'notifyRequestTimeoutMs',
   OPENCASHIER_NOTIFY_CONCURRENCY: 'notifyConcurrency',
   OPENCASHIER_KEY_ROTATION_OVERLAP_MS: 'keyRotationOverlapMs',
   OPENCASHIER_RATE_LIMIT_PER_MINUTE: 'rateLimitPerMinute',
+  OPENCASHIER_JOB_LEASE_MS: 'jobLeaseMs',
   OPENCASHIER_ADMIN_TOKEN: 'adminToken',
 };
 
@@ -95,11 +104,13 @@ const NUMERIC: ReadonlySet<keyof GatewayConfig> = new Set([
   'workers',
   'cryptoThreads',
   'sandboxUnknownResolveDelayMs',
+  'sandboxDisputeDelayMs',
   'notifyPollIntervalMs',
   'notifyRequestTimeoutMs',
   'notifyConcurrency',
   'keyRotationOverlapMs',
   'rateLimitPerMinute',
+  'jobLeaseMs',
 ]);
 
 export class ConfigError extends Error {}
@@ -132,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, file?: string):
   const config = merged as unknown as GatewayConfig;
   if (config.port > 65_535) throw new ConfigError('port must be at most 65535');
   if (!/^[0-9]{9}$/.test(config.demoMerchantId)) throw new ConfigError('demoMerchantId must be 9 digits');
+  if (config.jobLeaseMs < JOB_LEASE_MS_MIN) throw new ConfigError(`jobLeaseMs must be at least ${JOB_LEASE_MS_MIN}`);
   if (!['NORMAL', 'FULL'].includes(config.sqliteSynchronous)) throw new ConfigError('sqliteSynchronous must be NORMAL or FULL');
   config.dataDir = resolve(config.dataDir);
   config.databaseUrl ??= join(config.dataDir, 'opencashier.sqlite');

@@ -14,13 +14,18 @@ import { sandboxHandlers } from './sandbox-helpers.js';
 import { onlinePayHandlers } from './online-pay-handlers.js';
 import type { OnlinePayService } from '../../onlinepay/online-pay-service.js';
 import type { CardBindingService } from '../../onlinepay/card-binding-service.js';
+import { DISPUTE_ROUTE_BODY_BYTES_MAX, disputeHandlers } from './dispute-handlers.js';
+import { deliveryHandlers } from './delivery-handlers.js';
+import type { DeliveryService } from '../../orders/delivery-service.js';
 
 export interface PayEaseRouteDeps {
   envelope: GatewayEnvelope;
   orders: OrderService;
   refunds: RefundService;
   disputes: DisputeService;
+  deliveries: DeliveryService;
   links: CashierLinks;
+  clock: () => number;
   onlinePay: OnlinePayService;
   bindings: CardBindingService;
 }
@@ -99,6 +104,14 @@ export async function payEaseRoutes(app: FastifyInstance, deps: PayEaseRouteDeps
     return iccOrderFields(order);
   }));
 
-  const handlers = { ...afterPaymentHandlers(deps.orders, deps.refunds), ...sandboxHandlers(deps.orders, deps.disputes), ...onlinePayHandlers(deps.orders, deps.onlinePay, deps.links, deps.bindings) };
-  for (const [path, handler] of Object.entries(handlers)) app.post(path, handle(handler));
+  const handlers = {
+    ...afterPaymentHandlers(deps.orders, deps.refunds),
+    ...disputeHandlers(deps.orders, deps.disputes, deps.clock),
+    ...deliveryHandlers(deps.deliveries),
+    ...sandboxHandlers(deps.orders, deps.disputes),
+    ...onlinePayHandlers(deps.orders, deps.onlinePay, deps.links, deps.bindings),
+  };
+  for (const [path, handler] of Object.entries(handlers)) {
+    app.post(path, { bodyLimit: DISPUTE_ROUTE_BODY_BYTES_MAX[path] ?? REQUEST_BODY_BYTES_MAX }, handle(handler));
+  }
 }
