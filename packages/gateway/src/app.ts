@@ -47,6 +47,20 @@ import { formGatewayDialect } from './protocols/form-gateway/merchant-dialect.js
 import { formGatewayRoutes } from './protocols/form-gateway/routes.js';
 import { MerchantSecretRepository } from './store/merchant-secret-repository.js';
 import { RecurringConsentRepository } from './store/recurring-consent-repository.js';
+import { orderFieldsFor } from './protocols/payease/online-pay-fields.js';
+import { SandboxAlipayChannel } from './channels/sandbox-alipay/index.js';
+import { SandboxWechatChannel } from './channels/sandbox-wechat/index.js';
+import { SandboxBankChannel } from './channels/sandbox-bank/index.js';
+import { OnlinePayRepository } from './store/online-pay-repository.js';
+import { OnlinePayService } from './onlinepay/online-pay-service.js';
+import { onlinePayAdminRoutes } from './onlinepay/admin-routes.js';
+import { simulatorRoutes } from './simulator/routes.js';
+import { OfflineRemittanceChannel } from './channels/offline-remittance/index.js';
+import { TransferRepository } from './store/transfer-repository.js';
+import { RemittanceService } from './onlinepay/remittance-service.js';
+import { remittanceAdminRoutes } from './onlinepay/remittance-admin-routes.js';
+import { CardBindingService } from './onlinepay/card-binding-service.js';
+import { CardBindingRepository } from './store/card-binding-repository.js';
 import { CashierLinks } from './cashier/links.js';
 import { cashierRoutes } from './cashier/routes.js';
 import { demoRoutes } from './demo/routes.js';
@@ -73,6 +87,8 @@ export interface Gateway {
   merchants: MerchantRepository;
   orders: OrderService;
   refunds: RefundService;
+  onlinePay: OnlinePayService;
+  remittances: RemittanceService;
   ledger: LedgerRepository;
   disputes: DisputeService;
   deliveries: DeliveryService;
@@ -152,7 +168,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const consents = new RecurringConsentRepository(database.db);
   // Filled once the envelope exists; the order service only calls it on a state change.
   let dialects: DialectRegistry | undefined;
-  const channels = new ChannelRegistry([channel]);
+  const simulatorOptions = { clock, publicBaseUrl: config.publicBaseUrl, unknownResolveDelayMs: config.sandboxUnknownResolveDelayMs };
+  const simulatedChannels = [new SandboxAlipayChannel(simulatorOptions), new SandboxWechatChannel(simulatorOptions), new SandboxBankChannel(simulatorOptions)];
+  const channels = new ChannelRegistry([channel, ...simulatedChannels, new OfflineRemittanceChannel()]);
   const ledger = new LedgerRepository(database.db);
   const crossBorder = createCrossBorder({ config, db: database.db, merchants, clock, logger: logger.child({ component: 'cross-border' }), keys, linkKey: kek.subkey('reconciliation-links') });
   const refunds = new RefundService({
@@ -166,6 +184,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     formatNotification: (refund, order) => dialects!.refundNotification(refund, order),
   });
   const vault = new CardVault(kek);
+  const bindings = new CardBindingService({ bindings: new CardBindingRepository(database.db), vault, fingerprintKey: kek.subkey('card-fingerprint'), clock });
   const orders = new OrderService({
     risk: risk.engine,
     orders: orderRepository,
@@ -193,6 +212,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   });
   const deliveries = new DeliveryService({ orders: orderRepository, deliveries: new DeliveryRepository(database.db), clock });
   const reviews = new ReviewQueue({ repository: risk.repository, orders, engine: risk.engine, clock });
+  const onlinePayRepository = new OnlinePayRepository(database.db);
+  const onlinePay = new OnlinePayService({ orders, repository: onlinePayRepository, channels, clock, bindings });
+  const remittances = new RemittanceService({ orders, onlinePay: onlinePayRepository, transfers: new TransferRepository(database.db), clock });
   const rejectionSecret = kek.subkey('envelope-rejection');
   const pool = config.cryptoThreads > 0 ? new EnvelopePool(config.cryptoThreads, keys, rejectionSecret) : undefined;
   const envelope = new GatewayEnvelope(keys, merchants, rejectionSecret, clock, pool);
@@ -269,7 +291,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     );
   });
 
-  await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, refunds, disputes, deliveries, links, clock, moreHandlers: crossBorder.handlers }));
+  await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, refunds, disputes, deliveries, links, clock, onlinePay, bindings, moreHandlers: crossBorder.handlers }));
   await app.register(async (scope) => globalJsonRoutes(scope, { orders, merchants, secrets, consents, links, clock }, { '/global/refund': globalRefundHandler(orders, refunds) }));
   await app.register(async (scope) => formGatewayRoutes(scope, { orders, merchants, secrets, keys, links, notifications, clock }));
   // Browser-facing pages only: the security headers mean nothing to the
@@ -290,7 +312,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       referrerPolicy: { policy: 'no-referrer' },
     });
     await scope.register(formbody, { bodyLimit: 16 * 1024 });
-    await cashierRoutes(scope, { orders, findMerchant: (id) => merchants.find(id), links, clock, secureCookies: config.publicBaseUrl.startsWith('https:'), returnUrl: (order) => registry.get(order.dialect).returnUrl(order) });
+    await cashierRoutes(scope, { orders, findMerchant: (id) => merchants.find(id), links, clock, secureCookies: config.publicBaseUrl.startsWith('https:'), returnUrl: (order) => registry.get(order.dialect).returnUrl(order), onlinePay });
+    await simulatorRoutes(scope, { channels: simulatedChannels, orders, repository: onlinePayRepository, findMerchant: (id) => merchants.find(id) });
     if (config.demoMerchant) {
       await scope.register(async (demo) => {
         // Notifications arrive as JSON text; the shop verifies the raw body, so keep it unparsed.
@@ -302,7 +325,13 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   });
   await app.register(crossBorder.publicRoutes);
   // Each feature adds its operator routes here.
-  const adminParts: AdminRoutes[] = [disputeAdminRoutes({ disputes, orders, deliveries }), riskAdminRoutes({ risk, reviews, orders }), ...crossBorder.adminRoutes];
+  const adminParts: AdminRoutes[] = [
+    disputeAdminRoutes({ disputes, orders, deliveries }),
+    riskAdminRoutes({ risk, reviews, orders }),
+    ...crossBorder.adminRoutes,
+    onlinePayAdminRoutes(onlinePay, async (id) => (await merchants.find(id)) !== undefined),
+    remittanceAdminRoutes(remittances),
+  ];
   await adminApi(app, loadAdminToken(config.adminToken, config.dataDir), adminParts);
   await app.register(async (scope) =>
     opsRoutes(scope, {
@@ -344,6 +373,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     merchants,
     orders,
     refunds,
+    onlinePay,
+    remittances,
     ledger,
     disputes,
     deliveries,

@@ -34,6 +34,7 @@ import type {
   RetrievalBackfillRequest,
   RetrievalBackfillResponse,
 } from './types.js';
+import type { BindCardRequest, BoundCard, OnlinePayOrderRequest, OnlinePayOrderResponse, OnlinePayOrderState } from './online-pay-types.js';
 
 type CertificateBytes = Uint8Array | string;
 
@@ -124,7 +125,45 @@ export class PayEaseClient {
    * `BusinessError`.
    */
   async queryIccOrder(request: IccQueryRequest): Promise<IccQueryResponse> {
-    const answer = await this.#exchange('icc/query', { merchantId: this.merchantId, requestId: request.requestId });
+    return this.#queryOrder('icc/query', request.requestId);
+  }
+
+  /**
+   * Creates a unified order. With a `paymentModeCode` the answer says what
+   * the payer must do (REDIRECT to a wallet or bank page, SUCCESS with a QR
+   * code or wallet parameters); without one it redirects to the hosted
+   * cashier, which lists the methods the merchant takes.
+   */
+  async createOnlinePayOrder(request: OnlinePayOrderRequest): Promise<OnlinePayOrderResponse> {
+    checkAmount(request.orderAmount, 'orderAmount');
+    request.productDetails?.forEach((detail, index) => checkAmount(detail.amount, `productDetails[${index}].amount`));
+    if (typeof request.requestId !== 'string' || request.requestId === '') throw new InvalidArgumentError('requestId is required');
+    return (await this.call('onlinePay/order', { ...request })) as OnlinePayOrderResponse;
+  }
+
+  /** The state of a unified order; as queryIccOrder, a FAILED order is returned, not thrown. */
+  async queryOnlinePayOrder(request: { requestId: string }): Promise<OnlinePayOrderState> {
+    return this.#queryOrder('onlinePay/query', request.requestId);
+  }
+
+  /** Saves a payer's card for express payments; binding the same card again answers the same `bindCardId`. */
+  async bindCard(request: BindCardRequest): Promise<BoundCard> {
+    return (await this.call('onlinePay/bindCard', { merchantId: this.merchantId, ...request })) as unknown as BoundCard;
+  }
+
+  /** The cards a merchant user has saved (active ones). */
+  async queryBoundCards(request: { requestId: string; merchantUserId: string }): Promise<BoundCard[]> {
+    const answer = await this.call('onlinePay/bindCardQuery', { merchantId: this.merchantId, ...request });
+    return (answer['cards'] ?? []) as BoundCard[];
+  }
+
+  /** Removes a saved card; express payments with it are refused afterwards (BIND_CARD_NOT_FOUND). */
+  async unbindCard(request: { requestId: string; merchantUserId: string; bindCardId: string }): Promise<BoundCard> {
+    return (await this.call('onlinePay/unbindCard', { merchantId: this.merchantId, ...request })) as unknown as BoundCard;
+  }
+
+  async #queryOrder(path: string, requestId: string): Promise<IccOrderState> {
+    const answer = await this.#exchange(path, { merchantId: this.merchantId, requestId });
     const status = answer['status'];
     if (status === 'ERROR' || (status === 'FAILED' && typeof answer['serialNumber'] !== 'string')) {
       throw errorFromAnswer({ kind: 'business', response: answer });

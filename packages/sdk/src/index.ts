@@ -4,6 +4,7 @@ export * from './payease/index.js';
 export * from './errors.js';
 export * from './limits.js';
 export * from './types.js';
+export * from './online-pay-types.js';
 export { AMOUNT_DIGITS_MAX, amountMinorFromWire, amountMinorToWire, isAmountMinorString } from './amount.js';
 export { PayEaseClient, type PayEaseClientOptions } from './client.js';
 export * from './global-json/index.js';

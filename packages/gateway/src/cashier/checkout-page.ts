@@ -30,6 +30,10 @@ export interface CheckoutPageModel {
   errors?: Partial<Record<CheckoutField, string>>;
   values?: { holder?: string; expiryMonth?: string; expiryYear?: string };
   sandbox: boolean;
+  /** Unified orders: the other methods the merchant takes, rendered by `method-page.ts`. */
+  methodsPanel?: SafeHtml;
+  /** False when the merchant does not take cards (unified orders only). */
+  cardEnabled?: boolean;
 }
 
 /** 19 digits plus the spaces a payer or autofill may type between groups. */
@@ -56,7 +60,8 @@ export function renderCheckoutPage(m: CheckoutPageModel): string {
 
   const main = html`${merchantHeader(lang, m.merchantName)}
 ${orderSummary(m)}
-<section class="panel" aria-labelledby="card-title">
+${m.methodsPanel}
+${m.cardEnabled !== false && html`<section class="panel" aria-labelledby="card-title">
 <h2 class="panel__title" id="card-title">${t(lang, 'card.heading')}</h2>
 ${hasErrors && errorSummary(lang, message)}
 ${hasErrors && html`<p class="notice">${t(lang, 'card.reenter')}</p>`}
@@ -81,7 +86,7 @@ ${field({
 <button class="button button--primary button--pay" type="submit">${payLabel}</button>
 </div>
 </form>
-</section>`;
+</section>`}`;
 
   return renderPage({ lang, title: t(lang, 'page.checkout.title', { merchant: m.merchantName }), cssHref: m.cssHref, sandbox: m.sandbox, main });
 }

@@ -12,6 +12,9 @@ import { cashierCss, cashierCssCacheControl, cashierCssContentType, cashierCssHr
 import { cardBrandName } from '../domain/card-brand.js';
 import { parseCardForm } from './card-form.js';
 import type { CashierLinks } from './links.js';
+import type { OnlinePayService } from '../onlinepay/online-pay-service.js';
+import { cashierMethodRoutes, onlinePayCheckoutPage } from './method-routes.js';
+import { clientIpGuard } from './client-ip-binding.js';
 import { renderChallengePage, renderCheckoutPage, renderErrorPage, renderResultPage, type CheckoutPageModel } from './views.js';
 
 export interface CashierDeps {
@@ -23,6 +26,8 @@ export interface CashierDeps {
   secureCookies: boolean;
   /** The result page's link back to the shop, as the order's merchant dialect builds it; undefined shows none. */
   returnUrl: (order: Order) => string | undefined;
+  /** Unified orders: the methods beside the card form. */
+  onlinePay?: OnlinePayService;
 }
 
 /** The payer's browser nonce: binds CSRF tokens to one browser. */
@@ -117,8 +122,12 @@ export async function cashierRoutes(app: FastifyInstance, deps: CashierDeps): Pr
     }
     const common = { lang: order.language, merchantName: merchant.name, amountDisplay: display(order), currency: order.currency, cssHref: cashierCssHref };
     switch (order.state) {
-      case 'INIT':
-        return html(renderCheckoutPage(checkoutModel(order, merchant, deps.links.csrf(order.orderId, nonce), token)));
+      case 'INIT': {
+        const csrfToken = deps.links.csrf(order.orderId, nonce);
+        const checkout = checkoutModel(order, merchant, csrfToken, token);
+        if (order.product === 'onlinePay' && deps.onlinePay) return html(await onlinePayCheckoutPage(deps.onlinePay, { order, merchant, token, csrfToken, checkout }));
+        return html(renderCheckoutPage(checkout));
+      }
       case 'CHALLENGE': {
         const sandboxHint = merchant.sandbox ? await deps.orders.challengeHint(order) : undefined;
         return html(
@@ -205,6 +214,9 @@ export async function cashierRoutes(app: FastifyInstance, deps: CashierDeps): Pr
       return backToOrder(reply, p.token);
     }),
   );
+
+  app.addHook('preHandler', clientIpGuard({ links: deps.links, findOrder: (id) => deps.orders.find(id) }));
+  if (deps.onlinePay) await cashierMethodRoutes(app, { onlinePay: deps.onlinePay, links: deps.links, findOrder: (id) => deps.orders.find(id), nonceCookie: NONCE_COOKIE });
 
   app.post<{ Params: Params; Body: Record<string, unknown> }>(
     '/cashier/:token/challenge',

@@ -17,6 +17,7 @@ import { MerchantSecretRepository } from '../store/merchant-secret-repository.js
 import { disputeCommands } from './dispute-commands.js';
 import { riskCommands } from './risk-commands.js';
 import { crossBorderCommands } from './cross-border-commands.js';
+import { remittanceCommands } from './remittance-commands.js';
 
 /** Runs `task` with the configured database open. */
 export async function withStore<T>(task: (s: { merchants: MerchantRepository; notifications: NotificationRepository; db: Awaited<ReturnType<typeof openDatabase>> }) => Promise<T>): Promise<T> {
@@ -164,6 +165,7 @@ secretCommands(program, { fail, overlapOf });
 disputeCommands(program);
 riskCommands(program);
 crossBorderCommands(program);
+remittanceCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);

@@ -96,3 +96,49 @@ export interface Channel {
    */
   findByOrder(orderId: string): Promise<AuthorizeResult | undefined>;
 }
+
+/** Bank account details a payer transfers to (offline remittance). */
+export interface PayeeInfo {
+  accountNumber: string;
+  bankUnionNumber: string;
+  branchBank: string;
+  payee: string;
+  postscriptNumber: string;
+  remittancesAddress: string;
+}
+
+/**
+ * What the payer must do to pay outside the card form: open a page (wallet
+ * WAP, online banking), scan a QR code whose content is `content`, hand the
+ * parameters to the WeChat JSAPI or a wallet app SDK.
+ */
+export type PayerAction =
+  | { kind: 'redirect'; url: string }
+  | { kind: 'scan'; content: string }
+  | { kind: 'jsapi'; jsString: string }
+  | { kind: 'app'; appParams: string }
+  /** Offline remittance: the account to transfer to, and the postscript that names the order. */
+  | { kind: 'remit'; payee: PayeeInfo };
+
+export interface StartRequest {
+  orderId: string;
+  merchantId: string;
+  amountMinor: AmountMinor;
+  currency: CurrencyCode;
+  /** Which of the channel's methods (`PaymentMethod`), e.g. ALIPAY_SCAN. */
+  method: string;
+  /** The bank the merchant chose for online banking, if any. */
+  bankCode?: string;
+  appId?: string;
+  openId?: string;
+}
+
+/**
+ * A channel the payer completes outside the gateway (wallets, online
+ * banking) implements `start`: it opens the payment and says what the payer
+ * must do. The outcome arrives later, when the channel reports it to
+ * `OrderService.completeAtChannel`; `query` answers for it meanwhile.
+ */
+export interface PayerCompletedChannel extends Channel {
+  start(request: StartRequest): Promise<{ reference: string; action: PayerAction }>;
+}

@@ -28,6 +28,15 @@ export const ORDER_TIMEOUT_MINUTES_DEFAULT = 30;
 export const ORDER_TIMEOUT_MINUTES_MAX = 7 * 24 * 60;
 
 /** How often the expiry sweeper looks for unpaid orders past their deadline. */
+/**
+ * Longest `timeout` of a unified (`onlinePay`) order: 24 hours. Wallet QR
+ * codes and bank sessions do not outlive a day, so neither does the order.
+ */
+export const ONLINE_PAY_TIMEOUT_MINUTES_MAX = 24 * 60;
+
+/** Length of WeChat `openId` / `appId` values (WeChat's own are 28 and 18 characters). */
+export const WALLET_ID_LENGTH_MAX = 100;
+
 export const EXPIRY_SWEEP_INTERVAL_MS = 5_000;
 
 /** Orders one pass of a background job (expiry, channel re-checks, recovery) handles: keeps each pass short. */

@@ -3,7 +3,9 @@ import type { CurrencyCode } from './currencies.js';
 import type { OrderState } from './order-state.js';
 
 /** Which merchant API created the order; later steps are shared. */
-export type OrderProduct = 'icc' | 'foreignExchange';
+/** Which API created an order: `icc/order` (the default), the unified `onlinePay/order`, or `foreignExchange/order`. */
+export type OrderProduct = 'icc' | 'onlinePay' | 'foreignExchange';
+export const ORDER_PRODUCTS: readonly OrderProduct[] = ['icc', 'onlinePay', 'foreignExchange'];
 
 export type OrderType = 'STANDARD' | 'RISK_SHIP' | 'RISK_BILL' | 'RISK_SHIP_BILL';
 export const ORDER_TYPES: readonly OrderType[] = ['STANDARD', 'RISK_SHIP', 'RISK_BILL', 'RISK_SHIP_BILL'];
@@ -31,6 +33,8 @@ export interface Address {
 export interface OrderDetails {
   products: ProductLine[];
   payer?: Record<string, string>;
+  /** Express payments: the saved card charged. */
+  bindCardId?: string;
   shipInfo?: Address;
   billInfo?: Address;
   /** An FX purchase order's pricing as taken (strings: details are stored as JSON). */
@@ -87,6 +91,8 @@ export interface Order {
   dialect: string;
   /** Fields of that protocol the core does not interpret but echoes back (app id, ext1, …). Never card data. */
   dialectContext: Readonly<Record<string, string>>;
+  /** onlinePay: the method the payer pays with (`PaymentMethod`), once chosen. */
+  paymentMethod?: string | null;
 }
 
 /** The dialect of orders created before dialects existed, and of the PayEase v3 API. */

@@ -150,6 +150,8 @@ export class OrderService {
 
   private async authorize(orderId: string, card: CardInput, vaultToken: string | null, initiator: 'payer' | 'merchant', context: PaymentContext): Promise<Order> {
     const order = await this.payable(orderId);
+    // An order already started at a wallet or bank is paid there, not by card.
+    if (order.channel !== null) throw new GatewayError('ORDER_NOT_PAYABLE', { state: order.state });
     const patch: OrderPatch = {
       channel: this.deps.channel.name,
       card: {
@@ -216,6 +218,28 @@ export class OrderService {
     if (!order) throw new GatewayError('ORDER_NOT_FOUND');
     if (order.state !== 'REVIEW' || !order.channelReference) throw new GatewayError('ORDER_NOT_IN_REVIEW', { state: order.state });
     return order;
+  }
+
+  /**
+   * A payment the payer made outside the gateway (a wallet, a bank's page):
+   * its channel reports the outcome. An open order goes through PROCESSING
+   * and the same guarded transitions as a card; an approval for an order
+   * already cancelled or expired is recorded and refunded at once.
+   */
+  async completeAtChannel(orderId: string, channelName: string, result: AuthorizeResult): Promise<Order> {
+    for (let attempt = 1; attempt <= CANCEL_ATTEMPTS_MAX; attempt += 1) {
+      const order = await this.deps.orders.find(orderId);
+      if (!order) throw new GatewayError('ORDER_NOT_FOUND');
+      if (order.channel !== channelName || order.channelReference !== result.reference) throw new Error(`order ${orderId} was not started at ${channelName} as ${result.reference}`);
+      if (order.state === 'CANCEL') {
+        if (result.outcome === 'approved') await this.deps.reverseLateApproval(order, result);
+        return (await this.deps.orders.find(orderId)) ?? order;
+      }
+      if (order.state !== 'INIT') return order;
+      const processing = await this.deps.orders.transition(orderId, 'INIT', 'PROCESSING', {}, `payer completed at ${channelName}`, this.deps.clock());
+      if (processing) return this.applyResult(processing, result);
+    }
+    return (await this.deps.orders.find(orderId))!;
   }
 
   /** Answers the 3-D Secure step: the one-time code, or the payer's cancel. */

@@ -1,7 +1,7 @@
 import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import type { Database, OrderTable } from './schema.js';
 import { writeOutbox, type OutboxEntry } from './outbox-writer.js';
-import type { Order, OrderDetails } from '../domain/order.js';
+import { ORDER_PRODUCTS, type Order, type OrderDetails, type OrderProduct } from '../domain/order.js';
 import type { OrderState } from '../domain/order-state.js';
 import { assertTransition } from '../domain/order-state.js';
 import type { AmountMinor } from '../domain/money.js';
@@ -170,6 +170,7 @@ function toRow(o: Order): Insertable<OrderTable> {
     request_id: o.requestId,
     request_digest: o.requestDigest,
     product: o.product ?? 'icc',
+    payment_method: o.paymentMethod ?? null,
     amount_minor: o.amountMinor,
     currency: o.currency,
     state: o.state,
@@ -233,7 +234,7 @@ function fromRow(r: Selectable<OrderTable>): Order {
     merchantId: r.merchant_id,
     requestId: r.request_id,
     requestDigest: r.request_digest,
-    product: r.product === 'foreignExchange' ? 'foreignExchange' : 'icc',
+    product: (ORDER_PRODUCTS as readonly string[]).includes(r.product) ? (r.product as OrderProduct) : 'icc',
     amountMinor: amount as AmountMinor,
     currency: r.currency as CurrencyCode,
     state: r.state as OrderState,
@@ -263,5 +264,6 @@ function fromRow(r: Selectable<OrderTable>): Order {
     version: Number(r.version),
     dialect: r.dialect,
     dialectContext: JSON.parse(r.dialect_context_json) as Record<string, string>,
+    paymentMethod: r.payment_method,
   };
 }

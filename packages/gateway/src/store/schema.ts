@@ -22,6 +22,9 @@ export interface Database {
   job_leases: JobLeaseTable;
   refunds: RefundTable;
   ledger_postings: LedgerPostingTable;
+  merchant_payment_methods: MerchantPaymentMethodTable;
+  incoming_transfers: IncomingTransferTable;
+  card_bindings: CardBindingTable;
   dispute_events: DisputeEventTable;
   dispute_evidence: DisputeEvidenceTable;
   dispute_attachments: DisputeAttachmentTable;
@@ -32,6 +35,45 @@ export interface Database {
   fx_orders: FxOrderTable;
   settlement_batches: SettlementBatchTable;
   settlement_lines: SettlementLineTable;
+}
+
+export interface CardBindingTable {
+  bind_card_id: string;
+  merchant_id: string;
+  merchant_user_id: string;
+  card_fingerprint: string;
+  vault_token: string;
+  card_kind: string;
+  brand: string;
+  bin: string;
+  last4: string;
+  holder: string;
+  expiry_month: bigint;
+  expiry_year: bigint;
+  state: string;
+  created_at_ms: bigint;
+  unbound_at_ms: bigint | null;
+}
+
+export interface IncomingTransferTable {
+  transfer_id: string;
+  /** The bank's own reference of the transfer: the same transfer is recorded once. */
+  bank_reference: string;
+  postscript: string;
+  amount_minor: bigint;
+  currency: string;
+  payer_name: string | null;
+  payer_account: string | null;
+  order_id: string | null;
+  outcome: string;
+  received_at_ms: bigint;
+  recorded_at_ms: bigint;
+}
+
+export interface MerchantPaymentMethodTable {
+  merchant_id: string;
+  method: string;
+  created_at_ms: bigint;
 }
 
 export interface MerchantTable {
@@ -61,7 +103,7 @@ export interface OrderTable {
   merchant_id: string;
   request_id: string;
   request_digest: string; // SHA-256 of the request content, for requestId replays
-  product: string; // 'icc' | 'foreignExchange'
+  product: string; // 'icc' | 'onlinePay' | 'foreignExchange'
   amount_minor: bigint;
   currency: string;
   state: string;
@@ -99,6 +141,9 @@ export interface OrderTable {
   /** Chargebacks holding or having taken money. */
   disputed_minor: Generated<bigint>;
   delivery_status: string | null;
+  /** onlinePay: the payment method (`PaymentMethod`) and what the payer was handed for it (JSON). */
+  payment_method: Generated<string | null>;
+  payer_action_json: Generated<string | null>;
 }
 
 export interface OrderEventTable {

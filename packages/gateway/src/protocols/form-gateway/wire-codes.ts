@@ -69,6 +69,10 @@ export const FORM_WIRE_CODES: Readonly<Record<ErrorCode, string>> = {
   RECONCILIATION_NOT_READY: '30011',
   FX_ALREADY_PURCHASED: '20048',
   PROOF_FILE_NOT_FOUND: '20047',
+  PAYMENT_MODE_UNKNOWN: '10025',
+  PAYMENT_METHOD_NOT_ENABLED: '20031',
+  CLIENT_IP_MISMATCH: '20032',
+  BIND_CARD_NOT_FOUND: '20033',
 };
 
 /** Field-specific codes for FIELD_MISSING / FIELD_INVALID / URL_NOT_ALLOWED, as 快钱-style gateways number them. */

@@ -3,7 +3,7 @@ import { GatewayError } from '../../domain/errors.js';
 import type { OrderService } from '../../orders/order-service.js';
 import type { RefundService } from '../../orders/refund-service.js';
 import type { OpenedRequest } from './gateway-envelope.js';
-import { iccOrderFields } from './order-fields.js';
+import { orderFieldsFor } from './online-pay-fields.js';
 import { refundFields } from './refund-fields.js';
 import { parseRefundRequest, requiredRequestId } from './refund-request.js';
 
@@ -28,7 +28,7 @@ export function afterPaymentHandlers(orders: OrderService, refunds: RefundServic
     if (!order) throw new Error(`refund ${r.refundId} belongs to a missing order`);
     return refundFields(r, order);
   };
-  const cancelOrder: Handler = async ({ merchant, payload }) => iccOrderFields(await orders.cancel(merchant.merchantId, requiredRequestId(payload)));
+  const cancelOrder: Handler = async ({ merchant, payload }) => orderFieldsFor(await orders.cancel(merchant.merchantId, requiredRequestId(payload)));
   return {
     '/icc/refund': refund,
     '/onlinePay/refund': refund,

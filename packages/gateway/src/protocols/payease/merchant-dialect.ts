@@ -3,7 +3,7 @@ import { DEFAULT_DIALECT } from '../../domain/order.js';
 import { isAcknowledged } from '../../notify/dispatcher.js';
 import type { MerchantDialect } from '../dialect-registry.js';
 import type { GatewayEnvelope } from './gateway-envelope.js';
-import { iccOrderFields } from './order-fields.js';
+import { orderFieldsFor } from './online-pay-fields.js';
 import { fxPaymentNotificationFields } from './foreign-exchange-fields.js';
 import { refundNotificationFields } from './refund-fields.js';
 
@@ -11,8 +11,8 @@ import { refundNotificationFields } from './refund-fields.js';
 export function payEaseDialect(deps: { envelope: GatewayEnvelope }): MerchantDialect {
   return {
     name: DEFAULT_DIALECT,
-    // An FX purchase order carries its purchase fields; every other order the card cashier's.
-    formatNotification: (order) => JSON.stringify(order.product === 'foreignExchange' ? fxPaymentNotificationFields(order) : iccOrderFields(order)),
+    // An FX purchase order carries its purchase fields; the others those of the API that created them.
+    formatNotification: (order) => JSON.stringify(order.product === 'foreignExchange' ? fxPaymentNotificationFields(order) : orderFieldsFor(order)),
     formatRefundNotification: (refund, order) => JSON.stringify(refundNotificationFields(refund, order)),
     async encodeNotification(n) {
       const merchantKeys = await deps.envelope.merchantKeys(n.merchantId);

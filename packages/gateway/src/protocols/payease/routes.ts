@@ -11,6 +11,9 @@ import { plainErrorBody } from './plain-error.js';
 import { iccOrderFields } from './order-fields.js';
 import type { GatewayEnvelope, OpenedRequest } from './gateway-envelope.js';
 import { sandboxHandlers } from './sandbox-helpers.js';
+import { onlinePayHandlers } from './online-pay-handlers.js';
+import type { OnlinePayService } from '../../onlinepay/online-pay-service.js';
+import type { CardBindingService } from '../../onlinepay/card-binding-service.js';
 import { DISPUTE_ROUTE_BODY_BYTES_MAX, disputeHandlers } from './dispute-handlers.js';
 import { deliveryHandlers } from './delivery-handlers.js';
 import type { DeliveryService } from '../../orders/delivery-service.js';
@@ -25,6 +28,8 @@ export interface PayEaseRouteDeps {
   clock: () => number;
   /** More envelope APIs, by path (foreign exchange, settlement, reconciliation). */
   moreHandlers?: Record<string, Handler>;
+  onlinePay: OnlinePayService;
+  bindings: CardBindingService;
 }
 
 export type Handler = (opened: OpenedRequest) => Promise<Record<string, unknown>>;
@@ -107,6 +112,7 @@ export async function payEaseRoutes(app: FastifyInstance, deps: PayEaseRouteDeps
     ...deliveryHandlers(deps.deliveries),
     ...sandboxHandlers(deps.orders, deps.disputes),
     ...deps.moreHandlers,
+    ...onlinePayHandlers(deps.orders, deps.onlinePay, deps.links, deps.bindings),
   };
   for (const [path, handler] of Object.entries(handlers)) {
     app.post(path, { bodyLimit: DISPUTE_ROUTE_BODY_BYTES_MAX[path] ?? REQUEST_BODY_BYTES_MAX }, handle(handler));

@@ -8,6 +8,7 @@ import { jobLeasesMigration } from './0010-job-leases.js';
 import { riskMigration } from './0030-risk.js';
 import { crossBorderMigration } from './0050-cross-border.js';
 import { merchantDialectsMigration } from './0020-merchant-dialects.js';
+import { onlinePayMigration } from './0040-online-pay.js';
 
 /**
  * Migrations live in code so a single built file carries them, one file
@@ -25,6 +26,7 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
     '0030_risk': riskMigration(dialect),
     '0050_cross_border': crossBorderMigration(dialect),
     '0020_merchant_dialects': merchantDialectsMigration,
+    '0040_online_pay': onlinePayMigration,
   };
 }
 

@@ -1,0 +1,105 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { currency } from '../domain/currencies.js';
+import { formatMinor } from '../domain/money.js';
+import type { Order } from '../domain/order.js';
+import type { OrderService } from '../orders/order-service.js';
+import type { Merchant } from '../store/merchant-repository.js';
+import type { OnlinePayRepository } from '../store/online-pay-repository.js';
+import type { PayerDecision, SimulatedPayerChannel } from '../channels/payer-simulator/simulated-channel.js';
+import { SANDBOX_BANKS, isSandboxBank } from '../channels/sandbox-bank/index.js';
+import { wireStatus } from '../protocols/payease/status-map.js';
+import { cashierCssHref } from '../cashier/assets.js';
+import { renderSimulatorPage } from './simulator-page.js';
+
+export interface SimulatorDeps {
+  channels: readonly SimulatedPayerChannel[];
+  orders: OrderService;
+  repository: OnlinePayRepository;
+  findMerchant: (merchantId: string) => Promise<Merchant | undefined>;
+}
+
+interface Found {
+  channel: SimulatedPayerChannel;
+  order: Order;
+  merchant: Merchant;
+}
+
+/** The merchant's callbackUrl with the order named, as the cashier's own return link sends it. */
+function merchantReturnUrl(order: Order): string {
+  const url = new URL(order.callbackUrl);
+  url.searchParams.set('merchantId', order.merchantId);
+  url.searchParams.set('requestId', order.requestId);
+  return url.toString();
+}
+
+type SimRequest = FastifyRequest<{ Params: { reference: string }; Querystring: Record<string, string | undefined>; Body: Record<string, unknown> | undefined }>;
+
+/**
+ * The sandbox wallets and bank: `GET /simulator/pay/:reference` is the page
+ * a QR code, a WAP redirect or a bank redirect opens; `POST` with
+ * `decision=approve|decline` (a form, or JSON from a test) completes the
+ * payment, as the app or bank would report it. JSAPI and app payments are
+ * completed the same way, with the prepay id or trade number they carry.
+ * Only sandbox merchants' orders can be paid here.
+ */
+export async function simulatorRoutes(app: FastifyInstance, deps: SimulatorDeps): Promise<void> {
+  const find = async (reference: string): Promise<Found | undefined> => {
+    if (!/^[a-z]{2,3}[a-z][0-9a-f]{24}$/.test(reference)) return undefined;
+    for (const channel of deps.channels) {
+      const orderId = await deps.repository.findOrderIdByReference(channel.name, reference);
+      if (!orderId) continue;
+      const order = await deps.orders.find(orderId);
+      const merchant = order ? await deps.findMerchant(order.merchantId) : undefined;
+      if (order && merchant?.sandbox) return { channel, order, merchant };
+    }
+    return undefined;
+  };
+  const notFound = (reply: FastifyReply) => reply.code(404).type('application/json').send({ status: 'FAILED', code: 'NOT_FOUND', errorMessage: 'No sandbox payment with this reference.' });
+
+  const page = (reply: FastifyReply, f: Found, bank: string | undefined, decided: boolean) => {
+    const status = wireStatus(f.order.state);
+    const returnUrl = decided || status !== 'INIT' ? merchantReturnUrl(f.order) : undefined;
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(
+        renderSimulatorPage({
+          lang: f.order.language,
+          channel: f.channel.name,
+          merchantName: f.merchant.name,
+          amountDisplay: formatMinor(f.order.amountMinor, currency(f.order.currency).exponent),
+          currency: f.order.currency,
+          cssHref: cashierCssHref,
+          formAction: `/simulator/pay/${f.order.channelReference}`,
+          status,
+          ...(returnUrl ? { returnUrl } : {}),
+          lifeAccount: f.order.paymentMethod === 'ALIPAY_LIFE',
+          ...(f.channel.name === 'sandbox-bank'
+            ? { banks: SANDBOX_BANKS.map((b) => ({ code: b.code, label: f.order.language === 'zh' ? b.nameZh : b.name })), ...(bank && isSandboxBank(bank) ? { bank } : {}) }
+            : {}),
+        }),
+      );
+  };
+
+  app.get('/simulator/pay/:reference', async (request: SimRequest, reply) => {
+    const found = await find(request.params.reference);
+    if (!found) return notFound(reply);
+    return page(reply, found, request.query.bank, request.query.done === '1');
+  });
+
+  app.post('/simulator/pay/:reference', async (request: SimRequest, reply) => {
+    const found = await find(request.params.reference);
+    if (!found) return notFound(reply);
+    const body = request.body ?? {};
+    const decision = body.decision;
+    const wantsJson = !(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+    if (decision !== 'approve' && decision !== 'decline') {
+      return reply.code(400).type('application/json').send({ status: 'FAILED', code: 'FIELD_INVALID', errorMessage: 'decision must be approve or decline.' });
+    }
+    const reference = request.params.reference;
+    const result = found.channel.decide(reference, decision as PayerDecision);
+    const order = await deps.orders.completeAtChannel(found.order.orderId, found.channel.name, result);
+    if (wantsJson) return reply.type('application/json').send({ reference, outcome: result.outcome, status: wireStatus(order.state) });
+    return reply.redirect(`/simulator/pay/${reference}?done=1`, 303);
+  });
+}
