@@ -41,6 +41,10 @@ import { createLogger } from './ops/logger.js';
 import { GatewayMetrics } from './ops/metrics.js';
 import { opsRoutes } from './ops/routes.js';
 import { adminApi, loadAdminToken, type AdminRoutes } from './admin/auth.js';
+import { registerPortal } from './portal/portal-app.js';
+import { AccountService } from './portal/account-service.js';
+import { OrderSearch } from './portal/order-search.js';
+import { LiveStreams } from './portal/live-stream.js';
 import './ops/fastify-types.js';
 
 export interface Gateway {
@@ -58,6 +62,8 @@ export interface Gateway {
   kek: KeyEncryptionKey;
   links: CashierLinks;
   logger: Logger;
+  /** Back-office accounts (users, sessions, audit log). */
+  accounts: AccountService;
   /** Starts the background work: notification delivery, order expiry, unknown-outcome queries. */
   startBackground(): void;
   close(): Promise<void>;
@@ -221,6 +227,22 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       });
     }
   });
+  const accounts = new AccountService(database.db, kek, clock);
+  const streams = new LiveStreams(database.db);
+  app.addHook('preClose', async () => streams.closeAll());
+  await registerPortal(app, {
+    accounts,
+    db: database.db,
+    orders: orderRepository,
+    ledger,
+    refunds,
+    notifications,
+    merchants,
+    search: new OrderSearch(database.db),
+    streams,
+    clock,
+    secureCookies: config.publicBaseUrl.startsWith('https:'),
+  });
   // Each feature adds its operator routes here.
   const adminParts: AdminRoutes[] = [];
   await adminApi(app, loadAdminToken(config.adminToken, config.dataDir), adminParts);
@@ -270,6 +292,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     kek,
     links,
     logger,
+    accounts,
     startBackground() {
       dispatcher.start();
       every(EXPIRY_SWEEP_INTERVAL_MS, () => orders.expireDue(BACKGROUND_BATCH_MAX), 'order expiry');

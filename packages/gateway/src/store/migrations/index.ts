@@ -3,6 +3,7 @@ import type { SqlDialect } from './dialect.js';
 import { coreMigration } from './0001-core.js';
 import { disputesMigration } from './0002-disputes.js';
 import { refundsLedgerMigration } from './0003-refunds-ledger.js';
+import { portalMigration } from './0060-portal.js';
 
 /**
  * Migrations live in code so a single built file carries them, one file
@@ -15,6 +16,7 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
     '0001_core': coreMigration(dialect),
     '0002_disputes': disputesMigration,
     '0003_refunds_ledger': refundsLedgerMigration(dialect),
+    '0060_portal': portalMigration(dialect),
   };
 }
 
