@@ -45,6 +45,7 @@ import { registerPortal } from './portal/portal-app.js';
 import { AccountService } from './portal/account-service.js';
 import { OrderSearch } from './portal/order-search.js';
 import { LiveStreams } from './portal/live-stream.js';
+import { PORTAL_SESSION_SWEEP_INTERVAL_MS } from './portal/limits.js';
 import './ops/fastify-types.js';
 
 export interface Gateway {
@@ -300,6 +301,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       every(CHANNEL_RECHECK_INTERVAL_MS, () => orders.recoverStale(BACKGROUND_BATCH_MAX), 'stale payment recovery');
       every(CHANNEL_RECHECK_INTERVAL_MS, () => orders.settleCancelledInFlight(BACKGROUND_BATCH_MAX), 'cancelled in-flight payment settlement');
       every(CHANNEL_RECHECK_INTERVAL_MS, () => refunds.resumeStale(BACKGROUND_BATCH_MAX), 'stale refund resumption');
+      every(PORTAL_SESSION_SWEEP_INTERVAL_MS, () => accounts.sweepSessions(), 'back-office session sweep');
     },
     async close() {
       for (const t of timers) clearInterval(t);

@@ -111,6 +111,11 @@ export class AccountService {
     return { session, user };
   }
 
+  /** Removes sessions past their end or idle too long; run now and then so the table does not grow forever. */
+  async sweepSessions(): Promise<void> {
+    await this.sessions.deleteExpired(this.clock(), SESSION_IDLE_MS);
+  }
+
   async logout(session: PortalSession, actor: AuditActor, merchantId: string | null): Promise<void> {
     await this.sessions.delete(session.tokenHash);
     await this.audit.record(actor, { merchantId, action: 'session.logout', target: session.userId }, this.clock());

@@ -8,7 +8,7 @@ import type { AccountService } from './account-service.js';
 import { csvLine } from './csv.js';
 import type { LiveStreams } from './live-stream.js';
 import { orderDetail, type OrderDetailDeps } from './order-detail.js';
-import { parseOrderFilter, parsePage, type OrderFilter, type OrderSearch } from './order-search.js';
+import { display, parseOrderFilter, parsePage, type OrderFilter, type OrderSearch } from './order-search.js';
 import { portalError } from './portal-error.js';
 import type { PortalContext, PortalRoute } from './route-table.js';
 import { bodyOf, optionalText, paramOf, queryOf, requiredText } from './request-fields.js';
@@ -166,7 +166,7 @@ export function orderRoutes(deps: OrderRoutesDeps): PortalRoute[] {
             deps.clock(),
           );
         }
-        return { kind: result.kind, refund: { refundId: r.refundId, requestId: r.requestId, state: r.state, amountMinor: r.amountMinor.toString(), currency: r.currency, failureCode: r.failureCode } };
+        return { kind: result.kind, refund: { refundId: r.refundId, requestId: r.requestId, state: r.state, amountMinor: r.amountMinor.toString(), amount: display(r.amountMinor, r.currency), currency: r.currency, failureCode: r.failureCode } };
       },
     },
     {

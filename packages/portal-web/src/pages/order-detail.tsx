@@ -181,12 +181,12 @@ function RefundForm({ orderId, onDone }: { orderId: string; onDone: () => void }
     setBusy(true);
     setError(undefined);
     try {
-      const r = await api.post<{ refund: { state: string; amountMinor: string; currency: string } }>(`/m/orders/${encodeURIComponent(orderId)}/refunds`, {
+      const r = await api.post<{ refund: { state: string; amount: string; currency: string } }>(`/m/orders/${encodeURIComponent(orderId)}/refunds`, {
         requestId,
         ...(amount ? { amountMinor: amount } : {}),
         ...(remark ? { remark } : {}),
       });
-      setResult(t('refund.done', { state: r.refund.state, amount: r.refund.amountMinor, currency: r.refund.currency }));
+      setResult(t('refund.done', { state: r.refund.state, amount: r.refund.amount, currency: r.refund.currency }));
       setRequestId(newRequestId());
       setAmount('');
       onDone();
