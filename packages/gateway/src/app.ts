@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
@@ -46,6 +48,8 @@ import { AccountService } from './portal/account-service.js';
 import { OrderSearch } from './portal/order-search.js';
 import { LiveStreams } from './portal/live-stream.js';
 import { PORTAL_SESSION_SWEEP_INTERVAL_MS } from './portal/limits.js';
+import { JobScheduler } from './jobs/job-scheduler.js';
+import { JobLeaseRepository } from './store/job-lease-repository.js';
 import './ops/fastify-types.js';
 
 export interface Gateway {
@@ -65,6 +69,8 @@ export interface Gateway {
   logger: Logger;
   /** Back-office accounts (users, sessions, audit log). */
   accounts: AccountService;
+  /** Background jobs, each run by one process at a time across every node; a feature adds its job with one `register` line. */
+  jobs: JobScheduler;
   /** Starts the background work: notification delivery, order expiry, unknown-outcome queries. */
   startBackground(): void;
   close(): Promise<void>;
@@ -262,21 +268,19 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     }),
   );
 
-  const timers: NodeJS.Timeout[] = [];
-  const every = (ms: number, task: () => Promise<unknown>, name: string) => {
-    let running = false;
-    const t = setInterval(() => {
-      if (running) return;
-      running = true;
-      task()
-        .catch((err: unknown) => logger.error({ err }, `${name} failed`))
-        .finally(() => {
-          running = false;
-        });
-    }, ms);
-    t.unref();
-    timers.push(t);
-  };
+  // Each job runs in one process at a time across every worker and node (a lease in job_leases).
+  const jobs = new JobScheduler({
+    leases: new JobLeaseRepository(database.db),
+    holderId: `${hostname()}/${process.pid}/${randomBytes(4).toString('hex')}`,
+    leaseMs: config.jobLeaseMs,
+    logger: logger.child({ component: 'jobs' }),
+  });
+  jobs.register({ name: 'order-expiry', intervalMs: EXPIRY_SWEEP_INTERVAL_MS, run: () => orders.expireDue(BACKGROUND_BATCH_MAX) });
+  jobs.register({ name: 'unknown-outcome-resolution', intervalMs: CHANNEL_RECHECK_INTERVAL_MS, run: () => orders.resolveUnknown(BACKGROUND_BATCH_MAX) });
+  jobs.register({ name: 'stale-payment-recovery', intervalMs: CHANNEL_RECHECK_INTERVAL_MS, run: () => orders.recoverStale(BACKGROUND_BATCH_MAX) });
+  jobs.register({ name: 'cancelled-in-flight-settlement', intervalMs: CHANNEL_RECHECK_INTERVAL_MS, run: () => orders.settleCancelledInFlight(BACKGROUND_BATCH_MAX) });
+  jobs.register({ name: 'stale-refund-resumption', intervalMs: CHANNEL_RECHECK_INTERVAL_MS, run: () => refunds.resumeStale(BACKGROUND_BATCH_MAX) });
+  jobs.register({ name: 'portal-session-sweep', intervalMs: PORTAL_SESSION_SWEEP_INTERVAL_MS, run: () => accounts.sweepSessions() });
 
   return {
     app,
@@ -294,17 +298,12 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     links,
     logger,
     accounts,
+    jobs,
     startBackground() {
       dispatcher.start();
-      every(EXPIRY_SWEEP_INTERVAL_MS, () => orders.expireDue(BACKGROUND_BATCH_MAX), 'order expiry');
-      every(CHANNEL_RECHECK_INTERVAL_MS, () => orders.resolveUnknown(BACKGROUND_BATCH_MAX), 'unknown outcome resolution');
-      every(CHANNEL_RECHECK_INTERVAL_MS, () => orders.recoverStale(BACKGROUND_BATCH_MAX), 'stale payment recovery');
-      every(CHANNEL_RECHECK_INTERVAL_MS, () => orders.settleCancelledInFlight(BACKGROUND_BATCH_MAX), 'cancelled in-flight payment settlement');
-      every(CHANNEL_RECHECK_INTERVAL_MS, () => refunds.resumeStale(BACKGROUND_BATCH_MAX), 'stale refund resumption');
-      every(PORTAL_SESSION_SWEEP_INTERVAL_MS, () => accounts.sweepSessions(), 'back-office session sweep');
+      jobs.start();
     },
     async close() {
-      for (const t of timers) clearInterval(t);
       // close() lets requests in flight finish, but a keep-alive connection
       // that turns idle afterwards would hold it open until the client's
       // timeout: close those as soon as they are idle.
@@ -315,6 +314,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
         clearInterval(reapIdle);
       }
       await dispatcher.stop();
+      await jobs.stop();
       await pool?.close();
       await database.close();
     },

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import { JOB_LEASE_MS_DEFAULT, JOB_LEASE_MS_MIN } from './jobs/limits.js';
 
 /**
  * Configuration: defaults, then a JSON file, then environment variables
@@ -43,6 +44,8 @@ export interface GatewayConfig {
   keyRotationOverlapMs: number;
   /** Requests per minute per client address; 0 disables the limit. */
   rateLimitPerMinute: number;
+  /** How long a background job's lease lasts without renewal: how soon another process takes a job over after its holder died. */
+  jobLeaseMs: number;
   /** Bearer token of the operator admin API (`/admin/v1`). Unset: generated into `<dataDir>/admin-token` on first start. */
   adminToken: string | undefined;
 }
@@ -64,6 +67,7 @@ export const DEFAULTS: Omit<GatewayConfig, 'databaseUrl' | 'publicBaseUrl'> & { 
   notifyConcurrency: 8,
   keyRotationOverlapMs: 7 * 24 * 3_600_000,
   rateLimitPerMinute: 6_000,
+  jobLeaseMs: JOB_LEASE_MS_DEFAULT,
   adminToken: undefined,
 };
 
@@ -87,6 +91,7 @@ export const ENV_VARS: Readonly<Record<string, keyof GatewayConfig>> = {
   OPENCASHIER_NOTIFY_CONCURRENCY: 'notifyConcurrency',
   OPENCASHIER_KEY_ROTATION_OVERLAP_MS: 'keyRotationOverlapMs',
   OPENCASHIER_RATE_LIMIT_PER_MINUTE: 'rateLimitPerMinute',
+  OPENCASHIER_JOB_LEASE_MS: 'jobLeaseMs',
   OPENCASHIER_ADMIN_TOKEN: 'adminToken',
 };
 
@@ -100,6 +105,7 @@ const NUMERIC: ReadonlySet<keyof GatewayConfig> = new Set([
   'notifyConcurrency',
   'keyRotationOverlapMs',
   'rateLimitPerMinute',
+  'jobLeaseMs',
 ]);
 
 export class ConfigError extends Error {}
@@ -132,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, file?: string):
   const config = merged as unknown as GatewayConfig;
   if (config.port > 65_535) throw new ConfigError('port must be at most 65535');
   if (!/^[0-9]{9}$/.test(config.demoMerchantId)) throw new ConfigError('demoMerchantId must be 9 digits');
+  if (config.jobLeaseMs < JOB_LEASE_MS_MIN) throw new ConfigError(`jobLeaseMs must be at least ${JOB_LEASE_MS_MIN}`);
   if (!['NORMAL', 'FULL'].includes(config.sqliteSynchronous)) throw new ConfigError('sqliteSynchronous must be NORMAL or FULL');
   config.dataDir = resolve(config.dataDir);
   config.databaseUrl ??= join(config.dataDir, 'opencashier.sqlite');

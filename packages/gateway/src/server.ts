@@ -86,6 +86,8 @@ export async function startServer(config: GatewayConfig): Promise<void> {
     if (config.demoMerchant) console.log(`Pay a demo order: ${config.publicBaseUrl}/demo (card 4242 4242 4242 4242)`);
     return;
   }
-  // Background work runs in one worker: leases make more safe, but not faster.
-  await serve(config, process.env.OPENCASHIER_WORKER_INDEX === '0');
+  // Every worker runs the background work: each job runs in one of them at a
+  // time (leases), notifications are claimed row by row, and a worker that
+  // dies hands its jobs over when its leases run out.
+  await serve(config, true);
 }

@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import pg from 'pg';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
@@ -9,6 +7,7 @@ import { loadConfig, type GatewayConfig } from '../src/config.js';
 import { createGateway, type Gateway } from '../src/app.js';
 import { ensureDemoMerchant, type SandboxMerchantInfo } from '../src/provisioning.js';
 import { KeyEncryptionKey } from '../src/keys/kek.js';
+import { freshPostgresDatabase, testDatabaseKind, type FreshDatabase } from '../src/test-support/test-database.js';
 import type { Channel } from '../src/domain/channel.js';
 
 export interface TestGateway {
@@ -21,13 +20,14 @@ export interface TestGateway {
 }
 
 /**
- * A real gateway on a loopback port with a fresh data directory and SQLite
- * database (or `OPENCASHIER_TEST_DATABASE_URL`), the demo sandbox merchant
- * and an SDK client for it.
+ * A real gateway on a loopback port with a fresh data directory and a fresh
+ * database of the test run's kind (SQLite in the data directory, or a new
+ * database on the run's PostgreSQL server; an `OPENCASHIER_DATABASE_URL`
+ * override names the server), the demo sandbox merchant and an SDK client for it.
  */
 export async function startTestGateway(overrides: Record<string, string> = {}, options: { background?: boolean; clock?: () => number; channel?: Channel } = {}): Promise<TestGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), 'opencashier-test-'));
-  const database = await freshDatabase(overrides.OPENCASHIER_DATABASE_URL);
+  const database = await freshDatabase(overrides.OPENCASHIER_DATABASE_URL ?? (testDatabaseKind() === 'postgres' ? process.env.OPENCASHIER_TEST_POSTGRES_URL : undefined));
   const env: Record<string, string> = {
     OPENCASHIER_DATA_DIR: dataDir,
     OPENCASHIER_KEK: KeyEncryptionKey.generate().toBase64(),
@@ -72,34 +72,17 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * The databases every store-touching suite runs on: SQLite always,
- * PostgreSQL when `OPENCASHIER_TEST_POSTGRES_URL` names a server (CI starts
- * one). Use with `describe.each(testDatabases())`.
+ * The database of this test run, for suites written as
+ * `describe.each(testDatabases())`: `npm test` runs the suite once on SQLite
+ * and once on PostgreSQL (see vitest.config.ts), each run naming its own.
  */
 export function testDatabases(): [string, Record<string, string>][] {
-  const list: [string, Record<string, string>][] = [['sqlite', {}]];
-  const url = process.env.OPENCASHIER_TEST_POSTGRES_URL;
-  if (url) list.push(['postgres', { OPENCASHIER_DATABASE_URL: url }]);
-  return list;
+  if (testDatabaseKind() === 'postgres') return [['postgres', { OPENCASHIER_DATABASE_URL: process.env.OPENCASHIER_TEST_POSTGRES_URL! }]];
+  return [['sqlite', {}]];
 }
 
 /** On PostgreSQL, a database of its own for each test gateway, so suites running side by side never see each other's rows. */
-async function freshDatabase(serverUrl: string | undefined): Promise<{ url: string; drop(): Promise<void> } | undefined> {
+async function freshDatabase(serverUrl: string | undefined): Promise<FreshDatabase | undefined> {
   if (!serverUrl || !/^postgres(ql)?:\/\//.test(serverUrl)) return undefined;
-  const name = `opencashier_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: serverUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
+  return freshPostgresDatabase(serverUrl);
 }

@@ -22,6 +22,9 @@ const CLI_PATH = fileURLToPath(new URL('../cli/main.js', import.meta.url));
 export interface StartGatewayOptions {
   workers: number;
   cryptoThreads: number;
+  /** Unset: SQLite in the data directory. */
+  databaseUrl?: string;
+  sqliteSynchronous: 'NORMAL' | 'FULL';
   nodeArgs: readonly string[];
 }
 
@@ -61,6 +64,8 @@ export class GatewayProcess {
         OPENCASHIER_CRYPTO_THREADS: String(options.cryptoThreads),
         OPENCASHIER_LOG_LEVEL: 'warn',
         OPENCASHIER_RATE_LIMIT_PER_MINUTE: '0',
+        OPENCASHIER_SQLITE_SYNCHRONOUS: options.sqliteSynchronous,
+        ...(options.databaseUrl ? { OPENCASHIER_DATABASE_URL: options.databaseUrl } : {}),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -108,8 +108,14 @@ export interface BenchOptions {
    * cluster of one process per core, each doing its own RSA work.
    */
   mode: 'threads' | 'processes';
-  /** Gateway processes: 1 in threads mode. */
+  /** Gateway processes: 1 in threads mode, one per core in processes mode, unless BENCH_WORKERS says otherwise. */
   workers: number;
+  /** `sqlite` (a file in the bench's data directory) or `postgres` (a scratch database on BENCH_POSTGRES_URL's server). */
+  database: 'sqlite' | 'postgres';
+  /** PostgreSQL server the scratch database is created on (postgres only). */
+  postgresUrl: string | undefined;
+  /** SQLite `synchronous` setting of the gateway under test. */
+  sqliteSynchronous: 'NORMAL' | 'FULL';
   /** Envelope threads per gateway process: 0 in processes mode. */
   cryptoThreads: number;
   /** Cores the gateway is given, whichever the mode: the crypto ceiling's multiplier. */
@@ -130,15 +136,26 @@ function integerFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, 
   return value;
 }
 
-/** Reads BENCH_ORDERS, BENCH_MODE, BENCH_CORES, BENCH_IN_FLIGHT, BENCH_QUIET_WAIT_MS, BENCH_WRITE_DOCS and BENCH_GATEWAY_NODE_ARGS. */
+/**
+ * Reads BENCH_ORDERS, BENCH_MODE, BENCH_CORES, BENCH_WORKERS, BENCH_DATABASE,
+ * BENCH_POSTGRES_URL, BENCH_SQLITE_SYNCHRONOUS, BENCH_IN_FLIGHT,
+ * BENCH_QUIET_WAIT_MS, BENCH_WRITE_DOCS and BENCH_GATEWAY_NODE_ARGS.
+ */
 export function benchOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions {
   const orders = integerFromEnv(env, 'BENCH_ORDERS', BENCH_ORDERS_DEFAULT, BENCH_ORDERS_MIN, BENCH_ORDERS_MAX);
   const mode = env.BENCH_MODE === 'processes' ? 'processes' : 'threads';
   if (env.BENCH_MODE !== undefined && env.BENCH_MODE !== '' && env.BENCH_MODE !== mode) throw new Error(`BENCH_MODE must be threads or processes, got ${env.BENCH_MODE}`);
   const cores = integerFromEnv(env, 'BENCH_CORES', availableParallelism(), 1, 256);
-  const workers = mode === 'processes' ? cores : 1;
+  const workers = integerFromEnv(env, 'BENCH_WORKERS', mode === 'processes' ? cores : 1, 1, 256);
   const cryptoThreads = mode === 'threads' ? cores : 0;
   const inFlight = integerFromEnv(env, 'BENCH_IN_FLIGHT', IN_FLIGHT_PER_WORKER_DEFAULT * cores, 1, OPEN_LOOP_SOCKETS_MAX);
+  const database = env.BENCH_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
+  if (env.BENCH_DATABASE !== undefined && env.BENCH_DATABASE !== '' && env.BENCH_DATABASE !== database) throw new Error(`BENCH_DATABASE must be sqlite or postgres, got ${env.BENCH_DATABASE}`);
+  // The test command's throwaway server will do as well (node scripts/with-test-postgres.mjs npm run bench).
+  const postgresUrl = env.BENCH_POSTGRES_URL || env.OPENCASHIER_TEST_POSTGRES_URL || undefined;
+  if (database === 'postgres' && !postgresUrl) throw new Error('BENCH_DATABASE=postgres needs BENCH_POSTGRES_URL=postgres://… (a server the bench may create a scratch database on)');
+  const sqliteSynchronous = env.BENCH_SQLITE_SYNCHRONOUS === 'FULL' ? 'FULL' : 'NORMAL';
+  if (env.BENCH_SQLITE_SYNCHRONOUS !== undefined && env.BENCH_SQLITE_SYNCHRONOUS !== '' && env.BENCH_SQLITE_SYNCHRONOUS !== sqliteSynchronous) throw new Error(`BENCH_SQLITE_SYNCHRONOUS must be NORMAL or FULL, got ${env.BENCH_SQLITE_SYNCHRONOUS}`);
   return {
     orders,
     warmupOrders: Math.ceil(orders * WARMUP_FRACTION),
@@ -146,6 +163,9 @@ export function benchOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions
     httpFloorRequests: Math.ceil(orders * HTTP_FLOOR_FRACTION),
     mode,
     workers,
+    database,
+    postgresUrl,
+    sqliteSynchronous,
     cryptoThreads,
     cores,
     inFlight,

@@ -197,6 +197,13 @@ function cpuRows(report: BenchReport, d: Derived): [string, string][] {
   ];
 }
 
+/** Which gateway was measured: processes, envelope threads, database. */
+function runLine(o: BenchReport['options']): string {
+  const processes = o.workers === 1 ? 'one gateway process' : `${o.workers} gateway processes`;
+  const threads = o.cryptoThreads > 0 ? ` with ${o.cryptoThreads} envelope threads${o.workers === 1 ? '' : ' each'}` : '';
+  return `${processes}${threads} on ${o.database === 'postgres' ? 'PostgreSQL' : `SQLite (synchronous=${o.sqliteSynchronous})`}`;
+}
+
 export function consoleReport(report: BenchReport, d: Derived): string {
   const rows = [...headlineRows(report, d), ['', ''] as [string, string], ...cpuRows(report, d)];
   const width = Math.max(...rows.map(([label]) => label.length));
@@ -205,6 +212,7 @@ export function consoleReport(report: BenchReport, d: Derived): string {
     '',
     `OpenCashier bench — ${report.date}`,
     `${report.machine.cpuModel}, ${report.machine.cores} cores, ${f1(report.machine.memoryGiB)} GiB, Node ${report.machine.node}, OpenSSL ${report.machine.openssl}, ${report.machine.os}`,
+    runLine(report.options),
     '',
     ...rows.map(([label, value]) => (label === '' ? '' : `${label.padEnd(width)}  ${value}`)),
     '',
@@ -240,7 +248,7 @@ export function markdownResults(report: BenchReport, d: Derived): string {
     '',
     `**Machine:** ${m.cpuModel}, ${m.cores} cores (\`os.availableParallelism()\`), ${f1(m.memoryGiB)} GiB RAM, Node ${m.node} (OpenSSL ${m.openssl}), ${m.os}.`,
     '',
-    `**Run:** ${o.mode === 'threads' ? `one gateway process with ${o.cryptoThreads} envelope threads` : `${o.workers} gateway processes`}; ${o.orders} orders at full load with ${o.inFlight} in flight, after ${o.warmupOrders} warm-up orders; ${o.halfRateOrders} orders at half rate; ${o.httpFloorRequests} GET /healthz. ${report.sealedRequests} requests sealed ahead of time in ${f1(report.sealSeconds)} s.`,
+    `**Run:** ${runLine(o)}; ${o.orders} orders at full load with ${o.inFlight} in flight, after ${o.warmupOrders} warm-up orders; ${o.halfRateOrders} orders at half rate; ${o.httpFloorRequests} GET /healthz. ${report.sealedRequests} requests sealed ahead of time in ${f1(report.sealSeconds)} s.`,
     '',
   ];
   if (d.caveats.length > 0) {

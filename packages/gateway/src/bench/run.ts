@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import BetterSqlite3 from 'better-sqlite3';
+import pg from 'pg';
 import { loadCertificate, loadPfx } from '@opencashier/sdk';
 
 import { loadGatewayKeys } from '../keys/gateway-keys.js';
@@ -35,6 +36,7 @@ import { LoadClient } from './load-client.js';
 import type { LoadShape, PhaseResult, WireRequest } from './load-generator.js';
 import { benchOptions, OPEN_LOOP_SOCKETS_MAX, QUIET_OTHER_CORES_MAX, QUIET_WINDOW_MS } from './limits.js';
 import { ORDER_PATH, sealOrderRequestsInParallel, type PreparedRequest } from './order-requests.js';
+import { createScratchPostgresDatabase, type ScratchDatabase } from '../store/scratch-postgres-database.js';
 import { consoleReport, derive, describeMachine, markdownResults, writeResults, type BenchReport, type PhaseFigures } from './report.js';
 
 const DOC_PATH = fileURLToPath(new URL('../../../../docs/benchmarks.md', import.meta.url));
@@ -86,9 +88,19 @@ async function runMeasured(
   return { figures, result };
 }
 
-function countOrders(databasePath: string): number | undefined {
+async function countOrders(database: { sqlitePath: string } | { postgresUrl: string }): Promise<number | undefined> {
   try {
-    const db = new BetterSqlite3(databasePath, { readonly: true });
+    if ('postgresUrl' in database) {
+      const client = new pg.Client({ connectionString: database.postgresUrl });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ n: string }>('select count(*) as n from orders');
+        return Number(rows[0]!.n);
+      } finally {
+        await client.end();
+      }
+    }
+    const db = new BetterSqlite3(database.sqlitePath, { readonly: true });
     try {
       const row = db.prepare('select count(*) as n from orders').get() as { n: number };
       return Number(row.n);
@@ -103,8 +115,21 @@ function countOrders(databasePath: string): number | undefined {
 async function main(): Promise<number> {
   const options = benchOptions();
   const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  log(`starting the gateway: ${options.workers} process(es), ${options.cryptoThreads} envelope thread(s) each`);
-  const gateway = await GatewayProcess.start({ workers: options.workers, cryptoThreads: options.cryptoThreads, nodeArgs: options.gatewayNodeArgs });
+  const scratch: ScratchDatabase | undefined = options.database === 'postgres' ? await createScratchPostgresDatabase(options.postgresUrl!, 'opencashier_bench') : undefined;
+  log(`starting the gateway: ${options.workers} process(es), ${options.cryptoThreads} envelope thread(s) each, ${options.database === 'postgres' ? 'PostgreSQL' : `SQLite (synchronous=${options.sqliteSynchronous})`}`);
+  let gateway: GatewayProcess;
+  try {
+    gateway = await GatewayProcess.start({
+      workers: options.workers,
+      cryptoThreads: options.cryptoThreads,
+      nodeArgs: options.gatewayNodeArgs,
+      sqliteSynchronous: options.sqliteSynchronous,
+      ...(scratch ? { databaseUrl: scratch.url } : {}),
+    });
+  } catch (error) {
+    await scratch?.drop();
+    throw error;
+  }
   let cleanedUp = false;
   const cleanUp = () => {
     if (cleanedUp) return;
@@ -178,7 +203,7 @@ async function main(): Promise<number> {
     if (!gatewayKeys) throw new Error('the gateway key file is missing');
     log('stopping the gateway');
     await gateway.stop();
-    const ordersInDatabase = countOrders(join(gateway.dataDir, 'opencashier.sqlite'));
+    const ordersInDatabase = await countOrders(scratch ? { postgresUrl: scratch.url } : { sqlitePath: join(gateway.dataDir, 'opencashier.sqlite') });
 
     await waitForQuietMachine([], QUIET_OTHER_CORES_MAX, QUIET_WINDOW_MS, options.quietWaitMs);
     log('measuring the envelope crypto on one core');
@@ -223,6 +248,7 @@ async function main(): Promise<number> {
     if (client) await client.close();
     await gateway.stop();
     cleanUp();
+    await scratch?.drop();
   }
 }
 

@@ -13,6 +13,7 @@ export interface Database {
   notifications: NotificationTable;
   notification_attempts: NotificationAttemptTable;
   disputes: DisputeTable;
+  job_leases: JobLeaseTable;
   refunds: RefundTable;
   ledger_postings: LedgerPostingTable;
   portal_users: PortalUserTable;
@@ -128,6 +129,14 @@ export interface DisputeTable {
   currency: string;
   opened_at_ms: bigint;
   respond_by_ms: bigint;
+}
+
+export interface JobLeaseTable {
+  job_name: string;
+  holder_id: string; // the process that may run the job until lease_until_ms
+  lease_until_ms: bigint;
+  acquired_at_ms: bigint; // when this holder took the job (unchanged by renewals)
+  renewed_at_ms: bigint;
 }
 
 export interface RefundTable {

@@ -10,21 +10,28 @@ import { loadCertificate, loadPfx } from '@opencashier/sdk';
 import { createGateway } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { parseIccOrderRequest } from '../../src/protocols/payease/icc-order-request.js';
+import { freshTestDatabase, testDatabaseKind, type FreshDatabase } from '../../src/test-support/test-database.js';
 
 const CLI = fileURLToPath(new URL('../../bin/opencashier.js', import.meta.url));
 const run = promisify(execFile);
 
 /** The operator commands, run as operators run them: the built CLI against a data directory. */
-describe('opencashier CLI', () => {
+describe(`opencashier CLI (${testDatabaseKind()})`, () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'opencashier-cli-'));
-  const env = { PATH: process.env.PATH ?? '', OPENCASHIER_DATA_DIR: dataDir, OPENCASHIER_KEK: randomBytes(32).toString('base64'), OPENCASHIER_LOG_LEVEL: 'silent' };
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', OPENCASHIER_DATA_DIR: dataDir, OPENCASHIER_KEK: randomBytes(32).toString('base64'), OPENCASHIER_LOG_LEVEL: 'silent' };
+  let database: FreshDatabase;
   const cli = async (...args: string[]) => (await run(process.execPath, [CLI, ...args], { env, cwd: dataDir })).stdout;
   const cliFails = async (...args: string[]) => run(process.execPath, [CLI, ...args], { env, cwd: dataDir }).then(() => undefined, (e: { code: number; stderr: string }) => e);
 
   beforeAll(async () => {
+    database = await freshTestDatabase(dataDir);
+    env.OPENCASHIER_DATABASE_URL = database.url;
     await cli('migrate');
   });
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await database?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it('prints the demo sandbox merchant as JSON, creating it on first use', async () => {
     const info = JSON.parse(await cli('sandbox', 'merchant', '--json'));

@@ -80,6 +80,11 @@ export class GatewayProcess {
     await this.#exited;
   }
 
+  /** Process id of the running process (it names the process in job lease holders). */
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
   /** The exit code of the last run, once it has exited (null while running or after a signal). */
   get exitCode(): number | null {
     return this.#child?.exitCode ?? null;

@@ -2,24 +2,33 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PayEaseClient } from '@opencashier/sdk';
 import { freePort } from '../harness.js';
 import { GatewayProcess } from './gateway-process.js';
+import { freshTestDatabase, testDatabaseKind, type FreshDatabase } from '../../src/test-support/test-database.js';
 
 /**
  * SIGTERM stops taking connections, lets requests in flight finish and exits
  * 0: every order the gateway answered SUCCESS for is there after a restart.
  */
-describe('graceful stop', () => {
+describe(`graceful stop (${testDatabaseKind()})`, () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'opencashier-stop-'));
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  let database: FreshDatabase;
+  beforeAll(async () => {
+    database = await freshTestDatabase(dataDir);
+  });
+  afterAll(async () => {
+    await database?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it('finishes what it answered, exits 0, and keeps every acknowledged order', async () => {
     const port = await freePort();
     const gateway = new GatewayProcess(
       {
         OPENCASHIER_DATA_DIR: dataDir,
+        OPENCASHIER_DATABASE_URL: database.url,
         OPENCASHIER_KEK: randomBytes(32).toString('base64'),
         PORT: String(port),
         OPENCASHIER_PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,

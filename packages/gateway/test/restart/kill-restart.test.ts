@@ -28,6 +28,7 @@ import { freePort } from '../harness.js';
 import { startMerchantEndpoint, type MerchantEndpoint } from '../e2e/merchant-endpoint.js';
 import { waitUntil } from '../e2e/wait-until.js';
 import { GatewayProcess } from './gateway-process.js';
+import { freshTestDatabase, testDatabaseKind, type FreshDatabase } from '../../src/test-support/test-database.js';
 
 /** Orders in the stream, and how many are in flight at once. */
 const ORDER_COUNT = 60;
@@ -124,8 +125,8 @@ function isNoAnswer(error: unknown): boolean {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** For a failure message: what the store says happened to the orders named in `reasons` (read-only, beside the running gateway). */
-async function storedHistory(dataDir: string, merchantId: string, reasons: readonly string[]): Promise<string> {
-  const database = await openDatabase(join(dataDir, 'opencashier.sqlite'), { migrate: false });
+async function storedHistory(databaseUrl: string, merchantId: string, reasons: readonly string[]): Promise<string> {
+  const database = await openDatabase(databaseUrl, { migrate: false });
   try {
     const repository = new OrderRepository(database.db);
     const lines: string[] = [];
@@ -143,12 +144,13 @@ async function storedHistory(dataDir: string, merchantId: string, reasons: reado
   }
 }
 
-describe('gateway killed with SIGKILL mid-stream and restarted on the same data', () => {
+describe(`gateway killed with SIGKILL mid-stream and restarted on the same data (${testDatabaseKind()})`, () => {
   const seed = Number(process.env.OPENCASHIER_RESTART_SEED ?? randomBytes(4).readUInt32BE(0));
   const random = seededRandom(seed);
   const why = (text: string) => `${text} (seed ${seed}; OPENCASHIER_RESTART_SEED=${seed} replays the plan)`;
 
   let dataDir: string;
+  let database: FreshDatabase | undefined;
   let gateway: GatewayProcess;
   let client: PayEaseClient;
   let merchant: MerchantEndpoint;
@@ -156,10 +158,12 @@ describe('gateway killed with SIGKILL mid-stream and restarted on the same data'
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'opencashier-restart-'));
+    database = await freshTestDatabase(dataDir);
     const port = await freePort();
     gateway = new GatewayProcess(
       {
         OPENCASHIER_DATA_DIR: dataDir,
+        OPENCASHIER_DATABASE_URL: database.url,
         OPENCASHIER_KEK: randomBytes(32).toString('base64'),
         PORT: String(port),
         HOST: '127.0.0.1',
@@ -194,6 +198,7 @@ describe('gateway killed with SIGKILL mid-stream and restarted on the same data'
   afterAll(async () => {
     await gateway?.stop();
     await merchant?.close();
+    await database?.drop();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -359,7 +364,7 @@ describe('gateway killed with SIGKILL mid-stream and restarted on the same data'
         lastSeen: () => lastReasons,
       },
     ).catch(async (error: unknown) => {
-      throw new Error(`${String(error)}\n--- stored history of those orders ---\n${await storedHistory(dataDir, merchantId, lastReasons)}\n--- gateway output ---\n${gateway.output}`);
+      throw new Error(`${String(error)}\n--- stored history of those orders ---\n${await storedHistory(database!.url, merchantId, lastReasons)}\n--- gateway output ---\n${gateway.output}`);
     });
 
     // Notifications verified, consistent and about the right order.
