@@ -13,6 +13,7 @@ import { OrderDetailPage } from './pages/order-detail.js';
 import { BacklogPage, MerchantsPage } from './pages/operator.js';
 import { AuditPage, UsersPage } from './pages/users.js';
 import { AccountPage } from './pages/account.js';
+import { BatchRefundsPage } from './pages/batch-refunds.js';
 
 /** The path inside the app, without the `/portal` base. */
 function currentPath(): string {
@@ -84,6 +85,7 @@ function Root() {
   const nav: [string, MessageKey, boolean][] = [
     ['/', 'nav.dashboard', true],
     ['/orders', 'nav.orders', true],
+    ['/refunds/batch', 'nav.batch', can(me, 'merchant.refund')],
     ['/merchants', 'nav.merchants', operator],
     ['/backlog', 'nav.backlog', operator],
     ['/users', 'nav.users', can(me, operator ? 'operator.users' : 'merchant.users')],
@@ -95,6 +97,7 @@ function Root() {
   if (mustChange || path === '/account') page = <AccountPage onChanged={() => void loadMe()} />;
   else if (detail) page = <OrderDetailPage orderId={decodeURIComponent(detail[1]!)} />;
   else if (path === '/orders') page = <OrdersPage />;
+  else if (path === '/refunds/batch' && can(me, 'merchant.refund')) page = <BatchRefundsPage />;
   else if (path === '/merchants' && operator) page = <MerchantsPage />;
   else if (path === '/backlog' && operator) page = <BacklogPage />;
   else if (path === '/users') page = <UsersPage />;

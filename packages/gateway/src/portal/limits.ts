@@ -45,3 +45,7 @@ export const MONITOR_LOOKBACK_IDS = 1_000n;
 export const MONITOR_HEARTBEAT_MS = 15_000;
 /** Rows of audit log and backlog shown at once. */
 export const LIST_ROWS_MAX = 200;
+/** Rows of one batch-refund file: each row is a channel call made while the request waits, so keep a batch to minutes. */
+export const BATCH_REFUND_ROWS_MAX = 500;
+/** Characters of an uploaded batch file: 500 rows of ~150 characters, inside the gateway's 100 KiB request body limit. */
+export const BATCH_REFUND_CSV_CHARS_MAX = 90_000;

@@ -2,17 +2,17 @@ import { Readable } from 'node:stream';
 import type { MerchantRepository } from '../store/merchant-repository.js';
 import type { NotificationRepository } from '../store/notification-repository.js';
 import type { RefundService } from '../orders/refund-service.js';
-import { requestDigest } from '../orders/request-digest.js';
-import type { AmountMinor } from '../domain/money.js';
 import type { AccountService } from './account-service.js';
+import { portalRefund } from './portal-refund.js';
+import { runBatchRefunds } from './batch-refunds.js';
 import { csvLine } from './csv.js';
 import type { LiveStreams } from './live-stream.js';
 import { orderDetail, type OrderDetailDeps } from './order-detail.js';
-import { display, parseOrderFilter, parsePage, type OrderFilter, type OrderSearch } from './order-search.js';
+import { parseOrderFilter, parsePage, type OrderFilter, type OrderSearch } from './order-search.js';
 import { portalError } from './portal-error.js';
 import type { PortalContext, PortalRoute } from './route-table.js';
 import { bodyOf, optionalText, paramOf, queryOf, requiredText } from './request-fields.js';
-import { EXPORT_CHUNK_ROWS, EXPORT_ROWS_MAX } from './limits.js';
+import { BATCH_REFUND_CSV_CHARS_MAX, EXPORT_CHUNK_ROWS, EXPORT_ROWS_MAX } from './limits.js';
 
 export interface OrderRoutesDeps extends OrderDetailDeps {
   accounts: AccountService;
@@ -138,35 +138,26 @@ export function orderRoutes(deps: OrderRoutesDeps): PortalRoute[] {
         if (!merchant) throw portalError('ORDER_NOT_FOUND');
         const body = bodyOf(request);
         const orderId = paramOf(request, 'orderId');
-        const requestId = requiredText(body, 'requestId', 64);
-        const amountText = optionalText(body, 'amountMinor', 18);
-        if (amountText !== undefined && !/^[1-9]\d{0,17}$/.test(amountText)) throw portalError('AMOUNT_INVALID', { field: 'amountMinor' });
-        const remark = optionalText(body, 'remark', 256) ?? null;
-        const before = await deps.orders.find(orderId);
-        // The same core the merchant API uses: the portal is one more way to ask, never a second refund engine.
-        const result = await deps.refunds.request(merchant, {
-          requestId,
-          requestDigest: requestDigest({ source: 'portal', orderId, amountMinor: amountText ?? null, remark }),
+        return portalRefund({ ...deps, audit: deps.accounts.audit }, ctx.actor, merchant, {
           orderId,
-          amountMinor: amountText === undefined ? null : (BigInt(amountText) as AmountMinor),
-          remark,
-          notifyUrl: null,
+          requestId: requiredText(body, 'requestId', 64),
+          amountText: optionalText(body, 'amountMinor', 18),
+          remark: optionalText(body, 'remark', 256) ?? null,
         });
-        const r = result.refund;
-        if (result.kind === 'created') {
-          await deps.accounts.audit.record(
-            ctx.actor,
-            {
-              merchantId: merchant.merchantId,
-              action: 'refund.request',
-              target: orderId,
-              before: before ? { refundReservedMinor: before.refundReservedMinor, refundedMinor: before.refundedMinor } : null,
-              after: { refundId: r.refundId, requestId: r.requestId, amountMinor: r.amountMinor, state: r.state },
-            },
-            deps.clock(),
-          );
-        }
-        return { kind: result.kind, refund: { refundId: r.refundId, requestId: r.requestId, state: r.state, amountMinor: r.amountMinor.toString(), amount: display(r.amountMinor, r.currency), currency: r.currency, failureCode: r.failureCode } };
+      },
+    },
+    {
+      method: 'POST',
+      url: '/m/refunds/batch',
+      permission: 'merchant.refund',
+      handler: async (ctx, request) => {
+        const merchant = await deps.merchants.find(ctx.merchantId ?? '');
+        if (!merchant) throw portalError('ORDER_NOT_FOUND');
+        const csv = requiredText(bodyOf(request), 'csv', BATCH_REFUND_CSV_CHARS_MAX);
+        const rows = await runBatchRefunds({ ...deps, audit: deps.accounts.audit }, ctx.actor, merchant, csv);
+        const count = (outcome: string) => rows.filter((r) => r.outcome === outcome).length;
+        await deps.accounts.audit.record(ctx.actor, { merchantId: merchant.merchantId, action: 'refund.batch', target: `${rows.length} rows`, after: { created: count('created'), replayed: count('replayed'), refused: count('refused') } }, deps.clock());
+        return { rows };
       },
     },
     {

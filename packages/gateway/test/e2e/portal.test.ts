@@ -108,6 +108,28 @@ describe('back office in a browser', () => {
     await context.close();
   });
 
+  it('refunds a batch from an uploaded CSV and shows a result per row', async () => {
+    const requestId = `browser-batch-${Date.now()}`;
+    await t.client.createIccOrder({ requestId, orderAmount: '3000', orderCurrency: 'JPY', notifyUrl: 'http://127.0.0.1:9999/n', callbackUrl: 'http://127.0.0.1:9999/r' });
+    await t.client.call('sandbox/pay', { requestId, cardNumber: '4242424242424242' });
+    const serialNumber = (await t.client.queryIccOrder({ requestId })).serialNumber!;
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    const page = await context.newPage();
+    const problems = watch(page);
+    await logIn(page);
+    await page.getByRole('link', { name: 'Batch refunds' }).click();
+    const csv = `serialNumber,requestId,amountMinor,remark\n${serialNumber},${requestId}-r1,1000,first\nmissing-order,${requestId}-r2,5,\n`;
+    await page.getByLabel('CSV file').setInputFiles({ name: 'refunds.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByRole('button', { name: 'Refund every row' }).click();
+    await page.getByTestId('batch-summary').waitFor({ timeout: PAGE_WAIT_MS_MAX });
+    expect(await page.getByTestId('batch-summary').textContent()).toContain('1 refunded, 0 already done, 1 refused.');
+    expect(await page.locator('tr[data-outcome="refused"]').textContent()).toContain('ORDER_NOT_FOUND');
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'portal-batch-refunds.png'), fullPage: true });
+    expect((await t.gateway.refunds.forOrder(serialNumber)).map((r) => r.amountMinor)).toEqual([1000n]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('speaks Chinese and fits a phone screen', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
     const page = await context.newPage();
