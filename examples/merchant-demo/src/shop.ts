@@ -66,9 +66,16 @@ export const server = createServer(async (req, res) => {
     }
     if (req.method === 'POST' && url.pathname === '/notify') {
       const body = await readBody(req);
-      const notification = client.parseNotification(req.headers, body); // throws unless signed by the gateway
-      received.set(notification.requestId, notification);
-      console.log(`notification: order ${notification.requestId} is ${notification.status}`);
+      const event = client.parseNotificationEvent(req.headers, body); // throws unless signed by the gateway
+      if (event.type === 'ORDER') {
+        received.set(event.order.requestId, event.order);
+        console.log(`notification: order ${event.order.requestId} is ${event.order.status}`);
+      } else if (event.type === 'REFUND') {
+        console.log(`notification: refund ${event.refund.requestId} is ${event.refund.status}`);
+      } else {
+        // A chargeback or retrieval request: answer it with client.submitRetrievalBackfill before respondBy.
+        console.log(`notification: ${event.type} ${event.dispute.disputeId} on order ${event.dispute.serialNumber} is ${event.dispute.disputeStatus} (${event.dispute.disputeEvent})`);
+      }
       res.writeHead(200, { 'content-type': 'text/plain' });
       return res.end('SUCCESS');
     }

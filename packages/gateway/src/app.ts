@@ -10,7 +10,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { Logger } from 'pino';
 import { loopbackBaseUrl, type GatewayConfig } from './config.js';
 import { ERRORS } from './domain/errors.js';
-import { REQUEST_BODY_BYTES_MAX, BACKGROUND_BATCH_MAX, EXPIRY_SWEEP_INTERVAL_MS, CHANNEL_RECHECK_INTERVAL_MS } from './domain/limits.js';
+import { REQUEST_BODY_BYTES_MAX, BACKGROUND_BATCH_MAX, EXPIRY_SWEEP_INTERVAL_MS, CHANNEL_RECHECK_INTERVAL_MS, DISPUTE_SWEEP_INTERVAL_MS } from './domain/limits.js';
 import { KeyEncryptionKey } from './keys/kek.js';
 import { CardVault } from './keys/card-vault.js';
 import { loadOrCreateGatewayKeys, type GatewayKeyRing } from './keys/gateway-keys.js';
@@ -24,6 +24,12 @@ import { ChannelRegistry } from './channels/registry.js';
 import { OrderService } from './orders/order-service.js';
 import { DisputeService } from './orders/dispute-service.js';
 import { DisputeRepository } from './store/dispute-repository.js';
+import { AttachmentStore } from './store/attachment-store.js';
+import { DeliveryRepository } from './store/delivery-repository.js';
+import { DeliveryService } from './orders/delivery-service.js';
+import { disputeNotificationFields } from './protocols/payease/dispute-fields.js';
+import { sandboxDisputeStage } from './channels/sandbox-card/scheduled-disputes.js';
+import { disputeAdminRoutes } from './admin/dispute-routes.js';
 import { LedgerRepository } from './store/ledger-repository.js';
 import { RefundRepository } from './store/refund-repository.js';
 import { RefundService } from './orders/refund-service.js';
@@ -61,6 +67,7 @@ export interface Gateway {
   refunds: RefundService;
   ledger: LedgerRepository;
   disputes: DisputeService;
+  deliveries: DeliveryService;
   notifications: NotificationRepository;
   dispatcher: NotificationDispatcher;
   keys: GatewayKeyRing;
@@ -133,7 +140,17 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     formatNotification: (order) => JSON.stringify(iccOrderFields(order)),
     reverseLateApproval: (order, approval) => refunds.reverseLateApproval(order, approval),
   });
-  const disputes = new DisputeService({ orders: orderRepository, disputes: new DisputeRepository(database.db), clock });
+  const disputes = new DisputeService({
+    orders: orderRepository,
+    disputes: new DisputeRepository(database.db, orderRepository, ledger),
+    attachments: new AttachmentStore(join(config.dataDir, 'attachments')),
+    clock,
+    findMerchant: (id) => merchants.find(id),
+    formatNotification: (dispute, order, event) => JSON.stringify(disputeNotificationFields(dispute, order, event)),
+    scheduledDispute: sandboxDisputeStage,
+    sandboxDisputeDelayMs: config.sandboxDisputeDelayMs,
+  });
+  const deliveries = new DeliveryService({ orders: orderRepository, deliveries: new DeliveryRepository(database.db), clock });
   const rejectionSecret = kek.subkey('envelope-rejection');
   const pool = config.cryptoThreads > 0 ? new EnvelopePool(config.cryptoThreads, keys, rejectionSecret) : undefined;
   const envelope = new GatewayEnvelope(keys, merchants, rejectionSecret, clock, pool);
@@ -205,7 +222,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     );
   });
 
-  await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, refunds, disputes, links }));
+  await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, refunds, disputes, deliveries, links, clock }));
   // Browser-facing pages only: the security headers mean nothing to the
   // merchant API's JSON clients, and helmet costs every request it runs on.
   await app.register(async (scope) => {
@@ -251,7 +268,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     secureCookies: config.publicBaseUrl.startsWith('https:'),
   });
   // Each feature adds its operator routes here.
-  const adminParts: AdminRoutes[] = [];
+  const adminParts: AdminRoutes[] = [disputeAdminRoutes({ disputes, orders, deliveries })];
   await adminApi(app, loadAdminToken(config.adminToken, config.dataDir), adminParts);
   await app.register(async (scope) =>
     opsRoutes(scope, {
@@ -280,6 +297,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   jobs.register({ name: 'stale-payment-recovery', intervalMs: CHANNEL_RECHECK_INTERVAL_MS, run: () => orders.recoverStale(BACKGROUND_BATCH_MAX) });
   jobs.register({ name: 'cancelled-in-flight-settlement', intervalMs: CHANNEL_RECHECK_INTERVAL_MS, run: () => orders.settleCancelledInFlight(BACKGROUND_BATCH_MAX) });
   jobs.register({ name: 'stale-refund-resumption', intervalMs: CHANNEL_RECHECK_INTERVAL_MS, run: () => refunds.resumeStale(BACKGROUND_BATCH_MAX) });
+  jobs.register({ name: 'dispute-deadlines', intervalMs: DISPUTE_SWEEP_INTERVAL_MS, run: () => disputes.expireOverdue(BACKGROUND_BATCH_MAX) });
+  jobs.register({ name: 'sandbox-disputes', intervalMs: DISPUTE_SWEEP_INTERVAL_MS, run: () => disputes.openDueSandboxDisputes(BACKGROUND_BATCH_MAX) });
   jobs.register({ name: 'portal-session-sweep', intervalMs: PORTAL_SESSION_SWEEP_INTERVAL_MS, run: () => accounts.sweepSessions() });
 
   return {
@@ -291,6 +310,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     refunds,
     ledger,
     disputes,
+    deliveries,
     notifications,
     dispatcher,
     keys,

@@ -37,6 +37,8 @@ export interface GatewayConfig {
   demoMerchantId: string;
   /** How long an `unknown` sandbox outcome stays unknown. */
   sandboxUnknownResolveDelayMs: number;
+  /** How long after the payment the sandbox opens the case of the chargeback and retrieval magic cards. */
+  sandboxDisputeDelayMs: number;
   notifyPollIntervalMs: number;
   notifyRequestTimeoutMs: number;
   notifyConcurrency: number;
@@ -62,6 +64,7 @@ export const DEFAULTS: Omit<GatewayConfig, 'databaseUrl' | 'publicBaseUrl'> & { 
   demoMerchant: true,
   demoMerchantId: '100000001',
   sandboxUnknownResolveDelayMs: 3_000,
+  sandboxDisputeDelayMs: 30_000,
   notifyPollIntervalMs: 1_000,
   notifyRequestTimeoutMs: 10_000,
   notifyConcurrency: 8,
@@ -86,6 +89,7 @@ export const ENV_VARS: Readonly<Record<string, keyof GatewayConfig>> = {
   OPENCASHIER_DEMO_MERCHANT: 'demoMerchant',
   OPENCASHIER_DEMO_MERCHANT_ID: 'demoMerchantId',
   OPENCASHIER_SANDBOX_UNKNOWN_RESOLVE_DELAY_MS: 'sandboxUnknownResolveDelayMs',
+  OPENCASHIER_SANDBOX_DISPUTE_DELAY_MS: 'sandboxDisputeDelayMs',
   OPENCASHIER_NOTIFY_POLL_INTERVAL_MS: 'notifyPollIntervalMs',
   OPENCASHIER_NOTIFY_REQUEST_TIMEOUT_MS: 'notifyRequestTimeoutMs',
   OPENCASHIER_NOTIFY_CONCURRENCY: 'notifyConcurrency',
@@ -100,6 +104,7 @@ const NUMERIC: ReadonlySet<keyof GatewayConfig> = new Set([
   'workers',
   'cryptoThreads',
   'sandboxUnknownResolveDelayMs',
+  'sandboxDisputeDelayMs',
   'notifyPollIntervalMs',
   'notifyRequestTimeoutMs',
   'notifyConcurrency',

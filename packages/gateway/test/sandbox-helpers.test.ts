@@ -46,10 +46,10 @@ describe.each(testDatabases())('sandbox test helpers (%s)', (_database, database
     await expect(t.client.call('sandbox/chargeback', { requestId: 'sb-dispute' })).rejects.toMatchObject({ code: 'ORDER_NOT_DISPUTABLE' });
     await t.client.call('sandbox/pay', { requestId: 'sb-dispute', cardNumber: '4000000000000259' });
     const cb = await t.client.call('sandbox/chargeback', { requestId: 'sb-dispute', reasonCode: '10.4' });
-    expect(cb).toMatchObject({ disputeType: 'CHARGEBACK', disputeStatus: 'OPEN', reasonCode: '10.4', disputeAmount: '2500', disputeCurrency: 'HKD' });
+    expect(cb).toMatchObject({ disputeStage: 'CHARGEBACK', disputeStatus: 'OPEN', reasonCode: '10.4', disputeAmount: '2500', disputeCurrency: 'HKD' });
     await expect(t.client.call('sandbox/chargeback', { requestId: 'sb-dispute' })).rejects.toMatchObject({ code: 'ORDER_NOT_DISPUTABLE' });
     const rr = await t.client.call('sandbox/retrieval', { requestId: 'sb-dispute' });
-    expect(rr).toMatchObject({ disputeType: 'RETRIEVAL', reasonCode: '6305' });
+    expect(rr).toMatchObject({ disputeStage: 'RETRIEVAL', reasonCode: '6305' });
   });
 
   it('is refused to a merchant that is not a sandbox merchant', async () => {

@@ -17,6 +17,9 @@ import { loadCertificate, loadPfx, loadPrivateKey } from './payease/keys.js';
 import { verifyPayload } from './payease/signature.js';
 import { readBodyText } from './read-body.js';
 import type {
+  DeliveryRequest,
+  DeliveryResponse,
+  DisputeState,
   IccNotification,
   IccOrderRequest,
   IccOrderResponse,
@@ -28,6 +31,8 @@ import type {
   RefundRequest,
   RefundResponse,
   RefundState,
+  RetrievalBackfillRequest,
+  RetrievalBackfillResponse,
 } from './types.js';
 
 type CertificateBytes = Uint8Array | string;
@@ -193,10 +198,43 @@ export class PayEaseClient {
       case 'RETRIEVAL':
         checkAmountFields(payload, ['disputeAmount', 'orderAmount']);
         if (typeof payload['disputeId'] !== 'string') throw new OpenCashierError('dispute notification lacks disputeId');
-        return { type: payload['notifyType'], dispute: payload as Record<string, unknown> & { disputeId: string; serialNumber: string; hmac: string } };
+        return { type: payload['notifyType'], dispute: payload as DisputeState };
       default:
         throw new OpenCashierError(`unknown notifyType ${String(payload['notifyType'])}`);
     }
+  }
+
+  /**
+   * Answers a retrieval request (or defends a chargeback) with evidence:
+   * accepted once per stage, while the case is OPEN and before `respondBy`.
+   * Refusals throw `BusinessError` (DISPUTE_CLOSED, DISPUTE_DEADLINE_PASSED,
+   * DISPUTE_ALREADY_ANSWERED, ATTACHMENT_TOO_LARGE, ATTACHMENT_TYPE_NOT_ALLOWED…).
+   */
+  async submitRetrievalBackfill(request: RetrievalBackfillRequest): Promise<RetrievalBackfillResponse> {
+    if (!request.disputeId && !request.serialNumber) throw new InvalidArgumentError('disputeId or serialNumber is required');
+    const answer = await this.call('icc/retrieval/backfill', { merchantId: this.merchantId, ...request });
+    checkAmountFields(answer, ['disputeAmount', 'orderAmount']);
+    return answer as RetrievalBackfillResponse;
+  }
+
+  /** A dispute case by its id, or the latest case of an order by the order's serialNumber. */
+  async queryDispute(request: { disputeId: string } | { serialNumber: string }): Promise<DisputeState> {
+    const answer = await this.call('icc/disputeQuery', { merchantId: this.merchantId, ...request });
+    checkAmountFields(answer, ['disputeAmount', 'orderAmount']);
+    if (typeof answer['disputeId'] !== 'string') throw new OpenCashierError('gateway answer lacks disputeId');
+    return answer as DisputeState;
+  }
+
+  /**
+   * Confirms shipment or delivery of a paid order (by `requestId` or
+   * `serialNumber`). Sending the same confirmation again answers the same;
+   * different details for a status already confirmed throw `BusinessError`
+   * DELIVERY_CONFLICT, an unpaid order DELIVERY_NOT_ALLOWED.
+   */
+  async confirmDelivery(request: DeliveryRequest): Promise<DeliveryResponse> {
+    if (!request.requestId && !request.serialNumber) throw new InvalidArgumentError('requestId or serialNumber (of the order) is required');
+    if (!Array.isArray(request.trackingNumbers) || request.trackingNumbers.length === 0) throw new InvalidArgumentError('trackingNumbers needs at least one tracking number');
+    return (await this.call('icc/delivery', { merchantId: this.merchantId, ...request })) as DeliveryResponse;
   }
 
   async #exchange(path: string, payload: Readonly<Record<string, unknown>>): Promise<Record<string, unknown>> {

@@ -178,4 +178,112 @@ export interface RefundState {
 export type PayEaseNotificationEvent =
   | { type: 'ORDER'; order: IccOrderState }
   | { type: 'REFUND'; refund: RefundState }
-  | { type: 'CHARGEBACK' | 'RETRIEVAL'; dispute: Record<string, unknown> & { disputeId: string; serialNumber: string; hmac: string } };
+  | { type: 'CHARGEBACK' | 'RETRIEVAL'; dispute: DisputeState };
+
+/** Dispute stages: a retrieval request (调单), a chargeback (拒付), and the issuer's second chargeback after a defence. */
+export type DisputeStage = 'RETRIEVAL' | 'CHARGEBACK' | 'PRE_ARBITRATION' | (string & {});
+
+/** OPEN and EVIDENCE_SUBMITTED are in progress; the others are outcomes. */
+export type DisputeStatus = 'OPEN' | 'EVIDENCE_SUBMITTED' | 'WON' | 'LOST' | 'ACCEPTED' | 'REVERSED' | 'EXPIRED' | (string & {});
+
+/**
+ * A dispute case as its notifications carry it (`notifyType` CHARGEBACK for
+ * the chargeback stages, RETRIEVAL for retrieval requests) and dispute
+ * answers return it.
+ */
+export interface DisputeState {
+  merchantId: string;
+  /** In a notification: the order's requestId. In an answer to a request: that request's own requestId (the order's is `orderRequestId`). */
+  requestId?: string;
+  orderRequestId?: string;
+  /** The order's serialNumber. */
+  serialNumber: string;
+  orderAmount: AmountMinorString;
+  orderCurrency: string;
+  disputeId: string;
+  disputeStage: DisputeStage;
+  disputeStatus: DisputeStatus;
+  /** In notifications: OPENED, ESCALATED, or the outcome (WON, LOST, ACCEPTED, REVERSED, EXPIRED). */
+  disputeEvent?: string;
+  reasonCode: string;
+  reasonText?: string;
+  /** The disputed part of the order, in minor units of `disputeCurrency`. */
+  disputeAmount: AmountMinorString;
+  disputeCurrency: string;
+  /** yyyy-MM-dd HH:mm:ss, Beijing time. */
+  openDateTime: string;
+  /** The merchant's answer must arrive before this time. */
+  respondBy: string;
+  evidenceDateTime?: string;
+  closeDateTime?: string;
+  acquirerReference?: string;
+  hmac: string;
+  [field: string]: unknown;
+}
+
+/** An evidence file: PDF, PNG or JPEG (checked by content), at most 2 MiB each, 5 files and 4 MiB together. */
+export interface EvidenceAttachment {
+  name: string;
+  contentType: 'application/pdf' | 'image/png' | 'image/jpeg' | (string & {});
+  /** The file's bytes, base64-encoded (`Buffer.from(bytes).toString('base64')`). */
+  contentBase64: string;
+}
+
+/** POST icc/retrieval/backfill: the answer to a retrieval request, or evidence against a chargeback. */
+export interface RetrievalBackfillRequest {
+  /** This answer's own number: sent again with the same content, it answers the same. */
+  requestId?: string;
+  /** The case; or give `serialNumber` (the order's) for the order's latest case. */
+  disputeId?: string;
+  serialNumber?: string;
+  /** Together with trackingNumbers, for shipped goods. */
+  logisticsCompany?: string;
+  trackingNumbers?: string[];
+  /** yyyy-MM-dd. */
+  deliveryDate?: string;
+  customerName: string;
+  customerEmail: string;
+  customerPhone?: string;
+  customerIp?: string;
+  productDescription: string;
+  /** Free text, line breaks allowed, at most 4000 characters. */
+  statement: string;
+  attachments?: EvidenceAttachment[];
+}
+
+export interface RetrievalBackfillResponse extends DisputeState {
+  status: PayEaseStatus;
+  evidenceId: string;
+  submitDateTime: string;
+  attachments: { name: string; contentType: string; size: string; sha256: string }[];
+}
+
+export type DeliveryStatus = 'SHIPPED' | 'DELIVERED';
+
+/** POST icc/delivery: delivery confirmation (妥投) of a paid order. */
+export interface DeliveryRequest {
+  /** The order, by the merchant's requestId or the gateway's serialNumber. */
+  requestId?: string;
+  serialNumber?: string;
+  logisticsCompany: string;
+  trackingNumbers: string[];
+  status: DeliveryStatus;
+  /** yyyy-MM-dd HH:mm:ss, Beijing time. */
+  time: string;
+}
+
+export interface DeliveryResponse {
+  merchantId: string;
+  requestId: string;
+  serialNumber: string;
+  status: PayEaseStatus;
+  /** The order's delivery status now: DELIVERED stays DELIVERED when a late SHIPPED arrives. */
+  deliveryStatus: DeliveryStatus;
+  /** The status this confirmation recorded. */
+  confirmedStatus: DeliveryStatus;
+  logisticsCompany: string;
+  trackingNumbers: string[];
+  time: string;
+  hmac: string;
+  [field: string]: unknown;
+}

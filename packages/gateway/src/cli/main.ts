@@ -12,6 +12,7 @@ import { loadKek } from '../app.js';
 import { loadOrCreateGatewayKeys, rotateGatewayKey, gatewayCertificatePath } from '../keys/gateway-keys.js';
 import { MERCHANT_ID_PATTERN } from '../domain/limits.js';
 import { sandboxCommands } from './sandbox-commands.js';
+import { disputeCommands } from './dispute-commands.js';
 import { portalCommands } from './portal-commands.js';
 
 /** Runs `task` with the configured database open. */
@@ -156,6 +157,7 @@ sandbox
     });
   });
 sandboxCommands(sandbox);
+disputeCommands(program);
 portalCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -3,6 +3,7 @@ import { loadConfig } from '../config.js';
 import { createGateway } from '../app.js';
 import { payWithTestCard } from '../orders/sandbox-payment.js';
 import { iccOrderFields } from '../protocols/payease/order-fields.js';
+import { disputeJson } from '../admin/dispute-json.js';
 
 /** Drives an order of a sandbox merchant without a browser, straight against the configured store. */
 async function withOrder(merchantId: string, requestId: string, task: (g: Awaited<ReturnType<typeof createGateway>>, orderId: string) => Promise<unknown>) {
@@ -55,8 +56,7 @@ export function sandboxDisputeCommands(sandbox: Command): void {
       .option('--reason-code <code>', 'scheme reason code')
       .action(async (o: { merchant: string; requestId: string; reasonCode?: string }) => {
         await withOrder(o.merchant, o.requestId, async (g, orderId) => {
-          const d = await g.disputes.open(orderId, kind, o.reasonCode);
-          return { ...d, amountMinor: d.amountMinor.toString() };
+          return disputeJson(await g.disputes.open({ orderId, stage: kind, ...(o.reasonCode ? { reasonCode: o.reasonCode } : {}) }, { kind: 'CHANNEL', name: 'sandbox-card' }));
         });
       });
   }

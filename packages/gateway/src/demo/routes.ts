@@ -57,9 +57,11 @@ export async function demoRoutes(app: FastifyInstance, deps: DemoDeps): Promise<
   app.post('/demo/notify', async (request, reply) => {
     const c = clientOf();
     if (!c) return reply.code(404).type('text/plain').send('no demo merchant');
-    const notification = c.parseNotification(request.headers, String(request.body ?? ''));
+    const event = c.parseNotificationEvent(request.headers, String(request.body ?? ''));
+    // Refund and dispute notifications (a magic card's chargeback, say) are acknowledged too; the page shows orders'.
+    if (event.type !== 'ORDER') return reply.type('text/plain').send('SUCCESS');
     if (received.size >= DEMO_NOTIFICATIONS_MAX) received.delete(received.keys().next().value as string);
-    received.set(notification.requestId, notification);
+    received.set(event.order.requestId, event.order);
     return reply.type('text/plain').send('SUCCESS');
   });
 

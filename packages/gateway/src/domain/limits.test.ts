@@ -23,4 +23,16 @@ describe('limits', () => {
   it('a suspension takes effect well within a minute on every node', () => {
     expect(MERCHANT_CACHE_TTL_MS).toBeLessThanOrEqual(10_000);
   });
+  it('a dispute answer with attachments up to their total fits the backfill body; the total allows at least two full-size files', () => {
+    const textFieldsBytes = limits.DISPUTE_STATEMENT_LENGTH_MAX * 3 + limits.TEXT_LENGTH_MAX * 3 * 6 + 4_000;
+    // Attachments are base64 inside the JSON, and the JSON is base64 again as the AES body.
+    const bodyBytes = ((limits.ATTACHMENTS_TOTAL_BYTES_MAX * 4) / 3 + textFieldsBytes) * (4 / 3);
+    expect(bodyBytes).toBeLessThan(limits.BACKFILL_REQUEST_BODY_BYTES_MAX);
+    expect(limits.ATTACHMENTS_TOTAL_BYTES_MAX).toBeGreaterThanOrEqual(2 * limits.ATTACHMENT_BYTES_MAX);
+    expect(limits.ATTACHMENTS_TOTAL_BYTES_MAX).toBeLessThanOrEqual(limits.ATTACHMENTS_PER_ANSWER_MAX * limits.ATTACHMENT_BYTES_MAX);
+    expect(limits.BACKFILL_REQUEST_BODY_BYTES_MAX).toBeGreaterThan(limits.REQUEST_BODY_BYTES_MAX);
+  });
+  it('an open case is expired within seconds of its deadline', () => {
+    expect(limits.DISPUTE_SWEEP_INTERVAL_MS).toBeLessThanOrEqual(60_000);
+  });
 });

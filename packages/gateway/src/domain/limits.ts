@@ -57,3 +57,56 @@ export const REFUND_GUARD_ATTEMPTS_MAX = 5;
  * before the channel answered, or the channel answered "pending".
  */
 export const REFUND_STALE_MS = 30_000;
+
+/**
+ * One evidence file of a dispute answer: a scanned delivery receipt or
+ * invoice is well under 1 MiB; 2 MiB leaves room for a photo.
+ */
+export const ATTACHMENT_BYTES_MAX = 2 * 1024 * 1024;
+
+/** Files per dispute answer: receipt, invoice, correspondence, photos — acquirers ask for a handful. */
+export const ATTACHMENTS_PER_ANSWER_MAX = 5;
+
+/**
+ * All files of one answer together. Smaller than count × size: the request
+ * carries them twice base64-encoded (JSON, then the AES body), and a
+ * 4 MiB answer already makes a body of about 7 MiB to hold in memory.
+ */
+export const ATTACHMENTS_TOTAL_BYTES_MAX = 4 * 1024 * 1024;
+
+/** An attachment's file name, as shown to the acquirer's reviewer. */
+export const ATTACHMENT_NAME_LENGTH_MAX = 100;
+
+/**
+ * Request body of `icc/retrieval/backfill` only: its attachments (base64
+ * inside JSON, then base64 again as the AES body: × 16/9) plus the text
+ * fields. Every other route keeps REQUEST_BODY_BYTES_MAX.
+ */
+export const BACKFILL_REQUEST_BODY_BYTES_MAX = 8 * 1024 * 1024;
+
+/** The merchant's free-text statement in a dispute answer: a few paragraphs. */
+export const DISPUTE_STATEMENT_LENGTH_MAX = 4_000;
+
+/** Tracking numbers per delivery confirmation or dispute answer: one per parcel of a split shipment. */
+export const TRACKING_NUMBERS_MAX = 10;
+
+/** A carrier's tracking number (UPS, DHL, China Post and the like are all under 40 characters). */
+export const TRACKING_NUMBER_LENGTH_MAX = 64;
+
+/** An e-mail address (RFC 5321 path limit). */
+export const EMAIL_LENGTH_MAX = 254;
+
+/**
+ * How far in the future a delivery time may lie: clocks and time zones of
+ * merchants' systems differ by hours, never by a day.
+ */
+export const DELIVERY_TIME_FUTURE_SKEW_MS = 24 * 3_600_000;
+
+/** How often open dispute cases past their deadline are expired, and due sandbox disputes opened. */
+export const DISPUTE_SWEEP_INTERVAL_MS = 5_000;
+
+/** Longest respond-by an operator may give a case: scheme deadlines are at most a few months. */
+export const DISPUTE_RESPONSE_DAYS_MAX = 120;
+
+/** Cases one page of the operator's dispute list shows. */
+export const DISPUTE_LIST_PAGE_MAX = 200;

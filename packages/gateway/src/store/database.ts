@@ -87,6 +87,10 @@ export async function openDatabase(url: string, options: { migrate?: boolean; sq
   if (dialect === 'postgres') {
     installInt8Parser();
     const pool = new pg.Pool({ connectionString: url, max: POSTGRES_POOL_SIZE });
+    // An idle connection the server closes (a restart, a failover, an administrator) is
+    // reported on the pool, which then drops it and opens a new one when needed. Without a
+    // listener that report is an uncaught exception that would stop the whole process.
+    pool.on('error', () => undefined);
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   } else {
     const sqlite = new BetterSqlite3(url.replace(/^sqlite:(\/\/)?/, ''));

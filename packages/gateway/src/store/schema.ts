@@ -16,6 +16,10 @@ export interface Database {
   job_leases: JobLeaseTable;
   refunds: RefundTable;
   ledger_postings: LedgerPostingTable;
+  dispute_events: DisputeEventTable;
+  dispute_evidence: DisputeEvidenceTable;
+  dispute_attachments: DisputeAttachmentTable;
+  deliveries: DeliveryTable;
   portal_users: PortalUserTable;
   portal_sessions: PortalSessionTable;
   portal_audit: PortalAuditTable;
@@ -28,6 +32,8 @@ export interface MerchantTable {
   sandbox: bigint; // 0 or 1
   allowed_hosts: string; // JSON array of host names; "*" allows any
   created_at_ms: bigint;
+  /** Where dispute notifications go; null: each order's notifyUrl. */
+  dispute_notify_url: Generated<string | null>;
 }
 
 export interface MerchantCertificateTable {
@@ -122,13 +128,66 @@ export interface DisputeTable {
   dispute_id: string;
   order_id: string;
   merchant_id: string;
-  kind: string;
+  stage: string;
   status: string;
   reason_code: string;
+  reason_text: string | null;
   amount_minor: bigint;
   currency: string;
+  /** What the case counts in orders.disputed_minor. */
+  held_minor: bigint;
+  acquirer_reference: string | null;
   opened_at_ms: bigint;
   respond_by_ms: bigint;
+  evidence_submitted_at_ms: bigint | null;
+  closed_at_ms: bigint | null;
+  updated_at_ms: bigint;
+  version: bigint;
+}
+
+export interface DisputeEventTable {
+  id: Generated<bigint>;
+  dispute_id: string;
+  actor: string;
+  actor_name: string | null;
+  from_stage: string | null;
+  from_status: string | null;
+  to_stage: string;
+  to_status: string;
+  note: string | null;
+  at_ms: bigint;
+}
+
+export interface DisputeEvidenceTable {
+  evidence_id: string;
+  dispute_id: string;
+  stage: string;
+  /** The merchant's number for the answer, when it sent one: a replay answers the same. */
+  request_id: string | null;
+  request_digest: string;
+  details_json: string;
+  submitted_at_ms: bigint;
+}
+
+export interface DisputeAttachmentTable {
+  evidence_id: string;
+  position: bigint;
+  name: string;
+  content_type: string;
+  size_bytes: bigint;
+  sha256: string;
+  /** Relative to the attachment store's root. */
+  storage_path: string;
+}
+
+export interface DeliveryTable {
+  order_id: string;
+  status: string;
+  logistics_company: string;
+  tracking_numbers_json: string;
+  event_at_ms: bigint;
+  content_digest: string;
+  created_at_ms: bigint;
 }
 
 export interface JobLeaseTable {

@@ -80,7 +80,7 @@ describe(`opencashier CLI (${testDatabaseKind()})`, () => {
     const paid = JSON.parse(await cli('sandbox', 'pay', '--merchant', info.merchantId, '--request-id', 'cli-1', '--card', '4000000000003220', '--otp', '123456'));
     expect(paid).toMatchObject({ status: 'SUCCESS', orderAmount: '5000', orderCurrency: 'JPY' });
     const dispute = JSON.parse(await cli('sandbox', 'chargeback', '--merchant', info.merchantId, '--request-id', 'cli-1', '--reason-code', '4853'));
-    expect(dispute).toMatchObject({ kind: 'CHARGEBACK', reasonCode: '4853', amountMinor: '5000' });
+    expect(dispute).toMatchObject({ stage: 'CHARGEBACK', status: 'OPEN', reasonCode: '4853', amountMinor: '5000', heldMinor: '5000' });
     expect(await cli('resend-notification', '--order', orderId!)).toContain('queued');
     expect(await cliFails('resend-notification', '--order', 'nope')).toMatchObject({ code: 2 });
   });

@@ -23,3 +23,12 @@ describe('strict base64', () => {
     );
   });
 });
+
+describe('strict base64 of large bodies', () => {
+  it('checks a body of several MB without overflowing the regular-expression stack', () => {
+    const large = Buffer.alloc(8 * 1024 * 1024, 0x5a).toString('base64');
+    expect(isStrictBase64(large)).toBe(true);
+    expect(isStrictBase64(`${large.slice(0, -4)}A===`)).toBe(false);
+    expect(isStrictBase64(`${large}A`)).toBe(false);
+  });
+});

@@ -11,13 +11,18 @@ import { plainErrorBody } from './plain-error.js';
 import { iccOrderFields } from './order-fields.js';
 import type { GatewayEnvelope, OpenedRequest } from './gateway-envelope.js';
 import { sandboxHandlers } from './sandbox-helpers.js';
+import { DISPUTE_ROUTE_BODY_BYTES_MAX, disputeHandlers } from './dispute-handlers.js';
+import { deliveryHandlers } from './delivery-handlers.js';
+import type { DeliveryService } from '../../orders/delivery-service.js';
 
 export interface PayEaseRouteDeps {
   envelope: GatewayEnvelope;
   orders: OrderService;
   refunds: RefundService;
   disputes: DisputeService;
+  deliveries: DeliveryService;
   links: CashierLinks;
+  clock: () => number;
 }
 
 type Handler = (opened: OpenedRequest) => Promise<Record<string, unknown>>;
@@ -94,6 +99,13 @@ export async function payEaseRoutes(app: FastifyInstance, deps: PayEaseRouteDeps
     return iccOrderFields(order);
   }));
 
-  const handlers = { ...afterPaymentHandlers(deps.orders, deps.refunds), ...sandboxHandlers(deps.orders, deps.disputes) };
-  for (const [path, handler] of Object.entries(handlers)) app.post(path, handle(handler));
+  const handlers = {
+    ...afterPaymentHandlers(deps.orders, deps.refunds),
+    ...disputeHandlers(deps.orders, deps.disputes, deps.clock),
+    ...deliveryHandlers(deps.deliveries),
+    ...sandboxHandlers(deps.orders, deps.disputes),
+  };
+  for (const [path, handler] of Object.entries(handlers)) {
+    app.post(path, { bodyLimit: DISPUTE_ROUTE_BODY_BYTES_MAX[path] ?? REQUEST_BODY_BYTES_MAX }, handle(handler));
+  }
 }

@@ -1,11 +1,15 @@
-import { amountMinorToWire } from '@opencashier/sdk';
 import { GatewayError } from '../../domain/errors.js';
 import type { OrderService } from '../../orders/order-service.js';
 import type { OpenedRequest } from './gateway-envelope.js';
-import { beijingDateTime, iccOrderFields } from './order-fields.js';
+import { iccOrderFields } from './order-fields.js';
 import type { DisputeService } from '../../orders/dispute-service.js';
-import type { Dispute } from '../../domain/dispute.js';
+import { DISPUTE_OUTCOMES, type DisputeOutcome, type DisputeStage } from '../../domain/dispute.js';
+import { disputeAnswerFields, disputeFields } from './dispute-fields.js';
 import { payWithTestCard } from '../../orders/sandbox-payment.js';
+import { REQUEST_ID_LENGTH_MAX } from '../../domain/limits.js';
+import type { AmountMinor } from '../../domain/money.js';
+import { parsePositiveWireAmount } from './wire-amount.js';
+import { str } from './wire-fields.js';
 
 /**
  * Sandbox test helpers: drive an order through the sandbox channel without a
@@ -23,6 +27,18 @@ async function orderOf(orders: OrderService, opened: OpenedRequest) {
 }
 
 export function sandboxHandlers(orders: OrderService, disputes: DisputeService): Record<string, (opened: OpenedRequest) => Promise<Record<string, unknown>>> {
+  const openCase = async (opened: OpenedRequest, stage: DisputeStage) => {
+    const order = await orderOf(orders, opened);
+    const amount = opened.payload.amount;
+    let amountMinor: AmountMinor | undefined;
+    if (amount !== undefined && amount !== '') {
+      amountMinor = parsePositiveWireAmount(amount);
+      if (amountMinor === undefined) throw new GatewayError('AMOUNT_INVALID', { field: 'amount' });
+    }
+    const reasonCode = reasonCodeOf(opened);
+    const d = await disputes.open({ orderId: order.orderId, stage, ...(reasonCode ? { reasonCode } : {}), ...(amountMinor ? { amountMinor } : {}) }, { kind: 'CHANNEL', name: 'sandbox-card' });
+    return { status: 'SUCCESS', ...disputeFields(d, order) };
+  };
   return {
     /** `{requestId, cardNumber, otp?}`: pays with a magic card; `otp` answers a 3-D Secure challenge. */
     '/sandbox/pay': async (opened) => {
@@ -32,15 +48,27 @@ export function sandboxHandlers(orders: OrderService, disputes: DisputeService):
       const otp = opened.payload.otp;
       return iccOrderFields(await payWithTestCard(orders, order.orderId, pan, typeof otp === 'string' ? otp : undefined));
     },
-    /** `{requestId, reasonCode?}`: the cardholder files a chargeback on a paid order. */
-    '/sandbox/chargeback': async (opened) => {
-      const order = await orderOf(orders, opened);
-      return disputeFields(order.requestId, await disputes.open(order.orderId, 'CHARGEBACK', reasonCodeOf(opened)));
+    /** `{requestId, reasonCode?, amount?}`: the cardholder files a chargeback on a paid order (notified like a real one). */
+    '/sandbox/chargeback': async (opened) => openCase(opened, 'CHARGEBACK'),
+    /** `{requestId, reasonCode?, amount?}`: the issuer sends a retrieval request on a paid order. */
+    '/sandbox/retrieval': async (opened) => openCase(opened, 'RETRIEVAL'),
+    /** `{disputeId, outcome}`: the sandbox acquirer decides a case (WON, LOST, ACCEPTED, REVERSED). */
+    '/sandbox/disputeDecide': async (opened) => {
+      if (!opened.merchant.sandbox) throw new GatewayError('SANDBOX_ONLY');
+      const disputeId = str(opened.payload, 'disputeId', true, REQUEST_ID_LENGTH_MAX)!;
+      const outcome = str(opened.payload, 'outcome', true, 16)!;
+      if (!(DISPUTE_OUTCOMES as readonly string[]).includes(outcome)) throw new GatewayError('FIELD_INVALID', { field: 'outcome', reason: DISPUTE_OUTCOMES.join(', ') });
+      const own = await disputes.findForMerchant(opened.merchant, { disputeId });
+      const decided = await disputes.decide(own.disputeId, outcome as DisputeOutcome, { kind: 'CHANNEL', name: 'sandbox-card' });
+      return { status: 'SUCCESS', ...disputeAnswerFields(decided, (await orders.find(decided.orderId))!) };
     },
-    /** `{requestId, reasonCode?}`: the issuer sends a retrieval request on a paid order. */
-    '/sandbox/retrieval': async (opened) => {
-      const order = await orderOf(orders, opened);
-      return disputeFields(order.requestId, await disputes.open(order.orderId, 'RETRIEVAL', reasonCodeOf(opened)));
+    /** `{disputeId}`: the sandbox issuer escalates a case (retrieval → chargeback → pre-arbitration). */
+    '/sandbox/disputeEscalate': async (opened) => {
+      if (!opened.merchant.sandbox) throw new GatewayError('SANDBOX_ONLY');
+      const disputeId = str(opened.payload, 'disputeId', true, REQUEST_ID_LENGTH_MAX)!;
+      const own = await disputes.findForMerchant(opened.merchant, { disputeId });
+      const escalated = await disputes.escalate(own.disputeId, {}, { kind: 'CHANNEL', name: 'sandbox-card' });
+      return { status: 'SUCCESS', ...disputeAnswerFields(escalated, (await orders.find(escalated.orderId))!) };
     },
     /** `{requestId}`: the order expires now, unpaid (CANCEL, notified). */
     '/sandbox/expire': async (opened) => {
@@ -55,16 +83,3 @@ function reasonCodeOf(opened: OpenedRequest): string | undefined {
   return typeof r === 'string' && r !== '' ? r : undefined;
 }
 
-function disputeFields(requestId: string, d: Dispute): Record<string, string> {
-  return {
-    requestId,
-    serialNumber: d.orderId,
-    disputeId: d.disputeId,
-    disputeType: d.kind,
-    disputeStatus: d.status,
-    reasonCode: d.reasonCode,
-    disputeAmount: amountMinorToWire(d.amountMinor),
-    disputeCurrency: d.currency,
-    respondBy: beijingDateTime(d.respondByMs),
-  };
-}

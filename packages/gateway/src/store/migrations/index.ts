@@ -3,6 +3,7 @@ import type { SqlDialect } from './dialect.js';
 import { coreMigration } from './0001-core.js';
 import { disputesMigration } from './0002-disputes.js';
 import { refundsLedgerMigration } from './0003-refunds-ledger.js';
+import { disputesDeliveryMigration } from './0004-disputes-delivery.js';
 import { jobLeasesMigration } from './0010-job-leases.js';
 import { portalMigration } from './0060-portal.js';
 
@@ -17,6 +18,7 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
     '0001_core': coreMigration(dialect),
     '0002_disputes': disputesMigration,
     '0003_refunds_ledger': refundsLedgerMigration(dialect),
+    '0004_disputes_delivery': disputesDeliveryMigration(dialect),
     '0010_job_leases': jobLeasesMigration,
     '0060_portal': portalMigration(dialect),
   };
