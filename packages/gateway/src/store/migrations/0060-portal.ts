@@ -38,6 +38,8 @@ export function portalMigration(dialect: SqlDialect): Migration {
         .addColumn('expires_at_ms', 'bigint', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('portal_sessions_by_user').on('portal_sessions').column('user_id').execute();
+      await db.schema.createIndex('portal_sessions_by_expiry').on('portal_sessions').column('expires_at_ms').execute();
+      await db.schema.createIndex('portal_sessions_by_last_seen').on('portal_sessions').column('last_seen_at_ms').execute();
       await db.schema
         .createTable('portal_audit')
         .addColumn('id', autoId, (c) => c.primaryKey())
