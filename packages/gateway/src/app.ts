@@ -19,6 +19,7 @@ import { MerchantRepository } from './store/merchant-repository.js';
 import { OrderRepository } from './store/order-repository.js';
 import { NotificationRepository } from './store/notification-repository.js';
 import { SandboxCardChannel } from './channels/sandbox-card/index.js';
+import { MAGIC_CARDS } from './channels/sandbox-card/magic-cards.js';
 import type { Channel } from './domain/channel.js';
 import { ChannelRegistry } from './channels/registry.js';
 import { OrderService } from './orders/order-service.js';
@@ -39,6 +40,7 @@ import { EnvelopePool } from './protocols/payease/envelope-pool.js';
 import { payEaseRoutes } from './protocols/payease/routes.js';
 import { plainErrorBody } from './protocols/payease/plain-error.js';
 import { iccOrderFields } from './protocols/payease/order-fields.js';
+import { fxPaymentNotificationFields } from './protocols/payease/foreign-exchange-fields.js';
 import { CashierLinks } from './cashier/links.js';
 import { cashierRoutes } from './cashier/routes.js';
 import { demoRoutes } from './demo/routes.js';
@@ -49,6 +51,11 @@ import { createLogger } from './ops/logger.js';
 import { GatewayMetrics } from './ops/metrics.js';
 import { opsRoutes } from './ops/routes.js';
 import { adminApi, loadAdminToken, type AdminRoutes } from './admin/auth.js';
+import { createRiskControl, formatRuleErrors, type RiskControl } from './risk/risk-control.js';
+import { ReviewQueue } from './risk/review-queue.js';
+import { RISK_PRUNE_INTERVAL_MS } from './risk/limits.js';
+import { riskAdminRoutes } from './admin/risk-routes.js';
+import { createCrossBorder, type CrossBorder } from './cross-border/index.js';
 import { registerPortal } from './portal/portal-app.js';
 import { AccountService } from './portal/account-service.js';
 import { OrderSearch } from './portal/order-search.js';
@@ -74,6 +81,10 @@ export interface Gateway {
   kek: KeyEncryptionKey;
   links: CashierLinks;
   logger: Logger;
+  risk: RiskControl;
+  reviews: ReviewQueue;
+  /** FX rates and quotes, fees, settlement and reconciliation. */
+  crossBorder: CrossBorder;
   /** Back-office accounts (users, sessions, audit log). */
   accounts: AccountService;
   /** Background jobs, each run by one process at a time across every node; a feature adds its job with one `register` line. */
@@ -118,8 +129,25 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const notifications = new NotificationRepository(database.db, database.dialect);
   const channel = options.channel ?? new SandboxCardChannel({ clock, unknownResolveDelayMs: config.sandboxUnknownResolveDelayMs });
   const metrics = new GatewayMetrics();
+  const risk = createRiskControl(
+    config,
+    database.db,
+    kek,
+    clock,
+    logger.child({ component: 'risk' }),
+    (action, seconds) => {
+      metrics.riskDecisions.inc({ action });
+      metrics.riskDecisionDuration.observe(seconds);
+    },
+    MAGIC_CARDS.map((card) => card.pan),
+  );
+  if (config.riskRulesFile) {
+    const loaded = await risk.reloadRuleFile();
+    if (!loaded.ok) logger.error({ file: loaded.file, errors: formatRuleErrors(loaded.errors) }, 'risk rule file refused; the rules loaded before stay in force');
+  }
   const channels = new ChannelRegistry([channel]);
   const ledger = new LedgerRepository(database.db);
+  const crossBorder = createCrossBorder({ config, db: database.db, merchants, clock, logger: logger.child({ component: 'cross-border' }), keys, linkKey: kek.subkey('reconciliation-links') });
   const refunds = new RefundService({
     orders: orderRepository,
     refunds: new RefundRepository(database.db, ledger),
@@ -129,16 +157,19 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     findMerchant: (id) => merchants.find(id),
     formatNotification: (refund, order) => JSON.stringify(refundNotificationFields(refund, order)),
   });
+  const vault = new CardVault(kek);
   const orders = new OrderService({
+    risk: risk.engine,
     orders: orderRepository,
     channel,
     channels,
-    vault: new CardVault(kek),
+    vault,
     clock,
     ledger,
     findMerchant: (id) => merchants.find(id),
-    formatNotification: (order) => JSON.stringify(iccOrderFields(order)),
+    formatNotification: (order) => JSON.stringify(order.product === 'foreignExchange' ? fxPaymentNotificationFields(order) : iccOrderFields(order)),
     reverseLateApproval: (order, approval) => refunds.reverseLateApproval(order, approval),
+    priceCapture: crossBorder.priceCapture,
   });
   const disputes = new DisputeService({
     orders: orderRepository,
@@ -149,12 +180,15 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     formatNotification: (dispute, order, event) => JSON.stringify(disputeNotificationFields(dispute, order, event)),
     scheduledDispute: sandboxDisputeStage,
     sandboxDisputeDelayMs: config.sandboxDisputeDelayMs,
+    onChargeback: (order) => risk.engine.onChargeback(order),
   });
   const deliveries = new DeliveryService({ orders: orderRepository, deliveries: new DeliveryRepository(database.db), clock });
+  const reviews = new ReviewQueue({ repository: risk.repository, orders, engine: risk.engine, clock });
   const rejectionSecret = kek.subkey('envelope-rejection');
   const pool = config.cryptoThreads > 0 ? new EnvelopePool(config.cryptoThreads, keys, rejectionSecret) : undefined;
   const envelope = new GatewayEnvelope(keys, merchants, rejectionSecret, clock, pool);
   const links = new CashierLinks(kek.subkey('cashier-session'), config.publicBaseUrl);
+  crossBorder.attach({ orders, refunds, links, vault });
 
   // Notifications go to the merchant's current certificate (the newest), sealed like any answer.
   const encode: NotificationEncoder = async (n) => {
@@ -222,7 +256,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     );
   });
 
-  await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, refunds, disputes, deliveries, links, clock }));
+  await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, refunds, disputes, deliveries, links, clock, moreHandlers: crossBorder.handlers }));
   // Browser-facing pages only: the security headers mean nothing to the
   // merchant API's JSON clients, and helmet costs every request it runs on.
   await app.register(async (scope) => {
@@ -251,6 +285,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       });
     }
   });
+  await app.register(crossBorder.publicRoutes);
   const accounts = new AccountService(database.db, kek, clock);
   const streams = new LiveStreams(database.db);
   app.addHook('preClose', async () => streams.closeAll());
@@ -268,7 +303,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     secureCookies: config.publicBaseUrl.startsWith('https:'),
   });
   // Each feature adds its operator routes here.
-  const adminParts: AdminRoutes[] = [disputeAdminRoutes({ disputes, orders, deliveries })];
+  const adminParts: AdminRoutes[] = [disputeAdminRoutes({ disputes, orders, deliveries }), riskAdminRoutes({ risk, reviews, orders }), ...crossBorder.adminRoutes];
   await adminApi(app, loadAdminToken(config.adminToken, config.dataDir), adminParts);
   await app.register(async (scope) =>
     opsRoutes(scope, {
@@ -299,6 +334,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   jobs.register({ name: 'stale-refund-resumption', intervalMs: CHANNEL_RECHECK_INTERVAL_MS, run: () => refunds.resumeStale(BACKGROUND_BATCH_MAX) });
   jobs.register({ name: 'dispute-deadlines', intervalMs: DISPUTE_SWEEP_INTERVAL_MS, run: () => disputes.expireOverdue(BACKGROUND_BATCH_MAX) });
   jobs.register({ name: 'sandbox-disputes', intervalMs: DISPUTE_SWEEP_INTERVAL_MS, run: () => disputes.openDueSandboxDisputes(BACKGROUND_BATCH_MAX) });
+  jobs.register({ name: 'risk-counter-pruning', intervalMs: RISK_PRUNE_INTERVAL_MS, run: () => risk.engine.pruneCounters() });
+  jobs.register({ name: 'unreviewed-held-payment-expiry', intervalMs: RISK_PRUNE_INTERVAL_MS, run: () => reviews.expireStale(BACKGROUND_BATCH_MAX) });
+  for (const job of crossBorder.jobs) jobs.register(job);
   jobs.register({ name: 'portal-session-sweep', intervalMs: PORTAL_SESSION_SWEEP_INTERVAL_MS, run: () => accounts.sweepSessions() });
 
   return {
@@ -317,6 +355,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     kek,
     links,
     logger,
+    risk,
+    reviews,
+    crossBorder,
     accounts,
     jobs,
     startBackground() {

@@ -1,6 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import { FX_MARKUP_BPS_MAX } from './domain/limits.js';
+import { isTimeZone } from './domain/business-day.js';
+import { parseReviewRules } from './fx/fx-order.js';
 import { JOB_LEASE_MS_DEFAULT, JOB_LEASE_MS_MIN } from './jobs/limits.js';
 
 /**
@@ -50,6 +53,26 @@ export interface GatewayConfig {
   jobLeaseMs: number;
   /** Bearer token of the operator admin API (`/admin/v1`). Unset: generated into `<dataDir>/admin-token` on first start. */
   adminToken: string | undefined;
+  /** Risk rule file (JSON) put in force at start when it changed; `opencashier risk rules reload` and the admin API reload it. Unset: the rules loaded before, or the built-in ones. */
+  riskRulesFile: string | undefined;
+  /** CSV of card BIN prefixes and issuing countries (`bin,country`). Unset: the small shipped sample. */
+  riskBinTableFile: string | undefined;
+  /** CSV of IP ranges and countries (`cidr,country`). Unset: the small shipped sample. */
+  riskIpTableFile: string | undefined;
+  /** JSON rate table read (and re-read when replaced) at run time. Default: `<dataDir>/fx-rates.json`; without the file the bundled starter table answers. */
+  fxRateFile: string | undefined;
+  /** How long a rate locked by `foreignExchange/listpriceLock` holds. */
+  fxLockMinutes: number;
+  /** FX markup in basis points for merchants without their own (admin API). */
+  fxMarkupBps: number;
+  /** Which FX orders wait for proof review: JSON `{"<forUse>" or "*": "<CNY minor units from which review is needed>"}`. */
+  fxReviewRules: string;
+  /** IANA time zone of business days (reconciliation files, settlement batches). */
+  timeZone: string;
+  /** Local time (HH:mm) from which the previous day's reconciliation file is ready. */
+  reconciliationReadyTime: string;
+  /** Settlement cycle T+n: a business day's movements settle n days later (per merchant override in the admin API). */
+  settlementDelayDays: number;
 }
 
 export const DEFAULTS: Omit<GatewayConfig, 'databaseUrl' | 'publicBaseUrl'> & { databaseUrl?: string; publicBaseUrl?: string } = {
@@ -72,6 +95,16 @@ export const DEFAULTS: Omit<GatewayConfig, 'databaseUrl' | 'publicBaseUrl'> & { 
   rateLimitPerMinute: 6_000,
   jobLeaseMs: JOB_LEASE_MS_DEFAULT,
   adminToken: undefined,
+  riskRulesFile: undefined,
+  riskBinTableFile: undefined,
+  riskIpTableFile: undefined,
+  fxRateFile: undefined,
+  fxLockMinutes: 30,
+  fxMarkupBps: 0,
+  fxReviewRules: '{"*":"1000000"}',
+  timeZone: 'Asia/Shanghai',
+  reconciliationReadyTime: '06:00',
+  settlementDelayDays: 1,
 };
 
 /** Environment variable → config key. */
@@ -97,6 +130,16 @@ export const ENV_VARS: Readonly<Record<string, keyof GatewayConfig>> = {
   OPENCASHIER_RATE_LIMIT_PER_MINUTE: 'rateLimitPerMinute',
   OPENCASHIER_JOB_LEASE_MS: 'jobLeaseMs',
   OPENCASHIER_ADMIN_TOKEN: 'adminToken',
+  OPENCASHIER_RISK_RULES_FILE: 'riskRulesFile',
+  OPENCASHIER_RISK_BIN_TABLE_FILE: 'riskBinTableFile',
+  OPENCASHIER_RISK_IP_TABLE_FILE: 'riskIpTableFile',
+  OPENCASHIER_FX_RATE_FILE: 'fxRateFile',
+  OPENCASHIER_FX_LOCK_MINUTES: 'fxLockMinutes',
+  OPENCASHIER_FX_MARKUP_BPS: 'fxMarkupBps',
+  OPENCASHIER_FX_REVIEW_RULES: 'fxReviewRules',
+  OPENCASHIER_TIME_ZONE: 'timeZone',
+  OPENCASHIER_RECONCILIATION_READY_TIME: 'reconciliationReadyTime',
+  OPENCASHIER_SETTLEMENT_DELAY_DAYS: 'settlementDelayDays',
 };
 
 const NUMERIC: ReadonlySet<keyof GatewayConfig> = new Set([
@@ -110,6 +153,9 @@ const NUMERIC: ReadonlySet<keyof GatewayConfig> = new Set([
   'notifyConcurrency',
   'keyRotationOverlapMs',
   'rateLimitPerMinute',
+  'fxLockMinutes',
+  'fxMarkupBps',
+  'settlementDelayDays',
   'jobLeaseMs',
 ]);
 
@@ -145,7 +191,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, file?: string):
   if (!/^[0-9]{9}$/.test(config.demoMerchantId)) throw new ConfigError('demoMerchantId must be 9 digits');
   if (config.jobLeaseMs < JOB_LEASE_MS_MIN) throw new ConfigError(`jobLeaseMs must be at least ${JOB_LEASE_MS_MIN}`);
   if (!['NORMAL', 'FULL'].includes(config.sqliteSynchronous)) throw new ConfigError('sqliteSynchronous must be NORMAL or FULL');
+  if (config.fxLockMinutes < 1 || config.fxLockMinutes > 24 * 60) throw new ConfigError('fxLockMinutes must be from 1 to 1440');
+  if (config.fxMarkupBps > FX_MARKUP_BPS_MAX) throw new ConfigError(`fxMarkupBps must be at most ${FX_MARKUP_BPS_MAX}`);
+  if (!/^([01][0-9]|2[0-3]):[0-5][0-9]$/.test(config.reconciliationReadyTime)) throw new ConfigError('reconciliationReadyTime must be HH:mm');
+  if (!isTimeZone(config.timeZone)) throw new ConfigError(`timeZone ${config.timeZone} is not an IANA time zone`);
+  try {
+    parseReviewRules(config.fxReviewRules);
+  } catch (error) {
+    throw new ConfigError(`fxReviewRules: ${error instanceof Error ? error.message : String(error)}`);
+  }
   config.dataDir = resolve(config.dataDir);
+  config.fxRateFile = resolve(config.fxRateFile ?? join(config.dataDir, 'fx-rates.json'));
   config.databaseUrl ??= join(config.dataDir, 'opencashier.sqlite');
   config.publicBaseUrl ??= `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${config.port}`;
   config.publicBaseUrl = config.publicBaseUrl.replace(/\/+$/, '');

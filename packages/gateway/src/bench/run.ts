@@ -37,6 +37,7 @@ import type { LoadShape, PhaseResult, WireRequest } from './load-generator.js';
 import { benchOptions, OPEN_LOOP_SOCKETS_MAX, QUIET_OTHER_CORES_MAX, QUIET_WINDOW_MS } from './limits.js';
 import { ORDER_PATH, sealOrderRequestsInParallel, type PreparedRequest } from './order-requests.js';
 import { createScratchPostgresDatabase, type ScratchDatabase } from '../store/scratch-postgres-database.js';
+import { measureRiskDecisions, riskBenchReport } from './risk-decision.js';
 import { consoleReport, derive, describeMachine, markdownResults, writeResults, type BenchReport, type PhaseFigures } from './report.js';
 
 const DOC_PATH = fileURLToPath(new URL('../../../../docs/benchmarks.md', import.meta.url));
@@ -237,6 +238,8 @@ async function main(): Promise<number> {
     };
     const derived = derive(report);
     process.stdout.write(`${consoleReport(report, derived)}\n`);
+    log('measuring risk decisions');
+    process.stdout.write(`${riskBenchReport(await measureRiskDecisions())}\n`);
     if (options.writeDocs) {
       writeResults(DOC_PATH, markdownResults(report, derived));
       log(`results written to ${DOC_PATH}`);

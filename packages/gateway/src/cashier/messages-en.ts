@@ -82,6 +82,7 @@ export const en = {
   'reason.invalidCard': 'The card details were not accepted.',
   'reason.unsupportedCard': 'This type of card is not accepted for this payment.',
   'reason.riskRejected': 'The payment could not be approved.',
+  'reason.underReview': 'The payment is being checked before it completes; the shop will be told the result. Please do not pay again.',
   'reason.unavailable': 'The payment service is temporarily unavailable. Please try again later.',
   'reason.timeout': 'The payment took too long to complete.',
 

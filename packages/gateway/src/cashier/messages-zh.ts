@@ -82,6 +82,7 @@ export const zh: Record<MessageKey, string> = {
   'reason.invalidCard': '银行卡信息未被接受。',
   'reason.unsupportedCard': '本次支付不支持此类银行卡。',
   'reason.riskRejected': '本次支付未获批准。',
+  'reason.underReview': '支付正在审核中，完成后将通知商户结果。请勿重复支付。',
   'reason.unavailable': '支付服务暂时不可用，请稍后重试。',
   'reason.timeout': '支付处理超时。',
 

@@ -5,6 +5,7 @@ import { currency } from '../domain/currencies.js';
 import { formatMinor } from '../domain/money.js';
 import { isDeclineCode, type DeclineCode } from '../domain/channel.js';
 import type { Order } from '../domain/order.js';
+import { RISK_DECLINED, RISK_REVIEW_REJECTED, type PaymentContext } from '../domain/risk-gate.js';
 import { CANCELLED_AWAITING_CHANNEL, CANCELLED_BY_MERCHANT, CANCELLED_BY_PAYER, type OrderService } from '../orders/order-service.js';
 import type { Merchant } from '../store/merchant-repository.js';
 import { cashierCss, cashierCssCacheControl, cashierCssContentType, cashierCssHref } from './assets.js';
@@ -25,6 +26,9 @@ export interface CashierDeps {
 /** The payer's browser nonce: binds CSRF tokens to one browser. */
 const NONCE_COOKIE = 'oc_nonce';
 const NONCE_BYTES = 18;
+/** The payer's device cookie: a random id that outlives the browser session, one of risk control's velocity keys. */
+const DEVICE_COOKIE = 'oc_device';
+const DEVICE_COOKIE_MAX_AGE_SECONDS = 400 * 86_400;
 
 const DECLINE_REASON: Readonly<Record<DeclineCode, string>> = {
   DO_NOT_HONOR: 'reason.declined',
@@ -60,6 +64,14 @@ export async function cashierRoutes(app: FastifyInstance, deps: CashierDeps): Pr
     const nonce = randomBytes(NONCE_BYTES).toString('base64url');
     reply.setCookie(NONCE_COOKIE, nonce, { path: '/cashier', httpOnly: true, sameSite: 'lax', secure: deps.secureCookies });
     return nonce;
+  };
+
+  const deviceOf = (request: FastifyRequest, reply: FastifyReply): string => {
+    const existing = request.cookies[DEVICE_COOKIE];
+    if (existing && /^[A-Za-z0-9_-]{24}$/.test(existing)) return existing;
+    const device = randomBytes(NONCE_BYTES).toString('base64url');
+    reply.setCookie(DEVICE_COOKIE, device, { path: '/cashier', httpOnly: true, sameSite: 'lax', secure: deps.secureCookies, maxAge: DEVICE_COOKIE_MAX_AGE_SECONDS });
+    return device;
   };
 
   const errorPage = (reply: FastifyReply, status: number, key: 'notFound' | 'badRequest' | 'generic', lang: 'en' | 'zh' = 'en') =>
@@ -127,12 +139,16 @@ export async function cashierRoutes(app: FastifyInstance, deps: CashierDeps): Pr
       }
       case 'PROCESSING':
       case 'UNKNOWN':
-        return html(renderResultPage({ ...common, outcome: 'pending', requestId: order.requestId, statusUrl: `/cashier/${token}`, sandbox: merchant.sandbox }));
+      case 'REVIEW':
+        return html(
+          renderResultPage({ ...common, outcome: 'pending', requestId: order.requestId, statusUrl: `/cashier/${token}`, sandbox: merchant.sandbox, ...(order.state === 'REVIEW' ? { reasonKey: 'reason.underReview' } : {}) }),
+        );
       case 'SUCCESS':
       case 'FAILED':
       case 'CANCEL': {
-        const outcome = order.state === 'SUCCESS' ? 'success' : order.state === 'FAILED' ? 'failed' : cancelOutcome(order.declineCode);
-        const reasonKey = order.state === 'FAILED' && isDeclineCode(order.declineCode) ? DECLINE_REASON[order.declineCode] : undefined;
+        const outcome = order.state === 'SUCCESS' ? 'success' : order.state === 'FAILED' || order.declineCode === RISK_REVIEW_REJECTED ? 'failed' : cancelOutcome(order.declineCode);
+        const riskStopped = order.declineCode === RISK_DECLINED || order.declineCode === RISK_REVIEW_REJECTED;
+        const reasonKey = riskStopped ? 'reason.riskRejected' : order.state === 'FAILED' && isDeclineCode(order.declineCode) ? DECLINE_REASON[order.declineCode] : undefined;
         return html(
           renderResultPage({ ...common, outcome, requestId: order.requestId, returnUrl: returnUrl(order), sandbox: merchant.sandbox, ...(reasonKey ? { reasonKey } : {}) }),
         );
@@ -147,6 +163,7 @@ export async function cashierRoutes(app: FastifyInstance, deps: CashierDeps): Pr
   app.get<{ Params: Params }>('/cashier/:token', async (request, reply) => {
     const found = await load(request.params.token);
     if (!found) return errorPage(reply, 404, 'notFound');
+    deviceOf(request, reply);
     return show(reply, request.params.token, found.order, found.merchant, nonceOf(request, reply));
   });
 
@@ -158,6 +175,8 @@ export async function cashierRoutes(app: FastifyInstance, deps: CashierDeps): Pr
     nonce: string;
     body: Record<string, unknown>;
     csrfValid: boolean;
+    /** Who is paying, for risk control: the browser's address and device cookie. */
+    context: PaymentContext;
   }
   const formPost =
     (handler: (post: FormPost, reply: FastifyReply) => Promise<FastifyReply>) =>
@@ -167,7 +186,8 @@ export async function cashierRoutes(app: FastifyInstance, deps: CashierDeps): Pr
       if (!found) return errorPage(reply, 404, 'notFound');
       const nonce = nonceOf(request, reply);
       const body = (request.body ?? {}) as Record<string, unknown>;
-      return handler({ token, ...found, nonce, body, csrfValid: deps.links.checkCsrf(found.order.orderId, nonce, body._csrf) }, reply);
+      const context: PaymentContext = { ip: request.ip, deviceId: deviceOf(request, reply) };
+      return handler({ token, ...found, nonce, body, csrfValid: deps.links.checkCsrf(found.order.orderId, nonce, body._csrf), context }, reply);
     };
   const backToOrder = (reply: FastifyReply, token: string) => reply.redirect(`/cashier/${token}`, 303);
   const checkoutAgain = (reply: FastifyReply, status: number, p: FormPost, extra: Pick<CheckoutPageModel, 'errors' | 'values'>) =>
@@ -185,7 +205,7 @@ export async function cashierRoutes(app: FastifyInstance, deps: CashierDeps): Pr
       const parsed = parseCardForm(p.body, new Date(deps.clock()));
       if (!parsed.ok) return checkoutAgain(reply, 422, p, { errors: parsed.errors, values: parsed.values });
       const { card } = parsed;
-      await deps.orders.pay(p.order.orderId, { ...card, brand: cardBrandName(card.brand) }).catch(ignoreRefusal);
+      await deps.orders.pay(p.order.orderId, { ...card, brand: cardBrandName(card.brand) }, { context: p.context }).catch(ignoreRefusal);
       return backToOrder(reply, p.token);
     }),
   );

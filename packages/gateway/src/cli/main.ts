@@ -13,6 +13,8 @@ import { loadOrCreateGatewayKeys, rotateGatewayKey, gatewayCertificatePath } fro
 import { MERCHANT_ID_PATTERN } from '../domain/limits.js';
 import { sandboxCommands } from './sandbox-commands.js';
 import { disputeCommands } from './dispute-commands.js';
+import { riskCommands } from './risk-commands.js';
+import { crossBorderCommands } from './cross-border-commands.js';
 import { portalCommands } from './portal-commands.js';
 
 /** Runs `task` with the configured database open. */
@@ -158,6 +160,8 @@ sandbox
   });
 sandboxCommands(sandbox);
 disputeCommands(program);
+riskCommands(program);
+crossBorderCommands(program);
 portalCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -22,6 +22,10 @@ export interface AuthorizeRequest {
   amountMinor: AmountMinor;
   currency: CurrencyCode;
   card: CardInput;
+  /** Risk control asks for 3-D Secure: the channel must challenge the payer even where it would not. */
+  forceThreeDSecure?: boolean;
+  /** Risk control holds the payment for review: authorise only; `capture` or `voidAuthorization` follows. */
+  captureLater?: boolean;
 }
 
 /** Channel decline codes (ISO 8583 style), mapped to the payer's language by the cashier. */
@@ -67,6 +71,8 @@ export interface Channel {
   /** Answers a 3-D Secure challenge; the result is approved, declined or still a challenge (wrong code, try again). */
   completeChallenge(reference: string, answer: string): Promise<AuthorizeResult>;
   capture(reference: string, amountMinor: AmountMinor): Promise<{ ok: boolean }>;
+  /** Releases an authorisation that was never captured (a held payment the operator rejected). */
+  voidAuthorization(reference: string): Promise<{ ok: boolean }>;
   /**
    * Refunds (part of) a captured authorisation. `refundId` is the
    * idempotency key: sending the same refund again (after a crash or a

@@ -110,3 +110,50 @@ export const DISPUTE_RESPONSE_DAYS_MAX = 120;
 
 /** Cases one page of the operator's dispute list shows. */
 export const DISPUTE_LIST_PAGE_MAX = 200;
+
+/**
+ * Digits of an exchange rate (whole and fraction together). Bank boards
+ * quote 4–6 decimals; 18 leaves room for a markup's four more and keeps
+ * every product of amount × rate far inside what bigint handles instantly.
+ */
+export const FX_RATE_DIGITS_MAX = 18;
+
+/** Largest per-merchant FX markup: 10% (1000 bps). Above that a "markup" is a pricing error, not a spread. */
+export const FX_MARKUP_BPS_MAX = 1_000;
+
+/** listPriceToken is varchar(32) in seed 002. */
+export const LIST_PRICE_TOKEN_LENGTH = 32;
+
+/** Largest rate file read at run time: a full board of a few hundred pairs is a few tens of KB. */
+export const FX_RATE_FILE_BYTES_MAX = 1024 * 1024;
+
+/** Sub-orders per FX order: a customs declaration lists them one by one; 100 covers a consolidated shipment. */
+export const SUB_ORDERS_MAX = 100;
+
+/** Proof files merchants upload for review: scans and archives of contracts and invoices, 20 MB each at most. */
+export const PROOF_FILE_BYTES_MAX = 20 * 1024 * 1024;
+
+/** Rows read per page while streaming a reconciliation file: bounded memory whatever the day's volume. */
+export const RECONCILIATION_PAGE_ROWS = 5_000;
+
+/** How often closed days are settled: batches are due once a day, a few minutes' delay after midnight is harmless. */
+export const SETTLEMENT_SWEEP_INTERVAL_MS = 5 * 60_000;
+
+/**
+ * An entry this close before midnight that a channel's statement lacks is
+ * carried to the next day's statement, not reported missing: acquirers cut
+ * their day on their own clock, a few minutes off ours.
+ */
+export const RECONCILE_CARRY_WINDOW_MS = 15 * 60_000;
+
+/** How long a merchant's reconciliation download link works: long enough to fetch, short enough that a leaked link soon dies. */
+export const RECONCILIATION_LINK_TTL_MS = 15 * 60_000;
+
+/** How often the proof inbox is checked for files that orders wait for: SFTP uploads show up within this. */
+export const PROOF_INBOX_SCAN_INTERVAL_MS = 10_000;
+
+/** How long a proof upload link works. */
+export const PROOF_UPLOAD_LINK_TTL_MS = 30 * 60_000;
+
+/** Closed days the settlement job looks back over: a gateway stopped for a long weekend still settles every day. Older days settle when queried. */
+export const SETTLEMENT_CATCH_UP_DAYS = 7;

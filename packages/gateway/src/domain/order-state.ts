@@ -5,7 +5,10 @@
  *   INIT ──► PROCESSING ──► SUCCESS
  *     │          │    └───► FAILED
  *     │          ├────────► CHALLENGE ──► PROCESSING
- *     │          └────────► UNKNOWN ──► SUCCESS | FAILED   (resolved by a channel query)
+ *     │          ├────────► UNKNOWN ──► SUCCESS | FAILED | REVIEW   (resolved by a channel query)
+ *     │          └────────► REVIEW ──► SUCCESS (operator approves: captured)
+ *     │                                 ├► CANCEL (operator rejects: authorisation voided)
+ *     │                                 └► FAILED (the capture failed)
  *     ├────────────────────► FAILED   (declined before authorisation)
  *     └────────────────────► CANCEL   (expired unpaid, or cancelled by the payer or merchant)
  *   PROCESSING | UNKNOWN ──► CANCEL     (cancelled by the merchant while the channel had not
@@ -13,15 +16,20 @@
  *
  * A declined card makes the order FAILED and the merchant is notified once,
  * as the PayEase cashier does; the payer starts again with a new order.
+ *
+ * REVIEW holds a payment risk control sent to an operator: the channel has
+ * authorised it without capture (the card data needed to authorise later is
+ * never kept), and the merchant sees INIT until the operator decides.
  */
-export const ORDER_STATES = ['INIT', 'PROCESSING', 'CHALLENGE', 'UNKNOWN', 'SUCCESS', 'FAILED', 'CANCEL'] as const;
+export const ORDER_STATES = ['INIT', 'PROCESSING', 'CHALLENGE', 'UNKNOWN', 'REVIEW', 'SUCCESS', 'FAILED', 'CANCEL'] as const;
 export type OrderState = (typeof ORDER_STATES)[number];
 
 const TRANSITIONS: Readonly<Record<OrderState, readonly OrderState[]>> = {
   INIT: ['PROCESSING', 'FAILED', 'CANCEL'],
-  PROCESSING: ['SUCCESS', 'FAILED', 'CHALLENGE', 'UNKNOWN', 'CANCEL'],
+  PROCESSING: ['SUCCESS', 'FAILED', 'CHALLENGE', 'UNKNOWN', 'REVIEW', 'CANCEL'],
   CHALLENGE: ['PROCESSING', 'FAILED', 'CANCEL'],
-  UNKNOWN: ['SUCCESS', 'FAILED', 'CANCEL'],
+  UNKNOWN: ['SUCCESS', 'FAILED', 'REVIEW', 'CANCEL'],
+  REVIEW: ['SUCCESS', 'CANCEL', 'FAILED'],
   SUCCESS: [],
   FAILED: [],
   CANCEL: [],

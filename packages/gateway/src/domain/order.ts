@@ -2,6 +2,9 @@ import type { AmountMinor } from './money.js';
 import type { CurrencyCode } from './currencies.js';
 import type { OrderState } from './order-state.js';
 
+/** Which merchant API created the order; later steps are shared. */
+export type OrderProduct = 'icc' | 'foreignExchange';
+
 export type OrderType = 'STANDARD' | 'RISK_SHIP' | 'RISK_BILL' | 'RISK_SHIP_BILL';
 export const ORDER_TYPES: readonly OrderType[] = ['STANDARD', 'RISK_SHIP', 'RISK_BILL', 'RISK_SHIP_BILL'];
 
@@ -30,6 +33,8 @@ export interface OrderDetails {
   payer?: Record<string, string>;
   shipInfo?: Address;
   billInfo?: Address;
+  /** An FX purchase order's pricing as taken (strings: details are stored as JSON). */
+  foreignExchange?: Record<string, string>;
 }
 
 /** Display data of the card that paid; the PAN itself never appears here. */
@@ -45,6 +50,8 @@ export interface Order {
   merchantId: string;
   requestId: string;
   requestDigest: string;
+  /** Absent on orders built before products existed: the card cashier's `icc`. */
+  product?: OrderProduct;
   amountMinor: AmountMinor;
   currency: CurrencyCode;
   state: OrderState;

@@ -29,6 +29,19 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly riskDecisions = new Counter({
+    name: 'opencashier_risk_decisions_total',
+    help: 'Risk decisions on card payments by action (ALLOW, CHALLENGE, REVIEW, DENY)',
+    labelNames: ['action'] as const,
+    registers: [this.registry],
+  });
+  readonly riskDecisionDuration = new Histogram({
+    name: 'opencashier_risk_decision_duration_seconds',
+    help: 'Time of one risk decision, counters and lists included',
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'opencashier_' });
   }

@@ -45,6 +45,8 @@ export interface DisputeServiceDeps {
   scheduledDispute: (channelReference: string) => DisputeStage | undefined;
   /** How long after the payment the sandbox opens those cases. */
   sandboxDisputeDelayMs: number;
+  /** Risk control learns of every chargeback (its lists may block the card, e-mail, address). */
+  onChargeback?: (order: Order) => Promise<unknown>;
 }
 
 /** A case an acquirer reports, in domain terms, from the channel, an operator or the sandbox. */
@@ -138,7 +140,10 @@ export class DisputeService {
     };
     const event = this.event(dispute.disputeId, actor, null, change, now, input.note);
     const result = await this.deps.disputes.open(dispute, change, event, await this.notifier(order.merchantId, event));
-    if (result.kind === 'done') return result.dispute;
+    if (result.kind === 'done') {
+      if (input.stage === 'CHARGEBACK') await this.deps.onChargeback?.(order);
+      return result.dispute;
+    }
     if (result.kind === 'refused') throw notDisputable();
     // The acquirer reference was taken by a concurrent open of the same case.
     const winner = input.acquirerReference === undefined ? undefined : await this.deps.disputes.findByAcquirerReference(order.merchantId, input.acquirerReference);
@@ -158,7 +163,7 @@ export class DisputeService {
   async escalate(disputeId: string, input: EscalateDispute, actor: DisputeActor): Promise<Dispute> {
     const reasonCode = checkReasonCode(input.reasonCode);
     const reasonText = input.reasonText === undefined ? undefined : checkText('reasonText', input.reasonText, TEXT_LENGTH_MAX);
-    return this.retrying(disputeId, async (current) => {
+    const escalated = await this.retrying(disputeId, async (current) => {
       const to = input.stage ?? nextStage(current) ?? 'PRE_ARBITRATION';
       const change = planEscalation(current, to);
       if (input.amountMinor !== undefined && input.amountMinor !== current.amountMinor) {
@@ -183,6 +188,12 @@ export class DisputeService {
         await this.notifier(current.merchantId, event),
       );
     });
+    // A retrieval request that became a chargeback is a chargeback for risk control too.
+    if (escalated.stage === 'CHARGEBACK' && this.deps.onChargeback) {
+      const order = await this.deps.orders.find(escalated.orderId);
+      if (order) await this.deps.onChargeback(order);
+    }
+    return escalated;
   }
 
   /** The acquirer's outcome: WON or REVERSED give the held money back, LOST or ACCEPTED leave it taken. */

@@ -4,4 +4,4 @@ import type { Order } from '../domain/order.js';
 export type NewOrder = Pick<
   Order,
   'requestId' | 'requestDigest' | 'amountMinor' | 'currency' | 'language' | 'notifyUrl' | 'callbackUrl' | 'terminalNo' | 'remark' | 'orderType' | 'details' | 'clientIp'
-> & { timeoutMinutes: number };
+> & { timeoutMinutes: number; product?: Order['product'] };

@@ -7,6 +7,7 @@ import { GatewayError } from '../domain/errors.js';
 import { STALE_PROCESSING_MS } from '../domain/limits.js';
 import type { Order } from '../domain/order.js';
 import { isFinal, type OrderState } from '../domain/order-state.js';
+import { RISK_DECLINED, type PaymentContext, type PaymentRiskGate, type RiskAction } from '../domain/risk-gate.js';
 import type { Merchant } from '../store/merchant-repository.js';
 import type { OrderPatch, OrderRepository, OutboxEntry } from '../store/order-repository.js';
 import type { CardVault } from '../keys/card-vault.js';
@@ -29,9 +30,18 @@ export interface OrderServiceDeps {
   formatNotification: NotificationFormatter;
   /** Looks a merchant up, for the sandbox flag of its notifications. */
   findMerchant: (merchantId: string) => Promise<Merchant | undefined>;
+  /** Risk control, consulted on every card payment before the channel (none: every payment is allowed). */
+  risk?: PaymentRiskGate;
   ledger: LedgerRepository;
   /** Gives back the money of a payment the channel approved after the order was cancelled. */
   reverseLateApproval: (order: Order, approval: ApprovedResult) => Promise<unknown>;
+  /** Prices a capture before it commits: the merchant's fee, and more writes for its transaction (the rate it settles at). */
+  priceCapture?: (order: Order) => Promise<CapturePricing>;
+}
+
+export interface CapturePricing {
+  feeMinor: bigint;
+  within?: (tx: Transaction<Database>, paid: Order, nowMs: number) => Promise<void>;
 }
 
 type ApprovedResult = Extract<AuthorizeResult, { outcome: 'approved' }>;
@@ -66,9 +76,10 @@ export class OrderService {
     checkMerchantUrl(merchant, 'notifyUrl', input.notifyUrl);
     checkMerchantUrl(merchant, 'callbackUrl', input.callbackUrl);
     const now = this.deps.clock();
-    const { timeoutMinutes, ...fields } = input;
+    const { timeoutMinutes, product, ...fields } = input;
     const order: Order = {
       ...fields,
+      product: product ?? 'icc',
       orderId: randomBytes(16).toString('hex'),
       merchantId: merchant.merchantId,
       state: 'INIT',
@@ -110,7 +121,7 @@ export class OrderService {
   }
 
   /** Pays an order with a card. The card data is used for this one authorisation and dropped. */
-  async pay(orderId: string, card: CardInput, options: { keepCard?: boolean } = {}): Promise<Order> {
+  async pay(orderId: string, card: CardInput, options: { keepCard?: boolean; context?: PaymentContext } = {}): Promise<Order> {
     const order = await this.payable(orderId);
     const patch: OrderPatch = {
       channel: this.deps.channel.name,
@@ -127,12 +138,19 @@ export class OrderService {
     if (!processing) throw new GatewayError('ORDER_NOT_PAYABLE', { state: (await this.deps.orders.find(orderId))?.state ?? 'unknown' });
     let result: AuthorizeResult;
     try {
+      // Risk control decides before any money moves; an engine failure fails the payment (closed, not open).
+      let risk: RiskAction = this.deps.risk ? (await this.deps.risk.assess(processing, card, options.context ?? {})).action : 'ALLOW';
+      // A channel that cannot run 3-D Secure cannot honour a step-up: an operator looks instead.
+      if (risk === 'CHALLENGE' && !this.deps.channel.capabilities.threeDSecure) risk = 'REVIEW';
+      if (risk === 'DENY') return (await this.move(processing, 'FAILED', { declineCode: RISK_DECLINED }, 'denied by risk control')) ?? processing;
       result = await this.deps.channel.authorize({
         orderId,
         merchantId: order.merchantId,
         amountMinor: order.amountMinor,
         currency: order.currency,
         card,
+        forceThreeDSecure: risk === 'CHALLENGE',
+        captureLater: risk === 'REVIEW',
       });
     } catch {
       // The channel failed before giving a reference, so no query can follow
@@ -140,6 +158,36 @@ export class OrderService {
       return (await this.move(processing, 'FAILED', { declineCode: 'PROCESSING_ERROR' }, 'channel error')) ?? processing;
     }
     return this.applyResult(processing, result);
+  }
+
+  /** Completes a payment held for review: captures the authorisation (SUCCESS, or FAILED if the capture fails). */
+  async captureHeld(orderId: string, reason: string): Promise<Order> {
+    const order = await this.held(orderId);
+    const captured = await this.channelOf(order).capture(order.channelReference!, order.amountMinor);
+    const moved = captured.ok
+      ? await this.move(order, 'SUCCESS', {}, `${reason}: captured`)
+      : await this.move(order, 'FAILED', { declineCode: 'PROCESSING_ERROR' }, `${reason}: the capture failed`);
+    return moved ?? (await this.held(orderId));
+  }
+
+  /** Ends a payment held for review: voids the authorisation and cancels the order with `declineCode`. */
+  async voidHeld(orderId: string, declineCode: string, reason: string): Promise<Order> {
+    const order = await this.held(orderId);
+    return (await this.voidAndCancel(order, declineCode, reason)) ?? (await this.held(orderId));
+  }
+
+  /** Voids a held authorisation and cancels its order; undefined when the order changed meanwhile. */
+  private async voidAndCancel(order: Order, declineCode: string, reason: string): Promise<Order | undefined> {
+    // A failed void leaves an authorisation that expires at the issuer by itself; the order is cancelled either way.
+    const voided = await this.channelOf(order).voidAuthorization(order.channelReference!);
+    return this.move(order, 'CANCEL', { declineCode }, voided.ok ? reason : `${reason} (the void failed; the authorisation lapses)`);
+  }
+
+  private async held(orderId: string): Promise<Order> {
+    const order = await this.deps.orders.find(orderId);
+    if (!order) throw new GatewayError('ORDER_NOT_FOUND');
+    if (order.state !== 'REVIEW' || !order.channelReference) throw new GatewayError('ORDER_NOT_IN_REVIEW', { state: order.state });
+    return order;
   }
 
   /** Answers the 3-D Secure step: the one-time code, or the payer's cancel. */
@@ -183,6 +231,10 @@ export class OrderService {
         case 'PROCESSING':
         case 'UNKNOWN':
           moved = await this.move(order, 'CANCEL', { declineCode: CANCELLED_AWAITING_CHANNEL }, 'cancelled by the merchant before the channel answered');
+          break;
+        case 'REVIEW':
+          // Held by risk control: authorised but never captured, so voiding gives everything back.
+          moved = await this.voidAndCancel(order, CANCELLED_BY_MERCHANT, 'cancelled by the merchant while held for review');
           break;
         case 'SUCCESS':
         case 'FAILED':
@@ -288,6 +340,10 @@ export class OrderService {
     // then the best answer, unless the merchant cancelled it meanwhile.
     switch (result.outcome) {
       case 'approved': {
+        if (await this.deps.risk?.holdsForReview(order.orderId)) {
+          const held = await this.move(order, 'REVIEW', base, `authorised ${result.authCode}, held for review`);
+          return held ?? (await this.afterLostRace(order, result));
+        }
         const paid = await this.move(order, 'SUCCESS', base, `approved ${result.authCode}`);
         return paid ?? (await this.afterLostRace(order, result));
       }
@@ -318,7 +374,9 @@ export class OrderService {
   private async move(order: Order, to: OrderState, patch: OrderPatch, reason: string): Promise<Order | undefined> {
     const now = this.deps.clock();
     const merchant = isFinal(to) ? await this.deps.findMerchant(order.merchantId) : undefined;
-    const finalPatch: OrderPatch = isFinal(to) ? { ...patch, completedAtMs: now } : patch;
+    // The fee is fixed before the capture commits: its journal posts with it (captureJournals).
+    const pricing = to === 'SUCCESS' && this.deps.priceCapture ? await this.deps.priceCapture(order) : undefined;
+    const finalPatch: OrderPatch = isFinal(to) ? { ...patch, completedAtMs: now, ...(pricing ? { feeMinor: pricing.feeMinor } : {}) } : patch;
     const notify = isFinal(to)
       ? (updated: Order): OutboxEntry => ({
           notificationId: randomUUID(),
@@ -333,8 +391,11 @@ export class OrderService {
             if (!paid.channel) throw new Error(`order ${paid.orderId} captured without a channel`);
             const ref = { orderId: paid.orderId, merchantId: paid.merchantId, channel: paid.channel, amountMinor: paid.amountMinor, currency: paid.currency };
             await this.deps.ledger.post(tx, captureJournals(ref, paid.feeMinor), now);
+            await pricing?.within?.(tx, paid, now);
           }
         : undefined;
-    return this.deps.orders.transition(order.orderId, order.state, to, finalPatch, reason, now, notify, postCapture);
+    const moved = await this.deps.orders.transition(order.orderId, order.state, to, finalPatch, reason, now, notify, postCapture);
+    if (moved && isFinal(to)) await this.deps.risk?.onFinal(moved);
+    return moved;
   }
 }

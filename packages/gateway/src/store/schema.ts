@@ -13,6 +13,10 @@ export interface Database {
   notifications: NotificationTable;
   notification_attempts: NotificationAttemptTable;
   disputes: DisputeTable;
+  risk_rule_sets: RiskRuleSetTable;
+  risk_list_entries: RiskListEntryTable;
+  risk_counter_events: RiskCounterEventTable;
+  risk_attempts: RiskAttemptTable;
   job_leases: JobLeaseTable;
   refunds: RefundTable;
   ledger_postings: LedgerPostingTable;
@@ -20,6 +24,12 @@ export interface Database {
   dispute_evidence: DisputeEvidenceTable;
   dispute_attachments: DisputeAttachmentTable;
   deliveries: DeliveryTable;
+  fx_quotes: FxQuoteTable;
+  merchant_pricing: MerchantPricingTable;
+  fee_plans: FeePlanTable;
+  fx_orders: FxOrderTable;
+  settlement_batches: SettlementBatchTable;
+  settlement_lines: SettlementLineTable;
   portal_users: PortalUserTable;
   portal_sessions: PortalSessionTable;
   portal_audit: PortalAuditTable;
@@ -52,7 +62,7 @@ export interface OrderTable {
   merchant_id: string;
   request_id: string;
   request_digest: string; // SHA-256 of the request content, for requestId replays
-  product: 'icc';
+  product: string; // 'icc' | 'foreignExchange'
   amount_minor: bigint;
   currency: string;
   state: string;
@@ -190,6 +200,65 @@ export interface DeliveryTable {
   created_at_ms: bigint;
 }
 
+export interface RiskRuleSetTable {
+  version: bigint;
+  document: string; // the rule file's text, as loaded
+  source: string;
+  loaded_at_ms: bigint;
+}
+
+export interface RiskListEntryTable {
+  entry_id: string;
+  scope: string; // a merchant id, or * for every merchant
+  list: string; // BLOCK | ALLOW
+  kind: string;
+  value: string;
+  range_start: string | null; // IP entries: first address, 32 hex digits
+  range_end: string | null;
+  reason: string;
+  source: string;
+  created_at_ms: bigint;
+  expires_at_ms: bigint | null;
+}
+
+export interface RiskCounterEventTable {
+  id: Generated<bigint>;
+  counter_key: string; // kind:keyed hash (the card's fingerprint, never its number)
+  event: string; // attempt | decline | approved
+  amount_minor: bigint;
+  currency: string;
+  at_ms: bigint;
+}
+
+export interface RiskAttemptTable {
+  attempt_id: string;
+  order_id: string;
+  merchant_id: string;
+  at_ms: bigint;
+  action: string;
+  score: bigint;
+  fired_json: string;
+  rules_version: bigint;
+  decision_us: bigint;
+  amount_minor: bigint;
+  currency: string;
+  card_fingerprint: string;
+  card_bin: string;
+  card_country: string | null;
+  ip: string | null;
+  ip_country: string | null;
+  email: string | null;
+  phone: string | null;
+  device_id: string | null;
+  merchant_user: string | null;
+  billing_country: string | null;
+  shipping_country: string | null;
+  review_status: string | null; // PENDING | APPROVED | REJECTED for REVIEW decisions
+  reviewed_at_ms: bigint | null;
+  review_note: string | null;
+  outcome_recorded: bigint; // 1 once the order's final state fed the counters
+}
+
 export interface JobLeaseTable {
   job_name: string;
   holder_id: string; // the process that may run the job until lease_until_ms
@@ -226,6 +295,99 @@ export interface LedgerPostingTable {
   direction: 'D' | 'C';
   amount_minor: bigint;
   currency: string;
+  at_ms: bigint;
+}
+
+/** Every rate the gateway quoted or applied, with its source and time; locked quotes carry a token. */
+export interface FxQuoteTable {
+  quote_id: string;
+  merchant_id: string;
+  purpose: string; // LOCK | ORDER | CAPTURE | SETTLEMENT
+  request_id: string | null;
+  token: string | null;
+  order_id: string | null;
+  base_currency: string;
+  quote_currency: string;
+  side: string; // bid | ask | mid
+  market_rate: string; // exact decimal as the provider gave it
+  markup_bps: bigint;
+  rate: string; // exact decimal applied (market rate with the merchant's markup)
+  source: string;
+  rate_as_of_ms: bigint;
+  amount_minor: bigint | null;
+  converted_minor: bigint | null;
+  created_at_ms: bigint;
+  expires_at_ms: bigint | null;
+  used_at_ms: bigint | null;
+  used_by_request_id: string | null;
+}
+
+export interface MerchantPricingTable {
+  merchant_id: string;
+  fx_markup_bps: bigint;
+  settlement_delay_days: bigint | null;
+  updated_at_ms: bigint;
+}
+
+export interface FeePlanTable {
+  merchant_id: string;
+  method: string; // CARD | FX | * (any)
+  currency: string; // ISO code or * (any)
+  percent_bps: bigint;
+  fixed_minor: bigint;
+  minimum_minor: bigint;
+  updated_at_ms: bigint;
+}
+
+export interface FxOrderTable {
+  order_id: string;
+  merchant_id: string;
+  request_id: string;
+  order_amount_minor: bigint;
+  order_currency: string;
+  fx_amount_minor: bigint | null;
+  fx_currency: string;
+  for_use: string;
+  declaration_json: string;
+  file_name: string | null;
+  need_review: bigint;
+  review_status: string | null;
+  review_remark: string | null;
+  purchase_status: string;
+  purchase_rate: string | null;
+  purchased_minor: bigint | null;
+  deduction_minor: bigint | null;
+  purchase_reference: string | null;
+  purchase_completed_at_ms: bigint | null;
+  created_at_ms: bigint;
+  updated_at_ms: bigint;
+}
+
+export interface SettlementBatchTable {
+  batch_id: string;
+  merchant_id: string;
+  business_date: string; // YYYY-MM-DD in the gateway's time zone
+  settle_date: string;
+  currency: string; // always CNY
+  captured_minor: bigint;
+  refunded_minor: bigint;
+  chargeback_minor: bigint;
+  fee_minor: bigint;
+  net_minor: bigint;
+  line_count: bigint;
+  created_at_ms: bigint;
+}
+
+export interface SettlementLineTable {
+  id: Generated<bigint>;
+  batch_id: string;
+  order_id: string;
+  journal_kind: string;
+  source_id: string;
+  currency: string;
+  amount_minor: bigint; // signed: positive is owed to the merchant
+  rate: string;
+  cny_minor: bigint;
   at_ms: bigint;
 }
 

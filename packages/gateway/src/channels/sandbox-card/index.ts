@@ -28,7 +28,10 @@ export class SandboxCardChannel implements Channel {
   constructor(private readonly options: SandboxCardChannelOptions) {}
 
   async authorize(request: AuthorizeRequest): Promise<AuthorizeResult> {
-    const scenario = scenarioFor(request.card.pan);
+    const natural = scenarioFor(request.card.pan);
+    // Forced 3-D Secure: a card the issuer would let through frictionless is challenged instead.
+    const frictionless = natural.kind === 'approve' || natural.kind === 'chargeback' || natural.kind === 'retrieval';
+    const scenario: Scenario = request.forceThreeDSecure && frictionless ? { kind: 'challenge' } : natural;
     const reference = encodeReference(scenario, this.options.clock(), randomBytes(6).toString('hex'));
     return this.outcome(scenario, reference, 'authorize');
   }
@@ -42,6 +45,11 @@ export class SandboxCardChannel implements Channel {
   }
 
   async capture(reference: string, _amountMinor: AmountMinor): Promise<{ ok: boolean }> {
+    return { ok: decodeReference(reference) !== undefined };
+  }
+
+  /** The sandbox keeps no authorisations: any reference it issued can be voided. */
+  async voidAuthorization(reference: string): Promise<{ ok: boolean }> {
     return { ok: decodeReference(reference) !== undefined };
   }
 

@@ -23,9 +23,11 @@ export interface PayEaseRouteDeps {
   deliveries: DeliveryService;
   links: CashierLinks;
   clock: () => number;
+  /** More envelope APIs, by path (foreign exchange, settlement, reconciliation). */
+  moreHandlers?: Record<string, Handler>;
 }
 
-type Handler = (opened: OpenedRequest) => Promise<Record<string, unknown>>;
+export type Handler = (opened: OpenedRequest) => Promise<Record<string, unknown>>;
 
 /** Envelope failures that cannot be sealed: the merchant is unknown or the envelope unreadable. */
 function sendPlainError(reply: FastifyReply, code: ErrorCode): FastifyReply {
@@ -104,6 +106,7 @@ export async function payEaseRoutes(app: FastifyInstance, deps: PayEaseRouteDeps
     ...disputeHandlers(deps.orders, deps.disputes, deps.clock),
     ...deliveryHandlers(deps.deliveries),
     ...sandboxHandlers(deps.orders, deps.disputes),
+    ...deps.moreHandlers,
   };
   for (const [path, handler] of Object.entries(handlers)) {
     app.post(path, { bodyLimit: DISPUTE_ROUTE_BODY_BYTES_MAX[path] ?? REQUEST_BODY_BYTES_MAX }, handle(handler));

@@ -7,6 +7,8 @@ const WIRE_STATUS: Readonly<Record<OrderState, 'INIT' | 'SUCCESS' | 'FAILED' | '
   PROCESSING: 'INIT',
   CHALLENGE: 'INIT',
   UNKNOWN: 'INIT',
+  // Held for an operator's review: not final until approved or rejected.
+  REVIEW: 'INIT',
   SUCCESS: 'SUCCESS',
   FAILED: 'FAILED',
   CANCEL: 'CANCEL',

@@ -5,6 +5,8 @@ import { disputesMigration } from './0002-disputes.js';
 import { refundsLedgerMigration } from './0003-refunds-ledger.js';
 import { disputesDeliveryMigration } from './0004-disputes-delivery.js';
 import { jobLeasesMigration } from './0010-job-leases.js';
+import { riskMigration } from './0030-risk.js';
+import { crossBorderMigration } from './0050-cross-border.js';
 import { portalMigration } from './0060-portal.js';
 
 /**
@@ -20,6 +22,8 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
     '0003_refunds_ledger': refundsLedgerMigration(dialect),
     '0004_disputes_delivery': disputesDeliveryMigration(dialect),
     '0010_job_leases': jobLeasesMigration,
+    '0030_risk': riskMigration(dialect),
+    '0050_cross_border': crossBorderMigration(dialect),
     '0060_portal': portalMigration(dialect),
   };
 }

@@ -1,0 +1,97 @@
+import { amountMinorToWire } from '@opencashier/sdk';
+import type { Order } from '../../domain/order.js';
+import type { FxOrder, ReviewStatus } from '../../fx/fx-order.js';
+import { beijingDateTime, iccOrderFields } from './order-fields.js';
+
+type Fields = Record<string, unknown>;
+
+/** The sub-orders as answered: each gets a serial number of its own under the order's. */
+function subOrderFields(fx: FxOrder): Fields[] | undefined {
+  if (fx.declaration.subOrders.length === 0) return undefined;
+  return fx.declaration.subOrders.map((s, i) => ({ requestId: s.requestId, orderAmount: amountMinorToWire(s.orderAmountMinor), serialNumber: `${fx.orderId}-${i + 1}` }));
+}
+
+/** The payment part: present once the payment reached a final state. */
+function paymentFields(order: Order): Fields | undefined {
+  if (order.state !== 'SUCCESS' && order.state !== 'FAILED') return undefined;
+  return {
+    amount: amountMinorToWire(order.amountMinor),
+    currency: order.currency,
+    status: order.state,
+    ...(order.completedAtMs !== null ? { completeDateTime: beijingDateTime(order.completedAtMs) } : {}),
+  };
+}
+
+/** The review status as merchants see it: an order that was never paid has its review cancelled. */
+function shownReview(order: Order, fx: FxOrder): ReviewStatus | null {
+  if (fx.reviewStatus === 'INIT' || fx.reviewStatus === 'UPLOADED') return order.state === 'CANCEL' || order.state === 'FAILED' ? 'CANCEL' : fx.reviewStatus;
+  return fx.reviewStatus;
+}
+
+/**
+ * An FX order as `foreignExchange/query` answers it and its notifications
+ * carry it: every field of seed 002. `orderAmount`/`orderCurrency` are the
+ * merchant's price; `payment` what the payer paid (CNY); `foreignExchange`
+ * the purchase, once it is done.
+ */
+export function fxOrderFields(order: Order, fx: FxOrder): Fields {
+  const base = iccOrderFields(order);
+  const review = shownReview(order, fx);
+  const fields: Fields = {
+    merchantId: order.merchantId,
+    requestId: order.requestId,
+    serialNumber: order.orderId,
+    status: base.status,
+    orderAmount: amountMinorToWire(fx.orderAmountMinor),
+    orderCurrency: fx.orderCurrency,
+    totalRefundCount: base.totalRefundCount,
+    totalRefundAmount: base.totalRefundAmount,
+    feeAmount: base.feeAmount,
+    remark: base.remark,
+    payment: paymentFields(order),
+    foreignExchange:
+      fx.purchaseStatus === 'PENDING'
+        ? undefined
+        : {
+            ...(fx.purchasedMinor !== null ? { amount: amountMinorToWire(fx.purchasedMinor) } : {}),
+            currency: fx.fxCurrency,
+            status: fx.purchaseStatus,
+            ...(fx.purchaseRate ? { listprice: fx.purchaseRate } : {}),
+            ...(fx.deductionMinor !== null ? { deductionAmount: amountMinorToWire(fx.deductionMinor) } : {}),
+            ...(fx.purchaseCompletedAtMs !== null ? { completeDateTime: beijingDateTime(fx.purchaseCompletedAtMs) } : {}),
+          },
+    clearingOrg: base.clearingOrg,
+    paymentModeAlias: base.paymentModeAlias,
+    realBankSerialNumber: base.realBankSerialNumber,
+    listprice: order.details.foreignExchange?.listprice,
+    needReview: fx.needReview ? 'true' : 'false',
+    reviewStatus: review ?? undefined,
+    reviewRemark: fx.reviewRemark ?? undefined,
+    subOrders: subOrderFields(fx),
+    code: base.code,
+  };
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined && v !== null && v !== ''));
+}
+
+/**
+ * The payment notification of an FX order, written by the shared order
+ * core when the payment reaches its final state. It knows the order only,
+ * so it carries the price as taken (a snapshot in the order's details) and
+ * the payment; review and purchase steps send their own notifications.
+ */
+export function fxPaymentNotificationFields(order: Order): Fields {
+  const snapshot = order.details.foreignExchange ?? {};
+  const base = iccOrderFields(order);
+  const fields: Fields = {
+    notifyType: 'PAYMENT',
+    ...base,
+    orderAmount: snapshot.orderAmount ?? base.orderAmount,
+    orderCurrency: snapshot.orderCurrency ?? base.orderCurrency,
+    payment: paymentFields(order),
+    listprice: snapshot.listprice,
+    needReview: snapshot.needReview,
+  };
+  delete fields.cardType;
+  delete fields.deliveryStatus;
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined && v !== null && v !== ''));
+}

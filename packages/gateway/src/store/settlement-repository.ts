@@ -1,0 +1,141 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Database, SettlementBatchTable } from './schema.js';
+import type { CurrencyCode } from '../domain/currencies.js';
+import type { JournalKind } from '../domain/ledger.js';
+import type { SettlementBatch, SettlementLine } from '../settlement/settlement-batch.js';
+
+/** A merchant payable movement as settlement reads it: signed, positive when owed to the merchant. */
+export interface PayableMovement {
+  orderId: string;
+  journalKind: JournalKind;
+  sourceId: string;
+  currency: CurrencyCode;
+  amountMinor: bigint;
+  atMs: number;
+}
+
+const PAYABLE_PREFIX = 'merchant_payable:';
+
+export class SettlementRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Movements of a merchant's payable account in [fromMs, toMs), read from the ledger. */
+  async payableMovements(merchantId: string, fromMs: number, toMs: number): Promise<PayableMovement[]> {
+    const rows = await this.db
+      .selectFrom('ledger_postings')
+      .select(['order_id', 'journal_kind', 'source_id', 'currency', 'direction', 'amount_minor', 'at_ms'])
+      .where('account', '=', `${PAYABLE_PREFIX}${merchantId}`)
+      .where('at_ms', '>=', BigInt(fromMs))
+      .where('at_ms', '<', BigInt(toMs))
+      .orderBy('at_ms')
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({
+      orderId: r.order_id,
+      journalKind: r.journal_kind as JournalKind,
+      sourceId: r.source_id,
+      currency: r.currency as CurrencyCode,
+      // The payable is a liability: a credit is more owed to the merchant.
+      amountMinor: r.direction === 'C' ? BigInt(r.amount_minor) : -BigInt(r.amount_minor),
+      atMs: Number(r.at_ms),
+    }));
+  }
+
+  /** Merchants whose payable moved in [fromMs, toMs). */
+  async merchantsWithMovements(fromMs: number, toMs: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('ledger_postings')
+      .select('account')
+      .distinct()
+      .where(sql<boolean>`substr(account, 1, ${PAYABLE_PREFIX.length}) = ${PAYABLE_PREFIX}`)
+      .where('at_ms', '>=', BigInt(fromMs))
+      .where('at_ms', '<', BigInt(toMs))
+      .execute();
+    return rows.map((r) => r.account.slice(PAYABLE_PREFIX.length)).sort();
+  }
+
+  /** Stores a batch with its lines; false when the merchant's day is settled already. */
+  async insert(batch: SettlementBatch, lines: readonly SettlementLine[]): Promise<boolean> {
+    return this.db.transaction().execute(async (tx) => {
+      const r = await tx
+        .insertInto('settlement_batches')
+        .values({
+          batch_id: batch.batchId,
+          merchant_id: batch.merchantId,
+          business_date: batch.businessDate,
+          settle_date: batch.settleDate,
+          currency: batch.currency,
+          captured_minor: batch.capturedMinor,
+          refunded_minor: batch.refundedMinor,
+          chargeback_minor: batch.chargebackMinor,
+          fee_minor: batch.feeMinor,
+          net_minor: batch.netMinor,
+          line_count: BigInt(batch.lineCount),
+          created_at_ms: BigInt(batch.createdAtMs),
+        })
+        .onConflict((oc) => oc.columns(['merchant_id', 'business_date']).doNothing())
+        .executeTakeFirst();
+      if ((r.numInsertedOrUpdatedRows ?? 0n) !== 1n) return false;
+      if (lines.length > 0) {
+        await tx
+          .insertInto('settlement_lines')
+          .values(
+            lines.map((l) => ({
+              batch_id: batch.batchId,
+              order_id: l.orderId,
+              journal_kind: l.journalKind,
+              source_id: l.sourceId,
+              currency: l.currency,
+              amount_minor: l.amountMinor,
+              rate: l.rate,
+              cny_minor: l.cnyMinor,
+              at_ms: BigInt(l.atMs),
+            })),
+          )
+          .execute();
+      }
+      return true;
+    });
+  }
+
+  async find(merchantId: string, businessDate: string): Promise<SettlementBatch | undefined> {
+    const row = await this.db.selectFrom('settlement_batches').selectAll().where('merchant_id', '=', merchantId).where('business_date', '=', businessDate).executeTakeFirst();
+    return row ? fromRow(row) : undefined;
+  }
+
+  async list(merchantId: string, limit: number): Promise<SettlementBatch[]> {
+    const rows = await this.db.selectFrom('settlement_batches').selectAll().where('merchant_id', '=', merchantId).orderBy('business_date', 'desc').limit(limit).execute();
+    return rows.map(fromRow);
+  }
+
+  async lines(batchId: string): Promise<SettlementLine[]> {
+    const rows = await this.db.selectFrom('settlement_lines').selectAll().where('batch_id', '=', batchId).orderBy('id').execute();
+    return rows.map((r) => ({
+      orderId: r.order_id,
+      journalKind: r.journal_kind as JournalKind,
+      sourceId: r.source_id,
+      currency: r.currency as CurrencyCode,
+      amountMinor: BigInt(r.amount_minor),
+      rate: r.rate,
+      cnyMinor: BigInt(r.cny_minor),
+      atMs: Number(r.at_ms),
+    }));
+  }
+}
+
+function fromRow(r: Selectable<SettlementBatchTable>): SettlementBatch {
+  return {
+    batchId: r.batch_id,
+    merchantId: r.merchant_id,
+    businessDate: r.business_date,
+    settleDate: r.settle_date,
+    currency: 'CNY',
+    capturedMinor: BigInt(r.captured_minor),
+    refundedMinor: BigInt(r.refunded_minor),
+    chargebackMinor: BigInt(r.chargeback_minor),
+    feeMinor: BigInt(r.fee_minor),
+    netMinor: BigInt(r.net_minor),
+    lineCount: Number(r.line_count),
+    createdAtMs: Number(r.created_at_ms),
+  };
+}
