@@ -76,6 +76,11 @@ import { ReviewQueue } from './risk/review-queue.js';
 import { RISK_PRUNE_INTERVAL_MS } from './risk/limits.js';
 import { riskAdminRoutes } from './admin/risk-routes.js';
 import { createCrossBorder, type CrossBorder } from './cross-border/index.js';
+import { registerPortal } from './portal/portal-app.js';
+import { AccountService } from './portal/account-service.js';
+import { OrderSearch } from './portal/order-search.js';
+import { LiveStreams } from './portal/live-stream.js';
+import { PORTAL_SESSION_SWEEP_INTERVAL_MS } from './portal/limits.js';
 import { JobScheduler } from './jobs/job-scheduler.js';
 import { JobLeaseRepository } from './store/job-lease-repository.js';
 import './ops/fastify-types.js';
@@ -106,6 +111,8 @@ export interface Gateway {
   reviews: ReviewQueue;
   /** FX rates and quotes, fees, settlement and reconciliation. */
   crossBorder: CrossBorder;
+  /** Back-office accounts (users, sessions, audit log). */
+  accounts: AccountService;
   /** Background jobs, each run by one process at a time across every node; a feature adds its job with one `register` line. */
   jobs: JobScheduler;
   /** Starts the background work: notification delivery, order expiry, unknown-outcome queries. */
@@ -324,6 +331,22 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     }
   });
   await app.register(crossBorder.publicRoutes);
+  const accounts = new AccountService(database.db, kek, clock);
+  const streams = new LiveStreams(database.db);
+  app.addHook('preClose', async () => streams.closeAll());
+  await registerPortal(app, {
+    accounts,
+    db: database.db,
+    orders: orderRepository,
+    ledger,
+    refunds,
+    notifications,
+    merchants,
+    search: new OrderSearch(database.db),
+    streams,
+    clock,
+    secureCookies: config.publicBaseUrl.startsWith('https:'),
+  });
   // Each feature adds its operator routes here.
   const adminParts: AdminRoutes[] = [
     disputeAdminRoutes({ disputes, orders, deliveries }),
@@ -365,6 +388,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   jobs.register({ name: 'risk-counter-pruning', intervalMs: RISK_PRUNE_INTERVAL_MS, run: () => risk.engine.pruneCounters() });
   jobs.register({ name: 'unreviewed-held-payment-expiry', intervalMs: RISK_PRUNE_INTERVAL_MS, run: () => reviews.expireStale(BACKGROUND_BATCH_MAX) });
   for (const job of crossBorder.jobs) jobs.register(job);
+  jobs.register({ name: 'portal-session-sweep', intervalMs: PORTAL_SESSION_SWEEP_INTERVAL_MS, run: () => accounts.sweepSessions() });
 
   return {
     app,
@@ -389,6 +413,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     risk,
     reviews,
     crossBorder,
+    accounts,
     jobs,
     startBackground() {
       dispatcher.start();

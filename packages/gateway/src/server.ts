@@ -7,6 +7,8 @@ import { MerchantRepository } from './store/merchant-repository.js';
 import { MerchantSecretRepository } from './store/merchant-secret-repository.js';
 import { ensureDemoMerchant } from './provisioning.js';
 import { createLogger } from './ops/logger.js';
+import { AccountService } from './portal/account-service.js';
+import { ensureDemoPortalUsers } from './portal/demo-users.js';
 
 /** How long shutdown waits for in-flight requests and deliveries before exiting anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -27,6 +29,9 @@ async function prepare(config: GatewayConfig): Promise<void> {
     if (config.demoMerchant) {
       const { info, created: demoCreated } = await ensureDemoMerchant(config, new MerchantRepository(database.db), Date.now(), new MerchantSecretRepository(database.db, kek));
       logger.info({ demoMerchant: info, created: demoCreated }, `demo sandbox merchant ${info.merchantId}: pfx ${info.pfxPath}, gateway certificate ${info.gatewayCertPath}`);
+      const { logins } = await ensureDemoPortalUsers(new AccountService(database.db, kek, Date.now), config.dataDir, info.merchantId, config.publicBaseUrl);
+      // Printed, not only logged: it is what a person trying the demo needs next.
+      console.log(`back office ${logins.url}: merchant ${logins.merchant.email} / ${logins.merchant.password}${logins.operator ? `, operator ${logins.operator.email} / ${logins.operator.password}` : ''}`);
     }
   } finally {
     await database.close();

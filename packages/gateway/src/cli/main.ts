@@ -18,6 +18,7 @@ import { disputeCommands } from './dispute-commands.js';
 import { riskCommands } from './risk-commands.js';
 import { crossBorderCommands } from './cross-border-commands.js';
 import { remittanceCommands } from './remittance-commands.js';
+import { portalCommands } from './portal-commands.js';
 
 /** Runs `task` with the configured database open. */
 export async function withStore<T>(task: (s: { merchants: MerchantRepository; notifications: NotificationRepository; db: Awaited<ReturnType<typeof openDatabase>> }) => Promise<T>): Promise<T> {
@@ -166,6 +167,7 @@ disputeCommands(program);
 riskCommands(program);
 crossBorderCommands(program);
 remittanceCommands(program);
+portalCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);

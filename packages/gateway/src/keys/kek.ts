@@ -11,7 +11,7 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const FORMAT_VERSION = 'v1';
 
-export type KekPurpose = 'gateway-key' | 'card-vault' | 'cashier-session' | 'envelope-rejection' | 'card-fingerprint' | 'reconciliation-links' | 'merchant-secret';
+export type KekPurpose = 'gateway-key' | 'card-vault' | 'cashier-session' | 'envelope-rejection' | 'card-fingerprint' | 'reconciliation-links' | 'merchant-secret' | 'portal-totp';
 
 export class KeyEncryptionKey {
   readonly #key: Buffer;

@@ -35,6 +35,9 @@ export interface Database {
   fx_orders: FxOrderTable;
   settlement_batches: SettlementBatchTable;
   settlement_lines: SettlementLineTable;
+  portal_users: PortalUserTable;
+  portal_sessions: PortalSessionTable;
+  portal_audit: PortalAuditTable;
 }
 
 export interface CardBindingTable {
@@ -467,4 +470,43 @@ export interface SettlementLineTable {
   rate: string;
   cny_minor: bigint;
   at_ms: bigint;
+}
+
+export interface PortalUserTable {
+  user_id: string;
+  email: string; // lower-cased
+  kind: 'merchant' | 'operator';
+  merchant_id: string | null; // set exactly for merchant users
+  role: string;
+  password_hash: string; // scrypt$N$r$p$salt$hash
+  totp_secret_sealed: string | null; // KEK-sealed TOTP secret; null = no second factor
+  status: 'active' | 'disabled';
+  failed_logins: bigint;
+  locked_until_ms: bigint;
+  must_change_password: bigint; // 0 or 1
+  created_at_ms: bigint;
+  updated_at_ms: bigint;
+}
+
+export interface PortalSessionTable {
+  token_hash: string; // SHA-256 of the cookie value: a database read does not yield a usable cookie
+  user_id: string;
+  csrf_token: string;
+  second_factor_pending: bigint; // 1 until the TOTP code is given
+  created_at_ms: bigint;
+  last_seen_at_ms: bigint;
+  expires_at_ms: bigint;
+}
+
+export interface PortalAuditTable {
+  id: Generated<bigint>;
+  at_ms: bigint;
+  actor_user_id: string | null;
+  actor_email: string;
+  merchant_id: string | null;
+  action: string;
+  target: string;
+  before_json: string | null;
+  after_json: string | null;
+  client_ip: string | null;
 }

@@ -20,9 +20,9 @@ import { MAGIC_CARDS, type MagicCard } from '../../src/channels/sandbox-card/mag
 import { startTestGateway, type TestGateway } from '../harness.js';
 import { startMerchantEndpoint, type MerchantEndpoint } from './merchant-endpoint.js';
 import { waitUntil } from './wait-until.js';
-
-export { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
+
+export { CHROMIUM_ARGS, CHROMIUM_PATH };
 
 /** Notifications go out on the dispatcher's next poll (100 ms in the harness); 15 s absorbs a loaded CI machine. */
 export const NOTIFY_WAIT_MS_MAX = 15_000;

@@ -1,4 +1,4 @@
-/** Debian's Chromium, headless, as every browser suite launches it. */
+/** Debian's Chromium, headless, as every browser suite launches it, with every background connection off (the machine has no network beyond loopback). */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
   '--headless',

@@ -9,6 +9,7 @@ import { riskMigration } from './0030-risk.js';
 import { crossBorderMigration } from './0050-cross-border.js';
 import { merchantDialectsMigration } from './0020-merchant-dialects.js';
 import { onlinePayMigration } from './0040-online-pay.js';
+import { portalMigration } from './0060-portal.js';
 
 /**
  * Migrations live in code so a single built file carries them, one file
@@ -27,6 +28,7 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
     '0050_cross_border': crossBorderMigration(dialect),
     '0020_merchant_dialects': merchantDialectsMigration,
     '0040_online_pay': onlinePayMigration,
+    '0060_portal': portalMigration(dialect),
   };
 }
 

@@ -1,0 +1,53 @@
+/**
+ * Who may do what in the back office. A user is either a merchant's user
+ * (tied to exactly one merchant) or an operator of the gateway. Routes name
+ * a permission; a role is the set of permissions it holds. Merchant routes
+ * additionally see only the user's own merchant (see `routes.ts`).
+ */
+export const MERCHANT_ROLES = ['admin', 'finance', 'support'] as const;
+export const OPERATOR_ROLES = ['super_admin', 'risk', 'finance', 'read_only'] as const;
+export type MerchantRole = (typeof MERCHANT_ROLES)[number];
+export type OperatorRole = (typeof OPERATOR_ROLES)[number];
+export type UserKind = 'merchant' | 'operator';
+
+export const PERMISSIONS = [
+  // Merchant side: always within the user's own merchant.
+  'merchant.view',
+  'merchant.export',
+  'merchant.refund',
+  'merchant.resend',
+  'merchant.users',
+  'merchant.audit',
+  // Operator side: across merchants.
+  'operator.view',
+  'operator.resend',
+  'operator.users',
+  'operator.audit',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const MERCHANT_GRANTS: Record<MerchantRole, readonly Permission[]> = {
+  admin: ['merchant.view', 'merchant.export', 'merchant.refund', 'merchant.resend', 'merchant.users', 'merchant.audit'],
+  finance: ['merchant.view', 'merchant.export', 'merchant.refund'],
+  support: ['merchant.view', 'merchant.resend'],
+};
+
+const OPERATOR_GRANTS: Record<OperatorRole, readonly Permission[]> = {
+  super_admin: ['operator.view', 'operator.resend', 'operator.users', 'operator.audit'],
+  risk: ['operator.view', 'operator.audit'],
+  finance: ['operator.view', 'operator.resend'],
+  read_only: ['operator.view'],
+};
+
+export function isRole(kind: UserKind, role: string): boolean {
+  return kind === 'merchant' ? (MERCHANT_ROLES as readonly string[]).includes(role) : (OPERATOR_ROLES as readonly string[]).includes(role);
+}
+
+export function permissionsOf(kind: UserKind, role: string): readonly Permission[] {
+  if (kind === 'merchant') return MERCHANT_GRANTS[role as MerchantRole] ?? [];
+  return OPERATOR_GRANTS[role as OperatorRole] ?? [];
+}
+
+export function can(kind: UserKind, role: string, permission: Permission): boolean {
+  return permissionsOf(kind, role).includes(permission);
+}

@@ -1,0 +1,71 @@
+import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { ApiFailure } from './api.js';
+import { useApp } from './context.js';
+
+/** Loads data for a page; shows progress and errors the same way everywhere. */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T | undefined; error: string | undefined; reload: () => void } {
+  const [data, setData] = useState<T>();
+  const [error, setError] = useState<string>();
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setError(undefined);
+    load().then(
+      (d) => live && setData(d),
+      (e: unknown) => live && setError(e instanceof ApiFailure ? `${e.error.code}: ${e.error.message}` : String(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [...deps, tick]);
+  return { data, error, reload: () => setTick((n) => n + 1) };
+}
+
+export function ErrorLine({ error }: { error: string | undefined }) {
+  if (!error) return null;
+  return (
+    <p class="error" role="alert">
+      {error}
+    </p>
+  );
+}
+
+export function Loading() {
+  const { t } = useApp();
+  return <p aria-busy="true">{t('common.loading')}</p>;
+}
+
+export function Field({ label, id, children, error }: { label: string; id: string; children: ComponentChildren; error?: string | undefined }) {
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      {children}
+      {error ? (
+        <span class="field-error" role="alert" id={`${id}-error`}>
+          {error}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+export function Link({ href, children }: { href: string; children: ComponentChildren }) {
+  const { navigate } = useApp();
+  return (
+    <a
+      href={`/portal${href}`}
+      onClick={(e) => {
+        if (e.ctrlKey || e.metaKey || e.shiftKey) return;
+        e.preventDefault();
+        navigate(href);
+      }}
+    >
+      {children}
+    </a>
+  );
+}
+
+export function errorText(e: unknown): string {
+  return e instanceof ApiFailure ? `${e.error.code}: ${e.error.message}` : String(e);
+}

@@ -1,0 +1,94 @@
+import { api } from '../api.js';
+import { ErrorLine, Link, Loading, useLoad } from '../components.js';
+import { useApp } from '../context.js';
+import { formatTime } from '../format.js';
+
+export function MerchantsPage() {
+  const { t, locale } = useApp();
+  const { data, error } = useLoad(() => api.get<{ merchants: { merchantId: string; name: string; status: string; sandbox: boolean; createdAtMs: number }[] }>('/o/merchants'), []);
+  return (
+    <>
+      <h1>{t('merchants.title')}</h1>
+      <ErrorLine error={error} />
+      {!data ? (
+        <Loading />
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th>{t('merchants.id')}</th>
+                <th>{t('merchants.name')}</th>
+                <th>{t('merchants.status')}</th>
+                <th>{t('merchants.mode')}</th>
+                <th>{t('orders.created')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.merchants.map((m) => (
+                <tr key={m.merchantId}>
+                  <td>{m.merchantId}</td>
+                  <td>{m.name}</td>
+                  <td>{m.status}</td>
+                  <td>{m.sandbox ? t('merchants.sandbox') : t('merchants.live')}</td>
+                  <td>{formatTime(m.createdAtMs, locale)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
+
+export function BacklogPage() {
+  const { t, locale } = useApp();
+  const { data, error } = useLoad(
+    () => api.get<{ counts: { pending: number; failed: number }; notifications: { notificationId: string; merchantId: string; orderId: string; url: string; state: string; attemptCount: number; nextAttemptAtMs: number }[] }>('/o/notifications/backlog'),
+    [],
+  );
+  return (
+    <>
+      <h1>{t('backlog.title')}</h1>
+      <ErrorLine error={error} />
+      {!data ? (
+        <Loading />
+      ) : (
+        <>
+          <p>
+            {t('backlog.pending')}: <strong>{data.counts.pending}</strong> · {t('backlog.failed')}: <strong>{data.counts.failed}</strong>
+          </p>
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th>{t('orders.merchant')}</th>
+                  <th>{t('orders.serialNumber')}</th>
+                  <th>{t('orders.status')}</th>
+                  <th>{t('order.attempt')}</th>
+                  <th>{t('backlog.next')}</th>
+                  <th>URL</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.notifications.map((n) => (
+                  <tr key={n.notificationId}>
+                    <td>{n.merchantId}</td>
+                    <td>
+                      <Link href={`/orders/${n.orderId}`}>{n.orderId}</Link>
+                    </td>
+                    <td>{n.state}</td>
+                    <td class="num">{n.attemptCount}</td>
+                    <td>{formatTime(n.nextAttemptAtMs, locale)}</td>
+                    <td>{n.url}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,218 @@
+import { useState } from 'preact/hooks';
+import { api, can, prefixOf } from '../api.js';
+import { ErrorLine, errorText, Field, Link, Loading, useLoad } from '../components.js';
+import { useApp } from '../context.js';
+import { formatTime, newRequestId } from '../format.js';
+
+interface Detail {
+  order: { orderId: string; merchantId: string; requestId: string; state: string; amount: string; currency: string; refundedMinor: string; refundable: string; cardBrand: string | null; cardLast4: string | null; declineCode: string | null; createdAtMs: number; completedAtMs: number | null; notifyUrl: string };
+  timeline: { from: string | null; to: string; reason: string; atMs: number }[];
+  postings: { journalKind: string; account: string; direction: string; amount: string; currency: string; atMs: number }[];
+  refunds: { refundId: string; requestId: string; state: string; amount: string; currency: string; failureCode: string | null; createdAtMs: number }[];
+  notifications: { notificationId: string; url: string; state: string; attemptCount: number; createdAtMs: number; attempts: { attemptNo: number; startedAtMs: number; latencyMs: number; httpStatus: number | null; responseExcerpt: string; error: string | null; delivered: boolean }[] }[];
+}
+
+export function OrderDetailPage({ orderId }: { orderId: string }) {
+  const { me, t, locale } = useApp();
+  const prefix = prefixOf(me);
+  const { data, error, reload } = useLoad(() => api.get<Detail>(`${prefix}/orders/${encodeURIComponent(orderId)}`), [orderId]);
+  const [notice, setNotice] = useState<string>();
+  const resendAllowed = can(me, prefix === '/m' ? 'merchant.resend' : 'operator.resend');
+  const resend = async (id: string) => {
+    try {
+      await api.post(`${prefix}/notifications/${encodeURIComponent(id)}/resend`);
+      setNotice(t('order.resent'));
+      reload();
+    } catch (e) {
+      setNotice(errorText(e));
+    }
+  };
+  if (error) return <ErrorLine error={error} />;
+  if (!data) return <Loading />;
+  const o = data.order;
+  return (
+    <>
+      <p>
+        <Link href="/orders">{t('order.back')}</Link>
+      </p>
+      <h1>{t('order.title', { id: o.requestId })}</h1>
+      <dl class="facts">
+        <dt>{t('orders.serialNumber')}</dt>
+        <dd>{o.orderId}</dd>
+        <dt>{t('orders.status')}</dt>
+        <dd>
+          <span class={`state state-${o.state}`} data-testid="order-state">
+            {o.state}
+          </span>
+          {o.declineCode ? ` (${o.declineCode})` : ''}
+        </dd>
+        <dt>{t('orders.amount')}</dt>
+        <dd>
+          {o.amount} {o.currency}
+        </dd>
+        <dt>{t('order.refunded')}</dt>
+        <dd data-testid="refunded-minor">{o.refundedMinor}</dd>
+        <dt>{t('orders.card')}</dt>
+        <dd>{o.cardLast4 ? `${o.cardBrand ?? ''} •••• ${o.cardLast4}` : '—'}</dd>
+        <dt>{t('orders.created')}</dt>
+        <dd>{formatTime(o.createdAtMs, locale)}</dd>
+      </dl>
+      {notice ? (
+        <p class="notice" role="status">
+          {notice}
+        </p>
+      ) : null}
+      {prefix === '/m' && can(me, 'merchant.refund') && o.state === 'SUCCESS' && o.refundable !== '0' ? <RefundForm orderId={o.orderId} onDone={reload} /> : null}
+
+      <h2>{t('order.timeline')}</h2>
+      <ol class="timeline">
+        {data.timeline.map((e, i) => (
+          <li key={i}>
+            <time>{formatTime(e.atMs, locale)}</time> {e.from ? `${e.from} → ` : ''}
+            <strong>{e.to}</strong> <span class="muted">{e.reason}</span>
+          </li>
+        ))}
+      </ol>
+
+      <h2>{t('order.ledger')}</h2>
+      {data.postings.length === 0 ? (
+        <p>{t('order.none')}</p>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th>{t('order.kind')}</th>
+                <th>{t('order.account')}</th>
+                <th>{t('order.direction')}</th>
+                <th>{t('orders.amount')}</th>
+                <th>{t('order.at')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.postings.map((p, i) => (
+                <tr key={i}>
+                  <td>{p.journalKind}</td>
+                  <td>{p.account}</td>
+                  <td>{p.direction}</td>
+                  <td class="num">
+                    {p.amount} {p.currency}
+                  </td>
+                  <td>{formatTime(p.atMs, locale)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+
+      <h2>{t('order.refunds')}</h2>
+      {data.refunds.length === 0 ? (
+        <p>{t('order.none')}</p>
+      ) : (
+        <ul data-testid="refunds">
+          {data.refunds.map((r) => (
+            <li key={r.refundId}>
+              {formatTime(r.createdAtMs, locale)} — {r.requestId}: {r.amount} {r.currency} <span class={`state state-${r.state}`}>{r.state}</span>
+              {r.failureCode ? ` (${r.failureCode})` : ''}
+            </li>
+          ))}
+        </ul>
+      )}
+
+      <h2>{t('order.notifications')}</h2>
+      {data.notifications.length === 0 ? <p>{t('order.none')}</p> : null}
+      {data.notifications.map((n) => (
+        <section class="notification" key={n.notificationId}>
+          <p>
+            <span class={`state state-${n.state}`}>{n.state}</span> {n.url} — {formatTime(n.createdAtMs, locale)}{' '}
+            {resendAllowed ? (
+              <button type="button" class="secondary" onClick={() => void resend(n.notificationId)}>
+                {t('order.resend')}
+              </button>
+            ) : null}
+          </p>
+          {n.attempts.length > 0 ? (
+            <div class="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th>{t('order.attempt')}</th>
+                    <th>{t('order.at')}</th>
+                    <th>{t('order.httpStatus')}</th>
+                    <th>{t('order.latency')}</th>
+                    <th>{t('order.answer')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {n.attempts.map((a) => (
+                    <tr key={a.attemptNo}>
+                      <td>{a.attemptNo}</td>
+                      <td>{formatTime(a.startedAtMs, locale)}</td>
+                      <td>{a.httpStatus ?? a.error ?? ''}</td>
+                      <td class="num">{a.latencyMs}</td>
+                      <td>
+                        <code>{a.responseExcerpt}</code>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ) : null}
+        </section>
+      ))}
+    </>
+  );
+}
+
+function RefundForm({ orderId, onDone }: { orderId: string; onDone: () => void }) {
+  const { t } = useApp();
+  const [amount, setAmount] = useState('');
+  const [remark, setRemark] = useState('');
+  // One number per form: a second click replays the same refund instead of making another.
+  const [requestId, setRequestId] = useState(newRequestId());
+  const [error, setError] = useState<string>();
+  const [result, setResult] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (!confirm(t('refund.confirm'))) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const r = await api.post<{ refund: { state: string; amount: string; currency: string } }>(`/m/orders/${encodeURIComponent(orderId)}/refunds`, {
+        requestId,
+        ...(amount ? { amountMinor: amount } : {}),
+        ...(remark ? { remark } : {}),
+      });
+      setResult(t('refund.done', { state: r.refund.state, amount: r.refund.amount, currency: r.refund.currency }));
+      setRequestId(newRequestId());
+      setAmount('');
+      onDone();
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="refund" onSubmit={submit}>
+      <h2>{t('refund.title')}</h2>
+      <Field label={t('refund.amount')} id="refund-amount" error={error}>
+        <input id="refund-amount" name="amountMinor" inputMode="numeric" pattern="[0-9]*" value={amount} onInput={(e) => setAmount(e.currentTarget.value)} />
+      </Field>
+      <Field label={t('refund.remark')} id="refund-remark">
+        <input id="refund-remark" name="remark" maxLength={256} value={remark} onInput={(e) => setRemark(e.currentTarget.value)} />
+      </Field>
+      <button type="submit" disabled={busy}>
+        {t('refund.submit')}
+      </button>
+      {result ? (
+        <p role="status" class="notice" data-testid="refund-result">
+          {result}
+        </p>
+      ) : null}
+    </form>
+  );
+}
