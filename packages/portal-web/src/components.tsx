@@ -69,3 +69,22 @@ export function Link({ href, children }: { href: string; children: ComponentChil
 export function errorText(e: unknown): string {
   return e instanceof ApiFailure ? `${e.error.code}: ${e.error.message}` : String(e);
 }
+
+/**
+ * A scrollable table with one heading row: every list of the back office.
+ * `headings` are already translated; an empty string is a heading cell with no text (an actions column).
+ */
+export function DataTable({ headings, children }: { headings: readonly string[]; children: ComponentChildren }) {
+  return (
+    <div class="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            {headings.map((h, i) => (h === '' ? <th key={i} /> : <th key={i}>{h}</th>))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { errorText, Field } from '../components.js';
+import { errorText, Field, DataTable } from '../components.js';
 import { useApp } from '../context.js';
 
 interface Row {
@@ -74,18 +74,7 @@ export function BatchRefundsPage() {
               {t('batch.download')}
             </a>
           </p>
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th>{t('batch.line')}</th>
-                  <th>{t('orders.serialNumber')}</th>
-                  <th>{t('orders.requestId')}</th>
-                  <th>{t('batch.outcome')}</th>
-                  <th>{t('orders.amountMinor')}</th>
-                </tr>
-              </thead>
-              <tbody>
+          <DataTable headings={[t('batch.line'), t('orders.serialNumber'), t('orders.requestId'), t('batch.outcome'), t('orders.amountMinor')]}>
                 {rows.map((r) => (
                   <tr key={r.line} data-outcome={r.outcome}>
                     <td>{r.line}</td>
@@ -95,9 +84,7 @@ export function BatchRefundsPage() {
                     <td class="num">{r.amountMinor ?? ''}</td>
                   </tr>
                 ))}
-              </tbody>
-            </table>
-          </div>
+          </DataTable>
         </>
       ) : null}
     </>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, prefixOf } from '../api.js';
-import { ErrorLine, Link, Loading, useLoad } from '../components.js';
+import { ErrorLine, Link, Loading, useLoad, DataTable } from '../components.js';
 import { useApp } from '../context.js';
 import { formatTime, startOfToday } from '../format.js';
 
@@ -37,19 +37,7 @@ export function DashboardPage() {
       ) : data.byCurrency.length === 0 ? (
         <p>{t('dashboard.none')}</p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>{t('dashboard.currency')}</th>
-                <th>{t('dashboard.orders')}</th>
-                <th>{t('dashboard.succeeded')}</th>
-                <th>{t('dashboard.failed')}</th>
-                <th>{t('dashboard.volume')}</th>
-                <th>{t('dashboard.successRate')}</th>
-              </tr>
-            </thead>
-            <tbody>
+        <DataTable headings={[t('dashboard.currency'), t('dashboard.orders'), t('dashboard.succeeded'), t('dashboard.failed'), t('dashboard.volume'), t('dashboard.successRate')]}>
               {data.byCurrency.map((c) => (
                 <tr key={c.currency} data-currency={c.currency}>
                   <td>{c.currency}</td>
@@ -60,9 +48,7 @@ export function DashboardPage() {
                   <td class="num">{c.successRate}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+        </DataTable>
       )}
       <LiveMonitor onEvent={reload} />
     </>

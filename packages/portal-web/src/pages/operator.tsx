@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { ErrorLine, Link, Loading, useLoad } from '../components.js';
+import { ErrorLine, Link, Loading, useLoad, DataTable } from '../components.js';
 import { useApp } from '../context.js';
 import { formatTime } from '../format.js';
 
@@ -13,18 +13,7 @@ export function MerchantsPage() {
       {!data ? (
         <Loading />
       ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>{t('merchants.id')}</th>
-                <th>{t('merchants.name')}</th>
-                <th>{t('merchants.status')}</th>
-                <th>{t('merchants.mode')}</th>
-                <th>{t('orders.created')}</th>
-              </tr>
-            </thead>
-            <tbody>
+        <DataTable headings={[t('merchants.id'), t('merchants.name'), t('merchants.status'), t('merchants.mode'), t('orders.created')]}>
               {data.merchants.map((m) => (
                 <tr key={m.merchantId}>
                   <td>{m.merchantId}</td>
@@ -34,9 +23,7 @@ export function MerchantsPage() {
                   <td>{formatTime(m.createdAtMs, locale)}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+        </DataTable>
       )}
     </>
   );

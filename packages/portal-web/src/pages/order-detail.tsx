@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, can, prefixOf } from '../api.js';
-import { ErrorLine, errorText, Field, Link, Loading, useLoad } from '../components.js';
+import { ErrorLine, errorText, Field, Link, Loading, useLoad, DataTable } from '../components.js';
 import { useApp } from '../context.js';
 import { formatTime, newRequestId } from '../format.js';
 
@@ -78,18 +78,7 @@ export function OrderDetailPage({ orderId }: { orderId: string }) {
       {data.postings.length === 0 ? (
         <p>{t('order.none')}</p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>{t('order.kind')}</th>
-                <th>{t('order.account')}</th>
-                <th>{t('order.direction')}</th>
-                <th>{t('orders.amount')}</th>
-                <th>{t('order.at')}</th>
-              </tr>
-            </thead>
-            <tbody>
+        <DataTable headings={[t('order.kind'), t('order.account'), t('order.direction'), t('orders.amount'), t('order.at')]}>
               {data.postings.map((p, i) => (
                 <tr key={i}>
                   <td>{p.journalKind}</td>
@@ -101,9 +90,7 @@ export function OrderDetailPage({ orderId }: { orderId: string }) {
                   <td>{formatTime(p.atMs, locale)}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+        </DataTable>
       )}
 
       <h2>{t('order.refunds')}</h2>
@@ -133,18 +120,7 @@ export function OrderDetailPage({ orderId }: { orderId: string }) {
             ) : null}
           </p>
           {n.attempts.length > 0 ? (
-            <div class="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th>{t('order.attempt')}</th>
-                    <th>{t('order.at')}</th>
-                    <th>{t('order.httpStatus')}</th>
-                    <th>{t('order.latency')}</th>
-                    <th>{t('order.answer')}</th>
-                  </tr>
-                </thead>
-                <tbody>
+            <DataTable headings={[t('order.attempt'), t('order.at'), t('order.httpStatus'), t('order.latency'), t('order.answer')]}>
                   {n.attempts.map((a) => (
                     <tr key={a.attemptNo}>
                       <td>{a.attemptNo}</td>
@@ -156,9 +132,7 @@ export function OrderDetailPage({ orderId }: { orderId: string }) {
                       </td>
                     </tr>
                   ))}
-                </tbody>
-              </table>
-            </div>
+            </DataTable>
           ) : null}
         </section>
       ))}

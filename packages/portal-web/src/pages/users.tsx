@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, prefixOf } from '../api.js';
-import { ErrorLine, errorText, Field, Loading, useLoad } from '../components.js';
+import { ErrorLine, errorText, Field, Loading, useLoad, DataTable } from '../components.js';
 import { useApp } from '../context.js';
 import { formatTime } from '../format.js';
 
@@ -89,19 +89,7 @@ export function UsersPage() {
       {!data ? (
         <Loading />
       ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>{t('users.email')}</th>
-                <th>{t('users.kind')}</th>
-                <th>{t('users.role')}</th>
-                <th>{t('users.status')}</th>
-                <th>{t('users.secondFactor')}</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
+        <DataTable headings={[t('users.email'), t('users.kind'), t('users.role'), t('users.status'), t('users.secondFactor'), '']}>
               {data.users.map((u) => (
                 <tr key={u.userId}>
                   <td>{u.email}</td>
@@ -128,9 +116,7 @@ export function UsersPage() {
                   </td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+        </DataTable>
       )}
     </>
   );
@@ -147,18 +133,7 @@ export function AuditPage() {
       {!data ? (
         <Loading />
       ) : (
-        <div class="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>{t('order.at')}</th>
-                <th>{t('audit.who')}</th>
-                <th>{t('audit.what')}</th>
-                <th>{t('audit.target')}</th>
-                <th>{t('audit.change')}</th>
-              </tr>
-            </thead>
-            <tbody>
+        <DataTable headings={[t('order.at'), t('audit.who'), t('audit.what'), t('audit.target'), t('audit.change')]}>
               {data.entries.map((e) => (
                 <tr key={e.id}>
                   <td>{formatTime(e.atMs, locale)}</td>
@@ -172,9 +147,7 @@ export function AuditPage() {
                   </td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        </div>
+        </DataTable>
       )}
     </>
   );
