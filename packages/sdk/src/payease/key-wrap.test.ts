@@ -95,7 +95,16 @@ describe('wrapAesKey / unwrapAesKey', () => {
 
     it('and for a key wrapped to another recipient', () => {
       const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
-      const wrapped = wrapAesKey(Buffer.from('Kk11Ll22Mm33Nn44'), other.publicKey);
+      const gatewayModulus = BigInt(`0x${Buffer.from(keys.gatewayCert.publicKey.export({ format: 'jwk' }).n!, 'base64url').toString('hex')}`);
+      // Another recipient's ciphertext is below *its* modulus, not necessarily below ours; one
+      // that is not is refused as malformed (public information, tested below). The padding is
+      // random, so wrapping again soon gives a ciphertext that reaches the padding check.
+      let wrapped = '';
+      for (let attempt = 0; attempt < 64; attempt++) {
+        wrapped = wrapAesKey(Buffer.from('Kk11Ll22Mm33Nn44'), other.publicKey);
+        if (BigInt(`0x${Buffer.from(wrapped, 'base64').toString('hex')}`) < gatewayModulus) break;
+        expect(() => unwrapAesKey(wrapped, keys.gatewayKey, secret)).toThrow(MalformedInputError);
+      }
       expect(unwrapAesKey(wrapped, keys.gatewayKey, secret)).toEqual(syntheticKey(wrapped));
     });
   });
