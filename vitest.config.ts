@@ -20,6 +20,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    setupFiles: [fileURLToPath(new URL('./scripts/vitest-seed.ts', import.meta.url))],
     reporters: ['default'],
     projects: [
       {
