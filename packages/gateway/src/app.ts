@@ -346,6 +346,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     streams,
     clock,
     secureCookies: config.publicBaseUrl.startsWith('https:'),
+    operator: { config, secrets, onlinePay, crossBorder, disputes, orders, remittances, channels },
   });
   // Each feature adds its operator routes here.
   const adminParts: AdminRoutes[] = [

@@ -54,6 +54,12 @@ export class MerchantRepository {
     return r.numUpdatedRows > 0n;
   }
 
+  /** Sandbox (test helpers, private notify addresses) or live. */
+  async setSandbox(merchantId: string, sandbox: boolean): Promise<boolean> {
+    const r = await this.db.updateTable('merchants').set({ sandbox: sandbox ? 1n : 0n }).where('merchant_id', '=', merchantId).executeTakeFirst();
+    return r.numUpdatedRows > 0n;
+  }
+
   async setAllowedHosts(merchantId: string, hosts: string[]): Promise<boolean> {
     const r = await this.db
       .updateTable('merchants')

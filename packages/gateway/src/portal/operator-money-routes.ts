@@ -1,0 +1,203 @@
+import { isAmountMinorString } from '@opencashier/sdk';
+import { disputeEventJson, disputeJson } from '../admin/dispute-json.js';
+import { isBusinessDate } from '../domain/business-day.js';
+import { DISPUTE_OUTCOMES, DISPUTE_STATUSES, type DisputeOutcome, type DisputeStatus } from '../domain/dispute.js';
+import type { AmountMinor } from '../domain/money.js';
+import { TRANSFER_OUTCOMES, isTransferOutcome } from '../domain/incoming-transfer.js';
+import { transferJson } from '../onlinepay/remittance-admin-routes.js';
+import type { OpenDispute } from '../orders/dispute-service.js';
+import { parseStatement, StatementFormatError } from '../reconciliation/reconciler.js';
+import { reconcileDay, statementTimeParser } from '../reconciliation/reconcile-day.js';
+import { ReconciliationRepository } from '../store/reconciliation-repository.js';
+import type { OperatorConsoleDeps } from './operator-deps.js';
+import { portalError } from './portal-error.js';
+import type { PortalContext, PortalRoute } from './route-table.js';
+import { bodyOf, optionalText, paramOf, queryOf, requiredText } from './request-fields.js';
+
+const LIST_MAX = 200;
+/** A channel statement pasted or uploaded in the browser: a day's file of one acquirer. */
+const STATEMENT_CHARS_MAX = 4_000_000;
+
+function oneOf<T extends string>(value: string, field: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value)) throw portalError('FIELD_INVALID', { field, reason: allowed.join(', ') });
+  return value as T;
+}
+
+function businessDateOf(text: string): string {
+  if (!isBusinessDate(text)) throw portalError('FIELD_INVALID', { field: 'date', reason: 'a date YYYY-MM-DD' });
+  return text;
+}
+
+/**
+ * The money side of the operator console: disputes reported by acquirers
+ * that send files (open, decide), settlement runs (list, build a day),
+ * reconciliation of a channel statement with the mismatch report, and the
+ * offline remittance transfers no order claimed (match one by hand). Each
+ * action goes through the service the admin API uses and is audited.
+ */
+export function operatorMoneyRoutes(deps: () => OperatorConsoleDeps): PortalRoute[] {
+  const audit = (ctx: PortalContext, merchantId: string | null, action: string, target: string, before: unknown, after: unknown) =>
+    deps().audit.record(ctx.actor, { merchantId, action, target, before, after }, deps().clock());
+  const operatorActor = (ctx: PortalContext) => ({ kind: 'OPERATOR' as const, name: ctx.user.email.slice(0, 64) });
+
+  return [
+    {
+      method: 'GET',
+      url: '/o/disputes',
+      permission: 'operator.view',
+      handler: async (_ctx, request) => {
+        const q = queryOf(request);
+        const status = q.status ? oneOf<DisputeStatus>(q.status, 'status', DISPUTE_STATUSES) : undefined;
+        const list = await deps().disputes.list({ limit: 100, ...(status ? { status } : {}), ...(q.merchantId ? { merchantId: q.merchantId } : {}) });
+        return { disputes: list.map(disputeJson) };
+      },
+    },
+    {
+      method: 'GET',
+      url: '/o/disputes/:disputeId',
+      permission: 'operator.view',
+      handler: async (_ctx, request) => {
+        const d = await deps().disputes.find(paramOf(request, 'disputeId'));
+        if (!d) throw portalError('DISPUTE_NOT_FOUND');
+        return { dispute: disputeJson(d), history: (await deps().disputes.history(d.disputeId)).map(disputeEventJson) };
+      },
+    },
+    {
+      method: 'POST',
+      url: '/o/disputes',
+      permission: 'operator.disputes',
+      handler: async (ctx, request) => {
+        const d = deps();
+        const body = bodyOf(request);
+        const merchantId = requiredText(body, 'merchantId', 64);
+        const orderRef = requiredText(body, 'order', 64);
+        const stage = oneOf(requiredText(body, 'stage', 16), 'stage', ['RETRIEVAL', 'CHARGEBACK'] as const);
+        // The acquirer's file names the order by our serialNumber or the merchant's requestId.
+        const byId = await d.orders.find(orderRef);
+        const order = byId && byId.merchantId === merchantId ? byId : await d.orders.findByRequest(merchantId, orderRef);
+        if (!order) throw portalError('ORDER_NOT_FOUND');
+        const amount = optionalText(body, 'amountMinor', 19);
+        if (amount !== undefined && (!isAmountMinorString(amount) || amount === '0')) throw portalError('AMOUNT_INVALID', { field: 'amountMinor' });
+        const days = optionalText(body, 'respondByDays', 3);
+        if (days !== undefined && !/^\d{1,3}$/.test(days)) throw portalError('FIELD_INVALID', { field: 'respondByDays', reason: 'a whole number of days' });
+        const input: OpenDispute = { orderId: order.orderId, stage };
+        const optional = {
+          reasonCode: optionalText(body, 'reasonCode', 16),
+          reasonText: optionalText(body, 'reasonText', 255),
+          acquirerReference: optionalText(body, 'acquirerReference', 64),
+          note: optionalText(body, 'note', 255),
+          amountMinor: amount === undefined ? undefined : (BigInt(amount) as AmountMinor),
+          respondByDays: days === undefined ? undefined : Number(days),
+        };
+        for (const [k, v] of Object.entries(optional)) if (v !== undefined) (input as unknown as Record<string, unknown>)[k] = v;
+        const opened = await d.disputes.open(input, operatorActor(ctx));
+        await audit(ctx, opened.merchantId, 'dispute.open', opened.disputeId, null, disputeJson(opened));
+        return { dispute: disputeJson(opened) };
+      },
+    },
+    {
+      method: 'POST',
+      url: '/o/disputes/:disputeId/decide',
+      permission: 'operator.disputes',
+      handler: async (ctx, request) => {
+        const d = deps();
+        const body = bodyOf(request);
+        const outcome = oneOf<DisputeOutcome>(requiredText(body, 'outcome', 16), 'outcome', DISPUTE_OUTCOMES);
+        const before = await d.disputes.find(paramOf(request, 'disputeId'));
+        if (!before) throw portalError('DISPUTE_NOT_FOUND');
+        const decided = await d.disputes.decide(before.disputeId, outcome, operatorActor(ctx), optionalText(body, 'note', 255));
+        await audit(ctx, decided.merchantId, 'dispute.decide', decided.disputeId, { stage: before.stage, status: before.status }, { stage: decided.stage, status: decided.status, outcome });
+        return { dispute: disputeJson(decided) };
+      },
+    },
+    {
+      method: 'GET',
+      url: '/o/settlements',
+      permission: 'operator.view',
+      handler: async (_ctx, request) => {
+        const merchantId = queryOf(request).merchantId;
+        let q = deps().db.selectFrom('settlement_batches').selectAll();
+        if (merchantId) q = q.where('merchant_id', '=', merchantId);
+        const rows = await q.orderBy('business_date', 'desc').orderBy('merchant_id').limit(LIST_MAX).execute();
+        return {
+          batches: rows.map((r) => ({
+            batchId: r.batch_id,
+            merchantId: r.merchant_id,
+            businessDate: r.business_date,
+            settleDate: r.settle_date,
+            currency: r.currency,
+            capturedMinor: String(r.captured_minor),
+            refundedMinor: String(r.refunded_minor),
+            chargebackMinor: String(r.chargeback_minor),
+            feeMinor: String(r.fee_minor),
+            netMinor: String(r.net_minor),
+            lineCount: Number(r.line_count),
+            createdAtMs: Number(r.created_at_ms),
+          })),
+        };
+      },
+    },
+    {
+      method: 'POST',
+      url: '/o/settlements/run',
+      permission: 'operator.finance',
+      handler: async (ctx, request) => {
+        const d = deps();
+        const body = bodyOf(request);
+        const merchantId = requiredText(body, 'merchantId', 64);
+        const date = businessDateOf(requiredText(body, 'date', 10));
+        if (!(await d.merchants.find(merchantId))) throw portalError('MERCHANT_UNKNOWN');
+        // The same on-demand build as the merchant's settlement query: a closed day, built once, the same answer after.
+        const batch = await d.crossBorder.settlements.settleDay(merchantId, date);
+        if (!batch) throw portalError('SETTLEMENT_NOT_FOUND', { date });
+        await audit(ctx, merchantId, 'settlement.run', `${merchantId}/${date}`, null, { batchId: batch.batchId, netMinor: batch.netMinor, lineCount: batch.lineCount });
+        return { batch: { ...batch, capturedMinor: String(batch.capturedMinor), refundedMinor: String(batch.refundedMinor), chargebackMinor: String(batch.chargebackMinor), feeMinor: String(batch.feeMinor), netMinor: String(batch.netMinor) } };
+      },
+    },
+    {
+      method: 'POST',
+      url: '/o/reconciliation/check',
+      permission: 'operator.finance',
+      handler: async (ctx, request) => {
+        const d = deps();
+        const body = bodyOf(request);
+        const date = businessDateOf(requiredText(body, 'date', 10));
+        const merchantId = optionalText(body, 'merchantId', 64) ?? null;
+        const statement = requiredText(body, 'statement', STATEMENT_CHARS_MAX);
+        let theirs;
+        try {
+          theirs = parseStatement(statement, statementTimeParser(d.config.timeZone));
+        } catch (error) {
+          if (error instanceof StatementFormatError) throw portalError('FIELD_INVALID', { field: 'statement', reason: error.message });
+          throw error;
+        }
+        const report = await reconcileDay(new ReconciliationRepository(d.db), { merchantId, date, timeZone: d.config.timeZone, theirs });
+        const answer = { date, merchantId, matched: report.matched, mismatches: report.mismatches, carried: report.carried.map((e) => ({ type: e.type, serialNumber: e.serialNumber })) };
+        await audit(ctx, merchantId, 'reconciliation.check', `${merchantId ?? 'all'}/${date}`, null, { matched: report.matched, mismatches: report.mismatches.length, carried: report.carried.length });
+        return answer;
+      },
+    },
+    {
+      method: 'GET',
+      url: '/o/remittances',
+      permission: 'operator.view',
+      handler: async (_ctx, request) => {
+        const wanted = (queryOf(request).outcome ?? 'UNMATCHED,HELD_SHORT,HELD_OVER,HELD_CURRENCY,HELD_ALREADY_PAID').split(',');
+        if (wanted.some((o) => !isTransferOutcome(o))) throw portalError('FIELD_INVALID', { field: 'outcome', reason: TRANSFER_OUTCOMES.join(', ') });
+        return { transfers: (await deps().remittances.list(wanted.filter(isTransferOutcome), LIST_MAX)).map(transferJson) };
+      },
+    },
+    {
+      method: 'POST',
+      url: '/o/remittances/:transferId/match',
+      permission: 'operator.finance',
+      handler: async (ctx, request) => {
+        const d = deps();
+        const orderRef = requiredText(bodyOf(request), 'orderId', 64);
+        const result = await d.remittances.match(paramOf(request, 'transferId'), orderRef);
+        await audit(ctx, result.order?.merchantId ?? null, 'remittance.match', result.transfer.transferId, { outcome: 'UNMATCHED', orderId: null }, { outcome: result.transfer.outcome, orderId: result.transfer.orderId });
+        return { transfer: transferJson(result.transfer), order: result.order ? { serialNumber: result.order.orderId, requestId: result.order.requestId, merchantId: result.order.merchantId, state: result.order.state } : null };
+      },
+    },
+  ];
+}
