@@ -90,7 +90,8 @@ export class RemittanceService {
     const outcome = classify(transfer, order);
     if (!(await this.deps.transfers.assign(transferId, order.orderId, outcome))) throw new GatewayError('FIELD_INVALID', { field: 'transferId', reason: 'the transfer was matched meanwhile' });
     const assigned: IncomingTransfer = { ...transfer, orderId: order.orderId, outcome };
-    const settled = await this.settle(assigned);
+    // The order's own postscript, not the mistyped one: the channel knows the order by it.
+    const settled = await this.settle(assigned, order.channelReference ?? transfer.postscript);
     const final = settled ? finalOutcome(outcome, settled) : outcome;
     if (final !== outcome) await this.deps.transfers.setOutcome(transferId, final);
     return { transfer: { ...assigned, outcome: final }, replayed: false, order: settled ?? order };
@@ -101,9 +102,9 @@ export class RemittanceService {
   }
 
   /** Completes the order of an exact transfer (again, after a stop: every step is idempotent). */
-  private async settle(t: IncomingTransfer): Promise<Order | undefined> {
+  private async settle(t: IncomingTransfer, reference: string = t.postscript): Promise<Order | undefined> {
     if (!t.orderId || (t.outcome !== 'SETTLED' && t.outcome !== 'REFUNDED_LATE')) return t.orderId ? this.deps.orders.find(t.orderId) : undefined;
-    return this.deps.orders.completeAtChannel(t.orderId, REMITTANCE_CHANNEL, { outcome: 'approved', reference: t.postscript, authCode: t.bankReference });
+    return this.deps.orders.completeAtChannel(t.orderId, REMITTANCE_CHANNEL, { outcome: 'approved', reference, authCode: t.bankReference });
   }
 }
 
