@@ -2,6 +2,7 @@ import { TEXT_LENGTH_MAX } from '../domain/limits.js';
 import { formatRate } from '../fx/exact-rate.js';
 import type { FxOrder, ReviewStatus } from '../fx/fx-order.js';
 import type { OperatorConsoleDeps } from './operator-deps.js';
+import { display } from './order-search.js';
 import { portalError } from './portal-error.js';
 import type { PortalRoute } from './route-table.js';
 import { bodyOf, optionalText, paramOf, queryOf, requiredText } from './request-fields.js';
@@ -18,6 +19,7 @@ function fxOrderJson(fx: FxOrder) {
     merchantId: fx.merchantId,
     requestId: fx.requestId,
     orderAmountMinor: fx.orderAmountMinor.toString(),
+    orderAmount: display(fx.orderAmountMinor, fx.orderCurrency),
     orderCurrency: fx.orderCurrency,
     fxAmountMinor: fx.fxAmountMinor === null ? null : fx.fxAmountMinor.toString(),
     fxCurrency: fx.fxCurrency,

@@ -10,6 +10,9 @@ import { parseStatement, StatementFormatError } from '../reconciliation/reconcil
 import { reconcileDay, statementTimeParser } from '../reconciliation/reconcile-day.js';
 import { ReconciliationRepository } from '../store/reconciliation-repository.js';
 import type { OperatorConsoleDeps } from './operator-deps.js';
+import { display } from './order-search.js';
+import type { Dispute } from '../domain/dispute.js';
+import type { IncomingTransfer } from '../domain/incoming-transfer.js';
 import { portalError } from './portal-error.js';
 import type { PortalContext, PortalRoute } from './route-table.js';
 import { bodyOf, optionalText, paramOf, queryOf, requiredText } from './request-fields.js';
@@ -17,6 +20,15 @@ import { bodyOf, optionalText, paramOf, queryOf, requiredText } from './request-
 const LIST_MAX = 200;
 /** A channel statement pasted or uploaded in the browser: a day's file of one acquirer. */
 const STATEMENT_CHARS_MAX = 4_000_000;
+
+/** A case with its amount shown in the currency's own decimals. */
+function caseJson(d: Dispute) {
+  return { ...disputeJson(d), amount: display(d.amountMinor, d.currency) };
+}
+
+function transferRow(t: IncomingTransfer) {
+  return { ...transferJson(t), amount: display(t.amountMinor, t.currency) };
+}
 
 function oneOf<T extends string>(value: string, field: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) throw portalError('FIELD_INVALID', { field, reason: allowed.join(', ') });
@@ -49,7 +61,7 @@ export function operatorMoneyRoutes(deps: () => OperatorConsoleDeps): PortalRout
         const q = queryOf(request);
         const status = q.status ? oneOf<DisputeStatus>(q.status, 'status', DISPUTE_STATUSES) : undefined;
         const list = await deps().disputes.list({ limit: 100, ...(status ? { status } : {}), ...(q.merchantId ? { merchantId: q.merchantId } : {}) });
-        return { disputes: list.map(disputeJson) };
+        return { disputes: list.map(caseJson) };
       },
     },
     {
@@ -59,7 +71,7 @@ export function operatorMoneyRoutes(deps: () => OperatorConsoleDeps): PortalRout
       handler: async (_ctx, request) => {
         const d = await deps().disputes.find(paramOf(request, 'disputeId'));
         if (!d) throw portalError('DISPUTE_NOT_FOUND');
-        return { dispute: disputeJson(d), history: (await deps().disputes.history(d.disputeId)).map(disputeEventJson) };
+        return { dispute: caseJson(d), history: (await deps().disputes.history(d.disputeId)).map(disputeEventJson) };
       },
     },
     {
@@ -92,7 +104,7 @@ export function operatorMoneyRoutes(deps: () => OperatorConsoleDeps): PortalRout
         for (const [k, v] of Object.entries(optional)) if (v !== undefined) (input as unknown as Record<string, unknown>)[k] = v;
         const opened = await d.disputes.open(input, operatorActor(ctx));
         await audit(ctx, opened.merchantId, 'dispute.open', opened.disputeId, null, disputeJson(opened));
-        return { dispute: disputeJson(opened) };
+        return { dispute: caseJson(opened) };
       },
     },
     {
@@ -107,7 +119,7 @@ export function operatorMoneyRoutes(deps: () => OperatorConsoleDeps): PortalRout
         if (!before) throw portalError('DISPUTE_NOT_FOUND');
         const decided = await d.disputes.decide(before.disputeId, outcome, operatorActor(ctx), optionalText(body, 'note', 255));
         await audit(ctx, decided.merchantId, 'dispute.decide', decided.disputeId, { stage: before.stage, status: before.status }, { stage: decided.stage, status: decided.status, outcome });
-        return { dispute: disputeJson(decided) };
+        return { dispute: caseJson(decided) };
       },
     },
     {
@@ -131,6 +143,10 @@ export function operatorMoneyRoutes(deps: () => OperatorConsoleDeps): PortalRout
             chargebackMinor: String(r.chargeback_minor),
             feeMinor: String(r.fee_minor),
             netMinor: String(r.net_minor),
+            captured: display(BigInt(r.captured_minor), r.currency),
+            refunded: display(BigInt(r.refunded_minor), r.currency),
+            fee: display(BigInt(r.fee_minor), r.currency),
+            net: display(BigInt(r.net_minor), r.currency),
             lineCount: Number(r.line_count),
             createdAtMs: Number(r.created_at_ms),
           })),
@@ -184,7 +200,7 @@ export function operatorMoneyRoutes(deps: () => OperatorConsoleDeps): PortalRout
       handler: async (_ctx, request) => {
         const wanted = (queryOf(request).outcome ?? 'UNMATCHED,HELD_SHORT,HELD_OVER,HELD_CURRENCY,HELD_ALREADY_PAID').split(',');
         if (wanted.some((o) => !isTransferOutcome(o))) throw portalError('FIELD_INVALID', { field: 'outcome', reason: TRANSFER_OUTCOMES.join(', ') });
-        return { transfers: (await deps().remittances.list(wanted.filter(isTransferOutcome), LIST_MAX)).map(transferJson) };
+        return { transfers: (await deps().remittances.list(wanted.filter(isTransferOutcome), LIST_MAX)).map(transferRow) };
       },
     },
     {
@@ -196,7 +212,7 @@ export function operatorMoneyRoutes(deps: () => OperatorConsoleDeps): PortalRout
         const orderRef = requiredText(bodyOf(request), 'orderId', 64);
         const result = await d.remittances.match(paramOf(request, 'transferId'), orderRef);
         await audit(ctx, result.order?.merchantId ?? null, 'remittance.match', result.transfer.transferId, { outcome: 'UNMATCHED', orderId: null }, { outcome: result.transfer.outcome, orderId: result.transfer.orderId });
-        return { transfer: transferJson(result.transfer), order: result.order ? { serialNumber: result.order.orderId, requestId: result.order.requestId, merchantId: result.order.merchantId, state: result.order.state } : null };
+        return { transfer: transferRow(result.transfer), order: result.order ? { serialNumber: result.order.orderId, requestId: result.order.requestId, merchantId: result.order.merchantId, state: result.order.state } : null };
       },
     },
   ];

@@ -52,8 +52,9 @@ export function portalRoutes(options: PortalOptions, clearCookie: (reply: Fastif
   ];
 }
 
-function sendError(reply: FastifyReply, code: keyof typeof ERRORS, message?: string) {
-  return reply.code(ERRORS[code].httpStatus).send({ code, message: message ?? ERRORS[code].message });
+function sendError(reply: FastifyReply, code: keyof typeof ERRORS, message?: string, field?: string) {
+  // `field` names the form field at fault, so the page shows the error next to it.
+  return reply.code(ERRORS[code].httpStatus).send({ code, message: message ?? ERRORS[code].message, ...(field ? { field } : {}) });
 }
 
 function sameSecret(a: string, b: string): boolean {
@@ -77,7 +78,7 @@ export async function registerPortal(app: FastifyInstance, options: PortalOption
   await app.register(
     async (api) => {
       api.setErrorHandler((error, request, reply) => {
-        if (error instanceof GatewayError) return sendError(reply, error.code, error.message);
+        if (error instanceof GatewayError) return sendError(reply, error.code, error.message, error.params.field);
         const e = error as { statusCode?: number };
         if (e.statusCode === 429) return sendError(reply, 'RATE_LIMITED');
         if (e.statusCode && e.statusCode < 500) return sendError(reply, 'FIELD_INVALID', 'The request could not be read.');
