@@ -194,7 +194,7 @@ describe.each(testDatabases())('operator console API (%s)', (_database, database
 
   it('reports channel health from the orders it took', async () => {
     const health = await readOnly.get('/o/channels?hours=24');
-    const card = health.json.channels.find((c: { channel: string }) => c.methods.includes('CARD'));
+    const card = health.json.channels.find((c: { methods: string[] }) => c.methods.includes('CARD'));
     expect(card.orders).toBeGreaterThanOrEqual(2);
     expect(card.succeeded).toBeGreaterThanOrEqual(2);
     expect(card.errorRateBps).toBe(0);

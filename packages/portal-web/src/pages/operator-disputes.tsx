@@ -128,14 +128,14 @@ export function OperatorDisputesPage() {
           <DataTable headings={[t('opd.case'), t('orders.serialNumber'), t('opd.stage'), t('orders.status'), t('orders.amount'), t('opd.respondBy'), '']}>
             {data.disputes.map((c) => (
               <tr key={c.disputeId} data-dispute-id={c.disputeId} data-status={c.status}>
-                <td>
+                <td class="id">
                   {c.disputeId}
                   <br />
                   <span class="muted">
                     {c.merchantId} · {c.reasonCode}
                   </span>
                 </td>
-                <td>
+                <td class="id">
                   <Link href={`/orders/${c.orderId}`}>{c.orderId}</Link>
                 </td>
                 <td>{c.stage}</td>

@@ -150,7 +150,7 @@ export function OperatorSettlementPage() {
                   <tr key={i} data-mismatch={m.class}>
                     <td class="state state-FAILED">{m.class}</td>
                     <td>{m.type}</td>
-                    <td>{m.serialNumber}</td>
+                    <td class="id">{m.serialNumber}</td>
                     <td>{m.ours ?? '—'}</td>
                     <td>{m.theirs ?? '—'}</td>
                   </tr>

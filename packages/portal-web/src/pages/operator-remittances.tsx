@@ -72,7 +72,7 @@ export function OperatorRemittancesPage() {
               </td>
               <td class="num">{`${x.amount} ${x.currency}`}</td>
               <td>{x.payerName ?? '—'}</td>
-              <td>
+              <td class="id">
                 <State value={x.outcome} />
                 {x.orderId ? (
                   <>
