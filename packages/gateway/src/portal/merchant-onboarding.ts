@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { findCurrency } from '../domain/currencies.js';
 import { MERCHANT_ID_PATTERN } from '../domain/limits.js';
 import { isPaymentMethod } from '../domain/payment-method.js';
 import { gatewayCertificatePath } from '../keys/gateway-keys.js';
@@ -59,6 +60,17 @@ export function parseMethods(body: Body): string[] | undefined {
   return raw as string[];
 }
 
+/** ISO 4217 codes, comma- or space-separated; empty: every currency the gateway supports (null). */
+export function parseCurrencies(body: Body): string[] | null {
+  const text = optionalText(body, 'currencies', 512);
+  if (text === undefined) return null;
+  const codes = [...new Set(text.split(/[\s,]+/).map((c) => c.trim().toUpperCase()).filter(Boolean))];
+  if (codes.length === 0) return null;
+  const unknown = codes.find((c) => !findCurrency(c));
+  if (unknown !== undefined) throw portalError('FIELD_INVALID', { field: 'currencies', reason: `${unknown.slice(0, 8)} is not a currency the gateway supports` });
+  return codes;
+}
+
 /** Makes a key pair and the dialect secrets for the merchant; `overlapMs` keeps the previous ones verifying (rotation). */
 export async function issueKeyBundle(deps: OperatorConsoleDeps, merchantId: string, overlapMs: number): Promise<KeyBundle> {
   const now = deps.clock();
@@ -86,7 +98,7 @@ export async function issueKeyBundle(deps: OperatorConsoleDeps, merchantId: stri
 
 /**
  * Onboards a merchant from the console's form: `{merchantId, name, mode,
- * allowedHosts, methods?}`. Everything is checked before anything is
+ * allowedHosts, methods?, currencies?}`. Everything is checked before anything is
  * written; the key bundle is answered once.
  */
 export async function onboardMerchant(deps: OperatorConsoleDeps, body: Body): Promise<{ merchant: Merchant; methods: string[]; bundle: KeyBundle }> {
@@ -97,9 +109,9 @@ export async function onboardMerchant(deps: OperatorConsoleDeps, body: Body): Pr
   const sandbox = parseMode(body);
   const allowedHosts = parseAllowedHosts(requiredText(body, 'allowedHosts', 4096));
   const methods = parseMethods(body);
-  optionalText(body, 'note', 256);
+  const currencies = parseCurrencies(body);
   if (await deps.merchants.find(merchantId)) throw portalError('FIELD_INVALID', { field: 'merchantId', reason: 'a merchant with this id exists' });
-  const merchant = await deps.merchants.create({ merchantId, name, sandbox, allowedHosts }, deps.clock());
+  const merchant = await deps.merchants.create({ merchantId, name, sandbox, allowedHosts, currencies }, deps.clock());
   if (methods) await deps.onlinePay.setEnabledMethods(merchantId, methods);
   const bundle = await issueKeyBundle(deps, merchantId, 0);
   return { merchant, methods: await deps.onlinePay.enabledMethods(merchantId), bundle };

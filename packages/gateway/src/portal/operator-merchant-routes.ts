@@ -1,8 +1,9 @@
+import { SUPPORTED_CURRENCIES } from '../domain/currencies.js';
 import { parseFeePlan } from '../domain/fee-plan.js';
 import { FX_MARKUP_BPS_MAX } from '../domain/limits.js';
 import { PAYMENT_METHODS, paymentMethodSpec } from '../domain/payment-method.js';
 import type { Merchant } from '../store/merchant-repository.js';
-import { issueKeyBundle, onboardMerchant, parseAllowedHosts, parseMethods, parseMode } from './merchant-onboarding.js';
+import { issueKeyBundle, onboardMerchant, parseAllowedHosts, parseCurrencies, parseMethods, parseMode } from './merchant-onboarding.js';
 import type { OperatorConsoleDeps } from './operator-deps.js';
 import { portalError } from './portal-error.js';
 import type { PortalContext, PortalRoute } from './route-table.js';
@@ -11,7 +12,7 @@ import { bodyOf, optionalText, paramOf, requiredText, type Body } from './reques
 const FEE_PLANS_MAX = 64;
 
 function merchantJson(m: Merchant) {
-  return { merchantId: m.merchantId, name: m.name, status: m.status, sandbox: m.sandbox, allowedHosts: m.allowedHosts, createdAtMs: m.createdAtMs };
+  return { merchantId: m.merchantId, name: m.name, status: m.status, sandbox: m.sandbox, allowedHosts: m.allowedHosts, currencies: m.currencies ?? null, createdAtMs: m.createdAtMs };
 }
 
 /** A whole number field sent as text or number, within bounds. */
@@ -27,7 +28,7 @@ function wholeNumber(body: Body, field: string, min: number, max: number): numbe
  * The operator console's merchants: onboarding with a key bundle, suspend
  * and reactivate (a suspended merchant's API calls are refused with
  * MERCHANT_SUSPENDED in every dialect), and the settings — mode, allowed
- * hosts, payment methods, FX markup, settlement cycle and fee plans. Each
+ * hosts, payment methods, currencies, FX markup, settlement cycle and fee plans. Each
  * change is audited with the state before and after.
  */
 export function operatorMerchantRoutes(deps: () => OperatorConsoleDeps): PortalRoute[] {
@@ -48,7 +49,19 @@ export function operatorMerchantRoutes(deps: () => OperatorConsoleDeps): PortalR
   };
   const audit = (ctx: PortalContext, merchantId: string, action: string, before: unknown, after: unknown) => deps().audit.record(ctx.actor, { merchantId, action, target: merchantId, before, after }, deps().clock());
 
+  /** What the gateway runs: each method with the currencies its channel takes. */
+  const availableMethods = () => {
+    const d = deps();
+    return PAYMENT_METHODS.filter((m) => d.channels.has(paymentMethodSpec(m).channel)).map((m) => ({ method: m, currencies: [...d.channels.get(paymentMethodSpec(m).channel).capabilities.currencies] }));
+  };
+
   return [
+    {
+      method: 'GET',
+      url: '/o/merchant-options',
+      permission: 'operator.view',
+      handler: async () => ({ availableMethods: availableMethods(), currencies: [...SUPPORTED_CURRENCIES] }),
+    },
     {
       method: 'GET',
       url: '/o/merchants/:merchantId',
@@ -61,8 +74,8 @@ export function operatorMerchantRoutes(deps: () => OperatorConsoleDeps): PortalR
           merchant: merchantJson(merchant),
           ...(await settings(merchant.merchantId)),
           certificates: certificates.map((c) => ({ fingerprintSha256: c.fingerprintSha256, notAfterMs: c.notAfterMs, createdAtMs: c.createdAtMs, retiresAtMs: c.retiresAtMs })),
-          // What the gateway runs: each method with the currencies its channel takes.
-          availableMethods: PAYMENT_METHODS.filter((m) => d.channels.has(paymentMethodSpec(m).channel)).map((m) => ({ method: m, currencies: [...d.channels.get(paymentMethodSpec(m).channel).capabilities.currencies] })),
+          availableMethods: availableMethods(),
+          supportedCurrencies: [...SUPPORTED_CURRENCIES],
         };
       },
     },
@@ -104,19 +117,21 @@ export function operatorMerchantRoutes(deps: () => OperatorConsoleDeps): PortalR
         const sandbox = parseMode(body);
         const allowedHosts = parseAllowedHosts(requiredText(body, 'allowedHosts', 4096));
         const methods = parseMethods(body) ?? [];
+        const currencies = parseCurrencies(body);
         const fxMarkupBps = wholeNumber(body, 'fxMarkupBps', 0, FX_MARKUP_BPS_MAX);
         const settlementDelayDays = wholeNumber(body, 'settlementDelayDays', 0, 30);
-        const before = { sandbox: merchant.sandbox, allowedHosts: merchant.allowedHosts, ...(await settings(merchant.merchantId)) };
+        const before = { sandbox: merchant.sandbox, allowedHosts: merchant.allowedHosts, currencies: merchant.currencies ?? null, ...(await settings(merchant.merchantId)) };
         await d.merchants.setSandbox(merchant.merchantId, sandbox);
+        await d.merchants.setCurrencies(merchant.merchantId, currencies);
         await d.merchants.setAllowedHosts(merchant.merchantId, allowedHosts);
         await d.onlinePay.setEnabledMethods(merchant.merchantId, methods);
         if (fxMarkupBps !== undefined || settlementDelayDays !== undefined) {
           const own = await d.crossBorder.pricing.markup(merchant.merchantId);
           await d.crossBorder.pricing.setMarkup(merchant.merchantId, fxMarkupBps ?? own?.fxMarkupBps ?? d.config.fxMarkupBps, settlementDelayDays ?? own?.settlementDelayDays ?? null, d.clock());
         }
-        const after = { sandbox, allowedHosts, ...(await settings(merchant.merchantId)) };
+        const after = { sandbox, allowedHosts, currencies, ...(await settings(merchant.merchantId)) };
         await audit(ctx, merchant.merchantId, 'merchant.settings', before, after);
-        return { merchant: { ...merchantJson(merchant), sandbox, allowedHosts }, ...after };
+        return { merchant: { ...merchantJson(merchant), sandbox, allowedHosts, currencies }, ...after };
       },
     },
     {

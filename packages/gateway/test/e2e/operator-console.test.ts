@@ -82,6 +82,8 @@ describe('operator console in a browser', () => {
     await page.getByLabel('Mode').selectOption('live');
     await page.getByLabel(/Allowed notify and return hosts/).fill('books.example.com\nbad_host!');
     await page.getByLabel('ALIPAY_SCAN').check();
+    await page.getByLabel('USD', { exact: true }).check();
+    await page.getByLabel('EUR', { exact: true }).check();
     await page.getByRole('button', { name: 'Create the merchant and its keys' }).click();
     const hostError = page.locator('#om-hosts-error');
     await hostError.waitFor({ timeout: PAGE_WAIT_MS_MAX });
@@ -97,7 +99,7 @@ describe('operator console in a browser', () => {
     const bundle = JSON.parse(readFileSync((await download.path())!, 'utf8')) as { merchantId: string; pfxBase64: string; pfxPassword: string; globalJson: { appid: string } };
     expect(bundle).toMatchObject({ merchantId: '300000007', globalJson: { appid: '300000007001' } });
     expect(Buffer.from(bundle.pfxBase64, 'base64').length).toBeGreaterThan(1000);
-    expect(await t.gateway.merchants.find('300000007')).toMatchObject({ name: 'Harbour Books', sandbox: false, status: 'active', allowedHosts: ['books.example.com', '*.books.example.com'] });
+    expect(await t.gateway.merchants.find('300000007')).toMatchObject({ name: 'Harbour Books', sandbox: false, status: 'active', allowedHosts: ['books.example.com', '*.books.example.com'], currencies: ['USD', 'EUR'] });
     expect(await t.gateway.onlinePay.enabledMethods('300000007')).toEqual(['CARD', 'ALIPAY_SCAN']);
 
     await page.getByRole('button', { name: 'Open the merchant' }).click();

@@ -107,8 +107,17 @@ describe.each(testDatabases())('operator console API (%s)', (_database, database
     expect(refused.json.message).toContain('TELEPATHY');
     expect((await t.gateway.merchants.find(id))!.sandbox).toBe(true);
 
-    const saved = await admin.post(`/o/merchants/${id}/settings`, { mode: 'live', allowedHosts: '*', methods: ['CARD', 'OFFLINE'], fxMarkupBps: '25', settlementDelayDays: '2' });
+    const order = { orderAmount: '700', notifyUrl: 'http://127.0.0.1:9999/n', callbackUrl: 'http://127.0.0.1:9999/r' };
+    const earlier = await t.client.createIccOrder({ requestId: 'op-usd-before', orderCurrency: 'USD', ...order });
+    expect((await admin.post(`/o/merchants/${id}/settings`, { mode: 'live', allowedHosts: '*', currencies: 'CNY, XYZ' })).json).toMatchObject({ code: 'FIELD_INVALID', field: 'currencies' });
+    const saved = await admin.post(`/o/merchants/${id}/settings`, { mode: 'live', allowedHosts: '*', methods: ['CARD', 'OFFLINE'], currencies: 'cny, JPY', fxMarkupBps: '25', settlementDelayDays: '2' });
     expect(saved.status).toBe(200);
+    expect(saved.json.merchant.currencies).toEqual(['CNY', 'JPY']);
+    now += MERCHANT_CACHE_TTL_MS + 1;
+    // A currency left out is refused; an order made before in it still answers its replay.
+    await expect(t.client.createIccOrder({ requestId: 'op-usd-after', orderCurrency: 'USD', ...order })).rejects.toMatchObject({ code: 'CURRENCY_UNSUPPORTED' });
+    expect((await t.client.createIccOrder({ requestId: 'op-usd-before', orderCurrency: 'USD', ...order })).paymentOrderId).toBe(earlier.paymentOrderId);
+    expect((await t.client.createIccOrder({ requestId: 'op-jpy-after', orderCurrency: 'JPY', ...order })).paymentOrderId).toBeTruthy();
     expect(saved.json).toMatchObject({ methods: ['CARD', 'OFFLINE'], fxMarkupBps: 25, settlementDelayDays: 2 });
     expect((await t.gateway.merchants.find(id))!.sandbox).toBe(false);
     const plans = await admin.post(`/o/merchants/${id}/fee-plans`, { plans: [{ method: 'CARD', currency: 'USD', percentBps: 290, fixedMinor: '30' }] });
@@ -118,7 +127,9 @@ describe.each(testDatabases())('operator console API (%s)', (_database, database
     expect(settings).toMatchObject({ before: { sandbox: true }, after: { sandbox: false, methods: ['CARD', 'OFFLINE'], fxMarkupBps: 25 } });
     expect((await audit('merchant.fee_plans')).length).toBe(1);
     // Back to sandbox and every method for the tests that follow.
-    await admin.post(`/o/merchants/${id}/settings`, { mode: 'sandbox', allowedHosts: '*', methods: [], fxMarkupBps: '0' });
+    await admin.post(`/o/merchants/${id}/settings`, { mode: 'sandbox', allowedHosts: '*', methods: [], currencies: '', fxMarkupBps: '0' });
+    now += MERCHANT_CACHE_TTL_MS + 1;
+    expect((await t.gateway.merchants.find(id))!.currencies).toBeNull();
   });
 
   it('reviews an FX purchase order: the queue, the proof file, a refusal needs a remark, approval buys', async () => {

@@ -3,7 +3,7 @@ import { api, can } from '../api.js';
 import { DataTable, ErrorLine, Field, Link, Loading, useLoad } from '../components.js';
 import { useApp } from '../context.js';
 import { formatTime } from '../format.js';
-import { MethodPicker, type MerchantRow } from './operator-merchants.js';
+import { ChoicePicker, type MerchantRow } from './operator-merchants.js';
 import { downloadJson, Section, State, useSubmit } from './operator-kit.js';
 
 interface FeePlan {
@@ -22,6 +22,7 @@ interface Detail {
   feePlans: FeePlan[];
   certificates: { fingerprintSha256: string; notAfterMs: number; createdAtMs: number; retiresAtMs: number | null }[];
   availableMethods: { method: string; currencies: string[] }[];
+  supportedCurrencies: string[];
 }
 
 /** Fee plans as text, one a line: `METHOD CURRENCY percentBps fixedMinor minimumMinor`. */
@@ -48,6 +49,7 @@ export function OperatorMerchantDetailPage({ merchantId }: { merchantId: string 
   const [mode, setMode] = useState('sandbox');
   const [hosts, setHosts] = useState('');
   const [methods, setMethods] = useState<string[]>([]);
+  const [currencies, setCurrencies] = useState<string[]>([]);
   const [markup, setMarkup] = useState('');
   const [delay, setDelay] = useState('');
   const [plans, setPlans] = useState('');
@@ -63,6 +65,7 @@ export function OperatorMerchantDetailPage({ merchantId }: { merchantId: string 
     setMode(data.merchant.sandbox ? 'sandbox' : 'live');
     setHosts(data.merchant.allowedHosts.join('\n'));
     setMethods(data.methods);
+    setCurrencies(data.merchant.currencies ?? []);
     setMarkup(String(data.fxMarkupBps));
     setDelay(String(data.settlementDelayDays));
     setPlans(plansToText(data.feePlans));
@@ -95,6 +98,8 @@ export function OperatorMerchantDetailPage({ merchantId }: { merchantId: string 
         <dd>{m.allowedHosts.join(', ')}</dd>
         <dt>{t('opm.methods')}</dt>
         <dd>{data.methods.join(', ')}</dd>
+        <dt>{t('opm.currencies')}</dt>
+        <dd>{m.currencies ? m.currencies.join(', ') : t('opm.allCurrencies')}</dd>
         <dt>{t('opm.markup')}</dt>
         <dd>{data.fxMarkupBps}</dd>
         <dt>{t('opm.delay')}</dt>
@@ -136,7 +141,7 @@ export function OperatorMerchantDetailPage({ merchantId }: { merchantId: string 
             onSubmit={(e) => {
               e.preventDefault();
               void settings.run(async () => {
-                await api.post(`/o/merchants/${m.merchantId}/settings`, { mode, allowedHosts: hosts, methods, fxMarkupBps: markup, settlementDelayDays: delay });
+                await api.post(`/o/merchants/${m.merchantId}/settings`, { mode, allowedHosts: hosts, methods, currencies: currencies.join(','), fxMarkupBps: markup, settlementDelayDays: delay });
                 setNotice(t('account.saved'));
                 reload();
               });
@@ -151,7 +156,8 @@ export function OperatorMerchantDetailPage({ merchantId }: { merchantId: string 
             <Field label={t('opm.hosts')} id="os-hosts" error={settings.error('allowedHosts')}>
               <textarea id="os-hosts" rows={3} value={hosts} onInput={(e) => setHosts(e.currentTarget.value)} />
             </Field>
-            <MethodPicker choices={data.availableMethods.map((a) => a.method)} value={methods} onChange={setMethods} error={settings.error('methods')} />
+            <ChoicePicker name="methods" legend={t('opm.methods')} help={t('opm.methodsHelp')} choices={data.availableMethods.map((a) => a.method)} value={methods} onChange={setMethods} error={settings.error('methods')} />
+            <ChoicePicker name="currencies" legend={t('opm.currencies')} help={t('opm.currenciesHelp')} choices={data.supportedCurrencies} value={currencies} onChange={setCurrencies} error={settings.error('currencies')} />
             <Field label={t('opm.markup')} id="os-markup" error={settings.error('fxMarkupBps')}>
               <input id="os-markup" inputMode="numeric" value={markup} onInput={(e) => setMarkup(e.currentTarget.value)} />
             </Field>

@@ -11,11 +11,14 @@ export interface MerchantRow {
   status: string;
   sandbox: boolean;
   allowedHosts: string[];
+  currencies: string[] | null;
   createdAtMs: number;
 }
 
-/** The methods every gateway runs in its default set-up, for the onboarding form before the first merchant exists. */
-export const METHOD_CHOICES = ['CARD', 'ALIPAY_SCAN', 'ALIPAY_WAP', 'WECHAT_SCAN', 'WECHAT_OFFICIAL', 'B2C', 'OFFLINE'] as const;
+export interface MerchantOptions {
+  availableMethods: { method: string; currencies: string[] }[];
+  currencies: string[];
+}
 
 export function OperatorMerchantsPage() {
   const { me, t, locale } = useApp();
@@ -52,20 +55,19 @@ export function OperatorMerchantsPage() {
   );
 }
 
-/** Check boxes for payment methods; none ticked: every method the gateway runs. */
-export function MethodPicker({ choices, value, onChange, error }: { choices: readonly string[]; value: string[]; onChange: (v: string[]) => void; error?: string | undefined }) {
-  const { t } = useApp();
+/** Check boxes for a list (payment methods, currencies); none ticked: all of them. */
+export function ChoicePicker({ name, legend, help, choices, value, onChange, error }: { name: string; legend: string; help: string; choices: readonly string[]; value: string[]; onChange: (v: string[]) => void; error?: string | undefined }) {
   return (
-    <fieldset class="field checks" aria-describedby={error ? 'methods-error' : undefined}>
-      <legend>{t('opm.methods')}</legend>
+    <fieldset class="field checks" aria-describedby={error ? `${name}-error` : undefined}>
+      <legend>{legend}</legend>
       {choices.map((m) => (
         <label key={m} class="check">
           <input type="checkbox" checked={value.includes(m)} onChange={(e) => onChange(e.currentTarget.checked ? [...value, m] : value.filter((x) => x !== m))} /> {m}
         </label>
       ))}
-      <span class="muted">{t('opm.methodsHelp')}</span>
+      <span class="muted">{help}</span>
       {error ? (
-        <span class="field-error" role="alert" id="methods-error">
+        <span class="field-error" role="alert" id={`${name}-error`}>
           {error}
         </span>
       ) : null}
@@ -80,6 +82,8 @@ export function OnboardMerchantPage() {
   const [mode, setMode] = useState('sandbox');
   const [hosts, setHosts] = useState('');
   const [methods, setMethods] = useState<string[]>(['CARD']);
+  const [currencies, setCurrencies] = useState<string[]>([]);
+  const options = useLoad(() => api.get<MerchantOptions>('/o/merchant-options'), []);
   const [bundle, setBundle] = useState<{ merchantId: string; pfxPassword: string } & Record<string, unknown>>();
   const form = useSubmit();
   if (bundle) {
@@ -111,7 +115,7 @@ export function OnboardMerchantPage() {
         onSubmit={(e) => {
           e.preventDefault();
           void form.run(async () => {
-            const r = await api.post<{ bundle: { merchantId: string; pfxPassword: string } & Record<string, unknown> }>('/o/merchants', { merchantId, name, mode, allowedHosts: hosts, methods });
+            const r = await api.post<{ bundle: { merchantId: string; pfxPassword: string } & Record<string, unknown> }>('/o/merchants', { merchantId, name, mode, allowedHosts: hosts, methods, currencies: currencies.join(',') });
             setBundle(r.bundle);
           });
         }}
@@ -131,7 +135,14 @@ export function OnboardMerchantPage() {
         <Field label={t('opm.hosts')} id="om-hosts" error={form.error('allowedHosts')}>
           <textarea id="om-hosts" rows={3} required value={hosts} onInput={(e) => setHosts(e.currentTarget.value)} />
         </Field>
-        <MethodPicker choices={METHOD_CHOICES} value={methods} onChange={setMethods} error={form.error('methods')} />
+        {options.data ? (
+          <>
+            <ChoicePicker name="methods" legend={t('opm.methods')} help={t('opm.methodsHelp')} choices={options.data.availableMethods.map((a) => a.method)} value={methods} onChange={setMethods} error={form.error('methods')} />
+            <ChoicePicker name="currencies" legend={t('opm.currencies')} help={t('opm.currenciesHelp')} choices={options.data.currencies} value={currencies} onChange={setCurrencies} error={form.error('currencies')} />
+          </>
+        ) : (
+          <ErrorLine error={options.error} />
+        )}
         <ErrorLine error={form.formError} />
         <button type="submit" disabled={form.busy}>
           {t('opm.create')}
