@@ -1,4 +1,5 @@
 import { PAYMENT_METHODS, paymentMethodSpec } from '../domain/payment-method.js';
+import type { OperationFigures } from '../channels/call-recorder.js';
 import type { OperatorConsoleDeps } from './operator-deps.js';
 import { portalError } from './portal-error.js';
 import type { PortalRoute } from './route-table.js';
@@ -22,6 +23,8 @@ interface ChannelHealth {
   outcomeP50Ms: number | null;
   outcomeP95Ms: number | null;
   lastOutcomeAtMs: number | null;
+  /** The channel's own answer times and failures per operation, since this node started. */
+  calls: OperationFigures[];
 }
 
 function percentile(sorted: readonly number[], p: number): number | null {
@@ -32,7 +35,8 @@ function percentile(sorted: readonly number[], p: number): number | null {
 /**
  * Channel health from what the gateway records of every order: how many
  * each channel took over a window, how many it declined or failed, how long
- * outcomes took, and when the last one came. Which merchant takes which
+ * outcomes took, and when the last one came; with the channel's own answer
+ * times per operation, timed on this node. Which merchant takes which
  * method (and so which channel) is set on the merchant's page.
  */
 export function operatorChannelRoutes(deps: () => OperatorConsoleDeps): PortalRoute[] {
@@ -81,6 +85,7 @@ export function operatorChannelRoutes(deps: () => OperatorConsoleDeps): PortalRo
             outcomeP50Ms: percentile(sorted, 50),
             outcomeP95Ms: percentile(sorted, 95),
             lastOutcomeAtMs: completed.length === 0 || Math.max(...completed) === 0 ? null : Math.max(...completed),
+            calls: d.channelCalls.figures(channel),
           };
         });
         return { sinceMs, truncated: rows.length === HEALTH_ROWS_MAX, channels };

@@ -6,6 +6,7 @@ import type { OrderService } from '../orders/order-service.js';
 import type { OnlinePayService } from '../onlinepay/online-pay-service.js';
 import type { RemittanceService } from '../onlinepay/remittance-service.js';
 import type { ChannelRegistry } from '../channels/registry.js';
+import type { ChannelCallRecorder } from '../channels/call-recorder.js';
 import type { Database } from '../store/schema.js';
 import type { MerchantRepository } from '../store/merchant-repository.js';
 import type { MerchantSecretRepository } from '../store/merchant-secret-repository.js';
@@ -28,6 +29,8 @@ export interface OperatorConsoleDeps {
   orders: OrderService;
   remittances: RemittanceService;
   channels: ChannelRegistry;
+  /** How long each channel took to answer, in this process. */
+  channelCalls: ChannelCallRecorder;
   audit: AuditLog;
   clock: () => number;
 }

@@ -209,6 +209,11 @@ describe.each(testDatabases())('operator console API (%s)', (_database, database
     expect(card.orders).toBeGreaterThanOrEqual(2);
     expect(card.succeeded).toBeGreaterThanOrEqual(2);
     expect(card.errorRateBps).toBe(0);
+    // The card channel's own answers were timed: every authorisation the payments above made.
+    const authorize = card.calls.find((c: { operation: string }) => c.operation === 'authorize');
+    expect(authorize.calls).toBeGreaterThanOrEqual(card.succeeded);
+    expect(authorize.failures).toBe(0);
+    expect(typeof authorize.p95Ms).toBe('number');
     expect((await readOnly.get('/o/channels?hours=0')).json.code).toBe('FIELD_INVALID');
   });
 

@@ -249,7 +249,7 @@ export const zh: Record<MessageKey, string> = {
   'opremit.match': '匹配',
   'opremit.matched': '汇款 {bank}：{outcome}。',
   'opch.title': '通道',
-  'opch.help': '根据各通道处理的订单统计健康状况。商户可用的支付方式在商户页面设置：',
+  'opch.help': '根据各通道处理的订单及本节点记录的通道响应时间统计健康状况。商户可用的支付方式在商户页面设置：',
   'opch.hours': '最近小时数',
   'opch.truncated': '仅统计了最新的订单。',
   'opch.channel': '通道与支付方式',
@@ -257,5 +257,7 @@ export const zh: Record<MessageKey, string> = {
   'opch.errorRate': '错误率',
   'opch.p50': '出结果用时（中位数）',
   'opch.p95': '出结果用时（95%）',
+  'opch.answers': '通道响应（本节点）',
+  'opch.answerLine': '{operation}：{calls} 次，{failures} 次失败，{p50} / {p95} 毫秒',
   'opch.last': '最近结果',
 };

@@ -16,6 +16,7 @@ interface Health {
   outcomeP50Ms: number | null;
   outcomeP95Ms: number | null;
   lastOutcomeAtMs: number | null;
+  calls: { operation: string; calls: number; failures: number; p50Ms: number | null; p95Ms: number | null }[];
 }
 
 /** Basis points as a percentage with two decimals, computed on integers. */
@@ -60,7 +61,7 @@ export function OperatorChannelsPage() {
       ) : (
         <>
           {data.truncated ? <p class="muted">{t('opch.truncated')}</p> : null}
-          <DataTable headings={[t('opch.channel'), t('dashboard.orders'), t('dashboard.succeeded'), t('dashboard.failed'), t('opch.pending'), t('opch.errorRate'), t('opch.p50'), t('opch.p95'), t('opch.last')]}>
+          <DataTable headings={[t('opch.channel'), t('dashboard.orders'), t('dashboard.succeeded'), t('dashboard.failed'), t('opch.pending'), t('opch.errorRate'), t('opch.p50'), t('opch.p95'), t('opch.answers'), t('opch.last')]}>
             {data.channels.map((c) => (
               <tr key={c.channel} data-channel={c.channel}>
                 <td>
@@ -77,6 +78,15 @@ export function OperatorChannelsPage() {
                 </td>
                 <td class="num">{duration(c.outcomeP50Ms)}</td>
                 <td class="num">{duration(c.outcomeP95Ms)}</td>
+                <td class="answers" data-testid={`answers-${c.channel}`}>
+                  {c.calls.length === 0
+                    ? '—'
+                    : c.calls.map((op) => (
+                        <div key={op.operation}>
+                          {t('opch.answerLine', { operation: op.operation, calls: op.calls, failures: op.failures, p50: op.p50Ms ?? '—', p95: op.p95Ms ?? '—' })}
+                        </div>
+                      ))}
+                </td>
                 <td>{formatTime(c.lastOutcomeAtMs, locale)}</td>
               </tr>
             ))}
