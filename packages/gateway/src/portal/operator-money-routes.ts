@@ -9,6 +9,7 @@ import type { OpenDispute } from '../orders/dispute-service.js';
 import { parseStatement, StatementFormatError } from '../reconciliation/reconciler.js';
 import { reconcileDay, statementTimeParser } from '../reconciliation/reconcile-day.js';
 import { ReconciliationRepository } from '../store/reconciliation-repository.js';
+import { statementCsv } from '../settlement/statement-csv.js';
 import type { OperatorConsoleDeps } from './operator-deps.js';
 import { display } from './order-search.js';
 import type { Dispute } from '../domain/dispute.js';
@@ -168,6 +169,37 @@ export function operatorMoneyRoutes(deps: () => OperatorConsoleDeps): PortalRout
         if (!batch) throw portalError('SETTLEMENT_NOT_FOUND', { date });
         await audit(ctx, merchantId, 'settlement.run', `${merchantId}/${date}`, null, { batchId: batch.batchId, netMinor: batch.netMinor, lineCount: batch.lineCount });
         return { batch: { ...batch, capturedMinor: String(batch.capturedMinor), refundedMinor: String(batch.refundedMinor), chargebackMinor: String(batch.chargebackMinor), feeMinor: String(batch.feeMinor), netMinor: String(batch.netMinor) } };
+      },
+    },
+    {
+      method: 'GET',
+      url: '/o/settlements/:merchantId/:date/statement.csv',
+      permission: 'operator.view',
+      handler: async (_ctx, request, reply) => {
+        const d = deps();
+        const merchantId = paramOf(request, 'merchantId');
+        const date = businessDateOf(paramOf(request, 'date'));
+        // Only a batch that exists: reading a statement never builds one.
+        const batch = await d.crossBorder.settlements.settlementFor(merchantId, date);
+        if (!batch) throw portalError('SETTLEMENT_NOT_FOUND', { date });
+        reply.header('content-type', 'text/csv; charset=utf-8');
+        reply.header('content-disposition', `attachment; filename="settlement-${merchantId}-${date}.csv"`);
+        return reply.send(statementCsv(batch, await d.crossBorder.settlements.lines(batch)));
+      },
+    },
+    {
+      method: 'GET',
+      url: '/o/reconciliation/:merchantId/:date/file.csv',
+      permission: 'operator.view',
+      handler: async (_ctx, request, reply) => {
+        const d = deps();
+        const merchantId = paramOf(request, 'merchantId');
+        const date = businessDateOf(paramOf(request, 'date'));
+        if (!(await d.merchants.find(merchantId))) throw portalError('MERCHANT_UNKNOWN');
+        // The merchant's own signed reconciliation file of that day, as it downloads it.
+        d.crossBorder.reconciliation.checkReady(date);
+        reply.header('content-disposition', `attachment; filename="${merchantId}_${date}.csv"`);
+        return d.crossBorder.reconciliation.send(reply, merchantId, date, false);
       },
     },
     {

@@ -233,7 +233,10 @@ describe('operator console in a browser', () => {
     await page.getByRole('button', { name: 'Run settlement' }).click();
     await page.getByTestId('money-notice').waitFor({ timeout: PAGE_WAIT_MS_MAX });
     const batch = (await t.gateway.crossBorder.settlements.settleDay(t.merchant.merchantId, day))!;
-    await page.locator(`tr[data-batch-id="${batch.batchId}"]`).waitFor({ timeout: PAGE_WAIT_MS_MAX });
+    const batchRow = page.locator(`tr[data-batch-id="${batch.batchId}"]`);
+    await batchRow.waitFor({ timeout: PAGE_WAIT_MS_MAX });
+    const statementHref = await batchRow.getByRole('link', { name: 'Statement (CSV)' }).getAttribute('href');
+    expect(await (await context.request.get(`${t.baseUrl}${statementHref}`)).text()).toContain(`#batch,${batch.batchId}`);
 
     await page.locator('#rc-date').fill(day);
     await page.getByLabel('Merchant id (empty: every merchant)').fill(t.merchant.merchantId);

@@ -230,6 +230,14 @@ describe.each(testDatabases())('operator console API (%s)', (_database, database
     expect(run.json.batch).toMatchObject({ businessDate: '2026-11-21', currency: 'CNY' });
     expect(BigInt(run.json.batch.capturedMinor)).toBeGreaterThan(0n);
     expect((await readOnly.get('/o/settlements')).json.batches.map((b: { batchId: string }) => b.batchId)).toContain(run.json.batch.batchId);
+    const statementCsv = await readOnly.get(`/o/settlements/${t.merchant.merchantId}/2026-11-21/statement.csv`);
+    expect(statementCsv.headers.get('content-type')).toContain('text/csv');
+    expect(statementCsv.text).toContain(`#batch,${run.json.batch.batchId},2026-11-21`);
+    // Reading a statement never builds a batch.
+    expect((await readOnly.get(`/o/settlements/${t.merchant.merchantId}/2026-11-20/statement.csv`)).json.code).toBe('SETTLEMENT_NOT_FOUND');
+    const ourFile = await readOnly.get(`/o/reconciliation/${t.merchant.merchantId}/2026-11-21/file.csv`);
+    expect(ourFile.status).toBe(200);
+    expect(ourFile.text).toContain('serialNumber');
 
     const cb = await t.client.queryIccOrder({ requestId: 'op-cb-1' });
     const statement = `serialNumber,type,currency,amount,status\n${cb.serialNumber},PAYMENT,USD,2400,SUCCESS\nGHOST-1,PAYMENT,USD,100,SUCCESS\n`;

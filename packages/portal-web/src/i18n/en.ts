@@ -236,6 +236,8 @@ export const en = {
   'opmoney.type': 'Type',
   'opmoney.ours': 'Ours',
   'opmoney.theirs': 'Theirs',
+  'opmoney.statementCsv': 'Statement (CSV)',
+  'opmoney.ourFile': 'The gateway\'s reconciliation file of {merchant} for {date} (CSV)',
   'opremit.title': 'Offline remittances',
   'opremit.help': 'Incoming bank transfers no order claimed, or held for their amount or currency. Match an unmatched transfer to the order it pays: the exact amount pays it.',
   'opremit.bank': 'Bank reference',

@@ -238,6 +238,8 @@ export const zh: Record<MessageKey, string> = {
   'opmoney.type': '类型',
   'opmoney.ours': '网关',
   'opmoney.theirs': '通道',
+  'opmoney.statementCsv': '结算单（CSV）',
+  'opmoney.ourFile': '网关对账文件：{merchant}，{date}（CSV）',
   'opremit.title': '线下汇款',
   'opremit.help': '未能匹配订单的入账汇款，或因金额、币种被挂起的汇款。将未匹配的汇款关联到其支付的订单：金额一致即完成支付。',
   'opremit.bank': '银行流水号',

@@ -87,7 +87,7 @@ export function OperatorSettlementPage() {
         ) : batches.data.batches.length === 0 ? (
           <p class="muted">{t('order.none')}</p>
         ) : (
-          <DataTable headings={[t('opmoney.date'), t('orders.merchant'), t('opmoney.captured'), t('opmoney.refunded'), t('opmoney.fee'), t('opmoney.net'), t('opmoney.settleDate'), t('opmoney.lines'), t('orders.created')]}>
+          <DataTable headings={[t('opmoney.date'), t('orders.merchant'), t('opmoney.captured'), t('opmoney.refunded'), t('opmoney.fee'), t('opmoney.net'), t('opmoney.settleDate'), t('opmoney.lines'), t('orders.created'), '']}>
             {batches.data.batches.map((b) => (
               <tr key={b.batchId} data-batch-id={b.batchId}>
                 <td>{b.businessDate}</td>
@@ -101,6 +101,11 @@ export function OperatorSettlementPage() {
                 <td>{b.settleDate}</td>
                 <td class="num">{b.lineCount}</td>
                 <td>{formatTime(b.createdAtMs, locale)}</td>
+                <td>
+                  <a href={`/portal/api/o/settlements/${encodeURIComponent(b.merchantId)}/${b.businessDate}/statement.csv`} download>
+                    {t('opmoney.statementCsv')}
+                  </a>
+                </td>
               </tr>
             ))}
           </DataTable>
@@ -135,6 +140,13 @@ export function OperatorSettlementPage() {
               />
             </Field>
             {fileName ? <p class="muted">{fileName}</p> : null}
+            {/^\d{9}$/.test(recMerchant) && /^\d{4}-\d{2}-\d{2}$/.test(recDate) ? (
+              <p>
+                <a href={`/portal/api/o/reconciliation/${recMerchant}/${recDate}/file.csv`} download>
+                  {t('opmoney.ourFile', { merchant: recMerchant, date: recDate })}
+                </a>
+              </p>
+            ) : null}
             <ErrorLine error={check.formError} />
             <button type="submit" disabled={check.busy || statement === ''}>
               {t('opmoney.check')}
