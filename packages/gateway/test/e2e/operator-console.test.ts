@@ -222,10 +222,11 @@ describe('operator console in a browser', () => {
   });
 
   it('runs the settlement of a closed day and shows the mismatches of a channel statement', async () => {
-    // The business day (in the gateway's zone) of the payments above; two days on, it has closed.
-    const day = new Intl.DateTimeFormat('en-CA', { timeZone: t.config.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(Date.now() + offsetMs));
-    offsetMs += 2 * DAY_MS;
+    // The business day (in the gateway's zone) the chargeback's order was paid on; two days on, it has closed.
     const paid = await t.client.queryIccOrder({ requestId: 'browser-cb-1' });
+    const paidAtMs = (await t.gateway.orders.find(paid.serialNumber!))!.completedAtMs!;
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: t.config.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(paidAtMs));
+    offsetMs += 2 * DAY_MS;
     const { context, page, problems } = await open();
     await page.getByRole('link', { name: 'Settlement' }).click();
     await page.getByLabel('Merchant', { exact: true }).fill(t.merchant.merchantId);
