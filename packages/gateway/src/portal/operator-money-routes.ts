@@ -1,11 +1,9 @@
-import { isAmountMinorString } from '@opencashier/sdk';
 import { disputeEventJson, disputeJson } from '../admin/dispute-json.js';
 import { isBusinessDate } from '../domain/business-day.js';
 import { DISPUTE_OUTCOMES, DISPUTE_STATUSES, type DisputeOutcome, type DisputeStatus } from '../domain/dispute.js';
-import type { AmountMinor } from '../domain/money.js';
 import { TRANSFER_OUTCOMES, isTransferOutcome } from '../domain/incoming-transfer.js';
 import { transferJson } from '../onlinepay/remittance-admin-routes.js';
-import type { OpenDispute } from '../orders/dispute-service.js';
+import { openDisputeFile, openReportedCase } from './dispute-reports.js';
 import { parseStatement, StatementFormatError } from '../reconciliation/reconciler.js';
 import { reconcileDay, statementTimeParser } from '../reconciliation/reconcile-day.js';
 import { ReconciliationRepository } from '../store/reconciliation-repository.js';
@@ -21,6 +19,8 @@ import { bodyOf, optionalText, paramOf, queryOf, requiredText } from './request-
 const LIST_MAX = 200;
 /** A channel statement pasted or uploaded in the browser: a day's file of one acquirer. */
 const STATEMENT_CHARS_MAX = 4_000_000;
+/** An acquirer's dispute file: up to 500 rows of a few short fields. */
+const DISPUTE_FILE_CHARS_MAX = 200_000;
 
 /** A case with its amount shown in the currency's own decimals. */
 function caseJson(d: Dispute) {
@@ -80,32 +80,35 @@ export function operatorMoneyRoutes(deps: () => OperatorConsoleDeps): PortalRout
       url: '/o/disputes',
       permission: 'operator.disputes',
       handler: async (ctx, request) => {
-        const d = deps();
         const body = bodyOf(request);
-        const merchantId = requiredText(body, 'merchantId', 64);
-        const orderRef = requiredText(body, 'order', 64);
-        const stage = oneOf(requiredText(body, 'stage', 16), 'stage', ['RETRIEVAL', 'CHARGEBACK'] as const);
-        // The acquirer's file names the order by our serialNumber or the merchant's requestId.
-        const byId = await d.orders.find(orderRef);
-        const order = byId && byId.merchantId === merchantId ? byId : await d.orders.findByRequest(merchantId, orderRef);
-        if (!order) throw portalError('ORDER_NOT_FOUND');
-        const amount = optionalText(body, 'amountMinor', 19);
-        if (amount !== undefined && (!isAmountMinorString(amount) || amount === '0')) throw portalError('AMOUNT_INVALID', { field: 'amountMinor' });
-        const days = optionalText(body, 'respondByDays', 3);
-        if (days !== undefined && !/^\d{1,3}$/.test(days)) throw portalError('FIELD_INVALID', { field: 'respondByDays', reason: 'a whole number of days' });
-        const input: OpenDispute = { orderId: order.orderId, stage };
-        const optional = {
-          reasonCode: optionalText(body, 'reasonCode', 16),
-          reasonText: optionalText(body, 'reasonText', 255),
-          acquirerReference: optionalText(body, 'acquirerReference', 64),
-          note: optionalText(body, 'note', 255),
-          amountMinor: amount === undefined ? undefined : (BigInt(amount) as AmountMinor),
-          respondByDays: days === undefined ? undefined : Number(days),
-        };
-        for (const [k, v] of Object.entries(optional)) if (v !== undefined) (input as unknown as Record<string, unknown>)[k] = v;
-        const opened = await d.disputes.open(input, operatorActor(ctx));
+        const opened = await openReportedCase(
+          deps(),
+          {
+            merchantId: requiredText(body, 'merchantId', 64),
+            order: requiredText(body, 'order', 64),
+            stage: requiredText(body, 'stage', 16),
+            reasonCode: optionalText(body, 'reasonCode', 16),
+            reasonText: optionalText(body, 'reasonText', 255),
+            acquirerReference: optionalText(body, 'acquirerReference', 64),
+            amountMinor: optionalText(body, 'amountMinor', 19),
+            respondByDays: optionalText(body, 'respondByDays', 3),
+            note: optionalText(body, 'note', 255),
+          },
+          operatorActor(ctx),
+        );
         await audit(ctx, opened.merchantId, 'dispute.open', opened.disputeId, null, disputeJson(opened));
         return { dispute: caseJson(opened) };
+      },
+    },
+    {
+      method: 'POST',
+      url: '/o/disputes/file',
+      permission: 'operator.disputes',
+      handler: async (ctx, request) => {
+        const rows = await openDisputeFile(deps(), requiredText(bodyOf(request), 'csv', DISPUTE_FILE_CHARS_MAX), operatorActor(ctx));
+        const recorded = rows.filter((r) => r.outcome === 'recorded');
+        await audit(ctx, null, 'dispute.file', `${rows.length} rows`, null, { recorded: recorded.map((r) => r.disputeId), refused: rows.length - recorded.length });
+        return { rows };
       },
     },
     {

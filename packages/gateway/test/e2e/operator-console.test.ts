@@ -182,6 +182,15 @@ describe('operator console in a browser', () => {
     await row.getByRole('button', { name: 'Won' }).click();
     await page.locator(`tr[data-dispute-id="${opened!.disputeId}"][data-status="WON"]`).waitFor({ timeout: PAGE_WAIT_MS_MAX });
     expect((await t.gateway.disputes.find(opened!.disputeId))!.status).toBe('WON');
+
+    // The acquirer's next file: a retrieval request for the same order, and a row that names no order.
+    const file = `merchantId,order,stage,acquirerReference\n${t.merchant.merchantId},browser-cb-1,RETRIEVAL,RR-2026-7\n${t.merchant.merchantId},browser-missing,CHARGEBACK,CB-2026-8\n`;
+    await page.getByLabel('Dispute file (CSV)').setInputFiles({ name: 'acquirer-disputes.csv', mimeType: 'text/csv', buffer: Buffer.from(file) });
+    await page.getByRole('button', { name: 'Record every case' }).click();
+    await page.getByTestId('dispute-file-summary').waitFor({ timeout: PAGE_WAIT_MS_MAX });
+    expect(await page.getByTestId('dispute-file-summary').textContent()).toBe('1 recorded, 1 refused.');
+    expect(await page.locator('tr[data-outcome="refused"]').textContent()).toContain('ORDER_NOT_FOUND');
+    expect((await t.gateway.disputes.list({ limit: 10 })).map((d) => d.acquirerReference)).toContain('RR-2026-7');
     expect(problems).toEqual([]);
     await context.close();
   });

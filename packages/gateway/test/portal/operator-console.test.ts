@@ -188,6 +188,40 @@ describe.each(testDatabases())('operator console API (%s)', (_database, database
     expect((await audit('dispute.decide'))[0]).toMatchObject({ target: disputeId, after: { outcome: 'WON' } });
   });
 
+  it("records an acquirer's dispute file row by row; the same file again opens nothing twice", async () => {
+    const serials: string[] = [];
+    for (const requestId of ['op-file-1', 'op-file-2']) {
+      const created = await t.client.createIccOrder({ requestId, orderAmount: '1200', orderCurrency: 'USD', notifyUrl: 'http://127.0.0.1:9999/n', callbackUrl: 'http://127.0.0.1:9999/r' });
+      await t.client.call('sandbox/pay', { requestId, cardNumber: '4242424242424242' });
+      serials.push(created.paymentOrderId!);
+    }
+    const id = t.merchant.merchantId;
+    const file = [
+      'merchantId,order,stage,acquirerReference,reasonCode,amountMinor,respondByDays,reasonText',
+      `${id},op-file-1,RETRIEVAL,RR-1,,,,"copy of the receipt, please"`,
+      `${id},${serials[1]},CHARGEBACK,CB-2,4837,600,20,`,
+      `${id},op-file-2,CHARGEBACK,,4837,,,`,
+      `${id},nothing-like-it,CHARGEBACK,CB-9,,,,`,
+    ].join('\n');
+    expect((await risk.post('/o/disputes/file', { csv: 'order,stage\nx,y\n' })).json).toMatchObject({ code: 'FIELD_INVALID', field: 'csv' });
+    const first = await risk.post('/o/disputes/file', { csv: file });
+    expect(first.json.rows.map((r: { line: number; outcome: string; code: string | null }) => [r.line, r.outcome, r.code])).toEqual([
+      [2, 'recorded', null],
+      [3, 'recorded', null],
+      [4, 'refused', 'FIELD_MISSING'],
+      [5, 'refused', 'ORDER_NOT_FOUND'],
+    ]);
+    const again = await risk.post('/o/disputes/file', { csv: file });
+    expect(again.json.rows.map((r: { disputeId: string | null }) => r.disputeId)).toEqual(first.json.rows.map((r: { disputeId: string | null }) => r.disputeId));
+    const cases = (await t.gateway.disputes.list({ limit: 100 })).filter((d) => serials.includes(d.orderId));
+    expect(cases.map((d) => [d.stage, d.acquirerReference, d.amountMinor, d.reasonText]).sort()).toEqual([
+      ['CHARGEBACK', 'CB-2', 600n, null],
+      ['RETRIEVAL', 'RR-1', 1200n, 'copy of the receipt, please'],
+    ]);
+    expect((await audit('dispute.file'))[0]).toMatchObject({ after: { refused: 2 } });
+    expect((await readOnly.post('/o/disputes/file', { csv: file })).status).toBe(403);
+  });
+
   it('matches an unmatched bank transfer to its remittance order, which is then paid', async () => {
     const answer = await t.client.createOnlinePayOrder({ requestId: 'op-rm-1', orderAmount: '50000', orderCurrency: 'CNY', notifyUrl: 'http://127.0.0.1:9999/n', callbackUrl: 'http://127.0.0.1:9999/r', paymentModeCode: 'OFFLINE-P2P' });
     const serialNumber = answer.paymentOrderId!;

@@ -49,6 +49,64 @@ function DecideCell({ c, onDone }: { c: Case; onDone: (text: string) => void }) 
   );
 }
 
+interface FileRow {
+  line: number;
+  order: string;
+  acquirerReference: string;
+  outcome: string;
+  disputeId: string | null;
+  status: string | null;
+  code: string | null;
+  message: string | null;
+}
+
+/** An acquirer's file of cases: one row each, a result per row; uploading it again opens nothing twice. */
+function DisputeFileForm({ onDone }: { onDone: () => void }) {
+  const { t } = useApp();
+  const [csv, setCsv] = useState('');
+  const [rows, setRows] = useState<FileRow[]>();
+  const form = useSubmit();
+  return (
+    <>
+      <form
+        class="inline-form wide"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void form.run(async () => {
+            setRows((await api.post<{ rows: FileRow[] }>('/o/disputes/file', { csv })).rows);
+            onDone();
+          });
+        }}
+      >
+        <p class="muted">{t('opd.fileHelp')}</p>
+        <Field label={t('opd.file')} id="dp-file" error={form.error('csv')}>
+          <input id="dp-file" type="file" accept=".csv,text/csv,text/plain" onChange={async (e) => setCsv((await e.currentTarget.files?.[0]?.text()) ?? '')} />
+        </Field>
+        <ErrorLine error={form.formError} />
+        <button type="submit" disabled={form.busy || csv === ''}>
+          {form.busy ? t('opd.fileRunning') : t('opd.fileSubmit')}
+        </button>
+      </form>
+      {rows ? (
+        <>
+          <p data-testid="dispute-file-summary">{t('opd.fileSummary', { recorded: rows.filter((r) => r.outcome === 'recorded').length, refused: rows.filter((r) => r.outcome === 'refused').length })}</p>
+          <DataTable headings={[t('batch.line'), t('opd.order'), t('opd.reference'), t('batch.outcome'), t('opd.case')]}>
+            {rows.map((r) => (
+              <tr key={r.line} data-outcome={r.outcome}>
+                <td class="num">{r.line}</td>
+                <td class="id">{r.order}</td>
+                <td>{r.acquirerReference}</td>
+                <td>{r.outcome === 'recorded' ? r.status : `${r.code}: ${r.message}`}</td>
+                <td class="id">{r.disputeId ?? '—'}</td>
+              </tr>
+            ))}
+          </DataTable>
+        </>
+      ) : null}
+    </>
+  );
+}
+
 export function OperatorDisputesPage() {
   const { me, t, locale } = useApp();
   const { data, error, reload } = useLoad(() => api.get<{ disputes: Case[] }>('/o/disputes'), []);
@@ -116,6 +174,11 @@ export function OperatorDisputesPage() {
               {t('opd.openButton')}
             </button>
           </form>
+        </Section>
+      ) : null}
+      {manage ? (
+        <Section title={t('opd.fileTitle')}>
+          <DisputeFileForm onDone={reload} />
         </Section>
       ) : null}
       <Section title={t('opd.list')}>
