@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findCurrency } from '../domain/currencies.js';
+import { parseFeePlan, type FeePlan } from '../domain/fee-plan.js';
 import { MERCHANT_ID_PATTERN } from '../domain/limits.js';
 import { isPaymentMethod } from '../domain/payment-method.js';
 import { gatewayCertificatePath } from '../keys/gateway-keys.js';
@@ -71,6 +72,19 @@ export function parseCurrencies(body: Body): string[] | null {
   return codes;
 }
 
+const FEE_PLANS_MAX = 64;
+
+/** Fee plans `{plans: [{method, currency, percentBps, fixedMinor, minimumMinor}]}`, as the admin API takes them; absent: none. */
+export function parseFeePlans(body: Body): FeePlan[] | undefined {
+  const raw = body.plans;
+  if (raw === undefined || raw === null) return undefined;
+  if (!Array.isArray(raw)) throw portalError('FIELD_INVALID', { field: 'plans', reason: 'a list of fee plans' });
+  if (raw.length > FEE_PLANS_MAX) throw portalError('FIELD_INVALID', { field: 'plans', reason: `at most ${FEE_PLANS_MAX}` });
+  const plans = raw.map((p, i) => parseFeePlan(p, i));
+  if (new Set(plans.map((p) => `${p.method}/${p.currency}`)).size !== plans.length) throw portalError('FIELD_INVALID', { field: 'plans', reason: 'one plan per method and currency' });
+  return plans;
+}
+
 /** Makes a key pair and the dialect secrets for the merchant; `overlapMs` keeps the previous ones verifying (rotation). */
 export async function issueKeyBundle(deps: OperatorConsoleDeps, merchantId: string, overlapMs: number): Promise<KeyBundle> {
   const now = deps.clock();
@@ -98,10 +112,10 @@ export async function issueKeyBundle(deps: OperatorConsoleDeps, merchantId: stri
 
 /**
  * Onboards a merchant from the console's form: `{merchantId, name, mode,
- * allowedHosts, methods?, currencies?}`. Everything is checked before anything is
+ * allowedHosts, methods?, currencies?, plans?}`. Everything is checked before anything is
  * written; the key bundle is answered once.
  */
-export async function onboardMerchant(deps: OperatorConsoleDeps, body: Body): Promise<{ merchant: Merchant; methods: string[]; bundle: KeyBundle }> {
+export async function onboardMerchant(deps: OperatorConsoleDeps, body: Body): Promise<{ merchant: Merchant; methods: string[]; feePlans: FeePlan[]; bundle: KeyBundle }> {
   const merchantId = requiredText(body, 'merchantId', 16);
   if (!MERCHANT_ID_PATTERN.test(merchantId)) throw portalError('FIELD_INVALID', { field: 'merchantId', reason: '9 digits' });
   const name = requiredText(body, 'name', 128).trim();
@@ -110,9 +124,11 @@ export async function onboardMerchant(deps: OperatorConsoleDeps, body: Body): Pr
   const allowedHosts = parseAllowedHosts(requiredText(body, 'allowedHosts', 4096));
   const methods = parseMethods(body);
   const currencies = parseCurrencies(body);
+  const plans = parseFeePlans(body);
   if (await deps.merchants.find(merchantId)) throw portalError('FIELD_INVALID', { field: 'merchantId', reason: 'a merchant with this id exists' });
   const merchant = await deps.merchants.create({ merchantId, name, sandbox, allowedHosts, currencies }, deps.clock());
   if (methods) await deps.onlinePay.setEnabledMethods(merchantId, methods);
+  if (plans && plans.length > 0) await deps.crossBorder.pricing.replaceFeePlans(merchantId, plans, deps.clock());
   const bundle = await issueKeyBundle(deps, merchantId, 0);
-  return { merchant, methods: await deps.onlinePay.enabledMethods(merchantId), bundle };
+  return { merchant, methods: await deps.onlinePay.enabledMethods(merchantId), feePlans: plans ?? [], bundle };
 }

@@ -1,15 +1,12 @@
 import { SUPPORTED_CURRENCIES } from '../domain/currencies.js';
-import { parseFeePlan } from '../domain/fee-plan.js';
 import { FX_MARKUP_BPS_MAX } from '../domain/limits.js';
 import { PAYMENT_METHODS, paymentMethodSpec } from '../domain/payment-method.js';
 import type { Merchant } from '../store/merchant-repository.js';
-import { issueKeyBundle, onboardMerchant, parseAllowedHosts, parseCurrencies, parseMethods, parseMode } from './merchant-onboarding.js';
+import { issueKeyBundle, onboardMerchant, parseAllowedHosts, parseCurrencies, parseFeePlans, parseMethods, parseMode } from './merchant-onboarding.js';
 import type { OperatorConsoleDeps } from './operator-deps.js';
 import { portalError } from './portal-error.js';
 import type { PortalContext, PortalRoute } from './route-table.js';
 import { bodyOf, optionalText, paramOf, requiredText, type Body } from './request-fields.js';
-
-const FEE_PLANS_MAX = 64;
 
 function merchantJson(m: Merchant) {
   return { merchantId: m.merchantId, name: m.name, status: m.status, sandbox: m.sandbox, allowedHosts: m.allowedHosts, currencies: m.currencies ?? null, createdAtMs: m.createdAtMs };
@@ -85,8 +82,9 @@ export function operatorMerchantRoutes(deps: () => OperatorConsoleDeps): PortalR
       permission: 'operator.merchants',
       handler: async (ctx, request) => {
         const result = await onboardMerchant(deps(), bodyOf(request));
-        await audit(ctx, result.merchant.merchantId, 'merchant.onboard', null, { ...merchantJson(result.merchant), methods: result.methods, keyBundleIssuedAtMs: result.bundle.issuedAtMs });
-        return { merchant: merchantJson(result.merchant), methods: result.methods, bundle: result.bundle };
+        const feePlans = result.feePlans.map((p) => ({ ...p, fixedMinor: p.fixedMinor.toString(), minimumMinor: p.minimumMinor.toString() }));
+        await audit(ctx, result.merchant.merchantId, 'merchant.onboard', null, { ...merchantJson(result.merchant), methods: result.methods, feePlans, keyBundleIssuedAtMs: result.bundle.issuedAtMs });
+        return { merchant: merchantJson(result.merchant), methods: result.methods, feePlans, bundle: result.bundle };
       },
     },
     {
@@ -140,11 +138,8 @@ export function operatorMerchantRoutes(deps: () => OperatorConsoleDeps): PortalR
       permission: 'operator.merchants',
       handler: async (ctx, request) => {
         const merchant = await known(request);
-        const raw = bodyOf(request).plans;
-        if (!Array.isArray(raw)) throw portalError('FIELD_MISSING', { field: 'plans' });
-        if (raw.length > FEE_PLANS_MAX) throw portalError('FIELD_INVALID', { field: 'plans', reason: `at most ${FEE_PLANS_MAX}` });
-        const plans = raw.map((p, i) => parseFeePlan(p, i));
-        if (new Set(plans.map((p) => `${p.method}/${p.currency}`)).size !== plans.length) throw portalError('FIELD_INVALID', { field: 'plans', reason: 'one plan per method and currency' });
+        const plans = parseFeePlans(bodyOf(request));
+        if (!plans) throw portalError('FIELD_MISSING', { field: 'plans' });
         const before = (await settings(merchant.merchantId)).feePlans;
         await deps().crossBorder.pricing.replaceFeePlans(merchant.merchantId, plans, deps().clock());
         const after = (await settings(merchant.merchantId)).feePlans;

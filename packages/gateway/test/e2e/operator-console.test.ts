@@ -84,6 +84,7 @@ describe('operator console in a browser', () => {
     await page.getByLabel('ALIPAY_SCAN').check();
     await page.getByLabel('USD', { exact: true }).check();
     await page.getByLabel('EUR', { exact: true }).check();
+    await page.getByLabel(/^One plan a line/).fill('CARD USD 290 30 0\nCARD EUR 250 25 0');
     await page.getByRole('button', { name: 'Create the merchant and its keys' }).click();
     const hostError = page.locator('#om-hosts-error');
     await hostError.waitFor({ timeout: PAGE_WAIT_MS_MAX });
@@ -101,6 +102,7 @@ describe('operator console in a browser', () => {
     expect(Buffer.from(bundle.pfxBase64, 'base64').length).toBeGreaterThan(1000);
     expect(await t.gateway.merchants.find('300000007')).toMatchObject({ name: 'Harbour Books', sandbox: false, status: 'active', allowedHosts: ['books.example.com', '*.books.example.com'], currencies: ['USD', 'EUR'] });
     expect(await t.gateway.onlinePay.enabledMethods('300000007')).toEqual(['CARD', 'ALIPAY_SCAN']);
+    expect((await t.gateway.crossBorder.pricing.feePlans('300000007')).map((p) => `${p.method} ${p.currency} ${p.percentBps} ${p.fixedMinor}`)).toEqual(['CARD EUR 250 25', 'CARD USD 290 30']);
 
     await page.getByRole('button', { name: 'Open the merchant' }).click();
     await page.getByRole('heading', { name: 'Harbour Books · 300000007' }).waitFor({ timeout: PAGE_WAIT_MS_MAX });

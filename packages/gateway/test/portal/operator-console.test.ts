@@ -51,7 +51,7 @@ describe.each(testDatabases())('operator console API (%s)', (_database, database
   const audit = async (action: string) => (await t.gateway.accounts.audit.list({ limit: 500 })).filter((e) => e.action === action);
 
   it('onboards a merchant with a key bundle that signs requests; suspension refuses its API calls with MERCHANT_SUSPENDED', async () => {
-    const form = { merchantId: '200000001', name: 'Blue Shop', mode: 'sandbox', allowedHosts: 'shop.example.com, 127.0.0.1', methods: ['CARD', 'ALIPAY_SCAN'] };
+    const form = { merchantId: '200000001', name: 'Blue Shop', mode: 'sandbox', allowedHosts: 'shop.example.com, 127.0.0.1', methods: ['CARD', 'ALIPAY_SCAN'], plans: [{ method: 'CARD', currency: 'USD', percentBps: 290, fixedMinor: '30' }] };
     // Refused input names the field and creates nothing.
     const badHost = await admin.post('/o/merchants', { ...form, allowedHosts: 'shop.example.com, bad_host!' });
     expect(badHost.status).toBe(400);
@@ -59,6 +59,7 @@ describe.each(testDatabases())('operator console API (%s)', (_database, database
     expect(badHost.json.message).toContain('allowedHosts');
     expect((await admin.post('/o/merchants', { ...form, merchantId: '12345' })).json.message).toContain('merchantId');
     expect((await admin.post('/o/merchants', { ...form, mode: 'staging' })).json.message).toContain('mode');
+    expect((await admin.post('/o/merchants', { ...form, plans: [{ method: 'CARD', currency: 'USD', fixedMinor: '1.5' }] })).json).toMatchObject({ code: 'AMOUNT_INVALID', field: 'plans[0].fixedMinor' });
     expect(await t.gateway.merchants.find('200000001')).toBeUndefined();
     // Only a super admin onboards.
     expect((await finance.post('/o/merchants', form)).status).toBe(403);
@@ -67,6 +68,7 @@ describe.each(testDatabases())('operator console API (%s)', (_database, database
     expect(created.status).toBe(200);
     expect(created.json.merchant).toMatchObject({ merchantId: '200000001', name: 'Blue Shop', status: 'active', sandbox: true, allowedHosts: ['shop.example.com', '127.0.0.1'] });
     expect(created.json.methods).toEqual(['CARD', 'ALIPAY_SCAN']);
+    expect(await t.gateway.crossBorder.pricing.feePlans('200000001')).toEqual([{ method: 'CARD', currency: 'USD', percentBps: 290, fixedMinor: 30n, minimumMinor: 0n }]);
     const bundle = created.json.bundle;
     expect(bundle.pfxPassword.length).toBeGreaterThan(8);
     expect(bundle.globalJson.appid).toBe('200000001001');

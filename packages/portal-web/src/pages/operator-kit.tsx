@@ -57,3 +57,29 @@ export function downloadJson(fileName: string, value: unknown): void {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+/** A fee plan as the gateway answers it: amounts as strings of minor units. */
+export interface FeePlan {
+  method: string;
+  currency: string;
+  percentBps: number;
+  fixedMinor: string;
+  minimumMinor: string;
+}
+
+/** Fee plans as text, one a line: `METHOD CURRENCY percentBps fixedMinor minimumMinor`. */
+export function plansToText(plans: readonly FeePlan[]): string {
+  return plans.map((p) => `${p.method} ${p.currency} ${p.percentBps} ${p.fixedMinor} ${p.minimumMinor}`).join('\n');
+}
+
+export function textToPlans(text: string): unknown[] {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const [method, currency, percentBps, fixedMinor, minimumMinor] = line.split(/\s+/);
+      // Numbers stay text until the gateway checks them; only the basis points are a small whole number.
+      return { method, currency, percentBps: /^\d+$/.test(percentBps ?? '') ? Number(percentBps) : percentBps, fixedMinor: fixedMinor ?? '0', minimumMinor: minimumMinor ?? '0' };
+    });
+}

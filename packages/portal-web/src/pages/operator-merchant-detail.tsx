@@ -4,15 +4,8 @@ import { DataTable, ErrorLine, Field, Link, Loading, useLoad } from '../componen
 import { useApp } from '../context.js';
 import { formatTime } from '../format.js';
 import { ChoicePicker, type MerchantRow } from './operator-merchants.js';
-import { downloadJson, Section, State, useSubmit } from './operator-kit.js';
-
-interface FeePlan {
-  method: string;
-  currency: string;
-  percentBps: number;
-  fixedMinor: string;
-  minimumMinor: string;
-}
+import type { FeePlan } from './operator-kit.js';
+import { downloadJson, plansToText, Section, State, textToPlans, useSubmit } from './operator-kit.js';
 
 interface Detail {
   merchant: MerchantRow;
@@ -23,23 +16,6 @@ interface Detail {
   certificates: { fingerprintSha256: string; notAfterMs: number; createdAtMs: number; retiresAtMs: number | null }[];
   availableMethods: { method: string; currencies: string[] }[];
   supportedCurrencies: string[];
-}
-
-/** Fee plans as text, one a line: `METHOD CURRENCY percentBps fixedMinor minimumMinor`. */
-function plansToText(plans: readonly FeePlan[]): string {
-  return plans.map((p) => `${p.method} ${p.currency} ${p.percentBps} ${p.fixedMinor} ${p.minimumMinor}`).join('\n');
-}
-
-function textToPlans(text: string): unknown[] {
-  return text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean)
-    .map((line) => {
-      const [method, currency, percentBps, fixedMinor, minimumMinor] = line.split(/\s+/);
-      // Numbers stay text until the gateway checks them; only the basis points are a small whole number.
-      return { method, currency, percentBps: /^\d+$/.test(percentBps ?? '') ? Number(percentBps) : percentBps, fixedMinor: fixedMinor ?? '0', minimumMinor: minimumMinor ?? '0' };
-    });
 }
 
 export function OperatorMerchantDetailPage({ merchantId }: { merchantId: string }) {

@@ -3,7 +3,7 @@ import { api, can } from '../api.js';
 import { DataTable, ErrorLine, Field, Link, Loading, useLoad } from '../components.js';
 import { useApp } from '../context.js';
 import { formatTime } from '../format.js';
-import { downloadJson, State, useSubmit } from './operator-kit.js';
+import { downloadJson, State, textToPlans, useSubmit } from './operator-kit.js';
 
 export interface MerchantRow {
   merchantId: string;
@@ -83,6 +83,7 @@ export function OnboardMerchantPage() {
   const [hosts, setHosts] = useState('');
   const [methods, setMethods] = useState<string[]>(['CARD']);
   const [currencies, setCurrencies] = useState<string[]>([]);
+  const [plans, setPlans] = useState('');
   const options = useLoad(() => api.get<MerchantOptions>('/o/merchant-options'), []);
   const [bundle, setBundle] = useState<{ merchantId: string; pfxPassword: string } & Record<string, unknown>>();
   const form = useSubmit();
@@ -115,7 +116,7 @@ export function OnboardMerchantPage() {
         onSubmit={(e) => {
           e.preventDefault();
           void form.run(async () => {
-            const r = await api.post<{ bundle: { merchantId: string; pfxPassword: string } & Record<string, unknown> }>('/o/merchants', { merchantId, name, mode, allowedHosts: hosts, methods, currencies: currencies.join(',') });
+            const r = await api.post<{ bundle: { merchantId: string; pfxPassword: string } & Record<string, unknown> }>('/o/merchants', { merchantId, name, mode, allowedHosts: hosts, methods, currencies: currencies.join(','), plans: textToPlans(plans) });
             setBundle(r.bundle);
           });
         }}
@@ -143,6 +144,9 @@ export function OnboardMerchantPage() {
         ) : (
           <ErrorLine error={options.error} />
         )}
+        <Field label={t('opm.feePlansHelp')} id="om-plans" error={form.error('plans')}>
+          <textarea id="om-plans" rows={3} value={plans} onInput={(e) => setPlans(e.currentTarget.value)} />
+        </Field>
         <ErrorLine error={form.formError} />
         <button type="submit" disabled={form.busy}>
           {t('opm.create')}
