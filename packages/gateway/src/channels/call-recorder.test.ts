@@ -15,6 +15,9 @@ class FakeChannel {
   label(): string {
     return `fake ${this.#approved}`;
   }
+  get approved(): number {
+    return this.#approved;
+  }
 }
 
 describe('channel call recorder', () => {
@@ -26,6 +29,7 @@ describe('channel call recorder', () => {
     await expect(channel.authorize({ pan: 'unreachable' } as never)).rejects.toThrow('connection reset');
     // Local methods pass through untimed, with the channel's own fields.
     expect(channel.label()).toBe('fake 2');
+    expect(channel.approved).toBe(2);
     const [authorize, ...others] = recorder.figures('fake');
     expect(others).toEqual([]);
     expect(authorize).toMatchObject({ operation: 'authorize', calls: 3, failures: 1, lastAtMs: 1_000 });

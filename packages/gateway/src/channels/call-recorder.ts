@@ -45,8 +45,9 @@ export class ChannelCallRecorder {
   wrap<C extends Channel>(channel: C): C {
     const record = (operation: string, elapsedMs: number, failed: boolean) => this.record(channel.name, operation, elapsedMs, failed);
     return new Proxy(channel, {
-      get(target, property, receiver) {
-        const value = Reflect.get(target, property, receiver) as unknown;
+      get(target, property) {
+        // Read on the channel itself: a getter sees the channel's own private fields, not the proxy.
+        const value = Reflect.get(target, property, target) as unknown;
         if (typeof value !== 'function') return value;
         // Every method runs on the channel itself, so its private fields stay reachable.
         if (typeof property !== 'string' || !TIMED.has(property)) return (value as (...a: unknown[]) => unknown).bind(target);
