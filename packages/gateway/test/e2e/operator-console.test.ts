@@ -230,6 +230,16 @@ describe('operator console in a browser', () => {
     expect(await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth')).toBeLessThanOrEqual(0);
     expect(problems).toEqual([]);
     await context.close();
+
+    // On a desktop in English: the card channel's own answer times, timed as the payments above ran.
+    const desktop = await open();
+    await desktop.page.getByRole('link', { name: 'Channels' }).click();
+    const answers = desktop.page.getByTestId('answers-sandbox-card');
+    await answers.filter({ hasText: 'authorize:' }).waitFor({ timeout: PAGE_WAIT_MS_MAX });
+    expect(await answers.textContent()).toMatch(/authorize: \d+×, 0 failed/);
+    await shot(desktop.page, 'operator-channels.png');
+    expect(desktop.problems).toEqual([]);
+    await desktop.context.close();
   });
 
   it('runs the settlement of a closed day and shows the mismatches of a channel statement', async () => {

@@ -258,13 +258,12 @@ export const en = {
   'opch.help': 'Health from the orders each channel took, and the channel\'s own answer times on this node. Which merchant takes which method is set on the merchant\'s page:',
   'opch.hours': 'Last hours',
   'opch.truncated': 'Only the newest orders were counted.',
-  'opch.channel': 'Channel and methods',
+  'opch.channel': 'Channel',
   'opch.pending': 'Pending',
   'opch.errorRate': 'Error rate',
-  'opch.p50': 'Time to outcome (median)',
-  'opch.p95': 'Time to outcome (95%)',
-  'opch.answers': 'Channel answers (this node)',
-  'opch.answerLine': '{operation}: {calls} calls, {failures} failed, {p50} / {p95} ms',
+  'opch.outcome': 'To outcome (median / 95%)',
+  'opch.answers': 'Answers (this node)',
+  'opch.answerLine': '{operation}: {calls}×, {failures} failed, {p50}/{p95} ms',
   'opch.last': 'Last outcome',
 } as const;
 

@@ -61,7 +61,7 @@ export function OperatorChannelsPage() {
       ) : (
         <>
           {data.truncated ? <p class="muted">{t('opch.truncated')}</p> : null}
-          <DataTable headings={[t('opch.channel'), t('dashboard.orders'), t('dashboard.succeeded'), t('dashboard.failed'), t('opch.pending'), t('opch.errorRate'), t('opch.p50'), t('opch.p95'), t('opch.answers'), t('opch.last')]}>
+          <DataTable headings={[t('opch.channel'), t('dashboard.orders'), t('dashboard.succeeded'), t('dashboard.failed'), t('opch.pending'), t('opch.errorRate'), t('opch.outcome'), t('opch.answers'), t('opch.last')]}>
             {data.channels.map((c) => (
               <tr key={c.channel} data-channel={c.channel}>
                 <td>
@@ -76,8 +76,9 @@ export function OperatorChannelsPage() {
                 <td class="num" data-testid={`error-rate-${c.channel}`}>
                   {percent(c.errorRateBps)}
                 </td>
-                <td class="num">{duration(c.outcomeP50Ms)}</td>
-                <td class="num">{duration(c.outcomeP95Ms)}</td>
+                <td class="num">
+                  {duration(c.outcomeP50Ms)} / {duration(c.outcomeP95Ms)}
+                </td>
                 <td class="answers" data-testid={`answers-${c.channel}`}>
                   {c.calls.length === 0
                     ? '—'
