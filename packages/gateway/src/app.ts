@@ -77,6 +77,7 @@ import { RISK_PRUNE_INTERVAL_MS } from './risk/limits.js';
 import { riskAdminRoutes } from './admin/risk-routes.js';
 import { createCrossBorder, type CrossBorder } from './cross-border/index.js';
 import { registerPortal } from './portal/portal-app.js';
+import { ChannelCallRecorder } from './channels/call-recorder.js';
 import { AccountService } from './portal/account-service.js';
 import { OrderSearch } from './portal/order-search.js';
 import { LiveStreams } from './portal/live-stream.js';
@@ -153,7 +154,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const merchants = new MerchantRepository(database.db);
   const orderRepository = new OrderRepository(database.db);
   const notifications = new NotificationRepository(database.db, database.dialect);
-  const channel = options.channel ?? new SandboxCardChannel({ clock, unknownResolveDelayMs: config.sandboxUnknownResolveDelayMs });
+  // Every call to a channel is timed for the operator console's channel health.
+  const channelCalls = new ChannelCallRecorder(clock);
+  const channel = channelCalls.wrap(options.channel ?? new SandboxCardChannel({ clock, unknownResolveDelayMs: config.sandboxUnknownResolveDelayMs }));
   const metrics = new GatewayMetrics();
   const risk = createRiskControl(
     config,
@@ -177,7 +180,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   let dialects: DialectRegistry | undefined;
   const simulatorOptions = { clock, publicBaseUrl: config.publicBaseUrl, unknownResolveDelayMs: config.sandboxUnknownResolveDelayMs };
   const simulatedChannels = [new SandboxAlipayChannel(simulatorOptions), new SandboxWechatChannel(simulatorOptions), new SandboxBankChannel(simulatorOptions)];
-  const channels = new ChannelRegistry([channel, ...simulatedChannels, new OfflineRemittanceChannel()]);
+  const channels = new ChannelRegistry([channel, ...simulatedChannels.map((c) => channelCalls.wrap(c)), channelCalls.wrap(new OfflineRemittanceChannel())]);
   const ledger = new LedgerRepository(database.db);
   const crossBorder = createCrossBorder({ config, db: database.db, merchants, clock, logger: logger.child({ component: 'cross-border' }), keys, linkKey: kek.subkey('reconciliation-links') });
   const refunds = new RefundService({
@@ -346,6 +349,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     streams,
     clock,
     secureCookies: config.publicBaseUrl.startsWith('https:'),
+    operator: { config, secrets, onlinePay, crossBorder, disputes, orders, remittances, channels, channelCalls },
   });
   // Each feature adds its operator routes here.
   const adminParts: AdminRoutes[] = [

@@ -94,15 +94,21 @@ export async function ensureDemoMerchant(
  */
 async function withDialectSecrets(info: SandboxMerchantInfo, secrets: MerchantSecretRepository, nowMs: number): Promise<SandboxMerchantInfo> {
   let completed = info;
-  if (!completed.globalJson) {
-    const appid = defaultAppId(info.merchantId);
-    const secret = await secrets.issue(info.merchantId, 'global-json-app', appid, nowMs, 0);
-    completed = { ...completed, globalJson: { appid, secret: secret.reveal() } };
-  }
-  if (!completed.formGateway) {
-    const merchantAcctId = formMerchantAcctId(info.merchantId);
-    const key = await secrets.issue(info.merchantId, 'form-gateway-md5', merchantAcctId, nowMs, 0);
-    completed = { ...completed, formGateway: { merchantAcctId, md5Key: key.reveal() } };
-  }
+  if (!completed.globalJson) completed = { ...completed, globalJson: await issueGlobalJsonApp(info.merchantId, secrets, nowMs, 0) };
+  if (!completed.formGateway) completed = { ...completed, formGateway: await issueFormGatewayKey(info.merchantId, secrets, nowMs, 0) };
   return completed;
+}
+
+/** Issues (or replaces, the previous one verifying for `overlapMs`) the merchant's first flat-JSON app and its MD5 secret. */
+export async function issueGlobalJsonApp(merchantId: string, secrets: MerchantSecretRepository, nowMs: number, overlapMs: number): Promise<{ appid: string; secret: string }> {
+  const appid = defaultAppId(merchantId);
+  const secret = await secrets.issue(merchantId, 'global-json-app', appid, nowMs, overlapMs);
+  return { appid, secret: secret.reveal() };
+}
+
+/** Issues (or replaces) the merchant's RMB form gateway account key. */
+export async function issueFormGatewayKey(merchantId: string, secrets: MerchantSecretRepository, nowMs: number, overlapMs: number): Promise<{ merchantAcctId: string; md5Key: string }> {
+  const merchantAcctId = formMerchantAcctId(merchantId);
+  const key = await secrets.issue(merchantId, 'form-gateway-md5', merchantAcctId, nowMs, overlapMs);
+  return { merchantAcctId, md5Key: key.reveal() };
 }

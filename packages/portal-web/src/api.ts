@@ -3,6 +3,8 @@ export interface ApiError {
   status: number;
   code: string;
   message: string;
+  /** The form field at fault, when the refusal names one. */
+  field?: string;
 }
 
 export interface Me {
@@ -30,7 +32,7 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pr
   }
   const response = await fetch(`/portal/api${path}`, { method, headers, credentials: 'same-origin', ...(method === 'POST' ? { body: JSON.stringify(body ?? {}) } : {}) });
   const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-  if (!response.ok) throw new ApiFailure({ status: response.status, code: String(json.code ?? 'INTERNAL_ERROR'), message: String(json.message ?? response.statusText) });
+  if (!response.ok) throw new ApiFailure({ status: response.status, code: String(json.code ?? 'INTERNAL_ERROR'), message: String(json.message ?? response.statusText), ...(typeof json.field === 'string' ? { field: json.field } : {}) });
   return json as T;
 }
 

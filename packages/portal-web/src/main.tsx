@@ -10,7 +10,15 @@ import { LoginPage } from './pages/login.js';
 import { DashboardPage } from './pages/dashboard.js';
 import { OrdersPage } from './pages/orders.js';
 import { OrderDetailPage } from './pages/order-detail.js';
-import { BacklogPage, MerchantsPage } from './pages/operator.js';
+import { BacklogPage } from './pages/operator.js';
+// Operator console pages.
+import { OnboardMerchantPage, OperatorMerchantsPage } from './pages/operator-merchants.js';
+import { OperatorMerchantDetailPage } from './pages/operator-merchant-detail.js';
+import { OperatorFxPage } from './pages/operator-fx.js';
+import { OperatorDisputesPage } from './pages/operator-disputes.js';
+import { OperatorSettlementPage } from './pages/operator-money.js';
+import { OperatorRemittancesPage } from './pages/operator-remittances.js';
+import { OperatorChannelsPage } from './pages/operator-channels.js';
 import { AuditPage, UsersPage } from './pages/users.js';
 import { AccountPage } from './pages/account.js';
 import { BatchRefundsPage } from './pages/batch-refunds.js';
@@ -88,17 +96,30 @@ function Root() {
     ['/refunds/batch', 'nav.batch', can(me, 'merchant.refund')],
     ['/merchants', 'nav.merchants', operator],
     ['/backlog', 'nav.backlog', operator],
+    ['/fx', 'nav.opFx', operator],
+    ['/disputes', 'nav.opDisputes', operator],
+    ['/settlement', 'nav.opMoney', operator],
+    ['/remittances', 'nav.opRemittances', operator],
+    ['/channels', 'nav.opChannels', operator],
     ['/users', 'nav.users', can(me, operator ? 'operator.users' : 'merchant.users')],
     ['/audit', 'nav.audit', can(me, operator ? 'operator.audit' : 'merchant.audit')],
     ['/account', 'nav.account', true],
   ];
   let page;
   const detail = /^\/orders\/([^/]+)$/.exec(path);
+  const merchantDetail = /^\/merchants\/(\d+)$/.exec(path);
   if (mustChange || path === '/account') page = <AccountPage onChanged={() => void loadMe()} />;
   else if (detail) page = <OrderDetailPage orderId={decodeURIComponent(detail[1]!)} />;
   else if (path === '/orders') page = <OrdersPage />;
   else if (path === '/refunds/batch' && can(me, 'merchant.refund')) page = <BatchRefundsPage />;
-  else if (path === '/merchants' && operator) page = <MerchantsPage />;
+  else if (path === '/merchants' && operator) page = <OperatorMerchantsPage />;
+  else if (path === '/merchants/new' && can(me, 'operator.merchants')) page = <OnboardMerchantPage />;
+  else if (merchantDetail && operator) page = <OperatorMerchantDetailPage merchantId={decodeURIComponent(merchantDetail[1]!)} />;
+  else if (path === '/fx' && operator) page = <OperatorFxPage />;
+  else if (path === '/disputes' && operator) page = <OperatorDisputesPage />;
+  else if (path === '/settlement' && operator) page = <OperatorSettlementPage />;
+  else if (path === '/remittances' && operator) page = <OperatorRemittancesPage />;
+  else if (path === '/channels' && operator) page = <OperatorChannelsPage />;
   else if (path === '/backlog' && operator) page = <BacklogPage />;
   else if (path === '/users') page = <UsersPage />;
   else if (path === '/audit') page = <AuditPage />;

@@ -5,12 +5,12 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { loadKek } from '../app.js';
 import { loadOrCreateGatewayKeys } from '../keys/gateway-keys.js';
-import { dayBoundsMs, isBusinessDate, localTimeMs } from '../domain/business-day.js';
-import { RECONCILE_CARRY_WINDOW_MS } from '../domain/limits.js';
+import { isBusinessDate } from '../domain/business-day.js';
 import { FxQuoteRepository } from '../store/fx-quote-repository.js';
 import { ReconciliationRepository } from '../store/reconciliation-repository.js';
 import { reconciliationChunks, signChunks } from '../reconciliation/reconciliation-file.js';
-import { parseStatement, reconcile, type StatementEntry } from '../reconciliation/reconciler.js';
+import { parseStatement } from '../reconciliation/reconciler.js';
+import { reconcileDay, statementTimeParser } from '../reconciliation/reconcile-day.js';
 import { withStore } from './main.js';
 
 function fail(message: string): never {
@@ -18,15 +18,8 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-/** A statement time: local `yyyy-MM-dd HH:mm:ss` in the gateway's zone, or ISO 8601 with a zone. */
-export function statementTimeParser(timeZone: string): (text: string) => number | undefined {
-  return (text) => {
-    const local = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d):(\d\d)$/.exec(text);
-    if (local) return localTimeMs(local[1]!, local[2]!, timeZone) + Number(local[3]) * 1000;
-    const iso = Date.parse(text);
-    return Number.isFinite(iso) && /T.*(Z|[+-]\d\d:?\d\d)$/.test(text) ? iso : undefined;
-  };
-}
+/** Kept here too for the scripts that import it from the CLI. */
+export { statementTimeParser };
 
 /** Operator commands for reconciliation files and channel statements. */
 export function crossBorderCommands(program: Command): void {
@@ -65,14 +58,8 @@ export function crossBorderCommands(program: Command): void {
       if (!isBusinessDate(o.date)) fail('--date must be YYYY-MM-DD');
       const config = loadConfig();
       const theirs = parseStatement(readFileSync(statementPath, 'utf8'), statementTimeParser(config.timeZone));
-      const { startMs, endMs } = dayBoundsMs(o.date, config.timeZone);
       await withStore(async ({ db }) => {
-        const ours: StatementEntry[] = [];
-        const repository = new ReconciliationRepository(db.db);
-        for await (const page of repository.entries(o.merchant ?? null, startMs - RECONCILE_CARRY_WINDOW_MS, endMs + RECONCILE_CARRY_WINDOW_MS, 5_000)) {
-          for (const e of page) ours.push({ serialNumber: e.serialNumber, type: e.type, currency: e.currency, amountMinor: e.amountMinor, feeMinor: e.feeMinor, status: e.status, atMs: e.completedAtMs });
-        }
-        const report = reconcile({ ours, theirs, dayStartMs: startMs, dayEndMs: endMs, carryWindowMs: RECONCILE_CARRY_WINDOW_MS });
+        const report = await reconcileDay(new ReconciliationRepository(db.db), { merchantId: o.merchant ?? null, date: o.date, timeZone: config.timeZone, theirs });
         if (o.json) {
           console.log(JSON.stringify({ date: o.date, matched: report.matched, mismatches: report.mismatches, carried: report.carried.map((e) => ({ type: e.type, serialNumber: e.serialNumber })) }, null, 2));
         } else {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { GatewayError } from '../domain/errors.js';
@@ -26,6 +26,12 @@ export class ProofFiles {
     if (!existsSync(path)) return false;
     const { size, isFile } = { size: statSync(path).size, isFile: statSync(path).isFile() };
     return isFile && size > 0 && size <= PROOF_FILE_BYTES_MAX;
+  }
+
+  /** The file's content for the operator's review; undefined when it is not (completely) there. */
+  read(merchantId: string, fileName: string): Buffer | undefined {
+    if (!this.present(merchantId, fileName)) return undefined;
+    return readFileSync(join(this.folder(merchantId), fileName));
   }
 
   /** Stores an uploaded file, whole or not at all (written aside, then renamed into place). */

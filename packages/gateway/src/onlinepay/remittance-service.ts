@@ -75,18 +75,40 @@ export class RemittanceService {
     return { transfer: { ...transfer, outcome: final }, replayed: false, order: settled ?? order };
   }
 
+  /**
+   * An operator ties an unmatched transfer (the payer mistyped the
+   * postscript) to the offline remittance order it pays. The transfer is
+   * then judged as if its postscript had named the order: the exact amount
+   * pays an open order, anything else is held.
+   */
+  async match(transferId: string, orderId: string): Promise<RecordedTransfer> {
+    const transfer = await this.deps.transfers.find(transferId);
+    if (!transfer) throw new GatewayError('NOT_FOUND');
+    if (transfer.outcome !== 'UNMATCHED') throw new GatewayError('FIELD_INVALID', { field: 'transferId', reason: `the transfer is ${transfer.outcome}, not UNMATCHED` });
+    const order = await this.deps.orders.find(orderId);
+    if (!order || order.channel !== REMITTANCE_CHANNEL) throw new GatewayError('ORDER_NOT_FOUND');
+    const outcome = classify(transfer, order);
+    if (!(await this.deps.transfers.assign(transferId, order.orderId, outcome))) throw new GatewayError('FIELD_INVALID', { field: 'transferId', reason: 'the transfer was matched meanwhile' });
+    const assigned: IncomingTransfer = { ...transfer, orderId: order.orderId, outcome };
+    // The order's own postscript, not the mistyped one: the channel knows the order by it.
+    const settled = await this.settle(assigned, order.channelReference ?? transfer.postscript);
+    const final = settled ? finalOutcome(outcome, settled) : outcome;
+    if (final !== outcome) await this.deps.transfers.setOutcome(transferId, final);
+    return { transfer: { ...assigned, outcome: final }, replayed: false, order: settled ?? order };
+  }
+
   async list(outcomes: readonly TransferOutcome[] | undefined, limit: number): Promise<IncomingTransfer[]> {
     return this.deps.transfers.list(outcomes, limit);
   }
 
   /** Completes the order of an exact transfer (again, after a stop: every step is idempotent). */
-  private async settle(t: IncomingTransfer): Promise<Order | undefined> {
+  private async settle(t: IncomingTransfer, reference: string = t.postscript): Promise<Order | undefined> {
     if (!t.orderId || (t.outcome !== 'SETTLED' && t.outcome !== 'REFUNDED_LATE')) return t.orderId ? this.deps.orders.find(t.orderId) : undefined;
-    return this.deps.orders.completeAtChannel(t.orderId, REMITTANCE_CHANNEL, { outcome: 'approved', reference: t.postscript, authCode: t.bankReference });
+    return this.deps.orders.completeAtChannel(t.orderId, REMITTANCE_CHANNEL, { outcome: 'approved', reference, authCode: t.bankReference });
   }
 }
 
-function classify(input: TransferInput, order: Order | undefined): TransferOutcome {
+function classify(input: Pick<TransferInput, 'currency' | 'amountMinor'>, order: Order | undefined): TransferOutcome {
   if (!order) return 'UNMATCHED';
   if (input.currency !== order.currency) return 'HELD_CURRENCY';
   if (input.amountMinor < order.amountMinor) return 'HELD_SHORT';

@@ -85,6 +85,12 @@ export class OrderService {
     checkMerchantUrl(merchant, 'notifyUrl', input.notifyUrl);
     // A dialect may have no return page (the flat-JSON API's callback_url is optional).
     if (input.callbackUrl !== '') checkMerchantUrl(merchant, 'callbackUrl', input.callbackUrl);
+    if (merchant.currencies && !merchant.currencies.includes(input.currency)) {
+      // A currency the operator turned off since: an order made before still answers its replay.
+      const earlier = await this.deps.orders.findByRequest(merchant.merchantId, input.requestId);
+      if (earlier) return this.replay(earlier, input);
+      throw new GatewayError('CURRENCY_UNSUPPORTED', { currency: input.currency });
+    }
     const now = this.deps.clock();
     const { timeoutMinutes, product, dialect, dialectContext, ...fields } = input;
     const order: Order = {

@@ -14,6 +14,12 @@ import { can, permissionsOf } from './roles.js';
 import { userRoutes } from './user-routes.js';
 import { publicUser } from './user-repository.js';
 import { SESSION_ABSOLUTE_MS } from './limits.js';
+// Operator console (merchants, FX, disputes, money, channels).
+import type { OperatorConsoleDeps } from './operator-deps.js';
+import { operatorMerchantRoutes } from './operator-merchant-routes.js';
+import { operatorFxRoutes } from './operator-fx-routes.js';
+import { operatorMoneyRoutes } from './operator-money-routes.js';
+import { operatorChannelRoutes } from './operator-channel-routes.js';
 
 export const PORTAL_COOKIE = 'oc_portal';
 /** Where the built web app is: `packages/portal-web/dist`, the same distance from `src/portal` and `dist/portal`. */
@@ -25,15 +31,30 @@ export interface PortalOptions extends OrderRoutesDeps {
   secureCookies: boolean;
   /** Another folder for the web app (tests); PORTAL_WEB_DIR otherwise. */
   webDir?: string;
+  /** The services the operator console's pages act through. */
+  operator?: Omit<OperatorConsoleDeps, 'audit' | 'clock' | 'db' | 'merchants'>;
 }
 
 /** Every route of `/portal/api` except log-in itself: the table the access matrix test walks. */
 export function portalRoutes(options: PortalOptions, clearCookie: (reply: FastifyReply) => void): PortalRoute[] {
-  return [...accountRoutes(options.accounts, options.clock, clearCookie), ...orderRoutes(options), ...userRoutes(options.accounts, options.clock)];
+  const operator = (): OperatorConsoleDeps => {
+    if (!options.operator) throw new Error('the operator console is not configured');
+    return { ...options.operator, audit: options.accounts.audit, clock: options.clock, db: options.db, merchants: options.merchants };
+  };
+  return [
+    ...accountRoutes(options.accounts, options.clock, clearCookie),
+    ...orderRoutes(options),
+    ...userRoutes(options.accounts, options.clock),
+    ...operatorMerchantRoutes(operator),
+    ...operatorFxRoutes(operator),
+    ...operatorMoneyRoutes(operator),
+    ...operatorChannelRoutes(operator),
+  ];
 }
 
-function sendError(reply: FastifyReply, code: keyof typeof ERRORS, message?: string) {
-  return reply.code(ERRORS[code].httpStatus).send({ code, message: message ?? ERRORS[code].message });
+function sendError(reply: FastifyReply, code: keyof typeof ERRORS, message?: string, field?: string) {
+  // `field` names the form field at fault, so the page shows the error next to it.
+  return reply.code(ERRORS[code].httpStatus).send({ code, message: message ?? ERRORS[code].message, ...(field ? { field } : {}) });
 }
 
 function sameSecret(a: string, b: string): boolean {
@@ -57,7 +78,7 @@ export async function registerPortal(app: FastifyInstance, options: PortalOption
   await app.register(
     async (api) => {
       api.setErrorHandler((error, request, reply) => {
-        if (error instanceof GatewayError) return sendError(reply, error.code, error.message);
+        if (error instanceof GatewayError) return sendError(reply, error.code, error.message, error.params.field);
         const e = error as { statusCode?: number };
         if (e.statusCode === 429) return sendError(reply, 'RATE_LIMITED');
         if (e.statusCode && e.statusCode < 500) return sendError(reply, 'FIELD_INVALID', 'The request could not be read.');

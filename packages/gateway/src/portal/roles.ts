@@ -23,6 +23,11 @@ export const PERMISSIONS = [
   'operator.resend',
   'operator.users',
   'operator.audit',
+  // Operator console: onboarding and merchant settings; FX review; disputes; settlement, reconciliation and remittance matching.
+  'operator.merchants',
+  'operator.fx',
+  'operator.disputes',
+  'operator.finance',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -33,9 +38,9 @@ const MERCHANT_GRANTS: Record<MerchantRole, readonly Permission[]> = {
 };
 
 const OPERATOR_GRANTS: Record<OperatorRole, readonly Permission[]> = {
-  super_admin: ['operator.view', 'operator.resend', 'operator.users', 'operator.audit'],
-  risk: ['operator.view', 'operator.audit'],
-  finance: ['operator.view', 'operator.resend'],
+  super_admin: ['operator.view', 'operator.resend', 'operator.users', 'operator.audit', 'operator.merchants', 'operator.fx', 'operator.disputes', 'operator.finance'],
+  risk: ['operator.view', 'operator.audit', 'operator.disputes'],
+  finance: ['operator.view', 'operator.resend', 'operator.fx', 'operator.finance'],
   read_only: ['operator.view'],
 };
 

@@ -31,6 +31,11 @@ export interface SettlementDeps {
 export class SettlementService {
   constructor(private readonly deps: SettlementDeps) {}
 
+  /** The batch of a day if it was built; never builds one. */
+  async settlementFor(merchantId: string, date: string): Promise<SettlementBatch | undefined> {
+    return this.deps.settlements.find(merchantId, date);
+  }
+
   /** The batch of a closed day, built now if it was not yet; undefined for a day without movements. */
   async settleDay(merchantId: string, date: string): Promise<SettlementBatch | undefined> {
     const existing = await this.deps.settlements.find(merchantId, date);

@@ -46,6 +46,13 @@ export class FxOrderRepository {
     return rows.map(fromRow);
   }
 
+  /** Orders that need review in these review statuses, oldest change first (the operator's queue). */
+  async forReview(statuses: readonly ReviewStatus[], limit: number): Promise<FxOrder[]> {
+    if (statuses.length === 0) return [];
+    const rows = await this.db.selectFrom('fx_orders').selectAll().where('need_review', '=', 1n).where('review_status', 'in', [...statuses]).orderBy('updated_at_ms').limit(limit).execute();
+    return rows.map(fromRow);
+  }
+
   /**
    * Applies a step guarded by the expected review and purchase statuses, with
    * its notification, in one transaction; undefined when another writer moved first.

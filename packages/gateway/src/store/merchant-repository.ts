@@ -9,6 +9,8 @@ export interface Merchant {
   sandbox: boolean;
   /** Hosts allowed in notifyUrl / callbackUrl; `*` allows any host. */
   allowedHosts: string[];
+  /** The currencies its orders may be in (refused with CURRENCY_UNSUPPORTED otherwise); null or absent: every currency. */
+  currencies?: string[] | null;
   createdAtMs: number;
 }
 
@@ -35,6 +37,7 @@ export class MerchantRepository {
         sandbox: merchant.sandbox ? 1n : 0n,
         allowed_hosts: JSON.stringify(merchant.allowedHosts),
         created_at_ms: BigInt(nowMs),
+        ...(merchant.currencies ? { allowed_currencies: JSON.stringify(merchant.currencies) } : {}),
       })
       .execute();
     return merchant;
@@ -51,6 +54,22 @@ export class MerchantRepository {
 
   async setStatus(merchantId: string, status: Merchant['status']): Promise<boolean> {
     const r = await this.db.updateTable('merchants').set({ status }).where('merchant_id', '=', merchantId).executeTakeFirst();
+    return r.numUpdatedRows > 0n;
+  }
+
+  /** Sandbox (test helpers, private notify addresses) or live. */
+  async setSandbox(merchantId: string, sandbox: boolean): Promise<boolean> {
+    const r = await this.db.updateTable('merchants').set({ sandbox: sandbox ? 1n : 0n }).where('merchant_id', '=', merchantId).executeTakeFirst();
+    return r.numUpdatedRows > 0n;
+  }
+
+  /** The currencies its orders may be in; null: every currency. */
+  async setCurrencies(merchantId: string, currencies: string[] | null): Promise<boolean> {
+    const r = await this.db
+      .updateTable('merchants')
+      .set({ allowed_currencies: currencies === null ? null : JSON.stringify(currencies) })
+      .where('merchant_id', '=', merchantId)
+      .executeTakeFirst();
     return r.numUpdatedRows > 0n;
   }
 
@@ -129,6 +148,7 @@ function toMerchant(row: Selectable<MerchantTable>): Merchant {
     status: row.status,
     sandbox: Number(row.sandbox) === 1,
     allowedHosts: JSON.parse(row.allowed_hosts) as string[],
+    currencies: row.allowed_currencies ? (JSON.parse(row.allowed_currencies) as string[]) : null,
     createdAtMs: Number(row.created_at_ms),
   };
 }

@@ -88,6 +88,8 @@ export interface MerchantTable {
   created_at_ms: bigint;
   /** Where dispute notifications go; null: each order's notifyUrl. */
   dispute_notify_url: Generated<string | null>;
+  /** JSON array of the currencies its orders may be in; null: every currency. */
+  allowed_currencies: Generated<string | null>;
 }
 
 export interface MerchantCertificateTable {

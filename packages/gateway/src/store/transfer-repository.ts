@@ -37,6 +37,17 @@ export class TransferRepository {
     await this.db.updateTable('incoming_transfers').set({ outcome }).where('transfer_id', '=', transferId).execute();
   }
 
+  async find(transferId: string): Promise<IncomingTransfer | undefined> {
+    const row = await this.db.selectFrom('incoming_transfers').selectAll().where('transfer_id', '=', transferId).executeTakeFirst();
+    return row ? fromRow(row) : undefined;
+  }
+
+  /** Ties an unmatched transfer to an order; false when it was matched meanwhile. */
+  async assign(transferId: string, orderId: string, outcome: TransferOutcome): Promise<boolean> {
+    const r = await this.db.updateTable('incoming_transfers').set({ order_id: orderId, outcome }).where('transfer_id', '=', transferId).where('outcome', '=', 'UNMATCHED').executeTakeFirst();
+    return r.numUpdatedRows === 1n;
+  }
+
   /** Transfers, newest first; only those with one of `outcomes` when given. */
   async list(outcomes: readonly TransferOutcome[] | undefined, limit: number): Promise<IncomingTransfer[]> {
     let q = this.db.selectFrom('incoming_transfers').selectAll();

@@ -56,7 +56,13 @@ describe.each(testDatabases())('back office access matrix (%s)', (_database, dat
   afterAll(async () => t?.close());
 
   const pathOf = (route: PortalRoute) =>
-    route.url.replace(':orderId', secrets.orderId!).replace(':notificationId', secrets.notificationId!).replace(':userId', secrets.userId!);
+    route.url
+      .replace(':orderId', secrets.orderId!)
+      .replace(':notificationId', secrets.notificationId!)
+      .replace(':userId', secrets.userId!)
+      // Operator console routes point at merchant A and its order too.
+      .replace(':merchantId', secrets.merchantId!)
+      .replace(':serialNumber', secrets.orderId!);
 
   /** Calls a route; an event stream is read only up to its headers. */
   async function call(client: PortalClient | undefined, route: PortalRoute): Promise<{ status: number; text: string }> {

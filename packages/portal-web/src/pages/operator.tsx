@@ -1,33 +1,7 @@
 import { api } from '../api.js';
-import { ErrorLine, Link, Loading, useLoad, DataTable } from '../components.js';
+import { ErrorLine, Link, Loading, useLoad } from '../components.js';
 import { useApp } from '../context.js';
 import { formatTime } from '../format.js';
-
-export function MerchantsPage() {
-  const { t, locale } = useApp();
-  const { data, error } = useLoad(() => api.get<{ merchants: { merchantId: string; name: string; status: string; sandbox: boolean; createdAtMs: number }[] }>('/o/merchants'), []);
-  return (
-    <>
-      <h1>{t('merchants.title')}</h1>
-      <ErrorLine error={error} />
-      {!data ? (
-        <Loading />
-      ) : (
-        <DataTable headings={[t('merchants.id'), t('merchants.name'), t('merchants.status'), t('merchants.mode'), t('orders.created')]}>
-              {data.merchants.map((m) => (
-                <tr key={m.merchantId}>
-                  <td>{m.merchantId}</td>
-                  <td>{m.name}</td>
-                  <td>{m.status}</td>
-                  <td>{m.sandbox ? t('merchants.sandbox') : t('merchants.live')}</td>
-                  <td>{formatTime(m.createdAtMs, locale)}</td>
-                </tr>
-              ))}
-        </DataTable>
-      )}
-    </>
-  );
-}
 
 export function BacklogPage() {
   const { t, locale } = useApp();
