@@ -12,6 +12,7 @@ import type { PortalContext, PortalRoute } from './route-table.js';
 import { bodyOf, requiredText } from './request-fields.js';
 import { can, permissionsOf } from './roles.js';
 import { userRoutes } from './user-routes.js';
+import { merchantBackOfficeRoutes, type MerchantBackOfficeDeps } from './merchant-back-office.js';
 import { publicUser } from './user-repository.js';
 import { SESSION_ABSOLUTE_MS } from './limits.js';
 
@@ -19,7 +20,7 @@ export const PORTAL_COOKIE = 'oc_portal';
 /** Where the built web app is: `packages/portal-web/dist`, the same distance from `src/portal` and `dist/portal`. */
 export const PORTAL_WEB_DIR = fileURLToPath(new URL('../../../portal-web/dist/', import.meta.url));
 
-export interface PortalOptions extends OrderRoutesDeps {
+export interface PortalOptions extends OrderRoutesDeps, MerchantBackOfficeDeps {
   accounts: AccountService;
   /** Cookies get `Secure` when the gateway is reached over https. */
   secureCookies: boolean;
@@ -29,7 +30,7 @@ export interface PortalOptions extends OrderRoutesDeps {
 
 /** Every route of `/portal/api` except log-in itself: the table the access matrix test walks. */
 export function portalRoutes(options: PortalOptions, clearCookie: (reply: FastifyReply) => void): PortalRoute[] {
-  return [...accountRoutes(options.accounts, options.clock, clearCookie), ...orderRoutes(options), ...userRoutes(options.accounts, options.clock)];
+  return [...accountRoutes(options.accounts, options.clock, clearCookie), ...orderRoutes(options), ...userRoutes(options.accounts, options.clock), ...merchantBackOfficeRoutes(options)];
 }
 
 function sendError(reply: FastifyReply, code: keyof typeof ERRORS, message?: string) {

@@ -1,0 +1,10 @@
+import type { PortalRoute } from './route-table.js';
+import { refundApprovalRoutes, type RefundApprovalRoutesDeps } from './refund-approval-routes.js';
+
+/** What the merchant back-office pages (approvals, disputes, money, integration) need from the gateway. */
+export type MerchantBackOfficeDeps = RefundApprovalRoutesDeps;
+
+/** Every route of the merchant back-office pages; all under `/m/`, all scoped to the session's merchant. */
+export function merchantBackOfficeRoutes(deps: MerchantBackOfficeDeps): PortalRoute[] {
+  return [...refundApprovalRoutes(deps)];
+}
