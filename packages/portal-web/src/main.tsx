@@ -14,6 +14,8 @@ import { BacklogPage, MerchantsPage } from './pages/operator.js';
 import { AuditPage, UsersPage } from './pages/users.js';
 import { AccountPage } from './pages/account.js';
 import { BatchRefundsPage } from './pages/batch-refunds.js';
+// Merchant back-office pages.
+import { ApprovalsPage } from './pages/approvals.js';
 
 /** The path inside the app, without the `/portal` base. */
 function currentPath(): string {
@@ -86,6 +88,7 @@ function Root() {
     ['/', 'nav.dashboard', true],
     ['/orders', 'nav.orders', true],
     ['/refunds/batch', 'nav.batch', can(me, 'merchant.refund')],
+    ['/refunds/approvals', 'nav.approvals', can(me, 'merchant.refund')],
     ['/merchants', 'nav.merchants', operator],
     ['/backlog', 'nav.backlog', operator],
     ['/users', 'nav.users', can(me, operator ? 'operator.users' : 'merchant.users')],
@@ -98,6 +101,7 @@ function Root() {
   else if (detail) page = <OrderDetailPage orderId={decodeURIComponent(detail[1]!)} />;
   else if (path === '/orders') page = <OrdersPage />;
   else if (path === '/refunds/batch' && can(me, 'merchant.refund')) page = <BatchRefundsPage />;
+  else if (path === '/refunds/approvals' && can(me, 'merchant.refund')) page = <ApprovalsPage />;
   else if (path === '/merchants' && operator) page = <MerchantsPage />;
   else if (path === '/backlog' && operator) page = <BacklogPage />;
   else if (path === '/users') page = <UsersPage />;

@@ -1,3 +1,5 @@
+import { merchantEn } from './merchant-en.js';
+
 /** English texts of the back office; `zh.ts` has the same keys (a test checks). */
 export const en = {
   'app.title': 'OpenCashier back office',
@@ -130,6 +132,8 @@ export const en = {
   'common.yes': 'yes',
   'common.no': 'no',
   'error.generic': 'Something went wrong: {message}',
+  // The merchant back-office pages keep their texts in merchant-en.ts.
+  ...merchantEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

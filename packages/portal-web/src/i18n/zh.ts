@@ -1,4 +1,5 @@
 import type { MessageKey } from './en.js';
+import { merchantZh } from './merchant-zh.js';
 
 /** 简体中文。键与 en.ts 一一对应（有测试检查）。 */
 export const zh: Record<MessageKey, string> = {
@@ -132,4 +133,6 @@ export const zh: Record<MessageKey, string> = {
   'common.yes': '是',
   'common.no': '否',
   'error.generic': '出错了：{message}',
+  // 商户后台页面的文字在 merchant-zh.ts。
+  ...merchantZh,
 };

