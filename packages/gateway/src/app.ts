@@ -346,6 +346,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     streams,
     clock,
     secureCookies: config.publicBaseUrl.startsWith('https:'),
+    // The merchant back-office pages.
+    disputes,
+    deliveries,
   });
   // Each feature adds its operator routes here.
   const adminParts: AdminRoutes[] = [

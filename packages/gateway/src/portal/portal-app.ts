@@ -20,7 +20,7 @@ export const PORTAL_COOKIE = 'oc_portal';
 /** Where the built web app is: `packages/portal-web/dist`, the same distance from `src/portal` and `dist/portal`. */
 export const PORTAL_WEB_DIR = fileURLToPath(new URL('../../../portal-web/dist/', import.meta.url));
 
-export interface PortalOptions extends OrderRoutesDeps, MerchantBackOfficeDeps {
+export interface PortalOptions extends OrderRoutesDeps, Omit<MerchantBackOfficeDeps, keyof OrderRoutesDeps> {
   accounts: AccountService;
   /** Cookies get `Secure` when the gateway is reached over https. */
   secureCookies: boolean;
@@ -91,6 +91,7 @@ export async function registerPortal(app: FastifyInstance, options: PortalOption
         api.route({
           method: route.method,
           url: route.url,
+          ...(route.bodyLimitBytes !== undefined ? { bodyLimit: route.bodyLimitBytes } : {}),
           handler: async (request, reply) => {
             const ctx = await authorize(request, reply, route);
             if (!ctx) return reply;
