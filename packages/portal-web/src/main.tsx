@@ -16,6 +16,7 @@ import { AccountPage } from './pages/account.js';
 import { BatchRefundsPage } from './pages/batch-refunds.js';
 // Merchant back-office pages.
 import { ApprovalsPage } from './pages/approvals.js';
+import { DisputeDetailPage, DisputesPage } from './pages/disputes.js';
 
 /** The path inside the app, without the `/portal` base. */
 function currentPath(): string {
@@ -89,6 +90,7 @@ function Root() {
     ['/orders', 'nav.orders', true],
     ['/refunds/batch', 'nav.batch', can(me, 'merchant.refund')],
     ['/refunds/approvals', 'nav.approvals', can(me, 'merchant.refund')],
+    ['/disputes', 'nav.disputes', !operator],
     ['/merchants', 'nav.merchants', operator],
     ['/backlog', 'nav.backlog', operator],
     ['/users', 'nav.users', can(me, operator ? 'operator.users' : 'merchant.users')],
@@ -97,11 +99,14 @@ function Root() {
   ];
   let page;
   const detail = /^\/orders\/([^/]+)$/.exec(path);
+  const disputeDetail = /^\/disputes\/([^/]+)$/.exec(path);
   if (mustChange || path === '/account') page = <AccountPage onChanged={() => void loadMe()} />;
   else if (detail) page = <OrderDetailPage orderId={decodeURIComponent(detail[1]!)} />;
   else if (path === '/orders') page = <OrdersPage />;
   else if (path === '/refunds/batch' && can(me, 'merchant.refund')) page = <BatchRefundsPage />;
   else if (path === '/refunds/approvals' && can(me, 'merchant.refund')) page = <ApprovalsPage />;
+  else if (path === '/disputes' && !operator) page = <DisputesPage />;
+  else if (disputeDetail && !operator) page = <DisputeDetailPage disputeId={decodeURIComponent(disputeDetail[1]!)} />;
   else if (path === '/merchants' && operator) page = <MerchantsPage />;
   else if (path === '/backlog' && operator) page = <BacklogPage />;
   else if (path === '/users') page = <UsersPage />;

@@ -100,4 +100,59 @@ describe('merchant back-office pages in a browser', () => {
     await admin.context.close();
     await t.gateway.database.db.deleteFrom('portal_refund_policies').execute();
   });
+
+  it('answers a retrieval request with an attachment and confirms a delivery', async () => {
+    await paidOrder('pages-rr-1', '3000');
+    const opened = await t.client.call('sandbox/retrieval', { requestId: 'pages-rr-1' });
+    const disputeId = opened.disputeId as string;
+    const shipped = await paidOrder('pages-ship-1');
+    const { context, page, problems } = await open(financeEmail);
+    await page.getByRole('link', { name: 'Disputes' }).click();
+    const row = page.locator(`tr[data-dispute="${disputeId}"]`);
+    await row.waitFor({ timeout: PAGE_WAIT_MS_MAX });
+    expect(await row.getByTestId('countdown').textContent()).toMatch(/\d+ d \d+ h \d+ min left/);
+    await row.getByRole('link', { name: 'Open case' }).click();
+    await page.getByRole('heading', { name: `Case ${disputeId}` }).waitFor({ timeout: PAGE_WAIT_MS_MAX });
+
+    await page.getByLabel('Cardholder name').fill('Han Meimei');
+    await page.getByLabel('Cardholder e-mail').fill('han@example.com');
+    await page.getByLabel('What was sold').fill('Silk scarf');
+    await page.getByLabel('Statement').fill('Delivered and signed for.');
+    await page.getByLabel('Carrier').fill('China Post EMS');
+    await page.getByLabel(/Tracking numbers/).fill('EE123456789CN');
+    // A wrong phone number is shown next to its field, and nothing is sent.
+    await page.getByLabel('Cardholder phone').fill('call me');
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(300, 0x20), Buffer.from('\n%%EOF\n')]);
+    await page.getByLabel(/Documents/).setInputFiles({ name: 'receipt.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await page.getByRole('button', { name: 'Send answer' }).click();
+    await page.locator('#bf-customerPhone-error').waitFor({ timeout: PAGE_WAIT_MS_MAX });
+    expect(await page.locator('#bf-customerPhone-error').textContent()).toContain('FIELD_INVALID');
+    expect(await t.gateway.disputes.evidence(disputeId)).toEqual([]);
+    await page.getByLabel('Cardholder phone').fill('+86 138 0000 0000');
+    await page.getByRole('button', { name: 'Send answer' }).click();
+    await page.getByTestId('dispute-status').filter({ hasText: 'EVIDENCE_SUBMITTED' }).waitFor({ timeout: PAGE_WAIT_MS_MAX });
+    const link = page.getByRole('link', { name: /receipt\.pdf/ });
+    await link.waitFor({ timeout: PAGE_WAIT_MS_MAX });
+    const evidence = await t.gateway.disputes.evidence(disputeId);
+    expect(evidence.map((e) => [e.details.customerPhone, e.attachments.map((a) => a.name)])).toEqual([['+86 138 0000 0000', ['receipt.pdf']]]);
+
+    await page.getByRole('link', { name: 'Back to disputes' }).click();
+    await page.getByLabel('serialNumber').fill(shipped);
+    await page.getByLabel('Carrier').fill('SF Express');
+    await page.getByLabel(/Tracking numbers/).fill('SF1001 SF1002');
+    // A minute ago on the browser's own wall clock (the delivery may not be before the order or in the future).
+    const localNow = await page.evaluate<string>('(() => { const d = new Date(Date.now() - 60000); d.setMinutes(d.getMinutes() - d.getTimezoneOffset()); return d.toISOString().slice(0, 16); })()');
+    await page.getByLabel(/When/).fill(localNow);
+    await page.getByRole('button', { name: 'Confirm delivery' }).click();
+    await page.getByTestId('delivery-result').waitFor({ timeout: PAGE_WAIT_MS_MAX });
+    expect((await t.gateway.deliveries.forOrder(shipped)).map((d) => [d.status, d.trackingNumbers])).toEqual([['SHIPPED', ['SF1001', 'SF1002']]]);
+    const when = new Date(Date.now() - 30_000).toISOString();
+    const csv = `serialNumber,status,logisticsCompany,trackingNumbers,time\n${shipped},DELIVERED,SF Express,SF1001;SF1002,${when}\nnope,DELIVERED,SF,X1,${when}\n`;
+    await page.getByLabel('Delivery CSV file').setInputFiles({ name: 'deliveries.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByRole('button', { name: 'Confirm every row' }).click();
+    await page.getByTestId('delivery-summary').waitFor({ timeout: PAGE_WAIT_MS_MAX });
+    expect(await page.getByTestId('delivery-summary').textContent()).toBe('1 recorded, 0 already known, 1 refused.');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
 });
