@@ -349,6 +349,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     // The merchant back-office pages.
     disputes,
     deliveries,
+    settlements: crossBorder.settlements,
+    reconciliation: crossBorder.reconciliation,
+    pricing: crossBorder.pricing,
   });
   // Each feature adds its operator routes here.
   const adminParts: AdminRoutes[] = [
