@@ -17,6 +17,7 @@ import { BatchRefundsPage } from './pages/batch-refunds.js';
 // Merchant back-office pages.
 import { ApprovalsPage } from './pages/approvals.js';
 import { DisputeDetailPage, DisputesPage } from './pages/disputes.js';
+import { MoneyPage } from './pages/money.js';
 
 /** The path inside the app, without the `/portal` base. */
 function currentPath(): string {
@@ -91,6 +92,7 @@ function Root() {
     ['/refunds/batch', 'nav.batch', can(me, 'merchant.refund')],
     ['/refunds/approvals', 'nav.approvals', can(me, 'merchant.refund')],
     ['/disputes', 'nav.disputes', !operator],
+    ['/money', 'nav.money', can(me, 'merchant.money')],
     ['/merchants', 'nav.merchants', operator],
     ['/backlog', 'nav.backlog', operator],
     ['/users', 'nav.users', can(me, operator ? 'operator.users' : 'merchant.users')],
@@ -106,6 +108,7 @@ function Root() {
   else if (path === '/refunds/batch' && can(me, 'merchant.refund')) page = <BatchRefundsPage />;
   else if (path === '/refunds/approvals' && can(me, 'merchant.refund')) page = <ApprovalsPage />;
   else if (path === '/disputes' && !operator) page = <DisputesPage />;
+  else if (path === '/money' && can(me, 'merchant.money')) page = <MoneyPage />;
   else if (disputeDetail && !operator) page = <DisputeDetailPage disputeId={decodeURIComponent(disputeDetail[1]!)} />;
   else if (path === '/merchants' && operator) page = <MerchantsPage />;
   else if (path === '/backlog' && operator) page = <BacklogPage />;

@@ -9,17 +9,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../harness.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
 import { TEST_PASSWORD } from '../portal/portal-client.js';
+import { addDays } from '../../src/domain/business-day.js';
 
 const PAGE_WAIT_MS_MAX = 10_000;
 
 describe('merchant back-office pages in a browser', () => {
   let t: TestGateway;
   let browser: Browser;
+  let clockOffsetMs = 0;
   const adminEmail = 'pages-admin@example.test';
   const financeEmail = 'pages-finance@example.test';
 
   beforeAll(async () => {
-    t = await startTestGateway({}, { background: false });
+    // The money test moves the gateway two days ahead so that a day can settle.
+    t = await startTestGateway({}, { background: false, clock: () => Date.now() + clockOffsetMs });
     for (const [email, role] of [
       [adminEmail, 'admin'],
       [financeEmail, 'finance'],
@@ -152,6 +155,34 @@ describe('merchant back-office pages in a browser', () => {
     await page.getByRole('button', { name: 'Confirm every row' }).click();
     await page.getByTestId('delivery-summary').waitFor({ timeout: PAGE_WAIT_MS_MAX });
     expect(await page.getByTestId('delivery-summary').textContent()).toBe('1 recorded, 0 already known, 1 refused.');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('shows settlement batches, reconciliation days and the fee plan on the money page', async () => {
+    const id = t.merchant.merchantId;
+    await t.gateway.crossBorder.pricing.replaceFeePlans(id, [{ method: 'CARD', currency: 'CNY', percentBps: 290, fixedMinor: 100n, minimumMinor: 0n }], Date.now());
+    await paidOrder('pages-money-1', '20000', 'CNY');
+    clockOffsetMs = 2 * 86_400_000;
+    const latest = t.gateway.crossBorder.reconciliation.latestReadyDate();
+    let settledDate: string | undefined;
+    for (let back = 0; back < 3 && settledDate === undefined; back += 1) {
+      const batch = await t.gateway.crossBorder.settlements.settleDay(id, addDays(latest, -back));
+      if (batch && batch.lineCount > 0) settledDate = batch.businessDate;
+    }
+    expect(settledDate).toBeDefined();
+    const { context, page, problems } = await open(financeEmail, { width: 390, height: 844 });
+    await page.getByRole('link', { name: 'Money' }).click();
+    const row = page.locator(`tr[data-batch="${settledDate}"]`);
+    await row.waitFor({ timeout: PAGE_WAIT_MS_MAX });
+    expect(await row.textContent()).toContain('200.00');
+    expect(await page.locator('tr[data-fee="CARD-CNY"]').textContent()).toContain('2.90%');
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: PAGE_WAIT_MS_MAX }), page.getByRole('link', { name: `Download ${settledDate}` }).click()]);
+    const path = await download.path();
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(path, 'utf8')).toContain('pages-money-1');
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
     expect(problems).toEqual([]);
     await context.close();
   });
