@@ -18,6 +18,7 @@ import { BatchRefundsPage } from './pages/batch-refunds.js';
 import { ApprovalsPage } from './pages/approvals.js';
 import { DisputeDetailPage, DisputesPage } from './pages/disputes.js';
 import { MoneyPage } from './pages/money.js';
+import { IntegrationPage } from './pages/integration.js';
 
 /** The path inside the app, without the `/portal` base. */
 function currentPath(): string {
@@ -93,6 +94,7 @@ function Root() {
     ['/refunds/approvals', 'nav.approvals', can(me, 'merchant.refund')],
     ['/disputes', 'nav.disputes', !operator],
     ['/money', 'nav.money', can(me, 'merchant.money')],
+    ['/integration', 'nav.integration', !operator],
     ['/merchants', 'nav.merchants', operator],
     ['/backlog', 'nav.backlog', operator],
     ['/users', 'nav.users', can(me, operator ? 'operator.users' : 'merchant.users')],
@@ -109,6 +111,7 @@ function Root() {
   else if (path === '/refunds/approvals' && can(me, 'merchant.refund')) page = <ApprovalsPage />;
   else if (path === '/disputes' && !operator) page = <DisputesPage />;
   else if (path === '/money' && can(me, 'merchant.money')) page = <MoneyPage />;
+  else if (path === '/integration' && !operator) page = <IntegrationPage />;
   else if (disputeDetail && !operator) page = <DisputeDetailPage disputeId={decodeURIComponent(disputeDetail[1]!)} />;
   else if (path === '/merchants' && operator) page = <MerchantsPage />;
   else if (path === '/backlog' && operator) page = <BacklogPage />;

@@ -10,6 +10,8 @@ import { startTestGateway, type TestGateway } from '../harness.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
 import { TEST_PASSWORD } from '../portal/portal-client.js';
 import { addDays } from '../../src/domain/business-day.js';
+import { generateKeyPairSync } from 'node:crypto';
+import { createSelfSignedCertificate } from '@opencashier/sdk';
 
 const PAGE_WAIT_MS_MAX = 10_000;
 
@@ -181,6 +183,42 @@ describe('merchant back-office pages in a browser', () => {
     const path = await download.path();
     const { readFileSync } = await import('node:fs');
     expect(readFileSync(path, 'utf8')).toContain('pages-money-1');
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('shows the integration page in Chinese at phone width: hosts, test notification, certificate rotation, API calls', async () => {
+    await paidOrder('pages-int-1');
+    const { context, page, problems } = await open(adminEmail, { width: 390, height: 844 }, 'zh-CN');
+    await page.getByRole('link', { name: '接入' }).click();
+    expect(await page.getByTestId('merchant-id').textContent()).toBe(t.merchant.merchantId);
+    await page.getByText('4000000000000002').waitFor({ timeout: PAGE_WAIT_MS_MAX });
+
+    await page.getByLabel(/允许的通知/).fill('*');
+    await page.getByRole('button', { name: '保存主机' }).click();
+    await page.locator('#hosts-error').waitFor({ timeout: PAGE_WAIT_MS_MAX });
+    await page.getByLabel(/允许的通知/).fill('127.0.0.1, shop.example');
+    await page.getByRole('button', { name: '保存主机' }).click();
+    await page.getByText('主机已保存。').waitFor({ timeout: PAGE_WAIT_MS_MAX });
+    expect((await t.gateway.merchants.find(t.merchant.merchantId))!.allowedHosts).toEqual(['127.0.0.1', 'shop.example']);
+
+    await page.getByLabel('通知地址').fill('http://127.0.0.1:9999/test-hook');
+    await page.getByRole('button', { name: '发送测试通知' }).click();
+    await page.getByTestId('test-notification-result').waitFor({ timeout: PAGE_WAIT_MS_MAX });
+    const queued = await t.gateway.database.db.selectFrom('notifications').select(['url', 'state']).where('url', '=', 'http://127.0.0.1:9999/test-hook').execute();
+    expect(queued.map((n) => n.state)).toEqual(['pending']);
+
+    const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const pem = createSelfSignedCertificate({ privateKey: keys.privateKey, publicKey: keys.publicKey, commonName: 'browser upload', validityDays: 30 }).toString();
+    await page.getByLabel(/新证书/).setInputFiles({ name: 'merchant.pem', mimeType: 'application/x-pem-file', buffer: Buffer.from(pem) });
+    await page.getByRole('button', { name: '上传并轮换' }).click();
+    await page.locator('tr[data-certificate="retiring"]').waitFor({ timeout: PAGE_WAIT_MS_MAX });
+    expect(await page.locator('tr[data-certificate="current"]').count()).toBe(1);
+
+    await page.locator('tr[data-api-call]').first().waitFor({ timeout: PAGE_WAIT_MS_MAX });
+    expect(await page.locator('table').last().textContent()).not.toContain('4242424242424242');
     const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
     expect(overflow).toBeLessThanOrEqual(0);
     expect(problems).toEqual([]);
