@@ -161,6 +161,20 @@ describe('merchant back-office pages in a browser', () => {
     await context.close();
   });
 
+  it('draws volume and success rate over time on the dashboard', async () => {
+    await paidOrder('pages-chart-1', '1234', 'EUR');
+    const { context, page, problems } = await open(financeEmail);
+    const chart = page.getByTestId('volume-chart');
+    await chart.waitFor({ timeout: PAGE_WAIT_MS_MAX });
+    await page.getByLabel('Volume in').selectOption('EUR');
+    await chart.locator('rect[data-volume="12.34"]').first().waitFor({ timeout: PAGE_WAIT_MS_MAX });
+    expect(await page.getByTestId('rate-chart').locator('circle').count()).toBeGreaterThan(0);
+    await page.getByLabel('Range').selectOption('day');
+    await chart.locator('rect[data-volume="12.34"]').first().waitFor({ timeout: PAGE_WAIT_MS_MAX });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('shows settlement batches, reconciliation days and the fee plan on the money page', async () => {
     const id = t.merchant.merchantId;
     await t.gateway.crossBorder.pricing.replaceFeePlans(id, [{ method: 'CARD', currency: 'CNY', percentBps: 290, fixedMinor: 100n, minimumMinor: 0n }], Date.now());

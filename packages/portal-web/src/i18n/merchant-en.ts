@@ -121,4 +121,13 @@ export const merchantEn = {
   'integration.resultCode': "Result code",
   'integration.elapsed': "Time (ms)",
   'integration.noRequests': "No API calls yet.",
+  'charts.title': "Over time",
+  'charts.byHour': "Last 24 hours",
+  'charts.byDay': "Last 30 days",
+  'charts.range': "Range",
+  'charts.currency': "Volume in",
+  'charts.volume': "Paid volume ({currency})",
+  'charts.successRate': "Success rate (paid of paid + declined)",
+  'charts.empty': "No orders in this range.",
+  'charts.point': "{time}: {orders} orders, {volume} {currency}, success {rate}",
 } as const;

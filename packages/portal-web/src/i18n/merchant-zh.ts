@@ -123,4 +123,13 @@ export const merchantZh: Record<keyof typeof merchantEn, string> = {
   'integration.resultCode': "结果码",
   'integration.elapsed': "耗时（毫秒）",
   'integration.noRequests': "暂无 API 调用。",
+  'charts.title': "趋势",
+  'charts.byHour': "最近 24 小时",
+  'charts.byDay': "最近 30 天",
+  'charts.range': "范围",
+  'charts.currency': "交易额币种",
+  'charts.volume': "成交额（{currency}）",
+  'charts.successRate': "成功率（成功 / 成功 + 拒绝）",
+  'charts.empty': "该时间段没有订单。",
+  'charts.point': "{time}：{orders} 笔订单，{volume} {currency}，成功率 {rate}",
 };
