@@ -175,6 +175,24 @@ describe('merchant back-office pages in a browser', () => {
     await context.close();
   });
 
+  it('sends a long batch in chunks, moving the progress bar, and numbers each result by its line in the file', async () => {
+    const serialNumber = await paidOrder('pages-batch-long', '3000');
+    const lines = ['serialNumber,requestId,amountMinor,remark'];
+    for (let i = 0; i < 24; i += 1) lines.push(`missing-${i},pages-long-${i},100,"line ${i}, missing"`);
+    lines.push(`${serialNumber},pages-long-real,700,real`);
+    const { context, page, problems } = await open(financeEmail);
+    await page.getByRole('link', { name: 'Batch refunds' }).click();
+    await page.getByLabel('CSV file').setInputFiles({ name: 'long.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });
+    await page.getByRole('button', { name: 'Refund every row' }).click();
+    await page.getByTestId('batch-summary').waitFor({ timeout: PAGE_WAIT_MS_MAX });
+    expect(await page.getByTestId('batch-summary').textContent()).toContain('1 refunded, 0 already done, 24 refused.');
+    expect(await page.getByTestId('batch-progress').getAttribute('value')).toBe('25');
+    expect(await page.locator('tr[data-outcome="created"] td').first().textContent()).toBe('26');
+    expect((await t.gateway.refunds.forOrder(serialNumber)).map((r) => r.amountMinor)).toEqual([700n]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('shows settlement batches, reconciliation days and the fee plan on the money page', async () => {
     const id = t.merchant.merchantId;
     await t.gateway.crossBorder.pricing.replaceFeePlans(id, [{ method: 'CARD', currency: 'CNY', percentBps: 290, fixedMinor: 100n, minimumMinor: 0n }], Date.now());
