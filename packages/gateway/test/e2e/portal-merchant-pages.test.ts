@@ -4,6 +4,9 @@
  * with an attachment, delivery confirmation), the money page and the
  * integration page. Every wait is bounded; no assertion is about elapsed time.
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../harness.js';
@@ -14,6 +17,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createSelfSignedCertificate } from '@opencashier/sdk';
 
 const PAGE_WAIT_MS_MAX = 10_000;
+const SCREENSHOT_DIR = process.env.OPENCASHIER_E2E_SCREENSHOT_DIR ?? join(tmpdir(), 'opencashier-e2e-screenshots');
 
 describe('merchant back-office pages in a browser', () => {
   let t: TestGateway;
@@ -32,6 +36,7 @@ describe('merchant back-office pages in a browser', () => {
       await t.gateway.accounts.createUser({ email, password: TEST_PASSWORD, kind: 'merchant', merchantId: t.merchant.merchantId, role, mustChangePassword: false }, { userId: null, email: 'test', clientIp: null });
     }
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    mkdirSync(SCREENSHOT_DIR, { recursive: true });
   });
   afterAll(async () => {
     await browser?.close();
@@ -99,6 +104,7 @@ describe('merchant back-office pages in a browser', () => {
     await decided.waitFor({ timeout: PAGE_WAIT_MS_MAX });
     expect(await decided.textContent()).toContain('APPROVED');
     expect(await decided.textContent()).toContain('SUCCESS');
+    await admin.page.screenshot({ path: join(SCREENSHOT_DIR, 'portal-refund-approvals.png'), fullPage: true });
     expect((await t.gateway.refunds.forOrder(serialNumber)).map((r) => [r.amountMinor, r.state])).toEqual([[1500n, 'SUCCESS']]);
     expect([...admin.problems, ...maker.problems]).toEqual([]);
     await maker.context.close();
@@ -138,6 +144,7 @@ describe('merchant back-office pages in a browser', () => {
     await page.getByTestId('dispute-status').filter({ hasText: 'EVIDENCE_SUBMITTED' }).waitFor({ timeout: PAGE_WAIT_MS_MAX });
     const link = page.getByRole('link', { name: /receipt\.pdf/ });
     await link.waitFor({ timeout: PAGE_WAIT_MS_MAX });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'portal-dispute.png'), fullPage: true });
     const evidence = await t.gateway.disputes.evidence(disputeId);
     expect(evidence.map((e) => [e.details.customerPhone, e.attachments.map((a) => a.name)])).toEqual([['+86 138 0000 0000', ['receipt.pdf']]]);
 
@@ -171,6 +178,7 @@ describe('merchant back-office pages in a browser', () => {
     expect(await page.getByTestId('rate-chart').locator('circle').count()).toBeGreaterThan(0);
     await page.getByLabel('Range').selectOption('day');
     await chart.locator('rect[data-volume="12.34"]').first().waitFor({ timeout: PAGE_WAIT_MS_MAX });
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'portal-dashboard-charts.png'), fullPage: true });
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -211,6 +219,7 @@ describe('merchant back-office pages in a browser', () => {
     await row.waitFor({ timeout: PAGE_WAIT_MS_MAX });
     expect(await row.textContent()).toContain('200.00');
     expect(await page.locator('tr[data-fee="CARD-CNY"]').textContent()).toContain('2.90%');
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'portal-money-phone.png'), fullPage: true });
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: PAGE_WAIT_MS_MAX }), page.getByRole('link', { name: `Download ${settledDate}` }).click()]);
     const path = await download.path();
     const { readFileSync } = await import('node:fs');
@@ -251,6 +260,7 @@ describe('merchant back-office pages in a browser', () => {
 
     await page.locator('tr[data-api-call]').first().waitFor({ timeout: PAGE_WAIT_MS_MAX });
     expect(await page.locator('table').last().textContent()).not.toContain('4242424242424242');
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'portal-integration-zh-phone.png'), fullPage: true });
     const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
     expect(overflow).toBeLessThanOrEqual(0);
     expect(problems).toEqual([]);
