@@ -118,4 +118,28 @@ describe.each(testDatabases())('refund approval, maker / checker (%s)', (_databa
     expect((await t.gateway.refunds.forOrder(paid[0]!)).map((r) => r.requestId).sort()).toEqual(['mc-batch-1', 'mc-small']);
     await admin.post('/m/refund-policy', { mode: 'off' });
   });
+
+  it('lets one of two checkers deciding at once win, and finishes an approval the gateway stopped in the middle of', async () => {
+    await admin.post('/m/refund-policy', { mode: 'all' });
+    const created = await t.client.createIccOrder({ requestId: 'mc-race', orderAmount: '5000', orderCurrency: 'USD', notifyUrl: 'http://127.0.0.1:9999/n', callbackUrl: 'http://127.0.0.1:9999/r' });
+    await t.client.call('sandbox/pay', { requestId: 'mc-race', cardNumber: '4242424242424242' });
+    const orderId = created.paymentOrderId!;
+    const asked = await maker.post(`/m/orders/${orderId}/refunds`, { requestId: 'mc-race-r', amountMinor: '1000' });
+    const approvalId: string = asked.json.approval.approvalId;
+    const answers = await Promise.all([checker.post(`/m/refund-approvals/${approvalId}/decision`, { decision: 'approve' }), admin.post(`/m/refund-approvals/${approvalId}/decision`, { decision: 'reject' })]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    const winner = answers.find((a) => a.status === 200)!.json.approval.state as string;
+    expect((await t.gateway.refunds.forOrder(orderId)).length).toBe(winner === 'APPROVED' ? 1 : 0);
+
+    // Approved, but stopped before the refund service answered: approving again sends it, once.
+    const second = await maker.post(`/m/orders/${orderId}/refunds`, { requestId: 'mc-resume', amountMinor: '500' });
+    const resumeId: string = second.json.approval.approvalId;
+    await t.gateway.database.db.updateTable('portal_refund_approvals').set({ state: 'APPROVED', decided_by_email: 'x', decided_at_ms: BigInt(Date.now()) }).where('approval_id', '=', resumeId).execute();
+    const resumed = await checker.post(`/m/refund-approvals/${resumeId}/decision`, { decision: 'approve' });
+    expect(resumed.json.approval).toMatchObject({ state: 'APPROVED', refundState: 'SUCCESS' });
+    const again = await checker.post(`/m/refund-approvals/${resumeId}/decision`, { decision: 'approve' });
+    expect(again.json.code).toBe('PORTAL_APPROVAL_CLOSED');
+    expect((await t.gateway.refunds.forOrder(orderId)).filter((r) => r.requestId === 'mc-resume')).toHaveLength(1);
+    await admin.post('/m/refund-policy', { mode: 'off' });
+  });
 });

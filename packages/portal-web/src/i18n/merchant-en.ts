@@ -36,6 +36,7 @@ export const merchantEn = {
   'disputes.left': '{days} d {hours} h {minutes} min left',
   'disputes.overdue': 'Deadline passed',
   'disputes.closed': 'Closed',
+  'disputes.answered': 'Answered; waiting for the acquirer',
   'disputes.open': 'Open case',
   'disputes.back': 'Back to disputes',
   'disputes.case': 'Case {id}',

@@ -38,6 +38,7 @@ export const merchantZh: Record<keyof typeof merchantEn, string> = {
   'disputes.left': '剩余 {days} 天 {hours} 小时 {minutes} 分',
   'disputes.overdue': '已过截止时间',
   'disputes.closed': '已结案',
+  'disputes.answered': '已回复，等待收单机构处理',
   'disputes.open': '查看案件',
   'disputes.back': '返回争议列表',
   'disputes.case': '案件 {id}',

@@ -88,6 +88,9 @@ export function DashboardCharts() {
         <>
           <h3 class="chart-title">{t('charts.volume', { currency: shown ?? '—' })}</h3>
           <svg class="chart" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={t('charts.volume', { currency: shown ?? '—' })} data-testid="volume-chart">
+            <text class="chart-label" x={PAD + 4} y={PAD + 12}>
+              {points.find((p) => BigInt(p.volumeMinor[shown ?? ''] ?? '0') === maxVolume)?.volume[shown ?? ''] ?? '0'} {shown ?? ''}
+            </text>
             {points.map((p, i) => {
               const v = volumes[i]!;
               const h = maxVolume === 0n ? 0 : ((HEIGHT - 2 * PAD) * Number((v * 1000n) / maxVolume)) / 1000;
@@ -103,6 +106,12 @@ export function DashboardCharts() {
           <svg class="chart" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={t('charts.successRate')} data-testid="rate-chart">
             <line class="axis" x1={PAD} x2={WIDTH - PAD} y1={PAD} y2={PAD} />
             <line class="axis" x1={PAD} x2={WIDTH - PAD} y1={HEIGHT - PAD} y2={HEIGHT - PAD} />
+            <text class="chart-label" x={PAD + 4} y={PAD + 12}>
+              100%
+            </text>
+            <text class="chart-label" x={PAD + 4} y={HEIGHT - PAD - 4}>
+              0%
+            </text>
             {ratePoints.length > 0 ? <polyline class="rate" points={ratePoints.join(' ')} /> : null}
             {ratePoints.map((xy) => {
               const [x, y] = xy.split(',');

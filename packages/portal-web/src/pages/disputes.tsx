@@ -54,7 +54,7 @@ function useGatewayNow(serverNowMs: number | undefined): number {
 
 function Countdown({ d, nowMs }: { d: Dispute; nowMs: number }) {
   const { t } = useApp();
-  if (d.status !== 'OPEN') return <span class="muted">{d.closedAtMs !== null ? t('disputes.closed') : '—'}</span>;
+  if (d.status !== 'OPEN') return <span class="muted">{d.closedAtMs !== null ? t('disputes.closed') : t('disputes.answered')}</span>;
   const leftMs = d.respondByMs - nowMs;
   if (leftMs <= 0) return <span class="state state-FAILED">{t('disputes.overdue')}</span>;
   const minutes = Math.floor(leftMs / 60_000);
@@ -252,7 +252,7 @@ export function DisputeDetailPage({ disputeId }: { disputeId: string }) {
         <>
           <h2>{t('disputes.evidence')}</h2>
           {data.evidence.map((e) => (
-            <div key={e.evidenceId} class="facts" data-testid="evidence">
+            <dl key={e.evidenceId} class="facts" data-testid="evidence">
               <dt>{t('orders.created')}</dt>
               <dd>{formatTime(e.submittedAtMs, locale)}</dd>
               <dt>{t('disputes.statement')}</dt>
@@ -265,7 +265,7 @@ export function DisputeDetailPage({ disputeId }: { disputeId: string }) {
                   </a>
                 ))}
               </dd>
-            </div>
+            </dl>
           ))}
         </>
       ) : null}
