@@ -70,8 +70,56 @@ export async function dashboardSeries(db: Kysely<Database>, merchantId: string, 
   return points;
 }
 
+/** Today's figures per payment method (the channel that took the order) and currency. */
+export async function methodSummary(db: Kysely<Database>, merchantId: string, fromMs: number) {
+  const rows = await db
+    .selectFrom('orders')
+    .select([
+      'channel',
+      'currency',
+      sql<bigint | number | string>`count(*)`.as('orders'),
+      sql<bigint | number | string>`sum(case when state = 'SUCCESS' then 1 else 0 end)`.as('succeeded'),
+      sql<bigint | number | string>`sum(case when state = 'FAILED' then 1 else 0 end)`.as('failed'),
+      sql<bigint | number | string | null>`sum(case when state = 'SUCCESS' then amount_minor else 0 end)`.as('volume'),
+    ])
+    .where('merchant_id', '=', merchantId)
+    .where('created_at_ms', '>=', BigInt(fromMs))
+    .groupBy(['channel', 'currency'])
+    .orderBy('channel')
+    .orderBy('currency')
+    .execute();
+  return rows.map((r) => {
+    const succeeded = Number(r.succeeded);
+    const failed = Number(r.failed);
+    const volume = BigInt(r.volume ?? 0);
+    return {
+      // No channel yet: the payer has not chosen how to pay.
+      method: r.channel ?? 'none',
+      currency: r.currency,
+      orders: Number(r.orders),
+      succeeded,
+      failed,
+      volumeMinor: volume.toString(),
+      volume: display(volume, r.currency),
+      successRate: succeeded + failed === 0 ? '—' : `${((succeeded * 1000) / (succeeded + failed) / 10).toFixed(1)}%`,
+    };
+  });
+}
+
 export function dashboardSeriesRoutes(deps: DashboardSeriesDeps): PortalRoute[] {
   return [
+    {
+      method: 'GET',
+      url: '/m/dashboard/methods',
+      permission: 'merchant.view',
+      handler: async (ctx, request) => {
+        const merchant = await merchantOf(deps.merchants, ctx);
+        const from = queryOf(request).from;
+        if (from !== undefined && !/^\d{1,15}$/.test(from)) throw portalError('FIELD_INVALID', { field: 'from', reason: 'milliseconds since 1970' });
+        const fromMs = from === undefined ? deps.clock() - DAY_MS : Number(from);
+        return { sinceMs: fromMs, byMethod: await methodSummary(deps.db, merchant.merchantId, fromMs) };
+      },
+    },
     {
       method: 'GET',
       url: '/m/dashboard/series',

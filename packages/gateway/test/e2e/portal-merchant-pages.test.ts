@@ -176,6 +176,7 @@ describe('merchant back-office pages in a browser', () => {
     await page.getByLabel('Volume in').selectOption('EUR');
     await chart.locator('rect[data-volume="12.34"]').first().waitFor({ timeout: PAGE_WAIT_MS_MAX });
     expect(await page.getByTestId('rate-chart').locator('circle').count()).toBeGreaterThan(0);
+    expect(await page.locator('tr[data-method="sandbox-card"]').first().textContent()).toContain('sandbox-card');
     await page.getByLabel('Range').selectOption('day');
     await chart.locator('rect[data-volume="12.34"]').first().waitFor({ timeout: PAGE_WAIT_MS_MAX });
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'portal-dashboard-charts.png'), fullPage: true });

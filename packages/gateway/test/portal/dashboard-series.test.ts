@@ -44,6 +44,11 @@ describe.each(testDatabases())('dashboard series (%s)', (_database, databaseEnv)
       [0, {}],
       [4, { USD: '35.00', JPY: '500' }],
     ]);
+    const methods = await client.get(`/m/dashboard/methods?from=${start}`);
+    expect(methods.json.byMethod.map((m: { method: string; currency: string; orders: number; volume: string; successRate: string }) => [m.method, m.currency, m.orders, m.volume, m.successRate])).toEqual([
+      ['sandbox-card', 'JPY', 1, '500', '100.0%'],
+      ['sandbox-card', 'USD', 3, '35.00', '66.7%'],
+    ]);
     // By default the last bucket is the current one.
     const latest = await client.get('/m/dashboard/series?bucket=hour&buckets=1');
     expect(latest.json.points[0]).toMatchObject({ startMs: start + 2 * HOUR_MS, orders: 2 });

@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { ErrorLine, Field, Loading, useLoad } from '../components.js';
+import { DataTable, ErrorLine, Field, Loading, useLoad } from '../components.js';
 import { useApp } from '../context.js';
+import { startOfToday } from '../format.js';
 
 interface Point {
   startMs: number;
@@ -124,6 +125,42 @@ export function DashboardCharts() {
           </div>
         </>
       )}
+    </section>
+  );
+}
+
+interface MethodRow {
+  method: string;
+  currency: string;
+  orders: number;
+  succeeded: number;
+  failed: number;
+  volume: string;
+  successRate: string;
+}
+
+/** Today's orders, paid volume and success rate per payment method (the channel that took the order) and currency. */
+export function MethodSummary() {
+  const { t } = useApp();
+  const { data, error } = useLoad(() => api.get<{ byMethod: MethodRow[] }>(`/m/dashboard/methods?from=${startOfToday()}`), []);
+  if (error) return <ErrorLine error={error} />;
+  if (!data || data.byMethod.length === 0) return null;
+  return (
+    <section aria-labelledby="methods-title">
+      <h2 id="methods-title">{t('charts.byMethodTitle')}</h2>
+      <DataTable headings={[t('charts.method'), t('dashboard.currency'), t('dashboard.orders'), t('dashboard.succeeded'), t('dashboard.failed'), t('dashboard.volume'), t('dashboard.successRate')]}>
+        {data.byMethod.map((m) => (
+          <tr key={`${m.method}-${m.currency}`} data-method={m.method}>
+            <td>{m.method}</td>
+            <td>{m.currency}</td>
+            <td>{m.orders}</td>
+            <td>{m.succeeded}</td>
+            <td>{m.failed}</td>
+            <td class="num">{m.volume}</td>
+            <td class="num">{m.successRate}</td>
+          </tr>
+        ))}
+      </DataTable>
     </section>
   );
 }
