@@ -306,9 +306,10 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     if (typeof merchantId !== 'string' || merchantId === '') return;
     // The refusal code, or else the answer's status word (PayEase answers SUCCESS without a code).
     const code = request.logFields?.code ?? request.logFields?.answer;
-    await requestLog
-      .record({ merchantId, atMs: clock(), method: request.method, path: request.routeOptions.url ?? 'unmatched', httpStatus: reply.statusCode, resultCode: code === undefined || code === null ? null : String(code), elapsedMs: reply.elapsedTime })
-      .catch((error: unknown) => request.log.warn({ err: error }, 'request log write failed'));
+    requestLog.enqueue(
+      { merchantId, atMs: clock(), method: request.method, path: request.routeOptions.url ?? 'unmatched', httpStatus: reply.statusCode, resultCode: code === undefined || code === null ? null : String(code), elapsedMs: reply.elapsedTime },
+      (error) => logger.warn({ err: error }, 'request log write failed'),
+    );
   });
   await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, refunds, disputes, deliveries, links, clock, onlinePay, bindings, moreHandlers: crossBorder.handlers }));
   await app.register(async (scope) => globalJsonRoutes(scope, { orders, merchants, secrets, consents, links, clock }, { '/global/refund': globalRefundHandler(orders, refunds) }));
@@ -365,6 +366,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     reconciliation: crossBorder.reconciliation,
     pricing: crossBorder.pricing,
     certificateOverlapMs: config.keyRotationOverlapMs,
+    requestLog,
   });
   // Each feature adds its operator routes here.
   const adminParts: AdminRoutes[] = [
@@ -451,6 +453,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       }
       await dispatcher.stop();
       await jobs.stop();
+      // The last API calls' log lines, before the database goes.
+      await requestLog.flush().catch((error: unknown) => logger.warn({ err: error }, 'request log write failed'));
       await pool?.close();
       await database.close();
     },

@@ -19,6 +19,8 @@ export interface IntegrationRoutesDeps {
   clock: () => number;
   /** How long the previous certificate keeps verifying after an upload (keyRotationOverlapMs). */
   certificateOverlapMs: number;
+  /** The gateway's log of merchant API calls (batched writes); one over `db` when not given. */
+  requestLog?: RequestLog;
 }
 
 const REQUEST_LOG_LISTED = 200;
@@ -70,7 +72,9 @@ export function integrationRoutes(deps: IntegrationRoutesDeps): PortalRoute[] {
       permission: 'merchant.settings',
       handler: async (ctx) => {
         const merchant = await merchantOf(deps.merchants, ctx);
-        return { requests: await new RequestLog(deps.db).list(merchant.merchantId, REQUEST_LOG_LISTED) };
+        const log = deps.requestLog ?? new RequestLog(deps.db);
+        await log.flush();
+        return { requests: await log.list(merchant.merchantId, REQUEST_LOG_LISTED) };
       },
     },
     {

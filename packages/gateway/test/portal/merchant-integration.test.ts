@@ -80,7 +80,13 @@ describe.each(testDatabases())('merchant integration page (%s)', (_database, dat
     expect((await other.get('/m/integration/requests')).json.requests).toEqual([]);
 
     const log = new RequestLog(t.gateway.database.db);
-    for (let i = 0; i < 5; i += 1) await log.record({ merchantId: 'integration-other', atMs: i, method: 'POST', path: '/icc/order', httpStatus: 200, resultCode: 'SUCCESS', elapsedMs: 1 });
+    const errors: unknown[] = [];
+    // Queued lines are written in one batch.
+    for (let i = 0; i < 5; i += 1) log.enqueue({ merchantId: 'integration-other', atMs: i, method: 'POST', path: '/icc/order', httpStatus: 200, resultCode: 'SUCCESS', elapsedMs: 1 }, (e) => errors.push(e));
+    expect(await log.list('integration-other', 10)).toEqual([]);
+    await log.flush();
+    expect(await log.list('integration-other', 10)).toHaveLength(5);
+    expect(errors).toEqual([]);
     expect(await log.prune(3)).toBeGreaterThanOrEqual(2);
     expect((await log.list('integration-other', 10)).map((e) => e.atMs)).toEqual([4, 3, 2]);
   });
