@@ -149,6 +149,11 @@ describe('merchant back-office pages in a browser', () => {
     expect(evidence.map((e) => [e.details.customerPhone, e.attachments.map((a) => a.name)])).toEqual([['+86 138 0000 0000', ['receipt.pdf']]]);
 
     await page.getByRole('link', { name: 'Back to disputes' }).click();
+    // Answered cases are found by their status.
+    await page.getByLabel('Status', { exact: true }).selectOption('EVIDENCE_SUBMITTED');
+    await page.locator(`tr[data-dispute="${disputeId}"][data-status="EVIDENCE_SUBMITTED"]`).waitFor({ timeout: PAGE_WAIT_MS_MAX });
+    await page.getByLabel('Status', { exact: true }).selectOption('WON');
+    await page.getByText('No disputes.').waitFor({ timeout: PAGE_WAIT_MS_MAX });
     await page.getByLabel('serialNumber').fill(shipped);
     await page.getByLabel('Carrier').fill('SF Express');
     await page.getByLabel(/Tracking numbers/).fill('SF1001 SF1002');
@@ -198,6 +203,23 @@ describe('merchant back-office pages in a browser', () => {
     expect(await page.getByTestId('batch-progress').getAttribute('value')).toBe('25');
     expect(await page.locator('tr[data-outcome="created"] td').first().textContent()).toBe('26');
     expect((await t.gateway.refunds.forOrder(serialNumber)).map((r) => r.amountMinor)).toEqual([700n]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('fits every merchant page on a phone screen in Chinese', async () => {
+    const { context, page, problems } = await open(adminEmail, { width: 390, height: 844 }, 'zh-CN');
+    for (const [link, heading] of [
+      ['退款复核', '退款复核'],
+      ['争议', '争议'],
+      ['资金', '资金'],
+      ['接入', '接入'],
+    ] as const) {
+      await page.getByRole('link', { name: link, exact: true }).click();
+      await page.getByRole('heading', { name: heading, exact: true }).waitFor({ timeout: PAGE_WAIT_MS_MAX });
+      const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+      expect(overflow, link).toBeLessThanOrEqual(0);
+    }
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -68,12 +68,25 @@ function Countdown({ d, nowMs }: { d: Dispute; nowMs: number }) {
 
 export function DisputesPage() {
   const { t, locale } = useApp();
-  const { data, error } = useLoad(() => api.get<{ nowMs: number; disputes: Dispute[] }>('/m/disputes'), []);
+  const [status, setStatus] = useState('');
+  const { data, error } = useLoad(() => api.get<{ nowMs: number; disputes: Dispute[] }>(`/m/disputes${status ? `?status=${status}` : ''}`), [status]);
   const nowMs = useGatewayNow(data?.nowMs);
   return (
     <>
       <h1>{t('disputes.title')}</h1>
       <p class="muted">{t('disputes.help')}</p>
+      <div class="chart-controls">
+        <Field label={t('disputes.status')} id="dispute-status-filter">
+          <select id="dispute-status-filter" value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
+            <option value="">{t('orders.any')}</option>
+            {DISPUTE_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </Field>
+      </div>
       <ErrorLine error={error} />
       {!data ? (
         <Loading />
@@ -106,6 +119,8 @@ export function DisputesPage() {
     </>
   );
 }
+
+const DISPUTE_STATUSES = ['OPEN', 'EVIDENCE_SUBMITTED', 'WON', 'LOST', 'ACCEPTED', 'REVERSED', 'EXPIRED'] as const;
 
 const BACKFILL_FIELDS = ['customerName', 'customerEmail', 'customerPhone', 'productDescription', 'statement', 'logisticsCompany', 'trackingNumbers', 'deliveryDate', 'attachments'] as const;
 
