@@ -173,6 +173,20 @@ describe('merchant back-office pages in a browser', () => {
     await context.close();
   });
 
+  it('accepts a chargeback with a reason from the case page', async () => {
+    const orderId = await paidOrder('pages-cb-1', '2200');
+    const cb = await t.gateway.disputes.open({ orderId, stage: 'CHARGEBACK' }, { kind: 'OPERATOR', name: 'test' });
+    const { context, page, problems } = await open(adminEmail);
+    await page.goto(`${t.baseUrl}/portal/disputes/${cb.disputeId}`);
+    await page.getByRole('heading', { name: `Case ${cb.disputeId}` }).waitFor({ timeout: PAGE_WAIT_MS_MAX });
+    await page.getByLabel(/Why you accept/).fill('goods never shipped');
+    await page.getByRole('button', { name: 'Accept the chargeback' }).click();
+    await page.getByTestId('dispute-status').filter({ hasText: 'ACCEPTED' }).waitFor({ timeout: PAGE_WAIT_MS_MAX });
+    expect((await t.gateway.disputes.history(cb.disputeId)).at(-1)).toMatchObject({ toStatus: 'ACCEPTED', note: 'goods never shipped' });
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('draws volume and success rate over time on the dashboard', async () => {
     await paidOrder('pages-chart-1', '1234', 'EUR');
     const { context, page, problems } = await open(financeEmail);
