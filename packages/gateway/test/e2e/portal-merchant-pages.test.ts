@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../harness.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
 import { TEST_PASSWORD } from '../portal/portal-client.js';
@@ -38,6 +38,10 @@ describe('merchant back-office pages in a browser', () => {
     }
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  });
+  // Only the money test moves the clock, and only for itself.
+  afterEach(() => {
+    clockOffsetMs = 0;
   });
   afterAll(async () => {
     await browser?.close();
