@@ -82,6 +82,7 @@ import { AccountService } from './portal/account-service.js';
 import { OrderSearch } from './portal/order-search.js';
 import { LiveStreams } from './portal/live-stream.js';
 import { PORTAL_SESSION_SWEEP_INTERVAL_MS } from './portal/limits.js';
+import { RequestLog, REQUEST_LOG_PRUNE_INTERVAL_MS } from './portal/request-log.js';
 import { JobScheduler } from './jobs/job-scheduler.js';
 import { JobLeaseRepository } from './store/job-lease-repository.js';
 import './ops/fastify-types.js';
@@ -301,6 +302,18 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     );
   });
 
+  // The merchant's recent API calls for the back office's integration page: route and result only, after the answer is sent.
+  const requestLog = new RequestLog(database.db);
+  app.addHook('onResponse', async (request, reply) => {
+    const merchantId = request.logFields?.merchantId;
+    if (typeof merchantId !== 'string' || merchantId === '') return;
+    // The refusal code, or else the answer's status word (PayEase answers SUCCESS without a code).
+    const code = request.logFields?.code ?? request.logFields?.answer;
+    requestLog.enqueue(
+      { merchantId, atMs: clock(), method: request.method, path: request.routeOptions.url ?? 'unmatched', httpStatus: reply.statusCode, resultCode: code === undefined || code === null ? null : String(code), elapsedMs: reply.elapsedTime },
+      (error) => logger.warn({ err: error }, 'request log write failed'),
+    );
+  });
   await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, refunds, disputes, deliveries, links, clock, onlinePay, bindings, moreHandlers: crossBorder.handlers }));
   await app.register(async (scope) => globalJsonRoutes(scope, { orders, merchants, secrets, consents, links, clock }, { '/global/refund': globalRefundHandler(orders, refunds) }));
   await app.register(async (scope) => formGatewayRoutes(scope, { orders, merchants, secrets, keys, links, notifications, clock }));
@@ -349,6 +362,14 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     streams,
     clock,
     secureCookies: config.publicBaseUrl.startsWith('https:'),
+    // The merchant back-office pages.
+    disputes,
+    deliveries,
+    settlements: crossBorder.settlements,
+    reconciliation: crossBorder.reconciliation,
+    pricing: crossBorder.pricing,
+    certificateOverlapMs: config.keyRotationOverlapMs,
+    requestLog,
     operator: { config, secrets, onlinePay, crossBorder, disputes, orders, remittances, channels, channelCalls },
   });
   // Each feature adds its operator routes here.
@@ -392,6 +413,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   jobs.register({ name: 'risk-counter-pruning', intervalMs: RISK_PRUNE_INTERVAL_MS, run: () => risk.engine.pruneCounters() });
   jobs.register({ name: 'unreviewed-held-payment-expiry', intervalMs: RISK_PRUNE_INTERVAL_MS, run: () => reviews.expireStale(BACKGROUND_BATCH_MAX) });
   for (const job of crossBorder.jobs) jobs.register(job);
+  jobs.register({ name: 'merchant-request-log-pruning', intervalMs: REQUEST_LOG_PRUNE_INTERVAL_MS, run: () => requestLog.prune() });
   jobs.register({ name: 'portal-session-sweep', intervalMs: PORTAL_SESSION_SWEEP_INTERVAL_MS, run: () => accounts.sweepSessions() });
 
   return {
@@ -435,6 +457,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       }
       await dispatcher.stop();
       await jobs.stop();
+      // The last API calls' log lines, before the database goes.
+      await requestLog.flush().catch((error: unknown) => logger.warn({ err: error }, 'request log write failed'));
       await pool?.close();
       await database.close();
     },

@@ -22,6 +22,11 @@ import { OperatorChannelsPage } from './pages/operator-channels.js';
 import { AuditPage, UsersPage } from './pages/users.js';
 import { AccountPage } from './pages/account.js';
 import { BatchRefundsPage } from './pages/batch-refunds.js';
+// Merchant back-office pages.
+import { ApprovalsPage } from './pages/approvals.js';
+import { DisputeDetailPage, DisputesPage } from './pages/disputes.js';
+import { MoneyPage } from './pages/money.js';
+import { IntegrationPage } from './pages/integration.js';
 
 /** The path inside the app, without the `/portal` base. */
 function currentPath(): string {
@@ -94,6 +99,10 @@ function Root() {
     ['/', 'nav.dashboard', true],
     ['/orders', 'nav.orders', true],
     ['/refunds/batch', 'nav.batch', can(me, 'merchant.refund')],
+    ['/refunds/approvals', 'nav.approvals', can(me, 'merchant.refund')],
+    ['/disputes', 'nav.disputes', !operator],
+    ['/money', 'nav.money', can(me, 'merchant.money')],
+    ['/integration', 'nav.integration', !operator],
     ['/merchants', 'nav.merchants', operator],
     ['/backlog', 'nav.backlog', operator],
     ['/fx', 'nav.opFx', operator],
@@ -108,6 +117,7 @@ function Root() {
   let page;
   const detail = /^\/orders\/([^/]+)$/.exec(path);
   const merchantDetail = /^\/merchants\/(\d+)$/.exec(path);
+  const disputeDetail = /^\/disputes\/([^/]+)$/.exec(path);
   if (mustChange || path === '/account') page = <AccountPage onChanged={() => void loadMe()} />;
   else if (detail) page = <OrderDetailPage orderId={decodeURIComponent(detail[1]!)} />;
   else if (path === '/orders') page = <OrdersPage />;
@@ -120,6 +130,11 @@ function Root() {
   else if (path === '/settlement' && operator) page = <OperatorSettlementPage />;
   else if (path === '/remittances' && operator) page = <OperatorRemittancesPage />;
   else if (path === '/channels' && operator) page = <OperatorChannelsPage />;
+  else if (path === '/refunds/approvals' && can(me, 'merchant.refund')) page = <ApprovalsPage />;
+  else if (path === '/disputes' && !operator) page = <DisputesPage />;
+  else if (path === '/money' && can(me, 'merchant.money')) page = <MoneyPage />;
+  else if (path === '/integration' && !operator) page = <IntegrationPage />;
+  else if (disputeDetail && !operator) page = <DisputeDetailPage disputeId={decodeURIComponent(disputeDetail[1]!)} />;
   else if (path === '/backlog' && operator) page = <BacklogPage />;
   else if (path === '/users') page = <UsersPage />;
   else if (path === '/audit') page = <AuditPage />;

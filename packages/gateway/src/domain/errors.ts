@@ -79,6 +79,10 @@ export const ERRORS = {
   PORTAL_USER_EXISTS: { httpStatus: 409, wireStatus: 'FAILED', message: 'A user with this e-mail exists already.', retryable: false },
   PORTAL_USER_NOT_FOUND: { httpStatus: 404, wireStatus: 'FAILED', message: 'No such user.', retryable: false },
   PORTAL_PASSWORD_WEAK: { httpStatus: 400, wireStatus: 'FAILED', message: 'The password must have {rule}.', retryable: false },
+  // Maker / checker refund approval in the merchant portal.
+  PORTAL_APPROVAL_NOT_FOUND: { httpStatus: 404, wireStatus: 'FAILED', message: 'No refund waiting for approval with this id for this merchant.', retryable: false },
+  PORTAL_APPROVAL_CLOSED: { httpStatus: 409, wireStatus: 'FAILED', message: 'This refund was already {state}.', retryable: false },
+  PORTAL_APPROVAL_SELF: { httpStatus: 403, wireStatus: 'FAILED', message: 'A refund needs a second user: who asked for it may not approve or reject it.', retryable: false },
   NOTIFICATION_NOT_FOUND: { httpStatus: 404, wireStatus: 'FAILED', message: 'No such notification.', retryable: false },
   NOT_FOUND: { httpStatus: 404, wireStatus: 'FAILED', message: 'No such API.', retryable: false },
   SIGNATURE_INVALID: { httpStatus: 400, wireStatus: 'FAILED', message: 'The request signature does not verify.', retryable: false },

@@ -14,7 +14,7 @@ export interface BatchRefundRow {
   line: number;
   serialNumber: string;
   requestId: string;
-  outcome: 'created' | 'replayed' | 'refused';
+  outcome: 'created' | 'replayed' | 'pending' | 'refused';
   state: string | null;
   amountMinor: string | null;
   code: string | null;
@@ -52,7 +52,13 @@ export async function runBatchRefunds(deps: PortalRefundDeps, actor: AuditActor,
       const amount = column(row, 'amountMinor');
       const remark = column(row, 'remark').slice(0, 256);
       const answer = await portalRefund(deps, actor, merchant, { orderId: serialNumber, requestId, amountText: amount === '' ? undefined : amount, remark: remark === '' ? null : remark });
-      results.push({ ...base, outcome: answer.kind, state: answer.refund.state, amountMinor: answer.refund.amountMinor, code: answer.refund.failureCode, message: null });
+      if (answer.kind === 'pending') {
+        // Above the approval threshold: the row waits for a second user like a single refund does.
+        const a = answer.approval;
+        results.push({ ...base, outcome: 'pending', state: a.state, amountMinor: a.estimatedMinor, code: a.failureCode, message: null });
+      } else {
+        results.push({ ...base, outcome: answer.kind, state: answer.refund.state, amountMinor: answer.refund.amountMinor, code: answer.refund.failureCode, message: null });
+      }
     } catch (error) {
       if (!(error instanceof GatewayError)) throw error;
       results.push({ ...base, outcome: 'refused', state: null, amountMinor: null, code: error.code, message: error.message });

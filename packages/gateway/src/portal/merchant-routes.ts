@@ -156,7 +156,7 @@ export function orderRoutes(deps: OrderRoutesDeps): PortalRoute[] {
         const csv = requiredText(bodyOf(request), 'csv', BATCH_REFUND_CSV_CHARS_MAX);
         const rows = await runBatchRefunds({ ...deps, audit: deps.accounts.audit }, ctx.actor, merchant, csv);
         const count = (outcome: string) => rows.filter((r) => r.outcome === outcome).length;
-        await deps.accounts.audit.record(ctx.actor, { merchantId: merchant.merchantId, action: 'refund.batch', target: `${rows.length} rows`, after: { created: count('created'), replayed: count('replayed'), refused: count('refused') } }, deps.clock());
+        await deps.accounts.audit.record(ctx.actor, { merchantId: merchant.merchantId, action: 'refund.batch', target: `${rows.length} rows`, after: { created: count('created'), replayed: count('replayed'), refused: count('refused'), ...(count('pending') > 0 ? { pending: count('pending') } : {}) } }, deps.clock());
         return { rows };
       },
     },

@@ -12,6 +12,7 @@ import type { PortalContext, PortalRoute } from './route-table.js';
 import { bodyOf, requiredText } from './request-fields.js';
 import { can, permissionsOf } from './roles.js';
 import { userRoutes } from './user-routes.js';
+import { merchantBackOfficeRoutes, type MerchantBackOfficeDeps } from './merchant-back-office.js';
 import { publicUser } from './user-repository.js';
 import { SESSION_ABSOLUTE_MS } from './limits.js';
 // Operator console (merchants, FX, disputes, money, channels).
@@ -25,7 +26,7 @@ export const PORTAL_COOKIE = 'oc_portal';
 /** Where the built web app is: `packages/portal-web/dist`, the same distance from `src/portal` and `dist/portal`. */
 export const PORTAL_WEB_DIR = fileURLToPath(new URL('../../../portal-web/dist/', import.meta.url));
 
-export interface PortalOptions extends OrderRoutesDeps {
+export interface PortalOptions extends OrderRoutesDeps, Omit<MerchantBackOfficeDeps, keyof OrderRoutesDeps> {
   accounts: AccountService;
   /** Cookies get `Secure` when the gateway is reached over https. */
   secureCookies: boolean;
@@ -49,6 +50,7 @@ export function portalRoutes(options: PortalOptions, clearCookie: (reply: Fastif
     ...operatorFxRoutes(operator),
     ...operatorMoneyRoutes(operator),
     ...operatorChannelRoutes(operator),
+    ...merchantBackOfficeRoutes(options),
   ];
 }
 
@@ -111,6 +113,7 @@ export async function registerPortal(app: FastifyInstance, options: PortalOption
         api.route({
           method: route.method,
           url: route.url,
+          ...(route.bodyLimitBytes !== undefined ? { bodyLimit: route.bodyLimitBytes } : {}),
           handler: async (request, reply) => {
             const ctx = await authorize(request, reply, route);
             if (!ctx) return reply;

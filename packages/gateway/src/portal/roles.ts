@@ -18,6 +18,10 @@ export const PERMISSIONS = [
   'merchant.resend',
   'merchant.users',
   'merchant.audit',
+  // Merchant side, the merchant back-office pages: refund policy and integration settings, dispute answers, money.
+  'merchant.settings',
+  'merchant.disputes',
+  'merchant.money',
   // Operator side: across merchants.
   'operator.view',
   'operator.resend',
@@ -32,8 +36,8 @@ export const PERMISSIONS = [
 export type Permission = (typeof PERMISSIONS)[number];
 
 const MERCHANT_GRANTS: Record<MerchantRole, readonly Permission[]> = {
-  admin: ['merchant.view', 'merchant.export', 'merchant.refund', 'merchant.resend', 'merchant.users', 'merchant.audit'],
-  finance: ['merchant.view', 'merchant.export', 'merchant.refund'],
+  admin: ['merchant.view', 'merchant.export', 'merchant.refund', 'merchant.resend', 'merchant.users', 'merchant.audit', 'merchant.settings', 'merchant.disputes', 'merchant.money'],
+  finance: ['merchant.view', 'merchant.export', 'merchant.refund', 'merchant.disputes', 'merchant.money'],
   support: ['merchant.view', 'merchant.resend'],
 };
 

@@ -24,5 +24,7 @@ export interface PortalRoute {
   method: 'GET' | 'POST';
   url: string;
   permission: Permission | null;
+  /** A larger request body than the default, for routes that carry files (dispute evidence). */
+  bodyLimitBytes?: number;
   handler: (ctx: PortalContext, request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 }

@@ -38,6 +38,10 @@ export interface Database {
   portal_users: PortalUserTable;
   portal_sessions: PortalSessionTable;
   portal_audit: PortalAuditTable;
+  // The merchant side of the back office (0080).
+  portal_refund_policies: PortalRefundPolicyTable;
+  portal_refund_approvals: PortalRefundApprovalTable;
+  merchant_request_log: MerchantRequestLogTable;
 }
 
 export interface CardBindingTable {
@@ -511,4 +515,50 @@ export interface PortalAuditTable {
   before_json: string | null;
   after_json: string | null;
   client_ip: string | null;
+}
+
+/** Maker / checker: which portal refunds need a second user. */
+export interface PortalRefundPolicyTable {
+  merchant_id: string;
+  mode: string;
+  threshold_minor: bigint | null;
+  threshold_currency: string | null;
+  updated_at_ms: bigint;
+}
+
+/** A portal refund waiting for (or decided by) a second user. */
+export interface PortalRefundApprovalTable {
+  approval_id: string;
+  merchant_id: string;
+  order_id: string;
+  request_id: string;
+  request_digest: string;
+  amount_minor: bigint | null;
+  estimated_minor: bigint;
+  currency: string;
+  remark: string | null;
+  requested_by_user_id: string;
+  requested_by_email: string;
+  state: string;
+  decided_by_user_id: string | null;
+  decided_by_email: string | null;
+  decided_at_ms: bigint | null;
+  decision_note: string | null;
+  refund_id: string | null;
+  refund_state: string | null;
+  failure_code: string | null;
+  created_at_ms: bigint;
+  updated_at_ms: bigint;
+}
+
+/** One merchant API call: route and result only, never the body. */
+export interface MerchantRequestLogTable {
+  id: Generated<bigint>;
+  merchant_id: string;
+  at_ms: bigint;
+  method: string;
+  path: string;
+  http_status: bigint;
+  result_code: string | null;
+  elapsed_ms: bigint;
 }

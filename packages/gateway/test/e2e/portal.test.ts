@@ -123,6 +123,9 @@ describe('back office in a browser', () => {
     await page.getByRole('button', { name: 'Refund every row' }).click();
     await page.getByTestId('batch-summary').waitFor({ timeout: PAGE_WAIT_MS_MAX });
     expect(await page.getByTestId('batch-summary').textContent()).toContain('1 refunded, 0 already done, 1 refused.');
+    // The bar ends full: every row was answered.
+    expect(await page.getByTestId('batch-progress').getAttribute('value')).toBe('2');
+    expect(await page.getByTestId('batch-progress').getAttribute('max')).toBe('2');
     expect(await page.locator('tr[data-outcome="refused"]').textContent()).toContain('ORDER_NOT_FOUND');
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'portal-batch-refunds.png'), fullPage: true });
     expect((await t.gateway.refunds.forOrder(serialNumber)).map((r) => r.amountMinor)).toEqual([1000n]);

@@ -9,6 +9,7 @@ import { loggedIn, PortalClient } from './portal-client.js';
 import { portalRoutes, type PortalOptions } from '../../src/portal/portal-app.js';
 import { can, MERCHANT_ROLES, OPERATOR_ROLES, type UserKind } from '../../src/portal/roles.js';
 import type { PortalRoute } from '../../src/portal/route-table.js';
+import { RefundApprovals } from '../../src/portal/refund-approvals.js';
 
 const ROUTES: PortalRoute[] = portalRoutes({} as PortalOptions, () => undefined);
 
@@ -47,7 +48,22 @@ describe.each(testDatabases())('back office access matrix (%s)', (_database, dat
       { email: 'victim-a@example.test', password: 'a long enough password', kind: 'merchant', merchantId: t.merchant.merchantId, role: 'support', mustChangePassword: false },
       { userId: null, email: 'test', clientIp: null },
     );
-    Object.assign(secrets, { orderId, requestId, notificationId: notification.id, userId: victim.userId, email: victim.email, merchantId: t.merchant.merchantId });
+    // Merchant A's refund waiting for approval and a retrieval request: the merchant back-office routes point at them.
+    const approval = await new RefundApprovals(t.gateway.database.db).insert({
+      merchantId: t.merchant.merchantId,
+      orderId,
+      requestId: 'matrix-approval',
+      requestDigest: 'matrix',
+      amountMinor: 100n,
+      estimatedMinor: 100n,
+      currency: 'USD',
+      remark: null,
+      requestedByUserId: victim.userId,
+      requestedByEmail: victim.email,
+      createdAtMs: Date.now(),
+    });
+    const retrieval = await t.client.call('sandbox/retrieval', { requestId });
+    Object.assign(secrets, { orderId, requestId, notificationId: notification.id, userId: victim.userId, email: victim.email, merchantId: t.merchant.merchantId, approvalId: approval.approval.approvalId, disputeId: retrieval.disputeId as string });
     for (const p of PRINCIPALS) {
       const merchantId = p.merchant === 'A' ? t.merchant.merchantId : p.merchant === 'B' ? merchantB : null;
       p.client = (await loggedIn(t.gateway, t.baseUrl, p.kind, p.role, merchantId)).client;
@@ -62,7 +78,11 @@ describe.each(testDatabases())('back office access matrix (%s)', (_database, dat
       .replace(':userId', secrets.userId!)
       // Operator console routes point at merchant A and its order too.
       .replace(':merchantId', secrets.merchantId!)
-      .replace(':serialNumber', secrets.orderId!);
+      .replace(':serialNumber', secrets.orderId!)
+      .replace(':approvalId', secrets.approvalId!)
+      .replace(':disputeId', secrets.disputeId!)
+      .replace(':sha256', '0'.repeat(64))
+      .replace(':businessDate', '2026-01-01');
 
   /** Calls a route; an event stream is read only up to its headers. */
   async function call(client: PortalClient | undefined, route: PortalRoute): Promise<{ status: number; text: string }> {
@@ -127,6 +147,9 @@ describe.each(testDatabases())('back office access matrix (%s)', (_database, dat
     const touchedByB = audit.filter((e) => e.actorEmail.includes(merchantB) && e.action !== 'session.login' && e.action !== 'session.logout');
     expect(touchedByB.filter((e) => Object.values(secrets).some((s) => e.target === s || JSON.stringify(e.after ?? '').includes(s)))).toEqual([]);
     expect(await t.gateway.refunds.forOrder(secrets.orderId!)).toEqual([]);
+    // The waiting refund is still waiting, the retrieval request still open.
+    expect((await new RefundApprovals(t.gateway.database.db).find(secrets.approvalId!))?.state).toBe('PENDING');
+    expect((await t.gateway.disputes.find(secrets.disputeId!))?.status).toBe('OPEN');
     // The operator and merchant A admins could reset the victim's password; merchant B's admin could not.
     expect(audit.filter((e) => e.action === 'user.password_reset' && e.target === secrets.userId).every((e) => !e.actorEmail.includes(merchantB))).toBe(true);
     expect(victimAfter).toBeDefined();

@@ -1,3 +1,5 @@
+import { merchantEn } from './merchant-en.js';
+
 /** English texts of the back office; `zh.ts` has the same keys (a test checks). */
 export const en = {
   'app.title': 'OpenCashier back office',
@@ -265,6 +267,8 @@ export const en = {
   'opch.answers': 'Answers (this node)',
   'opch.answerLine': '{operation}: {calls}×, {failures} failed, {p50}/{p95} ms',
   'opch.last': 'Last outcome',
+  // The merchant back-office pages keep their texts in merchant-en.ts.
+  ...merchantEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,4 +1,5 @@
 import type { MessageKey } from './en.js';
+import { merchantZh } from './merchant-zh.js';
 
 /** 简体中文。键与 en.ts 一一对应（有测试检查）。 */
 export const zh: Record<MessageKey, string> = {
@@ -267,4 +268,6 @@ export const zh: Record<MessageKey, string> = {
   'opch.answers': '通道响应（本节点）',
   'opch.answerLine': '{operation}：{calls} 次，{failures} 次失败，{p50}/{p95} 毫秒',
   'opch.last': '最近结果',
+  // 商户后台页面的文字在 merchant-zh.ts。
+  ...merchantZh,
 };

@@ -7,7 +7,7 @@ interface Row {
   line: number;
   serialNumber: string;
   requestId: string;
-  outcome: 'created' | 'replayed' | 'refused';
+  outcome: 'created' | 'replayed' | 'pending' | 'refused';
   state: string | null;
   amountMinor: string | null;
   code: string | null;
@@ -25,10 +25,34 @@ function resultCsv(rows: Row[]): string {
   return [head.join(','), ...rows.map((r) => [r.line, r.serialNumber, r.requestId, r.outcome, r.state, r.amountMinor, r.code, r.message].map(cell).join(','))].join('\r\n') + '\r\n';
 }
 
+/** Rows sent per request: small enough that the progress bar moves, large enough to stay quick. */
+const CHUNK_ROWS = 20;
+
+/** Splits CSV text into records, keeping a quoted field's line breaks inside its record. */
+export function csvRecords(text: string): string[] {
+  const records: string[] = [];
+  let current = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const ch = text[i]!;
+    if (ch === '"') quoted = !quoted;
+    if (!quoted && (ch === '\n' || ch === '\r')) {
+      if (ch === '\r' && text[i + 1] === '\n') i += 1;
+      records.push(current);
+      current = '';
+      continue;
+    }
+    current += ch;
+  }
+  if (current !== '') records.push(current);
+  return records;
+}
+
 export function BatchRefundsPage() {
   const { t } = useApp();
   const [file, setFile] = useState<File>();
   const [rowCount, setRowCount] = useState(0);
+  const [doneCount, setDoneCount] = useState(0);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const [rows, setRows] = useState<Row[]>();
@@ -38,12 +62,25 @@ export function BatchRefundsPage() {
     setBusy(true);
     setError(undefined);
     setRows(undefined);
+    setDoneCount(0);
+    const all: Row[] = [];
     try {
-      const csv = await file.text();
-      setRowCount(Math.max(0, csv.split(/\r?\n/).filter((l) => l.trim() !== '').length - 1));
-      setRows((await api.post<{ rows: Row[] }>('/m/refunds/batch', { csv })).rows);
+      // The file goes in chunks, each with the header line, so the bar shows how far the refunds are.
+      const [header = '', ...body] = csvRecords(await file.text());
+      const dataRows = body.filter((l) => l.trim() !== '');
+      setRowCount(dataRows.length);
+      for (let start = 0; start < Math.max(1, dataRows.length); start += CHUNK_ROWS) {
+        const chunk = dataRows.slice(start, start + CHUNK_ROWS);
+        const answer = await api.post<{ rows: Row[] }>('/m/refunds/batch', { csv: [header, ...chunk].join('\r\n') });
+        // Lines are counted in the chunk; the result names the line of the whole file.
+        all.push(...answer.rows.map((r) => ({ ...r, line: r.line + start })));
+        setDoneCount(Math.min(dataRows.length, start + chunk.length));
+      }
+      setRows(all);
     } catch (err) {
       setError(errorText(err));
+      // The chunks already answered stay shown: their refunds were made.
+      if (all.length > 0) setRows(all);
     } finally {
       setBusy(false);
     }
@@ -60,9 +97,10 @@ export function BatchRefundsPage() {
         <button type="submit" disabled={busy || !file}>
           {t('batch.submit')}
         </button>
-        {busy ? (
-          <p role="status" aria-busy="true">
-            <progress /> {t('batch.running', { count: rowCount })}
+        {busy || rows ? (
+          <p role="status" aria-busy={busy}>
+            <progress data-testid="batch-progress" value={doneCount} max={Math.max(1, rowCount)} aria-label={t('batch.running', { count: rowCount })} /> {doneCount} / {rowCount}
+            {busy ? ` ${t('batch.running', { count: rowCount })}` : ''}
           </p>
         ) : null}
       </form>
@@ -70,6 +108,7 @@ export function BatchRefundsPage() {
         <>
           <p role="status" data-testid="batch-summary">
             {t('batch.summary', { created: count('created'), replayed: count('replayed'), refused: count('refused') })}{' '}
+            {count('pending') > 0 ? <>{t('batch.pending', { pending: count('pending') })} </> : null}
             <a class="button secondary" download="refund-results.csv" href={URL.createObjectURL(new Blob([resultCsv(rows)], { type: 'text/csv' }))}>
               {t('batch.download')}
             </a>

@@ -3,6 +3,7 @@ import { api, prefixOf } from '../api.js';
 import { ErrorLine, Link, Loading, useLoad, DataTable } from '../components.js';
 import { useApp } from '../context.js';
 import { formatTime, startOfToday } from '../format.js';
+import { DashboardCharts, MethodSummary } from './dashboard-charts.js';
 
 interface Summary {
   byCurrency: { currency: string; orders: number; succeeded: number; failed: number; volume: string; successRate: string }[];
@@ -51,6 +52,8 @@ export function DashboardPage() {
         </DataTable>
       )}
       <LiveMonitor onEvent={reload} />
+      {prefix === '/m' ? <MethodSummary /> : null}
+      {prefix === '/m' ? <DashboardCharts /> : null}
     </>
   );
 }

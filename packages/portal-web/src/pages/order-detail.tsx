@@ -155,12 +155,14 @@ function RefundForm({ orderId, onDone }: { orderId: string; onDone: () => void }
     setBusy(true);
     setError(undefined);
     try {
-      const r = await api.post<{ refund: { state: string; amount: string; currency: string } }>(`/m/orders/${encodeURIComponent(orderId)}/refunds`, {
+      const r = await api.post<{ kind: string; refund?: { state: string; amount: string; currency: string }; approval?: { estimated: string; currency: string } }>(`/m/orders/${encodeURIComponent(orderId)}/refunds`, {
         requestId,
         ...(amount ? { amountMinor: amount } : {}),
         ...(remark ? { remark } : {}),
       });
-      setResult(t('refund.done', { state: r.refund.state, amount: r.refund.amount, currency: r.refund.currency }));
+      // Above the merchant's approval threshold the refund waits for a second user.
+      if (r.approval) setResult(t('refund.pending', { amount: r.approval.estimated, currency: r.approval.currency }));
+      else if (r.refund) setResult(t('refund.done', { state: r.refund.state, amount: r.refund.amount, currency: r.refund.currency }));
       setRequestId(newRequestId());
       setAmount('');
       onDone();
