@@ -10,6 +10,7 @@ import { crossBorderMigration } from './0050-cross-border.js';
 import { merchantDialectsMigration } from './0020-merchant-dialects.js';
 import { onlinePayMigration } from './0040-online-pay.js';
 import { portalMigration } from './0060-portal.js';
+import { fxSellBacksMigration } from './0070-fx-sell-backs.js';
 
 /**
  * Migrations live in code so a single built file carries them, one file
@@ -29,6 +30,7 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
     '0020_merchant_dialects': merchantDialectsMigration,
     '0040_online_pay': onlinePayMigration,
     '0060_portal': portalMigration(dialect),
+    '0070_fx_sell_backs': fxSellBacksMigration,
   };
 }
 
