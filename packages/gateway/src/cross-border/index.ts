@@ -9,6 +9,11 @@ import type { CashierLinks } from '../cashier/links.js';
 import type { CardVault } from '../keys/card-vault.js';
 import type { OnlinePayService } from '../onlinepay/online-pay-service.js';
 import type { FxDesk } from '../domain/fx-desk.js';
+import type { CustomsOffice } from '../domain/customs.js';
+import { SandboxCustomsOffice } from '../channels/sandbox-customs/index.js';
+import { CustomsDeclarations } from '../fx/customs-declarations.js';
+import { CustomsDeclarationRepository } from '../store/customs-declaration-repository.js';
+import { declarationHandlers } from '../protocols/payease/declaration-handlers.js';
 import { SandboxFxDesk } from '../channels/sandbox-fx-desk/index.js';
 import { FxOrderRepository } from '../store/fx-order-repository.js';
 import { FxOrderService } from '../fx/fx-order-service.js';
@@ -59,6 +64,8 @@ export interface CrossBorderDeps {
   linkKey: Buffer;
   /** The FX desk purchases go to; the sandbox desk when not given. */
   desk?: FxDesk;
+  /** The customs office declarations go to; the sandbox office when not given. */
+  customs?: CustomsOffice;
 }
 
 /** What the FX orders need from the shared order core, available once the composition root built it. */
@@ -190,8 +197,10 @@ export function createCrossBorder(deps: CrossBorderDeps) {
         findMerchant: (id) => deps.merchants.find(id),
         formatNotification: (order, row, notifyType) => JSON.stringify({ notifyType, ...fxOrderFields(order, row) }),
       });
+      const declarations = new CustomsDeclarations({ declarations: new CustomsDeclarationRepository(db), orders: parts.orders, fxOrders: fxRows, office: deps.customs ?? new SandboxCustomsOffice(clock), clock });
       Object.assign(
         handlers,
+        declarationHandlers({ declarations, orderRequestIdOf: async (orderId) => (await parts.orders.find(orderId))?.requestId ?? '' }),
         foreignExchangeHandlers({
           fxOrders,
           orders: parts.orders,

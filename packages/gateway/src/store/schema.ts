@@ -34,6 +34,7 @@ export interface Database {
   fee_plans: FeePlanTable;
   fx_orders: FxOrderTable;
   fx_sell_backs: FxSellBackTable;
+  customs_declarations: CustomsDeclarationTable;
   settlement_batches: SettlementBatchTable;
   settlement_lines: SettlementLineTable;
   portal_users: PortalUserTable;
@@ -532,4 +533,26 @@ export interface PortalAuditTable {
   before_json: string | null;
   after_json: string | null;
   client_ip: string | null;
+}
+
+/** A customs declaration of an FX order or one of its sub-orders. */
+export interface CustomsDeclarationTable {
+  declaration_id: string;
+  merchant_id: string;
+  request_id: string;
+  request_digest: string;
+  order_id: string;
+  sub_order_request_id: string; // '' for the order itself
+  target_key: string; // order_id/sub-order requestId; failed/<declaration_id> once customs rejected it
+  payment_serial_number: string;
+  customs_code: string;
+  ecp_code: string;
+  ecp_name: string;
+  amount_minor: bigint;
+  currency: string;
+  status: string; // SUCCESS, FAILED
+  customs_reference: string | null;
+  failure_reason: string | null;
+  created_at_ms: bigint;
+  completed_at_ms: bigint | null;
 }

@@ -4,13 +4,14 @@ import type { FxOrder, ReviewStatus } from '../../fx/fx-order.js';
 import type { FxSellBack } from '../../store/fx-sell-back-repository.js';
 import { beijingDateTime, iccOrderFields } from './order-fields.js';
 import { applyPaymentMethodFields } from './online-pay-fields.js';
+import { subOrderSerialNumber } from '../../fx/customs-declarations.js';
 
 type Fields = Record<string, unknown>;
 
 /** The sub-orders as answered: each gets a serial number of its own under the order's. */
 function subOrderFields(fx: FxOrder): Fields[] | undefined {
   if (fx.declaration.subOrders.length === 0) return undefined;
-  return fx.declaration.subOrders.map((s, i) => ({ requestId: s.requestId, orderAmount: amountMinorToWire(s.orderAmountMinor), serialNumber: `${fx.orderId}-${i + 1}` }));
+  return fx.declaration.subOrders.map((s, i) => ({ requestId: s.requestId, orderAmount: amountMinorToWire(s.orderAmountMinor), serialNumber: subOrderSerialNumber(fx.orderId, i) }));
 }
 
 /** The payment part: present once the payment reached a final state. */

@@ -11,6 +11,7 @@ import { merchantDialectsMigration } from './0020-merchant-dialects.js';
 import { onlinePayMigration } from './0040-online-pay.js';
 import { portalMigration } from './0060-portal.js';
 import { fxSellBacksMigration } from './0070-fx-sell-backs.js';
+import { customsDeclarationsMigration } from './0071-customs-declarations.js';
 
 /**
  * Migrations live in code so a single built file carries them, one file
@@ -31,6 +32,7 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
     '0040_online_pay': onlinePayMigration,
     '0060_portal': portalMigration(dialect),
     '0070_fx_sell_backs': fxSellBacksMigration,
+    '0071_customs_declarations': customsDeclarationsMigration,
   };
 }
 
