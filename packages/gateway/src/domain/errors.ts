@@ -61,7 +61,6 @@ export const ERRORS = {
   PROOF_FILE_INVALID: { httpStatus: 400, wireStatus: 'FAILED', message: 'Proof file {name} is not acceptable: {reason}.', retryable: false },
   SETTLEMENT_NOT_FOUND: { httpStatus: 404, wireStatus: 'FAILED', message: 'No settlement batch for business date {date}.', retryable: false },
   RECONCILIATION_NOT_READY: { httpStatus: 409, wireStatus: 'FAILED', message: 'The reconciliation file for {date} is ready from {readyAt}.', retryable: false },
-  FX_ALREADY_PURCHASED: { httpStatus: 409, wireStatus: 'FAILED', message: 'The foreign currency of this order was already bought; it can no longer be refunded here.', retryable: false },
   PROOF_FILE_NOT_FOUND: { httpStatus: 404, wireStatus: 'FAILED', message: 'No upload was granted for this proof file, or the grant expired.', retryable: false },
   DECLARATION_SUB_ORDER_REQUIRED: { httpStatus: 400, wireStatus: 'FAILED', message: 'Order {requestId} has sub-orders: it is declared to customs by its sub-order numbers (subOrderRequestId).', retryable: false },
   DECLARATION_NOT_ALLOWED: { httpStatus: 409, wireStatus: 'FAILED', message: 'Order {requestId} cannot be declared to customs: {reason}.', retryable: false },

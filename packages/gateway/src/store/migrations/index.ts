@@ -12,6 +12,7 @@ import { onlinePayMigration } from './0040-online-pay.js';
 import { portalMigration } from './0060-portal.js';
 import { fxSellBacksMigration } from './0070-fx-sell-backs.js';
 import { customsDeclarationsMigration } from './0071-customs-declarations.js';
+import { reconciliationReadIndexMigration } from './0072-reconciliation-read-index.js';
 
 /**
  * Migrations live in code so a single built file carries them, one file
@@ -33,6 +34,7 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
     '0060_portal': portalMigration(dialect),
     '0070_fx_sell_backs': fxSellBacksMigration,
     '0071_customs_declarations': customsDeclarationsMigration,
+    '0072_reconciliation_read_index': reconciliationReadIndexMigration,
   };
 }
 
