@@ -8,7 +8,7 @@ import { loadOrCreateGatewayKeys } from '../keys/gateway-keys.js';
 import { dayBoundsMs, isBusinessDate, localTimeMs } from '../domain/business-day.js';
 import { RECONCILE_CARRY_WINDOW_MS } from '../domain/limits.js';
 import { FxQuoteRepository } from '../store/fx-quote-repository.js';
-import { ReconciliationRepository } from '../store/reconciliation-repository.js';
+import { ReconciliationRepository, sqliteFileOf } from '../store/reconciliation-repository.js';
 import { reconciliationChunks, signChunks } from '../reconciliation/reconciliation-file.js';
 import { parseStatement, reconcile, type StatementEntry } from '../reconciliation/reconciler.js';
 import { withStore } from './main.js';
@@ -41,7 +41,7 @@ export function crossBorderCommands(program: Command): void {
       const config = loadConfig();
       const { ring } = loadOrCreateGatewayKeys(config.dataDir, loadKek(config).kek, Date.now());
       await withStore(async ({ db }) => {
-        const source = { entries: new ReconciliationRepository(db.db), quotes: new FxQuoteRepository(db.db), timeZone: config.timeZone };
+        const source = { entries: new ReconciliationRepository(db.db, { sqliteFile: sqliteFileOf(config.databaseUrl) }), quotes: new FxQuoteRepository(db.db), timeZone: config.timeZone };
         const path = join(o.out, `${o.merchant}_${o.date}.csv`);
         const file = createWriteStream(path);
         const signature = await signChunks(reconciliationChunks(source, o.merchant, o.date), ring.current.privateKey, async (chunk) => {

@@ -47,7 +47,7 @@ import { parseSettlementQuery, settlementFields } from '../protocols/payease/set
 import { settlementAdminRoutes } from './settlement-admin.js';
 import { GatewayError } from '../domain/errors.js';
 import type { GatewayKeyRing } from '../keys/gateway-keys.js';
-import { ReconciliationRepository } from '../store/reconciliation-repository.js';
+import { ReconciliationRepository, sqliteFileOf } from '../store/reconciliation-repository.js';
 import { ReconciliationFiles } from '../reconciliation/reconciliation-files.js';
 import { reconciliationAdminRoutes } from './reconciliation-admin.js';
 import { beijingDateTime } from '../protocols/payease/order-fields.js';
@@ -101,7 +101,7 @@ export function createCrossBorder(deps: CrossBorderDeps) {
   });
 
   const reconciliation = new ReconciliationFiles({
-    source: { entries: new ReconciliationRepository(db), quotes, timeZone: config.timeZone },
+    source: { entries: new ReconciliationRepository(db, { sqliteFile: sqliteFileOf(config.databaseUrl) }), quotes, timeZone: config.timeZone },
     keys: deps.keys,
     merchants: deps.merchants,
     clock,
