@@ -15,8 +15,11 @@ const ADMIN = 'fx-payments-admin-token';
 describe.each(testDatabases())('FX orders: payment methods, refunds after the purchase, refused proofs (%s)', (_database, databaseEnv) => {
   let t: TestGateway;
   let now = Date.parse('2026-11-24T02:00:00Z'); // 10:00 in Beijing
+  // Each reading of the clock is a millisecond later: what one request writes keeps its order in time,
+  // so notifications sort by time in the order they were written, on every database.
+  let ticks = 0;
   beforeAll(async () => {
-    t = await startTestGateway({ ...databaseEnv, OPENCASHIER_ADMIN_TOKEN: ADMIN, OPENCASHIER_FX_REVIEW_RULES: '{"STUDYABROAD":"0","*":"100000000"}' }, { background: false, clock: () => now });
+    t = await startTestGateway({ ...databaseEnv, OPENCASHIER_ADMIN_TOKEN: ADMIN, OPENCASHIER_FX_REVIEW_RULES: '{"STUDYABROAD":"0","*":"100000000"}' }, { background: false, clock: () => now + ticks++ });
     await admin('PUT', `/merchants/${t.merchant.merchantId}/fee-plans`, { plans: [{ method: 'FX', currency: 'CNY', percentBps: 100 }] });
   });
   afterAll(async () => t?.close());
@@ -75,6 +78,27 @@ describe.each(testDatabases())('FX orders: payment methods, refunds after the pu
     expect(Object.keys(remit.payeeInfo as Record<string, string>).sort()).toEqual(['accountNumber', 'bankUnionNumber', 'branchBank', 'payee', 'postscriptNumber', 'remittancesAddress']);
     const wallet = await call('foreignExchange/order', { ...goods, requestId: 'fxp-WECHAT-OFFICIAL_PAY-P2P', orderAmount: '10000', paymentModeCode: 'WECHAT-OFFICIAL_PAY-P2P', openId: 'o6_bmjrPTlm6_2sgVt7hMZOPfL2M', appId: 'wx2421b1c4370ec43b' });
     expect(JSON.parse(wallet.jsString as string)).toMatchObject({ appId: 'wx2421b1c4370ec43b' });
+  });
+
+  it('without paymentModeCode the hosted cashier offers the merchant\'s methods, and a wallet chosen there pays the FX order', async () => {
+    const created = await call('foreignExchange/order', { ...goods, requestId: 'fxp-cashier', orderAmount: '10000' });
+    expect(created).toMatchObject({ status: 'REDIRECT', paymentAmount: '71400' });
+    const page = await fetch(created.redirectUrl as string);
+    const html = await page.text();
+    expect(html).toContain('value="ALIPAY_SCAN"');
+    const nonce = /oc_nonce=([^;]+)/.exec(page.headers.get('set-cookie') ?? '')![1]!;
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+    const chose = await fetch(`${created.redirectUrl as string}/method`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `oc_nonce=${nonce}` },
+      body: new URLSearchParams({ _csrf: csrf, method: 'ALIPAY_SCAN' }).toString(),
+      redirect: 'manual',
+    });
+    expect(chose.status).toBe(303);
+    const waiting = await (await fetch(created.redirectUrl as string, { headers: { cookie: `oc_nonce=${nonce}` } })).text();
+    const walletUrl = /class="sandbox-link" href="([^"]+)"/.exec(waiting)![1]!;
+    await decide(referenceOf(walletUrl), 'approve');
+    expect(await call('foreignExchange/query', { requestId: 'fxp-cashier' })).toMatchObject({ status: 'SUCCESS', paymentModeAlias: 'ALI_SCANCODE_PAY', payment: { amount: '71400', currency: 'CNY' } });
   });
 
   it('refuses an unknown or disabled method before anything is written', async () => {

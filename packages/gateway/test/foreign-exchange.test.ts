@@ -9,8 +9,11 @@ const ADMIN = 'fx-order-admin-token';
 describe.each(testDatabases())('FX purchase orders end to end (%s)', (_database, databaseEnv) => {
   let t: TestGateway;
   let now = Date.parse('2026-11-21T02:00:00Z'); // 10:00 in Beijing
+  // Each reading of the clock is a millisecond later: what one request writes keeps its order in time,
+  // so notifications sort by time in the order they were written, on every database.
+  let ticks = 0;
   beforeAll(async () => {
-    t = await startTestGateway({ ...databaseEnv, OPENCASHIER_ADMIN_TOKEN: ADMIN, OPENCASHIER_FX_REVIEW_RULES: '{"STUDYABROAD":"0","*":"100000000"}' }, { background: false, clock: () => now });
+    t = await startTestGateway({ ...databaseEnv, OPENCASHIER_ADMIN_TOKEN: ADMIN, OPENCASHIER_FX_REVIEW_RULES: '{"STUDYABROAD":"0","*":"100000000"}' }, { background: false, clock: () => now + ticks++ });
     await admin('PUT', `/merchants/${t.merchant.merchantId}/fee-plans`, { plans: [{ method: 'FX', currency: 'CNY', percentBps: 100 }] });
   });
   afterAll(async () => t?.close());
