@@ -65,10 +65,12 @@ interface PairRate {
 
 /**
  * Foreign-exchange purchase orders (购汇) on the shared order core: the
- * payer pays CNY through the hosted card cashier (an order of product
- * `foreignExchange`), the proof is reviewed when the rules ask for it, and
- * then the FX desk buys the foreign currency with what the payment brought
- * after fees. Refunds are the shared refunds.
+ * payer pays CNY (an order of product `foreignExchange`) by any method of
+ * the unified order, or in the hosted cashier; the proof is reviewed when
+ * the rules ask for it (a refusal gives the payment back), and then the FX
+ * desk buys the foreign currency with what the payment brought after fees.
+ * Refunds are the shared refunds, followed after the purchase by a sale of
+ * the refunded share back to the desk.
  */
 export class FxOrderService {
   constructor(private readonly deps: FxOrderServiceDeps) {}
@@ -112,21 +114,21 @@ export class FxOrderService {
       mode,
       ...wallet,
       order: {
-      product: 'foreignExchange',
-      paymentMethod: mode?.method ?? null,
-      requestId: input.requestId,
-      requestDigest: input.requestDigest,
-      amountMinor: paymentCny as AmountMinor,
-      currency: 'CNY',
-      language: 'zh',
-      notifyUrl: input.notifyUrl,
-      callbackUrl: input.callbackUrl,
-      terminalNo: null,
-      remark: input.remark,
-      orderType: 'STANDARD',
-      details: { products: [], foreignExchange: snapshot, ...(wallet.bindCardId && mode && paymentMethodSpec(mode.method).action === 'saved-card' ? { bindCardId: wallet.bindCardId } : {}) },
-      clientIp: input.clientIp,
-      timeoutMinutes: input.timeoutMinutes,
+        product: 'foreignExchange',
+        paymentMethod: mode?.method ?? null,
+        requestId: input.requestId,
+        requestDigest: input.requestDigest,
+        amountMinor: paymentCny as AmountMinor,
+        currency: 'CNY',
+        language: 'zh',
+        notifyUrl: input.notifyUrl,
+        callbackUrl: input.callbackUrl,
+        terminalNo: null,
+        remark: input.remark,
+        orderType: 'STANDARD',
+        details: { products: [], foreignExchange: snapshot, ...(wallet.bindCardId && mode && paymentMethodSpec(mode.method).action === 'saved-card' ? { bindCardId: wallet.bindCardId } : {}) },
+        clientIp: input.clientIp,
+        timeoutMinutes: input.timeoutMinutes,
       },
     });
     if (orderRate && !(await this.deps.quotes.forOrder(order.orderId))) {
