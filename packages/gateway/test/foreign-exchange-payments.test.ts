@@ -130,6 +130,8 @@ describe.each(testDatabases())('FX orders: payment methods, refunds after the pu
     let sent = await notes(orderId);
     expect(sent.at(-1)).toMatchObject({ notifyType: 'FOREIGN_EXCHANGE_REFUND', sellBack: { amount: '4950', currency: 'USD', status: 'SUCCESS', listprice: '7.1', cnyAmount: '35145', costAmount: '35343', differenceAmount: '-198' } });
     expect(sent.map((n) => n.notifyType)).toEqual(['PAYMENT', 'FOREIGN_EXCHANGE', 'REFUND', 'FOREIGN_EXCHANGE_REFUND']);
+    // Caught up with its refunds, the order is not in the sweep's list although half its dollars are unsold.
+    expect(await t.gateway.crossBorder.saleRows.ordersToCatchUp(100)).not.toContain(orderId);
     // The rate used is kept with its source and time.
     const quotes = await t.gateway.database.db.selectFrom('fx_quotes').selectAll().where('order_id', '=', orderId).where('purpose', '=', 'SELL_BACK').execute();
     expect(quotes.map((r) => [r.base_currency, r.quote_currency, r.side, r.rate, String(r.amount_minor), String(r.converted_minor)])).toEqual([['USD', 'CNY', 'bid', '7.1', '4950', '35145']]);
@@ -179,10 +181,13 @@ describe.each(testDatabases())('FX orders: payment methods, refunds after the pu
       desk.deps.desk.sell = sell;
     }
     expect((await t.gateway.crossBorder.saleRows.forOrder(orderId)).map((s) => s.status)).toEqual(['PENDING']);
+    // Refunded but not yet sold back: the sweep lists it.
+    expect(await t.gateway.crossBorder.saleRows.ordersToCatchUp(100)).toContain(orderId);
     expect(await t.gateway.crossBorder.sellBacks().runDue(10)).toBeGreaterThanOrEqual(1);
     expect(await t.gateway.crossBorder.sellBacks().runDue(10)).toBe(0);
     const sales = await t.gateway.crossBorder.saleRows.forOrder(orderId);
     expect(sales.map((s) => [s.status, s.soldMinor])).toEqual([['SUCCESS', 4950n]]);
+    expect(await t.gateway.crossBorder.saleRows.ordersToCatchUp(100)).not.toContain(orderId);
     expect((await notes(orderId)).filter((n) => n.notifyType === 'FOREIGN_EXCHANGE_REFUND')).toHaveLength(1);
   });
 

@@ -58,7 +58,11 @@ export class FxSellBackService {
       soldMinor: live.reduce((sum, s) => sum + s.soldMinor, 0n),
       costMinor: live.reduce((sum, s) => sum + s.costMinor, 0n),
     });
-    if (!step) return undefined;
+    if (!step) {
+      // Refunded too little to move a minor unit yet: the next refund carries it.
+      await this.deps.sales.touch(orderId, this.deps.clock());
+      return undefined;
+    }
     const applied = await this.deps.fx.applied(fx.merchantId, fx.fxCurrency, 'CNY', 'bid');
     const proceedsMinor = convertMinor(step.soldMinor, fx.fxCurrency, 'CNY', applied.rate);
     const seq = (sales.at(-1)?.seq ?? 0) + 1;

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Database, FxSellBackTable } from './schema.js';
 import type { CurrencyCode } from '../domain/currencies.js';
 import type { Journal } from '../domain/ledger.js';
@@ -97,21 +97,34 @@ export class FxSellBackRepository {
     });
   }
 
+  /** Marks an order looked at: the sweep takes the longest unlooked-at first, so none waits behind another. */
+  async touch(orderId: string, nowMs: number): Promise<void> {
+    await this.db.updateTable('fx_orders').set({ updated_at_ms: BigInt(nowMs) }).where('order_id', '=', orderId).execute();
+  }
+
   /** Sales sent to the desk without a recorded answer (a crash, a desk that did not answer). */
   async pending(limit: number): Promise<FxSellBack[]> {
     const rows = await this.db.selectFrom('fx_sell_backs').selectAll().where('status', '=', 'PENDING').orderBy('created_at_ms').limit(limit).execute();
     return rows.map(fromRow);
   }
 
-  /** FX orders bought and refunded since, whose sales back may be behind their refunds. */
+  /**
+   * FX orders whose sales back are behind their refunds: bought (not CNY),
+   * and refunded since the purchase beyond what their last sale covered.
+   * Orders caught up never come back, so the sweep's batch is never filled
+   * by orders with nothing to do.
+   */
   async ordersToCatchUp(limit: number): Promise<string[]> {
     const rows = await this.db
       .selectFrom('fx_orders')
       .innerJoin('orders', 'orders.order_id', 'fx_orders.order_id')
       .select('fx_orders.order_id')
       .where('fx_orders.purchase_status', '=', 'SUCCESS')
+      .where('fx_orders.fx_currency', '!=', 'CNY')
       .where('orders.refunded_minor', '>', 0n)
-      .whereRef('fx_orders.sold_back_minor', '<', 'fx_orders.purchased_minor')
+      .where(
+        sql<boolean>`orders.refunded_minor - (orders.amount_minor - coalesce(fx_orders.purchase_base_minor, orders.amount_minor)) > coalesce((select max(s.refunded_through_minor) from fx_sell_backs s where s.order_id = fx_orders.order_id and s.status = 'SUCCESS'), 0)`,
+      )
       .orderBy('fx_orders.updated_at_ms')
       .limit(limit)
       .execute();
