@@ -230,7 +230,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const pool = config.cryptoThreads > 0 ? new EnvelopePool(config.cryptoThreads, keys, rejectionSecret) : undefined;
   const envelope = new GatewayEnvelope(keys, merchants, rejectionSecret, clock, pool);
   const links = new CashierLinks(kek.subkey('cashier-session'), config.publicBaseUrl);
-  crossBorder.attach({ orders, refunds, links, vault });
+  crossBorder.attach({ orders, refunds, links, vault, onlinePay });
 
   dialects = new DialectRegistry([
     payEaseDialect({ envelope }),

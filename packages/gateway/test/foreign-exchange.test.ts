@@ -9,8 +9,11 @@ const ADMIN = 'fx-order-admin-token';
 describe.each(testDatabases())('FX purchase orders end to end (%s)', (_database, databaseEnv) => {
   let t: TestGateway;
   let now = Date.parse('2026-11-21T02:00:00Z'); // 10:00 in Beijing
+  // Each reading of the clock is a millisecond later: what one request writes keeps its order in time,
+  // so notifications sort by time in the order they were written, on every database.
+  let ticks = 0;
   beforeAll(async () => {
-    t = await startTestGateway({ ...databaseEnv, OPENCASHIER_ADMIN_TOKEN: ADMIN, OPENCASHIER_FX_REVIEW_RULES: '{"STUDYABROAD":"0","*":"100000000"}' }, { background: false, clock: () => now });
+    t = await startTestGateway({ ...databaseEnv, OPENCASHIER_ADMIN_TOKEN: ADMIN, OPENCASHIER_FX_REVIEW_RULES: '{"STUDYABROAD":"0","*":"100000000"}' }, { background: false, clock: () => now + ticks++ });
     await admin('PUT', `/merchants/${t.merchant.merchantId}/fee-plans`, { plans: [{ method: 'FX', currency: 'CNY', percentBps: 100 }] });
   });
   afterAll(async () => t?.close());
@@ -73,8 +76,6 @@ describe.each(testDatabases())('FX purchase orders end to end (%s)', (_database,
     const detail = (await (await admin('GET', `/fx-orders/${orderId}`)).json()) as { declaration: { payer: Record<string, string> } };
     expect(detail.declaration.payer).toMatchObject({ bankCardBin: '622202', bankCardLast4: '3445' });
     expect(JSON.stringify(detail)).not.toContain('6222020200112233445');
-    // Once bought, it cannot be refunded here.
-    await expect(call('foreignExchange/refund', { requestId: 'fx-1-r', orderId, amount: '100' })).rejects.toMatchObject({ code: 'FX_ALREADY_PURCHASED' });
 
     // The next day: settled in CNY (capture − fee), and the reconciliation file lists it as an FX payment.
     now = Date.parse('2026-11-21T22:00:00Z');
@@ -86,7 +87,7 @@ describe.each(testDatabases())('FX purchase orders end to end (%s)', (_database,
     expect(csv).toContain('#TRAILER,1,1,0,70686');
   });
 
-  it('a refused proof stops the purchase, with the remark, notified; the payment can then be refunded', async () => {
+  it('a refused proof stops the purchase, with the remark, notified; the payment is refunded by itself', async () => {
     now = Date.parse('2026-11-22T02:00:00Z');
     const created = await call('foreignExchange/order', { ...study, requestId: 'fx-2', orderAmount: '5000', orderCurrency: 'EUR', currency: 'EUR' });
     expect(created).toMatchObject({ paymentAmount: '38750', listprice: '7.75', reviewStatus: 'INIT' }); // current ask, no lock
@@ -94,14 +95,13 @@ describe.each(testDatabases())('FX purchase orders end to end (%s)', (_database,
     await call('sandbox/pay', { requestId: 'fx-2', cardNumber: '4242424242424242' });
     expect((await admin('POST', `/fx-orders/${orderId}/review`, { decision: 'REFUSE' })).status).toBe(400); // a refusal says why
     expect((await admin('POST', `/fx-orders/${orderId}/review`, { decision: 'REFUSE', remark: 'no admission letter' })).status).toBe(200);
-    expect(await t.gateway.crossBorder.fxOrders().executeDue(10)).toBe(1);
+    // The refusal itself stops the purchase and gives the payment back: nothing is left for the job.
+    expect(await t.gateway.crossBorder.fxOrders().executeDue(10)).toBe(0);
     const q = await call('foreignExchange/query', { requestId: 'fx-2' });
-    expect(q).toMatchObject({ reviewStatus: 'REFUSE', reviewRemark: 'no admission letter', foreignExchange: { status: 'FAILED', currency: 'EUR' } });
-    expect((await notes(orderId)).map((n) => n.notifyType)).toEqual(['PAYMENT', 'REVIEW', 'FOREIGN_EXCHANGE']);
-    const refund = await call('foreignExchange/refund', { requestId: 'fx-2-r', orderId });
-    expect(refund).toMatchObject({ status: 'SUCCESS', amount: '38750' });
-    expect(await call('foreignExchange/refundQuery', { requestId: 'fx-2-r' })).toMatchObject({ status: 'SUCCESS', orderId });
-    expect((await call('foreignExchange/query', { requestId: 'fx-2' })).totalRefundAmount).toBe('38750');
+    expect(q).toMatchObject({ reviewStatus: 'REFUSE', reviewRemark: 'no admission letter', foreignExchange: { status: 'FAILED', currency: 'EUR' }, totalRefundAmount: '38750' });
+    expect((await notes(orderId)).map((n) => n.notifyType)).toEqual(['PAYMENT', 'REVIEW', 'REFUND', 'FOREIGN_EXCHANGE']);
+    expect(await call('foreignExchange/refundQuery', { requestId: `REVIEW-REFUSE-${orderId}` })).toMatchObject({ status: 'SUCCESS', orderId, amount: '38750' });
+    await expect(call('foreignExchange/refund', { requestId: 'fx-2-r', orderId })).rejects.toMatchObject({ code: 'ORDER_FULLY_REFUNDED' });
   });
 
   it('below the review threshold the purchase runs once paid; a CNY order with sub-orders buys the requested amount', async () => {

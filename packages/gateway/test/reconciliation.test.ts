@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, testDatabases, type TestGateway } from './harness.js';
-import { verifyFile, COLUMNS } from '../src/reconciliation/reconciliation-file.js';
+import { verifyFile, COLUMNS, reconciliationChunks } from '../src/reconciliation/reconciliation-file.js';
+import { ReconciliationRepository, sqliteFileOf } from '../src/store/reconciliation-repository.js';
+import { FxQuoteRepository } from '../src/store/fx-quote-repository.js';
 
 const ADMIN = 'recon-admin-token';
 
@@ -63,6 +65,18 @@ describe.each(testDatabases())('daily reconciliation files (%s)', (_database, da
     expect(await again.text()).toBe(csv);
     const sigAgain = await fetch(`${t.baseUrl}/admin/v1/merchants/${t.merchant.merchantId}/reconciliation/2026-11-21.csv.sig`, { headers: { authorization: `Bearer ${ADMIN}` } });
     expect((await sigAgain.text()).trim()).toBe(signature);
+
+    // Both ways of reading the day (SQLite's stream on a connection of its own, keyset pages of
+    // any size through the query builder) write the same bytes.
+    const db = t.gateway.database.db;
+    const read = async (entries: ReconciliationRepository, pageRows: number) => {
+      let text = '';
+      for await (const chunk of reconciliationChunks({ entries, quotes: new FxQuoteRepository(db), timeZone: 'Asia/Shanghai', pageRows }, t.merchant.merchantId, '2026-11-21')) text += chunk;
+      return text;
+    };
+    expect(await read(new ReconciliationRepository(db), 2)).toBe(csv);
+    const file = sqliteFileOf(t.config.databaseUrl);
+    if (file) expect(await read(new ReconciliationRepository(db, { sqliteFile: file }), 2)).toBe(csv);
   });
 
   it('download links are bound to merchant, day and expiry', async () => {

@@ -3,12 +3,18 @@
  * file for a day of BENCH_RECON_ROWS payments (default 1,000,000; a fifth
  * in USD with a capture rate, the rest in CNY) from a fresh SQLite
  * database, signing it as it streams, and reports the time, the rate and
- * the peak memory. Not a test: nothing asserts a time.
+ * the peak memory — beside the floor measured in the same run on the same
+ * data: the bare read of the same rows (better-sqlite3, arrays, nothing
+ * formatted) plus SHA-256 over as many bytes as the file has. Writes the
+ * results section of docs/benchmarks.md unless BENCH_WRITE_DOCS=0. Not a
+ * test: nothing asserts a time.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateKeyPairSync } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import BetterSqlite3 from 'better-sqlite3';
 import { openDatabase } from '../store/database.js';
 import { FxQuoteRepository } from '../store/fx-quote-repository.js';
 import { ReconciliationRepository } from '../store/reconciliation-repository.js';
@@ -20,14 +26,78 @@ const INSERT_BATCH = 500;
 const MERCHANT = '100000001';
 const DATE = '2026-11-21';
 const TIME_ZONE = 'Asia/Shanghai';
+const DOC_PATH = fileURLToPath(new URL('../../../../docs/benchmarks.md', import.meta.url));
+export const RECON_RESULTS_START = '<!-- bench-reconciliation:start (written by `npm run bench:reconciliation`; edit the prose outside these markers) -->';
+export const RECON_RESULTS_END = '<!-- bench-reconciliation:end -->';
+
+/**
+ * The floor: the same day's payment rows read with a bare prepared
+ * statement on a second connection (the query the file makes, its index,
+ * rows as arrays, nothing formatted), and SHA-256 over `bytes` bytes (the
+ * signature's digest). No generator reading this database can do better.
+ */
+function measureFloor(file: string, fromMs: number, toMs: number, bytes: number): { readSeconds: number; hashSeconds: number; cpuSeconds: number; rows: number } {
+  const sqlite = new BetterSqlite3(file, { readonly: true });
+  sqlite.defaultSafeIntegers(true);
+  try {
+    const read = sqlite
+      .prepare(
+        `select order_id, request_id, product, currency, amount_minor, fee_minor, state, created_at_ms, completed_at_ms, channel from orders
+         where merchant_id = ? and completed_at_ms >= ? and completed_at_ms < ? and state in ('SUCCESS', 'FAILED') order by completed_at_ms, order_id`,
+      )
+      .raw(true);
+    const cpuStarted = process.cpuUsage();
+    const readStarted = performance.now();
+    let rows = 0;
+    for (const _row of read.iterate(MERCHANT, BigInt(fromMs), BigInt(toMs))) rows += 1;
+    const readSeconds = (performance.now() - readStarted) / 1000;
+    const block = Buffer.alloc(1 << 20, 0x61);
+    const hash = createHash('sha256');
+    const hashStarted = performance.now();
+    for (let left = bytes; left > 0; left -= block.length) hash.update(left >= block.length ? block : block.subarray(0, left));
+    hash.digest();
+    return { readSeconds, hashSeconds: (performance.now() - hashStarted) / 1000, cpuSeconds: cpuSecondsSince(cpuStarted), rows };
+  } finally {
+    sqlite.close();
+  }
+}
+
+/** CPU time of this process since `start` (every thread: SQLite, hashing, the collector). */
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+}
+
+function writeDocs(result: Record<string, number>): void {
+  if (process.env.BENCH_WRITE_DOCS === '0' || !existsSync(DOC_PATH)) return;
+  const floorSeconds = result.floorReadSeconds! + result.floorHashSeconds!;
+  const section = [
+    RECON_RESULTS_START,
+    '',
+    `### Latest reconciliation run (${new Date().toISOString().replace(/\.\d+Z$/, 'Z')})`,
+    '',
+    `${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(1)} at the end of the run, Node ${process.version}.`,
+    '',
+    '| rows | generation (wall / CPU) | rows/s | floor: read + SHA-256 (wall / CPU) | generation ÷ floor (wall / CPU) | file | peak RSS |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    `| ${result.rows!.toLocaleString('en-US')} | ${result.generateSeconds} s / ${result.generateCpuSeconds} s | ${result.rowsPerSecond!.toLocaleString('en-US')} | ${floorSeconds.toFixed(1)} s / ${result.floorCpuSeconds} s | ${(result.generateSeconds! / floorSeconds).toFixed(1)} × / ${(result.generateCpuSeconds! / result.floorCpuSeconds!).toFixed(1)} × | ${result.fileMegabytes} MB | ${result.peakRssMegabytes} MB |`,
+    '',
+    RECON_RESULTS_END,
+  ].join('\n');
+  const existing = readFileSync(DOC_PATH, 'utf8');
+  const start = existing.indexOf(RECON_RESULTS_START);
+  const end = existing.indexOf(RECON_RESULTS_END);
+  writeFileSync(DOC_PATH, start >= 0 && end > start ? `${existing.slice(0, start)}${section}${existing.slice(end + RECON_RESULTS_END.length)}` : `${existing.trimEnd()}\n\n${section}\n`);
+}
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'opencashier-bench-recon-'));
-  const database = await openDatabase(join(dir, 'bench.sqlite'), { migrate: true, sqliteSynchronous: 'NORMAL' });
+  const file = join(dir, 'bench.sqlite');
+  const database = await openDatabase(file, { migrate: true, sqliteSynchronous: 'NORMAL' });
   try {
     const db = database.db;
     await db.insertInto('merchants').values({ merchant_id: MERCHANT, name: 'bench', status: 'active', sandbox: 1n, allowed_hosts: '["*"]', created_at_ms: 0n }).execute();
-    const { startMs } = dayBoundsMs(DATE, TIME_ZONE);
+    const { startMs, endMs } = dayBoundsMs(DATE, TIME_ZONE);
     const fillStarted = performance.now();
     for (let first = 0; first < ROWS; first += INSERT_BATCH) {
       await db.transaction().execute(async (tx) => {
@@ -53,20 +123,38 @@ async function main(): Promise<void> {
     }
     const fillSeconds = (performance.now() - fillStarted) / 1000;
 
-    const source = { entries: new ReconciliationRepository(db), quotes: new FxQuoteRepository(db), timeZone: TIME_ZONE };
+    const source = { entries: new ReconciliationRepository(db, { sqliteFile: file }), quotes: new FxQuoteRepository(db), timeZone: TIME_ZONE };
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     let peakRssBytes = process.memoryUsage().rss;
     const sampler = setInterval(() => {
       peakRssBytes = Math.max(peakRssBytes, process.memoryUsage().rss);
     }, 50);
     let bytes = 0;
+    const cpuStarted = process.cpuUsage();
     const started = performance.now();
     await signChunks(reconciliationChunks(source, MERCHANT, DATE), privateKey, (chunk) => {
       bytes += Buffer.byteLength(chunk);
     });
     const seconds = (performance.now() - started) / 1000;
+    const cpuSeconds = cpuSecondsSince(cpuStarted);
     clearInterval(sampler);
-    console.log(JSON.stringify({ rows: ROWS, fillSeconds: Math.round(fillSeconds * 10) / 10, generateSeconds: Math.round(seconds * 10) / 10, rowsPerSecond: Math.round(ROWS / seconds), fileMegabytes: Math.round(bytes / 1e5) / 10, peakRssMegabytes: Math.round(peakRssBytes / 1e5) / 10 }));
+    const floor = measureFloor(file, startMs, endMs, bytes);
+    if (floor.rows !== ROWS) throw new Error(`the floor read ${floor.rows} rows, not ${ROWS}`);
+    const tenths = (x: number) => Math.round(x * 10) / 10;
+    const result = {
+      rows: ROWS,
+      fillSeconds: tenths(fillSeconds),
+      generateSeconds: tenths(seconds),
+      generateCpuSeconds: tenths(cpuSeconds),
+      rowsPerSecond: Math.round(ROWS / seconds),
+      floorReadSeconds: tenths(floor.readSeconds),
+      floorHashSeconds: tenths(floor.hashSeconds),
+      floorCpuSeconds: tenths(floor.cpuSeconds),
+      fileMegabytes: Math.round(bytes / 1e5) / 10,
+      peakRssMegabytes: Math.round(peakRssBytes / 1e5) / 10,
+    };
+    console.log(JSON.stringify(result));
+    writeDocs(result);
   } finally {
     await database.close();
     rmSync(dir, { recursive: true, force: true });

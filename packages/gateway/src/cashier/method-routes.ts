@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../domain/errors.js';
+import { offersPaymentMethods } from '../domain/payment-method.js';
 import type { Order } from '../domain/order.js';
 import type { Merchant } from '../store/merchant-repository.js';
 import type { OnlinePayService } from '../onlinepay/online-pay-service.js';
@@ -63,7 +64,7 @@ export async function cashierMethodRoutes(app: FastifyInstance, deps: MethodRout
     const token = (request.params as { token?: unknown }).token;
     const orderId = typeof token === 'string' ? deps.links.verify(token) : undefined;
     const order = orderId ? await deps.findOrder(orderId) : undefined;
-    if (!order || order.product !== 'onlinePay') return;
+    if (!order || !offersPaymentMethods(order.product)) return;
     if ((await deps.onlinePay.methodsFor(order.merchantId, order.currency)).includes('CARD')) return;
     return reply.redirect(`/cashier/${token as string}`, 303);
   });
@@ -75,7 +76,7 @@ export async function cashierMethodRoutes(app: FastifyInstance, deps: MethodRout
     if (!order) return back();
     const body = request.body ?? {};
     const nonce = request.cookies[deps.nonceCookie] ?? '';
-    if (order.product !== 'onlinePay' || order.state !== 'INIT' || !deps.links.checkCsrf(order.orderId, nonce, body._csrf)) return back();
+    if (!offersPaymentMethods(order.product) || order.state !== 'INIT' || !deps.links.checkCsrf(order.orderId, nonce, body._csrf)) return back();
     if (!isCashierMethod(body.method)) return back();
     try {
       const { action } = await deps.onlinePay.chooseInCashier(order, body.method);

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '../domain/errors.js';
 import { currency } from '../domain/currencies.js';
 import { formatMinor } from '../domain/money.js';
+import { offersPaymentMethods } from '../domain/payment-method.js';
 import { isDeclineCode, type DeclineCode } from '../domain/channel.js';
 import type { Order } from '../domain/order.js';
 import { RISK_DECLINED, RISK_REVIEW_REJECTED, type PaymentContext } from '../domain/risk-gate.js';
@@ -125,7 +126,7 @@ export async function cashierRoutes(app: FastifyInstance, deps: CashierDeps): Pr
       case 'INIT': {
         const csrfToken = deps.links.csrf(order.orderId, nonce);
         const checkout = checkoutModel(order, merchant, csrfToken, token);
-        if (order.product === 'onlinePay' && deps.onlinePay) return html(await onlinePayCheckoutPage(deps.onlinePay, { order, merchant, token, csrfToken, checkout }));
+        if (offersPaymentMethods(order.product) && deps.onlinePay) return html(await onlinePayCheckoutPage(deps.onlinePay, { order, merchant, token, csrfToken, checkout }));
         return html(renderCheckoutPage(checkout));
       }
       case 'CHALLENGE': {

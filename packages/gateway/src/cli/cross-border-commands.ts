@@ -7,7 +7,7 @@ import { loadKek } from '../app.js';
 import { loadOrCreateGatewayKeys } from '../keys/gateway-keys.js';
 import { isBusinessDate } from '../domain/business-day.js';
 import { FxQuoteRepository } from '../store/fx-quote-repository.js';
-import { ReconciliationRepository } from '../store/reconciliation-repository.js';
+import { ReconciliationRepository, sqliteFileOf } from '../store/reconciliation-repository.js';
 import { reconciliationChunks, signChunks } from '../reconciliation/reconciliation-file.js';
 import { parseStatement } from '../reconciliation/reconciler.js';
 import { reconcileDay, statementTimeParser } from '../reconciliation/reconcile-day.js';
@@ -34,7 +34,7 @@ export function crossBorderCommands(program: Command): void {
       const config = loadConfig();
       const { ring } = loadOrCreateGatewayKeys(config.dataDir, loadKek(config).kek, Date.now());
       await withStore(async ({ db }) => {
-        const source = { entries: new ReconciliationRepository(db.db), quotes: new FxQuoteRepository(db.db), timeZone: config.timeZone };
+        const source = { entries: new ReconciliationRepository(db.db, { sqliteFile: sqliteFileOf(config.databaseUrl) }), quotes: new FxQuoteRepository(db.db), timeZone: config.timeZone };
         const path = join(o.out, `${o.merchant}_${o.date}.csv`);
         const file = createWriteStream(path);
         const signature = await signChunks(reconciliationChunks(source, o.merchant, o.date), ring.current.privateKey, async (chunk) => {

@@ -7,7 +7,13 @@ import type { OrderService } from '../orders/order-service.js';
 import type { RefundService } from '../orders/refund-service.js';
 import type { CashierLinks } from '../cashier/links.js';
 import type { CardVault } from '../keys/card-vault.js';
+import type { OnlinePayService } from '../onlinepay/online-pay-service.js';
 import type { FxDesk } from '../domain/fx-desk.js';
+import type { CustomsOffice } from '../domain/customs.js';
+import { SandboxCustomsOffice } from '../channels/sandbox-customs/index.js';
+import { CustomsDeclarations } from '../fx/customs-declarations.js';
+import { CustomsDeclarationRepository } from '../store/customs-declaration-repository.js';
+import { declarationHandlers } from '../protocols/payease/declaration-handlers.js';
 import { SandboxFxDesk } from '../channels/sandbox-fx-desk/index.js';
 import { FxOrderRepository } from '../store/fx-order-repository.js';
 import { FxOrderService } from '../fx/fx-order-service.js';
@@ -15,7 +21,10 @@ import { parseReviewRules } from '../fx/fx-order.js';
 import { ProofFiles, PROOF_FILE_NAME } from '../fx/proof-files.js';
 import { ExpiringGrant } from '../keys/expiring-grant.js';
 import { foreignExchangeHandlers } from '../protocols/payease/foreign-exchange-handlers.js';
-import { fxOrderFields } from '../protocols/payease/foreign-exchange-fields.js';
+import { fxOrderFields, sellBackFields } from '../protocols/payease/foreign-exchange-fields.js';
+import { FxSellBackRepository } from '../store/fx-sell-back-repository.js';
+import { FxSellBackService } from '../fx/fx-sell-back-service.js';
+import { LedgerRepository } from '../store/ledger-repository.js';
 import { fxOrderAdminRoutes } from './fx-order-admin.js';
 import { SETTLEMENT_SWEEP_INTERVAL_MS } from '../domain/limits.js';
 import type { Logger } from 'pino';
@@ -38,7 +47,7 @@ import { parseSettlementQuery, settlementFields } from '../protocols/payease/set
 import { settlementAdminRoutes } from './settlement-admin.js';
 import { GatewayError } from '../domain/errors.js';
 import type { GatewayKeyRing } from '../keys/gateway-keys.js';
-import { ReconciliationRepository } from '../store/reconciliation-repository.js';
+import { ReconciliationRepository, sqliteFileOf } from '../store/reconciliation-repository.js';
 import { ReconciliationFiles } from '../reconciliation/reconciliation-files.js';
 import { reconciliationAdminRoutes } from './reconciliation-admin.js';
 import { beijingDateTime } from '../protocols/payease/order-fields.js';
@@ -55,6 +64,8 @@ export interface CrossBorderDeps {
   linkKey: Buffer;
   /** The FX desk purchases go to; the sandbox desk when not given. */
   desk?: FxDesk;
+  /** The customs office declarations go to; the sandbox office when not given. */
+  customs?: CustomsOffice;
 }
 
 /** What the FX orders need from the shared order core, available once the composition root built it. */
@@ -63,6 +74,7 @@ export interface CrossBorderOrderParts {
   refunds: RefundService;
   links: CashierLinks;
   vault: CardVault;
+  onlinePay: OnlinePayService;
 }
 
 /**
@@ -89,7 +101,7 @@ export function createCrossBorder(deps: CrossBorderDeps) {
   });
 
   const reconciliation = new ReconciliationFiles({
-    source: { entries: new ReconciliationRepository(db), quotes, timeZone: config.timeZone },
+    source: { entries: new ReconciliationRepository(db, { sqliteFile: sqliteFileOf(config.databaseUrl) }), quotes, timeZone: config.timeZone },
     keys: deps.keys,
     merchants: deps.merchants,
     clock,
@@ -103,6 +115,8 @@ export function createCrossBorder(deps: CrossBorderDeps) {
   const uploadGrants = new ExpiringGrant(deps.linkKey, 'proof-upload', clock);
   const fxRows = new FxOrderRepository(db);
   const desk = deps.desk ?? new SandboxFxDesk(clock);
+  const saleRows = new FxSellBackRepository(db, new LedgerRepository(db));
+  let sellBacks: FxSellBackService | undefined;
   let fxOrders: FxOrderService | undefined;
   const fxOrderService = (): FxOrderService => {
     if (!fxOrders) throw new Error('FX orders used before the order core was attached');
@@ -145,12 +159,31 @@ export function createCrossBorder(deps: CrossBorderDeps) {
     reconciliation,
     fxRows,
     fxOrders: fxOrderService,
+    sellBacks: (): FxSellBackService => {
+      if (!sellBacks) throw new Error('FX sell-backs used before the order core was attached');
+      return sellBacks;
+    },
+    saleRows,
     proofs,
     /** Plugs in the order core: FX orders are orders of product `foreignExchange` on it. */
     attach(parts: CrossBorderOrderParts): void {
       orderService = parts.orders;
-      fxOrders = new FxOrderService({
+      sellBacks = new FxSellBackService({
+        fxOrders: fxRows,
+        sales: saleRows,
         orders: parts.orders,
+        desk,
+        fx,
+        quotes,
+        clock,
+        findMerchant: (id) => deps.merchants.find(id),
+        formatNotification: (order, row, sale) => JSON.stringify({ notifyType: 'FOREIGN_EXCHANGE_REFUND', ...fxOrderFields(order, row), sellBack: sellBackFields(sale) }),
+      });
+      fxOrders = new FxOrderService({
+        refunds: parts.refunds,
+        sellBacks,
+        orders: parts.orders,
+        onlinePay: parts.onlinePay,
         fxOrders: fxRows,
         quotes,
         locks,
@@ -164,8 +197,10 @@ export function createCrossBorder(deps: CrossBorderDeps) {
         findMerchant: (id) => deps.merchants.find(id),
         formatNotification: (order, row, notifyType) => JSON.stringify({ notifyType, ...fxOrderFields(order, row) }),
       });
+      const declarations = new CustomsDeclarations({ declarations: new CustomsDeclarationRepository(db), orders: parts.orders, fxOrders: fxRows, office: deps.customs ?? new SandboxCustomsOffice(clock), clock });
       Object.assign(
         handlers,
+        declarationHandlers({ declarations, orderRequestIdOf: async (orderId) => (await parts.orders.find(orderId))?.requestId ?? '' }),
         foreignExchangeHandlers({
           fxOrders,
           orders: parts.orders,
@@ -206,6 +241,7 @@ export function createCrossBorder(deps: CrossBorderDeps) {
     jobs: [
       { name: 'settlement-closed-day', intervalMs: SETTLEMENT_SWEEP_INTERVAL_MS, run: () => settlements.settleDue() },
       { name: 'fx-purchases-due', intervalMs: CHANNEL_RECHECK_INTERVAL_MS, run: () => fxOrderService().executeDue(BACKGROUND_BATCH_MAX) },
+      { name: 'fx-sell-backs-due', intervalMs: CHANNEL_RECHECK_INTERVAL_MS, run: () => (sellBacks ? sellBacks.runDue(BACKGROUND_BATCH_MAX) : Promise.resolve(0)) },
       { name: 'proof-inbox-scan', intervalMs: PROOF_INBOX_SCAN_INTERVAL_MS, run: () => fxOrderService().scanInbox(BACKGROUND_BATCH_MAX) },
     ],
   };

@@ -19,7 +19,25 @@ export interface FxPurchaseRequest {
 
 export type FxPurchaseResult = { outcome: 'filled'; reference: string; completedAtMs: number } | { outcome: 'rejected'; reference: string; reason: string };
 
+/**
+ * Selling bought currency back for CNY, when an order is refunded after its
+ * purchase. `saleId` is the idempotency key, as `purchaseId` is.
+ */
+export interface FxSaleRequest {
+  saleId: string;
+  /** The purchase the currency came from. */
+  purchaseId: string;
+  merchantId: string;
+  sellCurrency: CurrencyCode;
+  sellMinor: bigint;
+  buyCurrency: 'CNY';
+  buyMinor: bigint;
+  /** The agreed rate (units of CNY per unit of the sold currency), exact decimal: the desk's bid. */
+  rate: string;
+}
+
 export interface FxDesk {
   readonly name: string;
   purchase(request: FxPurchaseRequest): Promise<FxPurchaseResult>;
+  sell(request: FxSaleRequest): Promise<FxPurchaseResult>;
 }

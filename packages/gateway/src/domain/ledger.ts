@@ -11,6 +11,8 @@ import type { CurrencyCode } from './currencies.js';
  *   merchant_payable:<merchantId>   liability (credit) what the gateway owes the merchant
  *   dispute_hold:<merchantId>       liability (credit) merchant money held while a chargeback is open
  *   fee_revenue                     income (credit)  the gateway's fees
+ *   fx_desk:<desk>                  asset (debit)    CNY the FX desk owes back: a sale back that
+ *                                                    returned less (or more) than the purchase cost
  *
  * Movements:
  *   capture            D receivable          C payable        (the payer paid)
@@ -19,9 +21,12 @@ import type { CurrencyCode } from './currencies.js';
  *   chargeback         D payable             C dispute_hold   (the issuer disputes: the amount is held)
  *   chargeback_lost    D dispute_hold        C receivable     (the acquirer keeps it: lost, accepted or expired)
  *   chargeback_reversal D dispute_hold       C payable        (won or reversed: the merchant has it back)
+ *   fx_sellback        D payable             C fx_desk        (currency sold back for a refund fetched less
+ *                                                             CNY than it cost: the merchant bears it;
+ *                                                             the other way round when it fetched more)
  */
-export type JournalKind = 'capture' | 'fee' | 'refund' | 'chargeback' | 'chargeback_lost' | 'chargeback_reversal';
-export const JOURNAL_KINDS: readonly JournalKind[] = ['capture', 'fee', 'refund', 'chargeback', 'chargeback_lost', 'chargeback_reversal'];
+export type JournalKind = 'capture' | 'fee' | 'refund' | 'chargeback' | 'chargeback_lost' | 'chargeback_reversal' | 'fx_sellback';
+export const JOURNAL_KINDS: readonly JournalKind[] = ['capture', 'fee', 'refund', 'chargeback', 'chargeback_lost', 'chargeback_reversal', 'fx_sellback'];
 
 export type Direction = 'D' | 'C';
 
@@ -46,11 +51,12 @@ export const account = {
   payable: (merchantId: string) => `merchant_payable:${merchantId}`,
   disputeHold: (merchantId: string) => `dispute_hold:${merchantId}`,
   feeRevenue: () => 'fee_revenue',
+  fxDesk: (desk: string) => `fx_desk:${desk}`,
 } as const;
 
 /** Which side each account grows on, for reading balances with the right sign. */
 export function normalSide(accountName: string): Direction {
-  return accountName.startsWith('acquirer_receivable:') ? 'D' : 'C';
+  return accountName.startsWith('acquirer_receivable:') || accountName.startsWith('fx_desk:') ? 'D' : 'C';
 }
 
 export class UnbalancedJournalError extends Error {
@@ -116,4 +122,16 @@ export function chargebackLostJournal(disputeId: string, ref: MoneyRef): Journal
 
 export function chargebackReversalJournal(disputeId: string, ref: MoneyRef): Journal {
   return pair('chargeback_reversal', disputeId, ref, account.disputeHold(ref.merchantId), account.payable(ref.merchantId));
+}
+
+/**
+ * The FX difference of a sale back (proceeds − cost, signed, CNY): a loss is
+ * taken from the merchant's payable, a gain added to it. None when zero.
+ */
+export function fxSellBackJournals(saleId: string, ref: { orderId: string; merchantId: string; desk: string }, differenceMinor: bigint): Journal[] {
+  if (differenceMinor === 0n) return [];
+  const money = { orderId: ref.orderId, merchantId: ref.merchantId, channel: ref.desk, amountMinor: (differenceMinor < 0n ? -differenceMinor : differenceMinor) as AmountMinor, currency: 'CNY' as CurrencyCode };
+  return differenceMinor < 0n
+    ? [pair('fx_sellback', saleId, money, account.payable(ref.merchantId), account.fxDesk(ref.desk))]
+    : [pair('fx_sellback', saleId, money, account.fxDesk(ref.desk), account.payable(ref.merchantId))];
 }

@@ -110,3 +110,12 @@ export function parsePaymentModeCode(code: string): ParsedPaymentMode | undefine
   const b2c = /^BANK_CARD-B2C-([A-Z]{2,10})-P2P$/.exec(code);
   return b2c ? { method: 'B2C', bankCode: b2c[1]! } : undefined;
 }
+
+/**
+ * Orders whose hosted cashier offers the merchant's payment methods (not
+ * only the card form): the unified order's, and FX purchase orders, whose
+ * CNY the payer may pay by wallet, online banking or remittance as well.
+ */
+export function offersPaymentMethods(product: string | undefined): boolean {
+  return product === 'onlinePay' || product === 'foreignExchange';
+}

@@ -18,7 +18,9 @@ export type RefundOrigin =
   /** The merchant, through the API. */
   | 'MERCHANT'
   /** The gateway, for a payment the channel approved after the order was cancelled. */
-  | 'LATE_APPROVAL_REVERSAL';
+  | 'LATE_APPROVAL_REVERSAL'
+  /** The gateway, for an FX order paid and then refused at review: the payer gets the money back. */
+  | 'REVIEW_REFUSAL';
 
 export interface Refund {
   /** The refund's serialNumber, as merchants see it. */

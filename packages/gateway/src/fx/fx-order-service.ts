@@ -8,6 +8,12 @@ import type { Order } from '../domain/order.js';
 import type { CardVault } from '../keys/card-vault.js';
 import { checkMerchantUrl } from '../orders/merchant-urls.js';
 import type { OrderService } from '../orders/order-service.js';
+import type { RefundService } from '../orders/refund-service.js';
+import type { FxSellBackService } from './fx-sell-back-service.js';
+import { refundableMinor } from '../domain/refund.js';
+import type { OnlinePayService } from '../onlinepay/online-pay-service.js';
+import type { PayerAction } from '../domain/channel.js';
+import { paymentMethodSpec } from '../domain/payment-method.js';
 import type { FxOrderRepository } from '../store/fx-order-repository.js';
 import type { FxQuoteRepository } from '../store/fx-quote-repository.js';
 import type { Merchant } from '../store/merchant-repository.js';
@@ -24,12 +30,18 @@ import type { RateLocks } from './rate-lock.js';
 
 export interface FxOrderServiceDeps {
   orders: OrderService;
+  /** The unified order: starts the payer's method (wallet, online banking, remittance, saved card). */
+  onlinePay: OnlinePayService;
   fxOrders: FxOrderRepository;
   quotes: FxQuoteRepository;
   locks: RateLocks;
   fx: FxPricing;
   pricing: PricingRepository;
   desk: FxDesk;
+  /** Refunds: a payment whose proof is refused goes back to the payer. */
+  refunds: RefundService;
+  /** Sales of bought currency back to the desk, for refunds after the purchase. */
+  sellBacks: FxSellBackService;
   proofs: ProofFiles;
   vault: CardVault;
   reviewRules: ReviewRules;
@@ -39,6 +51,13 @@ export interface FxOrderServiceDeps {
   formatNotification: (order: Order, fx: FxOrder, notifyType: 'REVIEW' | 'FOREIGN_EXCHANGE') => string;
 }
 
+/** A created (or replayed) FX order, and what its payer was handed when a method was named. */
+export interface FxOrderCreated {
+  order: Order;
+  fx: FxOrder;
+  action: PayerAction | undefined;
+}
+
 /** A rate for (currency, CNY) in the form the conversion functions take. */
 interface PairRate {
   quote: FxQuote;
@@ -46,22 +65,25 @@ interface PairRate {
 
 /**
  * Foreign-exchange purchase orders (购汇) on the shared order core: the
- * payer pays CNY through the hosted card cashier (an order of product
- * `foreignExchange`), the proof is reviewed when the rules ask for it, and
- * then the FX desk buys the foreign currency with what the payment brought
- * after fees. Refunds are the shared refunds.
+ * payer pays CNY (an order of product `foreignExchange`) by any method of
+ * the unified order, or in the hosted cashier; the proof is reviewed when
+ * the rules ask for it (a refusal gives the payment back), and then the FX
+ * desk buys the foreign currency with what the payment brought after fees.
+ * Refunds are the shared refunds, followed after the purchase by a sale of
+ * the refunded share back to the desk.
  */
 export class FxOrderService {
   constructor(private readonly deps: FxOrderServiceDeps) {}
 
-  async create(merchant: Merchant, input: NewFxOrder): Promise<{ order: Order; fx: FxOrder }> {
+  async create(merchant: Merchant, input: NewFxOrder): Promise<FxOrderCreated> {
     checkMerchantUrl(merchant, 'notifyUrl', input.notifyUrl);
     checkMerchantUrl(merchant, 'callbackUrl', input.callbackUrl);
     const earlier = await this.deps.orders.findByRequest(merchant.merchantId, input.requestId);
     if (earlier && earlier.requestDigest !== input.requestDigest) throw new GatewayError('REQUEST_ID_CONFLICT', { requestId: input.requestId });
     if (earlier) {
       const fx = await this.deps.fxOrders.find(earlier.orderId);
-      if (fx) return { order: earlier, fx };
+      // A replay answers what the first request handed the payer (the same QR code or page), never a second payment.
+      if (fx) return { order: earlier, fx, action: await this.deps.onlinePay.storedAction(earlier.orderId) };
     }
     const merchantId = merchant.merchantId;
     const locked = input.listPriceToken ? await this.redeem(merchantId, input) : undefined;
@@ -85,21 +107,29 @@ export class FxOrderService {
       needReview: needReview ? 'true' : 'false',
       ...(orderRate ? { listprice: orderRate.rate } : {}),
     };
-    const { order } = await this.deps.orders.create(merchant, {
-      product: 'foreignExchange',
-      requestId: input.requestId,
-      requestDigest: input.requestDigest,
-      amountMinor: paymentCny as AmountMinor,
-      currency: 'CNY',
-      language: 'zh',
-      notifyUrl: input.notifyUrl,
-      callbackUrl: input.callbackUrl,
-      terminalNo: null,
-      remark: input.remark,
-      orderType: 'STANDARD',
-      details: { products: [], foreignExchange: snapshot },
-      clientIp: input.clientIp,
-      timeoutMinutes: input.timeoutMinutes,
+    // The order is created, and its method started, by the unified order's own code: the same
+    // checks (method enabled, currency taken), the same channel start, the same replay rules.
+    const { mode, ...wallet } = input.payment;
+    const { order, action } = await this.deps.onlinePay.create(merchant, {
+      mode,
+      ...wallet,
+      order: {
+        product: 'foreignExchange',
+        paymentMethod: mode?.method ?? null,
+        requestId: input.requestId,
+        requestDigest: input.requestDigest,
+        amountMinor: paymentCny as AmountMinor,
+        currency: 'CNY',
+        language: 'zh',
+        notifyUrl: input.notifyUrl,
+        callbackUrl: input.callbackUrl,
+        terminalNo: null,
+        remark: input.remark,
+        orderType: 'STANDARD',
+        details: { products: [], foreignExchange: snapshot, ...(wallet.bindCardId && mode && paymentMethodSpec(mode.method).action === 'saved-card' ? { bindCardId: wallet.bindCardId } : {}) },
+        clientIp: input.clientIp,
+        timeoutMinutes: input.timeoutMinutes,
+      },
     });
     if (orderRate && !(await this.deps.quotes.forOrder(order.orderId))) {
       await this.deps.quotes.insert(quoteOf(ratePartsOf(orderRate), { merchantId, purpose: 'ORDER', orderId: order.orderId, nowMs: this.deps.clock(), amountMinor: input.orderAmountMinor, convertedMinor: paymentCny }));
@@ -125,11 +155,15 @@ export class FxOrderService {
       deductionMinor: null,
       purchaseReference: null,
       purchaseCompletedAtMs: null,
+      purchaseBaseMinor: null,
+      soldBackMinor: 0n,
       createdAtMs: now,
       updatedAtMs: now,
     };
     await this.deps.fxOrders.insert(fx);
-    return { order, fx: (await this.deps.fxOrders.find(order.orderId)) ?? fx };
+    // A saved card is charged at once: the order may be paid already.
+    const current = (await this.deps.orders.find(order.orderId)) ?? order;
+    return { order: current, fx: (await this.deps.fxOrders.find(order.orderId)) ?? fx, action };
   }
 
   async find(merchantId: string, requestId: string): Promise<{ order: Order; fx: FxOrder }> {
@@ -166,7 +200,8 @@ export class FxOrderService {
     if (!allowed || from === null) throw new GatewayError('REVIEW_NOT_ALLOWED', { from: from ?? 'NONE', to: decision });
     const updated = await this.step(fx, { reviewStatus: from }, { reviewStatus: decision, reviewRemark: remark }, 'REVIEW');
     if (!updated) throw new GatewayError('REVIEW_NOT_ALLOWED', { from, to: decision });
-    if (decision === 'SUCCESS') await this.execute(updated);
+    // Approved: the purchase runs once paid. Refused: nothing is bought, and a paid order is refunded now.
+    await this.execute(updated);
     return (await this.deps.fxOrders.find(orderId)) ?? updated;
   }
 
@@ -177,15 +212,24 @@ export class FxOrderService {
     return done;
   }
 
-  /**
-   * A refund of an FX order is the shared refund, until the purchase is
-   * done: after it the CNY has bought foreign currency, and selling it
-   * back is a desk operation this gateway does not offer yet.
-   */
+  /** A refund of an FX order is the shared refund, for orders of the merchant's own. */
   async assertRefundable(merchantId: string, orderId: string): Promise<void> {
     const fx = await this.deps.fxOrders.find(orderId);
     if (!fx || fx.merchantId !== merchantId) throw new GatewayError('ORDER_NOT_FOUND');
-    if (fx.purchaseStatus === 'SUCCESS') throw new GatewayError('FX_ALREADY_PURCHASED');
+  }
+
+  /**
+   * After a refund: once the purchase is done, the currency the refunded
+   * share bought is sold back (see FxSellBackService). A failure here does
+   * not undo the refund; the sweep sells it later.
+   */
+  async afterRefund(orderId: string): Promise<void> {
+    try {
+      await this.deps.sellBacks.catchUp(orderId);
+    } catch (error) {
+      // No rate for the pair on the board now: the refund stands, and the sell-back sweep tries again.
+      if (!(error instanceof GatewayError)) throw error;
+    }
   }
 
   private async execute(fx: FxOrder): Promise<boolean> {
@@ -200,10 +244,13 @@ export class FxOrderService {
     if (order.state !== 'SUCCESS') return false;
     if (fx.needReview && fx.reviewStatus !== 'SUCCESS') {
       if (fx.reviewStatus !== 'REFUSE') return false;
+      // Refunded first (idempotent by its request number), then marked: a crash between the two refunds once.
+      await this.refundRefused(order, fx);
       return (await this.step(fx, { purchaseStatus: 'PENDING' }, { purchaseStatus: 'FAILED' }, 'FOREIGN_EXCHANGE')) !== undefined;
     }
     // What the payment brought, after fees and anything refunded or charged back since.
-    const available = order.amountMinor - order.feeMinor - order.refundReservedMinor - order.disputedMinor;
+    const baseMinor = order.amountMinor - order.refundReservedMinor - order.disputedMinor;
+    const available = baseMinor - order.feeMinor;
     const plan = await this.purchasePlan(fx, available);
     if ('failure' in plan) return (await this.step(fx, { purchaseStatus: 'PENDING' }, { purchaseStatus: 'FAILED', purchaseRate: plan.rate }, 'FOREIGN_EXCHANGE')) !== undefined;
     const result = await this.deps.desk.purchase({
@@ -217,9 +264,36 @@ export class FxOrderService {
     });
     const patch =
       result.outcome === 'filled'
-        ? { purchaseStatus: 'SUCCESS' as const, purchaseRate: plan.rate, purchasedMinor: plan.purchasedMinor, deductionMinor: plan.deductionMinor, purchaseReference: result.reference, purchaseCompletedAtMs: result.completedAtMs }
+        ? { purchaseStatus: 'SUCCESS' as const, purchaseRate: plan.rate, purchasedMinor: plan.purchasedMinor, deductionMinor: plan.deductionMinor, purchaseReference: result.reference, purchaseCompletedAtMs: result.completedAtMs, purchaseBaseMinor: baseMinor }
         : { purchaseStatus: 'FAILED' as const, purchaseRate: plan.rate, purchaseReference: result.reference };
     return (await this.step(fx, { purchaseStatus: 'PENDING' }, patch, 'FOREIGN_EXCHANGE')) !== undefined;
+  }
+
+  /**
+   * A paid order whose proof was refused: the whole refundable amount goes
+   * back to the payer, as a refund of origin REVIEW_REFUSAL, recorded and
+   * notified like any refund. Its request number is fixed per order, so
+   * running this again replays it rather than refunding twice.
+   */
+  private async refundRefused(order: Order, fx: FxOrder): Promise<void> {
+    if (refundableMinor(order) === 0n) return;
+    const merchant = await this.deps.findMerchant(order.merchantId);
+    if (!merchant) return;
+    try {
+      await this.deps.refunds.request(merchant, {
+        requestId: reviewRefusalRefundId(order.orderId),
+        requestDigest: 'review-refusal',
+        orderId: order.orderId,
+        amountMinor: null,
+        remark: fx.reviewRemark ? `proof refused: ${fx.reviewRemark}`.slice(0, 300) : 'proof refused',
+        notifyUrl: null,
+        origin: 'REVIEW_REFUSAL',
+      });
+    } catch (error) {
+      // Refunded by the merchant in the meantime: nothing is left to give back.
+      if (error instanceof GatewayError && (error.code === 'ORDER_FULLY_REFUNDED' || error.code === 'REFUND_AMOUNT_EXCEEDED')) return;
+      throw error;
+    }
   }
 
   /** Amounts of the purchase: a requested amount at its CNY cost, or everything available. One rounding each (half up). */
@@ -288,4 +362,9 @@ export class FxOrderService {
 /** The rate parts of a quote, to record the same rate again for another purpose. */
 function ratePartsOf(q: FxQuote) {
   return { base: q.base, quote: q.quote, side: q.side, market: rateOf({ rate: q.marketRate, quoteId: q.quoteId }), markupBps: q.markupBps, rate: rateOf(q), source: q.source, asOfMs: q.rateAsOfMs };
+}
+
+/** The request number of the refund a refused review makes. */
+export function reviewRefusalRefundId(orderId: string): string {
+  return `REVIEW-REFUSE-${orderId}`;
 }

@@ -47,6 +47,10 @@ export interface FxOrder {
   deductionMinor: bigint | null;
   purchaseReference: string | null;
   purchaseCompletedAtMs: number | null;
+  /** The CNY still refundable when the purchase ran (what it stood on); null before it. */
+  purchaseBaseMinor: bigint | null;
+  /** Bought currency sold back to the desk for refunds after the purchase. */
+  soldBackMinor: bigint;
   createdAtMs: number;
   updatedAtMs: number;
 }

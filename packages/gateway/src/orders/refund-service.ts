@@ -7,7 +7,7 @@ import { captureJournals } from '../domain/ledger.js';
 import { REFUND_GUARD_ATTEMPTS_MAX, REFUND_STALE_MS } from '../domain/limits.js';
 import type { AmountMinor } from '../domain/money.js';
 import type { Order } from '../domain/order.js';
-import { refundableMinor, type Refund } from '../domain/refund.js';
+import { refundableMinor, type Refund, type RefundOrigin } from '../domain/refund.js';
 import type { Merchant } from '../store/merchant-repository.js';
 import type { OrderRepository } from '../store/order-repository.js';
 import type { RefundRepository } from '../store/refund-repository.js';
@@ -40,6 +40,8 @@ export interface NewRefund {
   amountMinor: AmountMinor | null;
   remark: string | null;
   notifyUrl: string | null;
+  /** Who asks: the merchant unless said (the gateway refunds by itself in a few documented cases). */
+  origin?: RefundOrigin;
 }
 
 export type RefundResult = { kind: 'created' | 'replayed'; refund: Refund };
@@ -79,7 +81,7 @@ export class RefundService {
         amountMinor: amount,
         currency: order.currency,
         state: 'PROCESSING',
-        origin: 'MERCHANT',
+        origin: input.origin ?? 'MERCHANT',
         remark: input.remark,
         notifyUrl: input.notifyUrl,
         channelReference: null,
@@ -151,7 +153,7 @@ export class RefundService {
 
   private notification(refund: Refund, order: Order, sandbox: boolean): OutboxEntry | undefined {
     // The gateway's own reversals of late approvals are not the merchant's refunds: recorded, not notified.
-    if (refund.origin !== 'MERCHANT') return undefined;
+    if (refund.origin === 'LATE_APPROVAL_REVERSAL') return undefined;
     return {
       notificationId: randomUUID(),
       url: refund.notifyUrl ?? order.notifyUrl,

@@ -2,7 +2,8 @@ import { createSign, createVerify, type KeyObject, type X509Certificate } from '
 import type { CurrencyCode } from '../domain/currencies.js';
 import { dayBoundsMs, localParts } from '../domain/business-day.js';
 import { RECONCILIATION_PAGE_ROWS } from '../domain/limits.js';
-import { convert } from '../fx/rate-lock.js';
+import { convertMinor } from '../fx/conversion.js';
+import { rateOf } from '../fx/fx-pricing.js';
 import type { FxQuoteRepository } from '../store/fx-quote-repository.js';
 import type { ReconciliationEntry, ReconciliationRepository } from '../store/reconciliation-repository.js';
 
@@ -30,7 +31,7 @@ export interface ReconciliationSource {
   pageRows?: number;
 }
 
-const p2 = (n: number) => String(n).padStart(2, '0');
+const p2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
 
 /** Local time text; a fixed offset when the day has no DST change (the common case, and much faster per row). */
 function timeFormatter(date: string, timeZone: string): (ms: number) => string {
@@ -42,16 +43,24 @@ function timeFormatter(date: string, timeZone: string): (ms: number) => string {
   if (endMs - startMs !== 86_400_000) return slow;
   const start = localParts(startMs, timeZone);
   const offsetMs = Date.UTC(start.year, start.month - 1, start.day, start.hour, start.minute, start.second) - startMs;
+  // Rows come in completion order, a dozen a second on a busy day: the text of the last second is reused.
+  let lastSecond = NaN;
+  let lastText = '';
   return (ms) => {
     if (ms < startMs - 86_400_000 || ms >= endMs + 86_400_000) return slow(ms);
+    const second = Math.floor(ms / 1000);
+    if (second === lastSecond) return lastText;
     const d = new Date(ms + offsetMs);
-    return `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
+    lastSecond = second;
+    lastText = `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
+    return lastText;
   };
 }
 
 /** Quotes CSV fields that need it (requestIds are merchant text). */
+const NEEDS_QUOTES = /[",\r\n]|^[=+\-@]/;
 function csvField(value: string): string {
-  return /[",\r\n]/.test(value) || /^[=+\-@]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  return NEEDS_QUOTES.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 export function methodOf(entry: Pick<ReconciliationEntry, 'product'>): string {
@@ -61,7 +70,11 @@ export function methodOf(entry: Pick<ReconciliationEntry, 'product'>): string {
 /** The file's text, chunk by chunk (a page of rows each): constant memory whatever the day's volume. */
 export async function* reconciliationChunks(source: ReconciliationSource, merchantId: string, date: string): AsyncGenerator<string> {
   const { startMs, endMs } = dayBoundsMs(date, source.timeZone);
-  const time = timeFormatter(date, source.timeZone);
+  // Two formatters: completion times and creation times each come nearly in order, each reuses its last second.
+  const completeTime = timeFormatter(date, source.timeZone);
+  const createTime = timeFormatter(date, source.timeZone);
+  // Parsed once per distinct rate text, not per row.
+  const parsedRates = new Map<string, { units: bigint; scale: number }>();
   yield `#OPENCASHIER-RECONCILIATION,v1,${merchantId},${date},${source.timeZone}\r\n${COLUMNS.join(',')}\r\n`;
   const totals = new Map<CurrencyCode, { payments: number; paid: bigint; refunds: number; refunded: bigint; fee: bigint }>();
   let rows = 0;
@@ -72,25 +85,18 @@ export async function* reconciliationChunks(source: ReconciliationSource, mercha
     const rates = await source.quotes.forOrders([...new Set(page.filter((e) => e.currency !== 'CNY').map((e) => e.orderSerialNumber))]);
     let chunk = '';
     for (const e of page) {
-      const quote = e.currency === 'CNY' ? undefined : rates.get(e.orderSerialNumber);
+      const isCny = e.currency === 'CNY';
+      const quote = isCny ? undefined : rates.get(e.orderSerialNumber);
       const usable = quote && quote.quote === 'CNY' && quote.base === e.currency ? quote : undefined;
-      const cny = e.currency === 'CNY' ? e.amountMinor : usable ? convert(e.amountMinor, e.currency, 'CNY', usable) : undefined;
-      const cnyFee = e.currency === 'CNY' ? e.feeMinor : usable ? convert(e.feeMinor, e.currency, 'CNY', usable) : undefined;
-      chunk += `${[
-        time(e.completedAtMs),
-        time(e.createdAtMs),
-        csvField(e.requestId),
-        e.serialNumber,
-        e.orderSerialNumber,
-        e.type,
-        methodOf(e),
-        e.currency,
-        e.amountMinor.toString(),
-        e.feeMinor.toString(),
-        cny === undefined ? '' : cny.toString(),
-        e.currency === 'CNY' ? '1' : (usable?.rate ?? ''),
-        e.status,
-      ].join(',')}\r\n`;
+      let cny: bigint | undefined = isCny ? e.amountMinor : undefined;
+      let cnyFee: bigint | undefined = isCny ? e.feeMinor : undefined;
+      if (usable) {
+        let exact = parsedRates.get(usable.rate);
+        if (!exact) parsedRates.set(usable.rate, (exact = rateOf(usable)));
+        cny = convertMinor(e.amountMinor, e.currency, 'CNY', exact);
+        cnyFee = convertMinor(e.feeMinor, e.currency, 'CNY', exact);
+      }
+      chunk += `${completeTime(e.completedAtMs)},${createTime(e.createdAtMs)},${csvField(e.requestId)},${e.serialNumber},${e.orderSerialNumber},${e.type},${methodOf(e)},${e.currency},${e.amountMinor},${e.feeMinor},${cny === undefined ? '' : cny},${isCny ? '1' : (usable?.rate ?? '')},${e.status}\r\n`;
       rows += 1;
       if (e.type === 'PAYMENT') payments += 1;
       else refunds += 1;

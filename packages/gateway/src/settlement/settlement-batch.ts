@@ -50,6 +50,8 @@ export function totalsOf(lines: readonly SettlementLine[]): Pick<SettlementBatch
         capturedMinor += l.cnyMinor;
         break;
       case 'refund':
+      // The FX difference of currency sold back for a refund belongs with the refund.
+      case 'fx_sellback':
         refundedMinor -= l.cnyMinor;
         break;
       case 'chargeback':

@@ -6,7 +6,7 @@ import type { FxDeclaration, FxOrder, ForUse, PurchaseStatus, ReviewStatus } fro
 import { writeOutbox, type OutboxEntry } from './outbox-writer.js';
 
 export type FxOrderPatch = Partial<
-  Pick<FxOrder, 'reviewStatus' | 'reviewRemark' | 'purchaseStatus' | 'purchaseRate' | 'purchasedMinor' | 'deductionMinor' | 'purchaseReference' | 'purchaseCompletedAtMs'>
+  Pick<FxOrder, 'reviewStatus' | 'reviewRemark' | 'purchaseStatus' | 'purchaseRate' | 'purchasedMinor' | 'deductionMinor' | 'purchaseReference' | 'purchaseCompletedAtMs' | 'purchaseBaseMinor'>
 >;
 
 /** FX purchase orders beside their shared order row; each step commits with its notification. */
@@ -88,6 +88,7 @@ function patchToRow(p: FxOrderPatch): Updateable<FxOrderTable> {
   if (p.purchasedMinor !== undefined) row.purchased_minor = p.purchasedMinor;
   if (p.deductionMinor !== undefined) row.deduction_minor = p.deductionMinor;
   if (p.purchaseReference !== undefined) row.purchase_reference = p.purchaseReference;
+  if (p.purchaseBaseMinor !== undefined) row.purchase_base_minor = p.purchaseBaseMinor;
   if (p.purchaseCompletedAtMs !== undefined) row.purchase_completed_at_ms = p.purchaseCompletedAtMs === null ? null : BigInt(p.purchaseCompletedAtMs);
   return row;
 }
@@ -113,6 +114,7 @@ function toRow(o: FxOrder) {
     deduction_minor: o.deductionMinor,
     purchase_reference: o.purchaseReference,
     purchase_completed_at_ms: o.purchaseCompletedAtMs === null ? null : BigInt(o.purchaseCompletedAtMs),
+    purchase_base_minor: o.purchaseBaseMinor,
     created_at_ms: BigInt(o.createdAtMs),
     updated_at_ms: BigInt(o.updatedAtMs),
   };
@@ -140,6 +142,8 @@ function fromRow(r: Selectable<FxOrderTable>): FxOrder {
     deductionMinor: r.deduction_minor === null ? null : BigInt(r.deduction_minor),
     purchaseReference: r.purchase_reference,
     purchaseCompletedAtMs: r.purchase_completed_at_ms === null ? null : Number(r.purchase_completed_at_ms),
+    purchaseBaseMinor: r.purchase_base_minor === null ? null : BigInt(r.purchase_base_minor),
+    soldBackMinor: BigInt(r.sold_back_minor),
     createdAtMs: Number(r.created_at_ms),
     updatedAtMs: Number(r.updated_at_ms),
   };

@@ -33,6 +33,8 @@ export interface Database {
   merchant_pricing: MerchantPricingTable;
   fee_plans: FeePlanTable;
   fx_orders: FxOrderTable;
+  fx_sell_backs: FxSellBackTable;
+  customs_declarations: CustomsDeclarationTable;
   settlement_batches: SettlementBatchTable;
   settlement_lines: SettlementLineTable;
   portal_users: PortalUserTable;
@@ -446,8 +448,30 @@ export interface FxOrderTable {
   deduction_minor: bigint | null;
   purchase_reference: string | null;
   purchase_completed_at_ms: bigint | null;
+  purchase_base_minor: bigint | null;
+  sold_back_minor: Generated<bigint>;
   created_at_ms: bigint;
   updated_at_ms: bigint;
+}
+
+/** A sale of bought currency back to the FX desk, for refunds after the purchase. */
+export interface FxSellBackTable {
+  sale_id: string;
+  order_id: string;
+  merchant_id: string;
+  seq: bigint;
+  currency: string;
+  sold_minor: bigint;
+  /** CNY the sold currency cost at the purchase. */
+  cost_minor: bigint;
+  /** The order's refunds (CNY, after the purchase) this sale brings the sold total up to. */
+  refunded_through_minor: bigint;
+  rate: string;
+  proceeds_minor: bigint;
+  status: string; // PENDING, SUCCESS, FAILED
+  desk_reference: string | null;
+  created_at_ms: bigint;
+  completed_at_ms: bigint | null;
 }
 
 export interface SettlementBatchTable {
@@ -561,4 +585,26 @@ export interface MerchantRequestLogTable {
   http_status: bigint;
   result_code: string | null;
   elapsed_ms: bigint;
+}
+
+/** A customs declaration of an FX order or one of its sub-orders. */
+export interface CustomsDeclarationTable {
+  declaration_id: string;
+  merchant_id: string;
+  request_id: string;
+  request_digest: string;
+  order_id: string;
+  sub_order_request_id: string; // '' for the order itself
+  target_key: string; // order_id/sub-order requestId; failed/<declaration_id> once customs rejected it
+  payment_serial_number: string;
+  customs_code: string;
+  ecp_code: string;
+  ecp_name: string;
+  amount_minor: bigint;
+  currency: string;
+  status: string; // SUCCESS, FAILED
+  customs_reference: string | null;
+  failure_reason: string | null;
+  created_at_ms: bigint;
+  completed_at_ms: bigint | null;
 }

@@ -69,6 +69,7 @@ const FREQUENT_JOBS = new Set([
   'dispute-deadlines',
   'sandbox-disputes',
   'fx-purchases-due',
+  'fx-sell-backs-due',
   'proof-inbox-scan',
   'portal-session-sweep',
 ]);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FxDesk, FxPurchaseRequest, FxPurchaseResult } from '../../domain/fx-desk.js';
+import type { FxDesk, FxPurchaseRequest, FxPurchaseResult, FxSaleRequest } from '../../domain/fx-desk.js';
 
 /**
  * The sandbox FX desk: fills every purchase at the agreed rate, except the
@@ -22,6 +22,18 @@ export class SandboxFxDesk implements FxDesk {
     const result: FxPurchaseResult =
       request.buyMinor === SANDBOX_FX_REJECT_BUY_MINOR ? { outcome: 'rejected', reference, reason: 'DESK_REJECTED' } : { outcome: 'filled', reference, completedAtMs: this.clock() };
     this.answers.set(request.purchaseId, result);
+    return result;
+  }
+
+  /** Sales back fill at the agreed rate, the magic amount excepted as for purchases. */
+  async sell(request: FxSaleRequest): Promise<FxPurchaseResult> {
+    const key = `sale:${request.saleId}`;
+    const earlier = this.answers.get(key);
+    if (earlier) return earlier;
+    const reference = `FXS${createHash('sha256').update(request.saleId).digest('hex').slice(0, 20).toUpperCase()}`;
+    const result: FxPurchaseResult =
+      request.sellMinor === SANDBOX_FX_REJECT_BUY_MINOR ? { outcome: 'rejected', reference, reason: 'DESK_REJECTED' } : { outcome: 'filled', reference, completedAtMs: this.clock() };
+    this.answers.set(key, result);
     return result;
   }
 }

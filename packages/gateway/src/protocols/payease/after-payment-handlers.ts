@@ -23,7 +23,7 @@ export function afterPaymentHandlers(orders: OrderService, refunds: RefundServic
   const refundQuery: Handler = async ({ merchant, payload }) => {
     const requestId = requiredRequestId(payload);
     const r = await refunds.findByRequest(merchant.merchantId, requestId);
-    if (!r || r.origin !== 'MERCHANT') throw new GatewayError('REFUND_NOT_FOUND');
+    if (!r || r.origin === 'LATE_APPROVAL_REVERSAL') throw new GatewayError('REFUND_NOT_FOUND');
     const order = await orders.find(r.orderId);
     if (!order) throw new Error(`refund ${r.refundId} belongs to a missing order`);
     return refundFields(r, order);

@@ -1,14 +1,17 @@
 import { amountMinorToWire } from '@opencashier/sdk';
 import type { Order } from '../../domain/order.js';
 import type { FxOrder, ReviewStatus } from '../../fx/fx-order.js';
+import type { FxSellBack } from '../../store/fx-sell-back-repository.js';
 import { beijingDateTime, iccOrderFields } from './order-fields.js';
+import { applyPaymentMethodFields } from './online-pay-fields.js';
+import { subOrderSerialNumber } from '../../fx/customs-declarations.js';
 
 type Fields = Record<string, unknown>;
 
 /** The sub-orders as answered: each gets a serial number of its own under the order's. */
 function subOrderFields(fx: FxOrder): Fields[] | undefined {
   if (fx.declaration.subOrders.length === 0) return undefined;
-  return fx.declaration.subOrders.map((s, i) => ({ requestId: s.requestId, orderAmount: amountMinorToWire(s.orderAmountMinor), serialNumber: `${fx.orderId}-${i + 1}` }));
+  return fx.declaration.subOrders.map((s, i) => ({ requestId: s.requestId, orderAmount: amountMinorToWire(s.orderAmountMinor), serialNumber: subOrderSerialNumber(fx.orderId, i) }));
 }
 
 /** The payment part: present once the payment reached a final state. */
@@ -19,6 +22,7 @@ function paymentFields(order: Order): Fields | undefined {
     currency: order.currency,
     status: order.state,
     ...(order.completedAtMs !== null ? { completeDateTime: beijingDateTime(order.completedAtMs) } : {}),
+    ...(order.details.bindCardId ? { bindCardId: order.details.bindCardId } : {}),
   };
 }
 
@@ -35,7 +39,8 @@ function shownReview(order: Order, fx: FxOrder): ReviewStatus | null {
  * the purchase, once it is done.
  */
 export function fxOrderFields(order: Order, fx: FxOrder): Fields {
-  const base = iccOrderFields(order);
+  const base: Fields = iccOrderFields(order);
+  applyPaymentMethodFields(order, base);
   const review = shownReview(order, fx);
   const fields: Fields = {
     merchantId: order.merchantId,
@@ -59,6 +64,7 @@ export function fxOrderFields(order: Order, fx: FxOrder): Fields {
             ...(fx.purchaseRate ? { listprice: fx.purchaseRate } : {}),
             ...(fx.deductionMinor !== null ? { deductionAmount: amountMinorToWire(fx.deductionMinor) } : {}),
             ...(fx.purchaseCompletedAtMs !== null ? { completeDateTime: beijingDateTime(fx.purchaseCompletedAtMs) } : {}),
+            ...(fx.soldBackMinor > 0n ? { soldBackAmount: amountMinorToWire(fx.soldBackMinor) } : {}),
           },
     clearingOrg: base.clearingOrg,
     paymentModeAlias: base.paymentModeAlias,
@@ -81,7 +87,8 @@ export function fxOrderFields(order: Order, fx: FxOrder): Fields {
  */
 export function fxPaymentNotificationFields(order: Order): Fields {
   const snapshot = order.details.foreignExchange ?? {};
-  const base = iccOrderFields(order);
+  const base: Fields = iccOrderFields(order);
+  applyPaymentMethodFields(order, base);
   const fields: Fields = {
     notifyType: 'PAYMENT',
     ...base,
@@ -94,4 +101,29 @@ export function fxPaymentNotificationFields(order: Order): Fields {
   delete fields.cardType;
   delete fields.deliveryStatus;
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined && v !== null && v !== ''));
+}
+
+/**
+ * A sale of bought currency back to the FX desk (a refund after the
+ * purchase), as its notification carries it: what was sold at which rate,
+ * the CNY it fetched and had cost, and the difference the merchant bears
+ * (negative: a loss taken from its settlement).
+ */
+export function sellBackFields(sale: FxSellBack): Fields {
+  return {
+    serialNumber: sale.saleId,
+    amount: amountMinorToWire(sale.soldMinor),
+    currency: sale.currency,
+    status: sale.status,
+    listprice: sale.rate,
+    cnyAmount: amountMinorToWire(sale.proceedsMinor),
+    costAmount: amountMinorToWire(sale.costMinor),
+    differenceAmount: signedWire(sale.proceedsMinor - sale.costMinor),
+    ...(sale.completedAtMs !== null ? { completeDateTime: beijingDateTime(sale.completedAtMs) } : {}),
+  };
+}
+
+/** A signed amount in minor units (wire amounts are otherwise never negative): a leading "-" for a loss. */
+function signedWire(amountMinor: bigint): string {
+  return amountMinor < 0n ? `-${amountMinorToWire(-amountMinor)}` : amountMinorToWire(amountMinor);
 }

@@ -6,6 +6,7 @@ import type { RefundService } from '../../orders/refund-service.js';
 import { PROOF_FILE_NAME } from '../../fx/proof-files.js';
 import { afterPaymentHandlers } from './after-payment-handlers.js';
 import { fxOrderFields } from './foreign-exchange-fields.js';
+import { onlinePayActionFields } from './online-pay-fields.js';
 import { parseFxOrderRequest } from './foreign-exchange-request.js';
 import { requiredRequestId } from './refund-request.js';
 import type { Handler } from './routes.js';
@@ -15,19 +16,20 @@ import { beijingDateTime } from './order-fields.js';
 /**
  * `foreignExchange/order`, `query`, `refund`, `refundQuery` and
  * `proofUpload`. Refunds are the shared refunds (the same handlers as
- * `icc/refund`), after the FX-specific check.
+ * `icc/refund`); after the purchase each is followed by a sale back.
  */
 export function foreignExchangeHandlers(deps: { fxOrders: FxOrderService; orders: OrderService; refunds: RefundService; links: CashierLinks; proofUploadUrl: (merchantId: string, fileName: string) => { url: string; expiresAtMs: number } }): Record<string, Handler> {
   const shared = afterPaymentHandlers(deps.orders, deps.refunds);
   return {
     '/foreignExchange/order': async ({ merchant, payload }) => {
-      const { order, fx } = await deps.fxOrders.create(merchant, parseFxOrderRequest(payload));
-      if (order.state !== 'INIT') return fxOrderFields(order, fx);
-      // Seed 002: REDIRECT sends the payer's browser to redirectUrl (the hosted cashier, in CNY).
+      const { order, fx, action } = await deps.fxOrders.create(merchant, parseFxOrderRequest(payload));
+      // A replay of an order already final answers its state, not a page to pay it again.
+      if (order.state !== 'INIT' && order.state !== 'PROCESSING') return fxOrderFields(order, fx);
+      // Seed 002: REDIRECT sends the payer's browser to redirectUrl (the hosted cashier, in CNY, or the
+      // method's page); SUCCESS hands scanCode, appParams, jsString or payeeInfo, as onlinePay/order does.
       return {
         requestId: order.requestId,
-        status: 'REDIRECT',
-        redirectUrl: deps.links.url(order.orderId),
+        ...(await onlinePayActionFields(action, deps.links.url(order.orderId))),
         serialNumber: order.orderId,
         ...Object.fromEntries(Object.entries(fxOrderFields(order, fx)).filter(([k]) => ['orderAmount', 'orderCurrency', 'listprice', 'needReview', 'reviewStatus', 'subOrders'].includes(k))),
         paymentAmount: order.amountMinor.toString(),
@@ -41,7 +43,10 @@ export function foreignExchangeHandlers(deps: { fxOrders: FxOrderService; orders
     '/foreignExchange/refund': async (opened) => {
       const orderId = str(opened.payload, 'orderId', true, 64)!;
       await deps.fxOrders.assertRefundable(opened.merchant.merchantId, orderId);
-      return shared['/icc/refund']!(opened);
+      const answer = await shared['/icc/refund']!(opened);
+      // After the purchase, the refunded share of the bought currency is sold back (docs: the FX flow).
+      await deps.fxOrders.afterRefund(orderId);
+      return answer;
     },
     '/foreignExchange/refundQuery': async (opened) => shared['/icc/refundQuery']!(opened),
     /** `{fileName}` → a short-lived URL the proof file is PUT to (the API side of the seed's SFTP folder). */

@@ -8,6 +8,7 @@ import { currencyField, optionalAmount } from './foreign-exchange-lock.js';
 import { parsePurpose } from './foreign-exchange-purpose.js';
 import { parsePositiveWireAmount } from './wire-amount.js';
 import { str, type Wire } from './wire-fields.js';
+import { parsePaymentModeFields, type PaymentModeRequest } from './payment-mode-request.js';
 
 /** A validated `foreignExchange/order` request, in domain terms. */
 export interface NewFxOrder {
@@ -26,6 +27,8 @@ export interface NewFxOrder {
   timeoutMinutes: number;
   fileName: string | null;
   declaration: FxDeclaration;
+  /** How the payer pays the CNY: a method started at once, or the hosted cashier when none is named. */
+  payment: PaymentModeRequest;
 }
 
 /** Seed 002: an order times out within 24 hours; 30 minutes when not said (as the cashier). */
@@ -120,8 +123,8 @@ function subOrders(value: unknown, orderCurrency: CurrencyCode, orderAmountMinor
 
 /**
  * Maps a `foreignExchange/order` request (every request field of seed 002)
- * to a validated command. Payment methods other than the hosted card
- * cashier are refused until the unified order offers them.
+ * to a validated command. `paymentModeCode` and its companions are read as
+ * `onlinePay/order` reads them.
  */
 export function parseFxOrderRequest(payload: Wire): NewFxOrder {
   const requestId = str(payload, 'requestId', true, 50)!;
@@ -133,8 +136,8 @@ export function parseFxOrderRequest(payload: Wire): NewFxOrder {
   const forUseWire = str(payload, 'forUse', true, 20)!;
   if (!(FOR_USES as readonly string[]).includes(forUseWire)) throw new GatewayError('FIELD_INVALID', { field: 'forUse', reason: `one of ${FOR_USES.join(', ')}` });
   const forUse = forUseWire as ForUse;
-  const paymentModeCode = str(payload, 'paymentModeCode', false, 50);
-  if (paymentModeCode !== undefined) throw new GatewayError('PAYMENT_MODE_UNSUPPORTED', { code: paymentModeCode });
+  // The payment methods of the unified order: the payer pays the CNY by wallet, online banking or remittance as well.
+  const payment = parsePaymentModeFields(payload);
   const cashierVersion = str(payload, 'cashierVersion', false, 20);
   if (cashierVersion !== undefined && cashierVersion !== 'STANDARD') throw new GatewayError('FIELD_INVALID', { field: 'cashierVersion', reason: 'STANDARD' });
   const merchantUserId = str(payload, 'merchantUserId', false, 30);
@@ -176,6 +179,7 @@ export function parseFxOrderRequest(payload: Wire): NewFxOrder {
     clientIp: str(payload, 'clientIp', false, 100) ?? null,
     timeoutMinutes,
     fileName: fileName ?? null,
+    payment,
     declaration: {
       productDetails: productDetails(payload.productDetails),
       payer: payer(payload.payer),

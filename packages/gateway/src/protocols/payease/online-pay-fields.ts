@@ -37,21 +37,28 @@ export async function onlinePayActionFields(action: PayerAction | undefined, cas
 }
 
 /**
+ * The method's `paymentModeAlias`, `clearingOrg` and `cardType` over the card
+ * fields, for an order paid (or to be paid) by a method of the unified order.
+ */
+export function applyPaymentMethodFields(order: Order, fields: Record<string, unknown>): void {
+  const method = isPaymentMethod(order.paymentMethod) ? order.paymentMethod : order.card ? 'CARD' : undefined;
+  if (!method || method === 'CARD') return;
+  const spec = paymentMethodSpec(method);
+  fields.paymentModeAlias = spec.alias;
+  if (spec.clearingOrg) fields.clearingOrg = spec.clearingOrg;
+  else delete fields.clearingOrg;
+  if (spec.action === 'saved-card') fields.cardType = method === 'EXPRESS_CREDIT' ? 'CREDIT' : 'DEBIT';
+  else delete fields.cardType;
+}
+
+/**
  * An onlinePay order as `onlinePay/query` answers it and its notifications
  * carry it: the card fields plus `payment{…}` once paid, and the method's
  * `paymentModeAlias` and `clearingOrg`.
  */
 export function onlinePayOrderFields(order: Order): Record<string, unknown> {
   const base: Record<string, unknown> = iccOrderFields(order);
-  const method = isPaymentMethod(order.paymentMethod) ? order.paymentMethod : order.card ? 'CARD' : undefined;
-  if (method && method !== 'CARD') {
-    const spec = paymentMethodSpec(method);
-    base.paymentModeAlias = spec.alias;
-    if (spec.clearingOrg) base.clearingOrg = spec.clearingOrg;
-    else delete base.clearingOrg;
-    if (spec.action === 'saved-card') base.cardType = method === 'EXPRESS_CREDIT' ? 'CREDIT' : 'DEBIT';
-    else delete base.cardType;
-  }
+  applyPaymentMethodFields(order, base);
   if (order.state === 'SUCCESS' || order.state === 'FAILED') {
     const payment: Record<string, string> = {
       amount: amountMinorToWire(order.amountMinor),

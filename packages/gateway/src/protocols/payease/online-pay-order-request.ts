@@ -1,6 +1,7 @@
 import { GatewayError } from '../../domain/errors.js';
-import { ONLINE_PAY_TIMEOUT_MINUTES_MAX, WALLET_ID_LENGTH_MAX } from '../../domain/limits.js';
-import { paymentMethodSpec, parsePaymentModeCode } from '../../domain/payment-method.js';
+import { ONLINE_PAY_TIMEOUT_MINUTES_MAX } from '../../domain/limits.js';
+import { paymentMethodSpec } from '../../domain/payment-method.js';
+import { parsePaymentModeFields } from './payment-mode-request.js';
 import type { OnlinePayOrderRequest } from '../../onlinepay/online-pay-command.js';
 import { requestDigest } from '../../orders/request-digest.js';
 import { parseIccOrderRequest } from './icc-order-request.js';
@@ -30,20 +31,9 @@ export function parseOnlinePayOrderRequest(payload: Wire): OnlinePayOrderRequest
     }
     timeoutMinutes = Number(timeoutWire);
   }
-  const code = str(payload, 'paymentModeCode', false, 50);
-  const mode = code === undefined ? undefined : parsePaymentModeCode(code);
-  if (code !== undefined && !mode) throw new GatewayError('PAYMENT_MODE_UNKNOWN', { paymentModeCode: code });
-  const appId = str(payload, 'appId', false, WALLET_ID_LENGTH_MAX);
-  const openId = str(payload, 'openId', false, WALLET_ID_LENGTH_MAX);
-  if (mode && paymentMethodSpec(mode.method).needsOpenId && !openId) throw new GatewayError('FIELD_MISSING', { field: 'openId' });
   // The cashier is served only to this address, so it must be one.
   if (base.clientIp !== null && !isIpAddress(base.clientIp)) throw new GatewayError('FIELD_INVALID', { field: 'clientIp', reason: 'must be an IPv4 or IPv6 address' });
-  const merchantUserId = str(payload, 'merchantUserId', false, WALLET_ID_LENGTH_MAX);
-  const bindCardId = str(payload, 'bindCardId', false, WALLET_ID_LENGTH_MAX);
-  if (mode && paymentMethodSpec(mode.method).action === 'saved-card') {
-    if (!merchantUserId) throw new GatewayError('FIELD_MISSING', { field: 'merchantUserId' });
-    if (!bindCardId) throw new GatewayError('FIELD_MISSING', { field: 'bindCardId' });
-  }
+  const { mode, appId, openId, merchantUserId, bindCardId } = parsePaymentModeFields(payload);
   const cashierVersion = str(payload, 'cashierVersion', false, 16);
   if (cashierVersion !== undefined && cashierVersion !== 'STANDARD') throw new GatewayError('FIELD_INVALID', { field: 'cashierVersion', reason: 'must be STANDARD' });
   return {

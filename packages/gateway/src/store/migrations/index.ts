@@ -10,6 +10,9 @@ import { crossBorderMigration } from './0050-cross-border.js';
 import { merchantDialectsMigration } from './0020-merchant-dialects.js';
 import { onlinePayMigration } from './0040-online-pay.js';
 import { portalMigration } from './0060-portal.js';
+import { fxSellBacksMigration } from './0070-fx-sell-backs.js';
+import { customsDeclarationsMigration } from './0071-customs-declarations.js';
+import { reconciliationReadIndexMigration } from './0072-reconciliation-read-index.js';
 import { merchantBackOfficeMigration } from './0080-merchant-back-office.js';
 import { merchantCurrenciesMigration } from './0090-merchant-currencies.js';
 
@@ -31,6 +34,9 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
     '0020_merchant_dialects': merchantDialectsMigration,
     '0040_online_pay': onlinePayMigration,
     '0060_portal': portalMigration(dialect),
+    '0070_fx_sell_backs': fxSellBacksMigration,
+    '0071_customs_declarations': customsDeclarationsMigration,
+    '0072_reconciliation_read_index': reconciliationReadIndexMigration,
     '0080_merchant_back_office': merchantBackOfficeMigration(dialect),
     '0090_merchant_currencies': merchantCurrenciesMigration,
   };
