@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../harness.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, watchPageProblems } from './chromium.js';
 import { TEST_PASSWORD } from '../portal/portal-client.js';
 
 const PAGE_WAIT_MS_MAX = 15_000;
@@ -49,14 +49,7 @@ describe('operator console in a browser', () => {
     await t?.close();
   });
 
-  function watch(page: Page): string[] {
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`console: ${message.text()}`);
-    });
-    return problems;
-  }
+  const watch = watchPageProblems;
 
   async function open(options: { locale?: string; width?: number } = {}): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
     const context = await browser.newContext({ viewport: { width: options.width ?? 1280, height: 860 }, locale: options.locale ?? 'en-US', acceptDownloads: true });

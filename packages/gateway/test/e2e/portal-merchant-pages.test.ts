@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../harness.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, watchPageProblems } from './chromium.js';
 import { TEST_PASSWORD } from '../portal/portal-client.js';
 import { addDays } from '../../src/domain/business-day.js';
 import { formatMinor } from '../../src/domain/money.js';
@@ -48,14 +48,7 @@ describe('merchant back-office pages in a browser', () => {
     await t?.close();
   });
 
-  function watch(page: Page): string[] {
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`console: ${message.text()}`);
-    });
-    return problems;
-  }
+  const watch = watchPageProblems;
 
   async function open(email: string, viewport = { width: 1280, height: 800 }, locale = 'en-US'): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
     const context = await browser.newContext({ viewport, locale });

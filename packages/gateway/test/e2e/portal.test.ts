@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../harness.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, watchPageProblems } from './chromium.js';
 import { TEST_PASSWORD } from '../portal/portal-client.js';
 
 /** A monitor line shows within a second of the payment; 15 s absorbs a loaded CI machine. */
@@ -36,12 +36,8 @@ describe('back office in a browser', () => {
   });
 
   function watch(page: Page): string[] {
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      // Failed subresources are judged by the response listener below.
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`console: ${message.text()}`);
-    });
+    // Failed subresources are judged by the response listener below.
+    const problems = watchPageProblems(page);
     page.on('response', (response) => {
       const path = new URL(response.url()).pathname;
       // Asking who is logged in answers 401 before log-in: that is how the page knows to show the form.
