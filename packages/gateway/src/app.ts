@@ -258,6 +258,13 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const app = Fastify({
     loggerInstance: logger as unknown as FastifyBaseLogger,
     bodyLimit: REQUEST_BODY_BYTES_MAX,
+    // A slow-drip body is cut off (408); node checks the deadline every
+    // connectionsCheckingInterval, so that must be a fraction of it.
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      headersTimeout: Math.min(60_000, config.requestTimeoutMs),
+      connectionsCheckingInterval: Math.max(100, Math.floor(config.requestTimeoutMs / 4)),
+    },
     trustProxy: false,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),

@@ -59,6 +59,20 @@ function errorFields(error: unknown, requestId: unknown, log: FastifyRequest['lo
 export async function payEaseRoutes(app: FastifyInstance, deps: PayEaseRouteDeps): Promise<void> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: REQUEST_BODY_BYTES_MAX }, (_req, body, done) => done(null, body));
+  // A body that cannot even be read (a malformed content type, a length that
+  // disagrees with the bytes, a bad charset) is one more unreadable envelope:
+  // the same uniform answer, so the transport tells an attacker nothing either.
+  app.setErrorHandler((error, request, reply) => {
+    const e = error as { code?: string; statusCode?: number };
+    if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendPlainError(reply, 'BODY_TOO_LARGE');
+    if (e.statusCode === 429) return reply.code(429).send(error);
+    if (e.statusCode !== undefined && e.statusCode < 500) {
+      request.logFields = { code: 'ENVELOPE_INVALID' };
+      return sendPlainError(reply, 'ENVELOPE_INVALID');
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendPlainError(reply, 'INTERNAL_ERROR');
+  });
 
   const handle = (handler: Handler) => async (request: FastifyRequest, reply: FastifyReply) => {
     let opened: OpenedRequest;
