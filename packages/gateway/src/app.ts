@@ -83,6 +83,7 @@ import { LiveStreams } from './portal/live-stream.js';
 import { PORTAL_SESSION_SWEEP_INTERVAL_MS } from './portal/limits.js';
 import { JobScheduler } from './jobs/job-scheduler.js';
 import { JobLeaseRepository } from './store/job-lease-repository.js';
+import { MerchantRateLimiter } from './ops/merchant-rate-limit.js';
 import './ops/fastify-types.js';
 
 export interface Gateway {
@@ -305,9 +306,11 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     );
   });
 
-  await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, refunds, disputes, deliveries, links, clock, onlinePay, bindings, moreHandlers: crossBorder.handlers }));
-  await app.register(async (scope) => globalJsonRoutes(scope, { orders, merchants, secrets, consents, links, clock }, { '/global/refund': globalRefundHandler(orders, refunds) }));
-  await app.register(async (scope) => formGatewayRoutes(scope, { orders, merchants, secrets, keys, links, notifications, clock }));
+  // One budget per merchant across its dialects, counted after authentication.
+  const merchantLimiter = new MerchantRateLimiter(config.merchantRateLimitPerMinute, clock);
+  await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, refunds, disputes, deliveries, links, clock, onlinePay, bindings, moreHandlers: crossBorder.handlers, merchantLimiter }));
+  await app.register(async (scope) => globalJsonRoutes(scope, { orders, merchants, secrets, consents, links, clock, merchantLimiter }, { '/global/refund': globalRefundHandler(orders, refunds) }));
+  await app.register(async (scope) => formGatewayRoutes(scope, { orders, merchants, secrets, keys, links, notifications, clock, merchantLimiter }));
   // Browser-facing pages only: the security headers mean nothing to the
   // merchant API's JSON clients, and helmet costs every request it runs on.
   await app.register(async (scope) => {

@@ -55,6 +55,8 @@ export interface GatewayConfig {
    * connection and its buffer for ever.
    */
   requestTimeoutMs: number;
+  /** Authenticated requests per minute per merchant (per process); 0 disables the limit. */
+  merchantRateLimitPerMinute: number;
   /** How long a background job's lease lasts without renewal: how soon another process takes a job over after its holder died. */
   jobLeaseMs: number;
   /** Bearer token of the operator admin API (`/admin/v1`). Unset: generated into `<dataDir>/admin-token` on first start. */
@@ -100,6 +102,7 @@ export const DEFAULTS: Omit<GatewayConfig, 'databaseUrl' | 'publicBaseUrl'> & { 
   keyRotationOverlapMs: 7 * 24 * 3_600_000,
   rateLimitPerMinute: 6_000,
   requestTimeoutMs: 30_000,
+  merchantRateLimitPerMinute: 30_000,
   jobLeaseMs: JOB_LEASE_MS_DEFAULT,
   adminToken: undefined,
   riskRulesFile: undefined,
@@ -136,6 +139,7 @@ export const ENV_VARS: Readonly<Record<string, keyof GatewayConfig>> = {
   OPENCASHIER_KEY_ROTATION_OVERLAP_MS: 'keyRotationOverlapMs',
   OPENCASHIER_RATE_LIMIT_PER_MINUTE: 'rateLimitPerMinute',
   OPENCASHIER_REQUEST_TIMEOUT_MS: 'requestTimeoutMs',
+  OPENCASHIER_MERCHANT_RATE_LIMIT_PER_MINUTE: 'merchantRateLimitPerMinute',
   OPENCASHIER_JOB_LEASE_MS: 'jobLeaseMs',
   OPENCASHIER_ADMIN_TOKEN: 'adminToken',
   OPENCASHIER_RISK_RULES_FILE: 'riskRulesFile',
@@ -162,6 +166,7 @@ const NUMERIC: ReadonlySet<keyof GatewayConfig> = new Set([
   'keyRotationOverlapMs',
   'rateLimitPerMinute',
   'requestTimeoutMs',
+  'merchantRateLimitPerMinute',
   'fxLockMinutes',
   'fxMarkupBps',
   'settlementDelayDays',

@@ -40,6 +40,7 @@ export async function startVerifyGateway(env: Record<string, string> = {}, optio
     OPENCASHIER_KEK: randomBytes(32).toString('base64'),
     OPENCASHIER_LOG_LEVEL: 'silent',
     OPENCASHIER_RATE_LIMIT_PER_MINUTE: '0',
+    OPENCASHIER_MERCHANT_RATE_LIMIT_PER_MINUTE: '0',
     ...(process.env.OPENCASHIER_DATABASE_URL ? { OPENCASHIER_DATABASE_URL: process.env.OPENCASHIER_DATABASE_URL } : {}),
     ...env,
     PORT: String(port),

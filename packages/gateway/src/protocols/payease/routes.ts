@@ -16,6 +16,7 @@ import type { OnlinePayService } from '../../onlinepay/online-pay-service.js';
 import type { CardBindingService } from '../../onlinepay/card-binding-service.js';
 import { DISPUTE_ROUTE_BODY_BYTES_MAX, disputeHandlers } from './dispute-handlers.js';
 import { deliveryHandlers } from './delivery-handlers.js';
+import { MerchantRateLimitedError, type MerchantRateLimiter } from '../../ops/merchant-rate-limit.js';
 import type { DeliveryService } from '../../orders/delivery-service.js';
 
 export interface PayEaseRouteDeps {
@@ -30,6 +31,8 @@ export interface PayEaseRouteDeps {
   moreHandlers?: Record<string, Handler>;
   onlinePay: OnlinePayService;
   bindings: CardBindingService;
+  /** Counts each authenticated request against its merchant's per-minute budget. */
+  merchantLimiter?: MerchantRateLimiter;
 }
 
 export type Handler = (opened: OpenedRequest) => Promise<Record<string, unknown>>;
@@ -85,6 +88,13 @@ export async function payEaseRoutes(app: FastifyInstance, deps: PayEaseRouteDeps
       }
       request.log.error({ err: error }, 'envelope handling failed');
       return sendPlainError(reply, 'ENVELOPE_INVALID');
+    }
+    try {
+      deps.merchantLimiter?.take(opened.merchant.merchantId);
+    } catch (error) {
+      if (!(error instanceof MerchantRateLimitedError)) throw error;
+      request.logFields = { merchantId: opened.merchant.merchantId, code: 'RATE_LIMITED' };
+      return sendPlainError(reply.header('retry-after', String(error.retryAfterSeconds)), 'RATE_LIMITED');
     }
     const requestId = opened.payload.requestId;
     let fields: Record<string, unknown>;
