@@ -76,7 +76,7 @@ describe.each(testDatabases())('hostile requests (%s)', (_database, databaseEnv)
     };
 
     beforeAll(async () => {
-      t = await startTestGateway({ ...databaseEnv, OPENCASHIER_RATE_LIMIT_PER_MINUTE: '0', OPENCASHIER_REQUEST_TIMEOUT_MS: '1000' }, { background: false });
+      t = await startTestGateway({ ...databaseEnv, OPENCASHIER_RATE_LIMIT_PER_MINUTE: '0', OPENCASHIER_REQUEST_TIMEOUT_MS: '2000' }, { background: false });
       port = Number(new URL(t.baseUrl).port);
     });
     afterAll(async () => {
@@ -175,7 +175,7 @@ describe.each(testDatabases())('hostile requests (%s)', (_database, databaseEnv)
     it('cuts off slow-drip bodies (408 or a closed connection) long before they finish, many at once', async () => {
       const bodyBytes = 2_000;
       const paths = ['/icc/order', '/global/pay/credit', '/portal/api/login', '/form-gateway/pay'];
-      // At one byte per 50 ms each body would take 100 s; the gateway's request timeout is 1 s.
+      // At one byte per 50 ms each body would take 100 s; the gateway's request timeout is 2 s.
       const drips = await Promise.all(
         Array.from({ length: 24 }, (_, i) => {
           const path = paths[i % paths.length]!;
