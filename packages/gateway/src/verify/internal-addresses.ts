@@ -5,25 +5,16 @@
  * themselves (loopback, ULA, link-local). Seeded, so a run can be replayed.
  */
 
-/** [first octets, how many octets are fixed] of the internal IPv4 ranges. */
-const V4_RANGES: readonly (readonly [number[], number])[] = [
-  [[127], 1],
-  [[10], 1],
-  [[172, 16], 2],
-  [[192, 168], 2],
-  [[169, 254], 2],
-  [[100, 64], 2],
-  [[0], 1],
-];
+/** The leading octets of the internal IPv4 ranges (the rest is random). */
+const V4_RANGES: readonly number[][] = [[127], [10], [172, 16], [192, 168], [169, 254], [100, 64], [0]];
 
 function randomV4(random: () => number): number[] {
-  const [prefix, fixed] = V4_RANGES[Math.floor(random() * V4_RANGES.length)]!;
+  const prefix = V4_RANGES[Math.floor(random() * V4_RANGES.length)]!;
   const octets = [...prefix];
   // 172.16.0.0/12 and 100.64.0.0/10: vary the low bits of the second octet too.
   if (prefix[0] === 172) octets[1] = 16 + Math.floor(random() * 16);
   if (prefix[0] === 100) octets[1] = 64 + Math.floor(random() * 64);
   while (octets.length < 4) octets.push(Math.floor(random() * 256));
-  void fixed;
   return octets;
 }
 
