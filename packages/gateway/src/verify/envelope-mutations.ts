@@ -84,6 +84,11 @@ function headerName(headers: Record<string, string>, name: string): string | und
   return Object.keys(headers).find((k) => k.toLowerCase() === name.toLowerCase());
 }
 
+function sameHeaders(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => b[k] === a[k]);
+}
+
 export class EnvelopeMutator {
   readonly #random: () => number;
   #index = 0;
@@ -143,7 +148,9 @@ export class EnvelopeMutator {
       body = changed;
       kinds.push(kind);
     }
-    if (kinds.length === 0) {
+    // Two mutations can undo each other (a bit flipped back, an inserted block dropped again):
+    // a mutant identical to its genuine request is a replay, not a mutant, so break it for sure.
+    if (kinds.length === 0 || (body === source.body && sameHeaders(headers, source.headers))) {
       body = Buffer.from(this.flipBit(Buffer.from(source.body, 'base64'))).toString('base64');
       kinds.push('ciphertext-bit');
     }
