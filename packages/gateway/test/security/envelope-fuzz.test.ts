@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCertificate, loadPfx } from '@opencashier/sdk';
 import { startTestGateway, testDatabases, type TestGateway } from '../harness.js';
-import { MUTATION_KINDS, NOISE_KINDS, type GenuineRequest, type Mutant } from '../../src/verify/envelope-mutations.js';
+import { EnvelopeMutator, MUTATION_KINDS, NOISE_KINDS, type GenuineRequest, type Mutant } from '../../src/verify/envelope-mutations.js';
 import { genuineRequests, runEnvelopeFuzz, type FuzzAnswer } from '../../src/verify/envelope-fuzz.js';
 import { plainErrorBody } from '../../src/protocols/payease/plain-error.js';
 
@@ -51,6 +51,15 @@ describe.each(testDatabases())('envelope fuzzing (%s)', (_database, databaseEnv)
       expect(answer.status).toBe(200);
       expect(JSON.parse(answer.body)).toHaveProperty('data');
     }
+  });
+
+  it('never produces a mutant identical to a genuine request (that would be a replay, rightly accepted)', () => {
+    const mutator = new EnvelopeMutator(genuine, SEED + 2);
+    const key = (r: { path: string; headers: Record<string, string>; body: string }) => `${r.path} ${JSON.stringify(Object.entries(r.headers).sort())} ${r.body}`;
+    const genuineKeys = new Set(genuine.map(key));
+    let identical = 0;
+    for (let i = 0; i < 50_000; i++) if (genuineKeys.has(key(mutator.next()))) identical++;
+    expect(identical).toBe(0);
   });
 
   it(`refuses ${MUTANTS_IN_PROCESS} seeded mutants with one byte-identical answer, never 500, writing nothing`, async () => {
