@@ -85,6 +85,7 @@ import { PORTAL_SESSION_SWEEP_INTERVAL_MS } from './portal/limits.js';
 import { RequestLog, REQUEST_LOG_PRUNE_INTERVAL_MS } from './portal/request-log.js';
 import { JobScheduler } from './jobs/job-scheduler.js';
 import { JobLeaseRepository } from './store/job-lease-repository.js';
+import { MerchantRateLimiter } from './ops/merchant-rate-limit.js';
 import './ops/fastify-types.js';
 
 export interface Gateway {
@@ -262,6 +263,13 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const app = Fastify({
     loggerInstance: logger as unknown as FastifyBaseLogger,
     bodyLimit: REQUEST_BODY_BYTES_MAX,
+    // A slow-drip body is cut off (408); node checks the deadline every
+    // connectionsCheckingInterval, so that must be a fraction of it.
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      headersTimeout: Math.min(60_000, config.requestTimeoutMs),
+      connectionsCheckingInterval: Math.max(100, Math.floor(config.requestTimeoutMs / 4)),
+    },
     trustProxy: false,
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
@@ -314,9 +322,11 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       (error) => logger.warn({ err: error }, 'request log write failed'),
     );
   });
-  await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, refunds, disputes, deliveries, links, clock, onlinePay, bindings, moreHandlers: crossBorder.handlers }));
-  await app.register(async (scope) => globalJsonRoutes(scope, { orders, merchants, secrets, consents, links, clock }, { '/global/refund': globalRefundHandler(orders, refunds) }));
-  await app.register(async (scope) => formGatewayRoutes(scope, { orders, merchants, secrets, keys, links, notifications, clock }));
+  // One budget per merchant across its dialects, counted after authentication.
+  const merchantLimiter = new MerchantRateLimiter(config.merchantRateLimitPerMinute, clock);
+  await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, refunds, disputes, deliveries, links, clock, onlinePay, bindings, moreHandlers: crossBorder.handlers, merchantLimiter }));
+  await app.register(async (scope) => globalJsonRoutes(scope, { orders, merchants, secrets, consents, links, clock, merchantLimiter }, { '/global/refund': globalRefundHandler(orders, refunds) }));
+  await app.register(async (scope) => formGatewayRoutes(scope, { orders, merchants, secrets, keys, links, notifications, clock, merchantLimiter }));
   // Browser-facing pages only: the security headers mean nothing to the
   // merchant API's JSON clients, and helmet costs every request it runs on.
   await app.register(async (scope) => {

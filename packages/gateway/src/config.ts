@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { FX_MARKUP_BPS_MAX } from './domain/limits.js';
+import { FX_MARKUP_BPS_MAX, REQUEST_TIMEOUT_MS_MIN } from './domain/limits.js';
 import { isTimeZone } from './domain/business-day.js';
 import { parseReviewRules } from './fx/fx-order.js';
 import { JOB_LEASE_MS_DEFAULT, JOB_LEASE_MS_MIN } from './jobs/limits.js';
@@ -49,6 +49,14 @@ export interface GatewayConfig {
   keyRotationOverlapMs: number;
   /** Requests per minute per client address; 0 disables the limit. */
   rateLimitPerMinute: number;
+  /**
+   * How long a client may take to send a whole request, headers and body:
+   * a body dripped a byte at a time is cut off (408) instead of holding a
+   * connection and its buffer for ever.
+   */
+  requestTimeoutMs: number;
+  /** Authenticated requests per minute per merchant (per process); 0 disables the limit. */
+  merchantRateLimitPerMinute: number;
   /** How long a background job's lease lasts without renewal: how soon another process takes a job over after its holder died. */
   jobLeaseMs: number;
   /** Bearer token of the operator admin API (`/admin/v1`). Unset: generated into `<dataDir>/admin-token` on first start. */
@@ -93,6 +101,8 @@ export const DEFAULTS: Omit<GatewayConfig, 'databaseUrl' | 'publicBaseUrl'> & { 
   notifyConcurrency: 8,
   keyRotationOverlapMs: 7 * 24 * 3_600_000,
   rateLimitPerMinute: 6_000,
+  requestTimeoutMs: 30_000,
+  merchantRateLimitPerMinute: 30_000,
   jobLeaseMs: JOB_LEASE_MS_DEFAULT,
   adminToken: undefined,
   riskRulesFile: undefined,
@@ -128,6 +138,8 @@ export const ENV_VARS: Readonly<Record<string, keyof GatewayConfig>> = {
   OPENCASHIER_NOTIFY_CONCURRENCY: 'notifyConcurrency',
   OPENCASHIER_KEY_ROTATION_OVERLAP_MS: 'keyRotationOverlapMs',
   OPENCASHIER_RATE_LIMIT_PER_MINUTE: 'rateLimitPerMinute',
+  OPENCASHIER_REQUEST_TIMEOUT_MS: 'requestTimeoutMs',
+  OPENCASHIER_MERCHANT_RATE_LIMIT_PER_MINUTE: 'merchantRateLimitPerMinute',
   OPENCASHIER_JOB_LEASE_MS: 'jobLeaseMs',
   OPENCASHIER_ADMIN_TOKEN: 'adminToken',
   OPENCASHIER_RISK_RULES_FILE: 'riskRulesFile',
@@ -153,6 +165,8 @@ const NUMERIC: ReadonlySet<keyof GatewayConfig> = new Set([
   'notifyConcurrency',
   'keyRotationOverlapMs',
   'rateLimitPerMinute',
+  'requestTimeoutMs',
+  'merchantRateLimitPerMinute',
   'fxLockMinutes',
   'fxMarkupBps',
   'settlementDelayDays',
@@ -189,6 +203,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, file?: string):
   const config = merged as unknown as GatewayConfig;
   if (config.port > 65_535) throw new ConfigError('port must be at most 65535');
   if (!/^[0-9]{9}$/.test(config.demoMerchantId)) throw new ConfigError('demoMerchantId must be 9 digits');
+  if (config.requestTimeoutMs < REQUEST_TIMEOUT_MS_MIN) throw new ConfigError(`requestTimeoutMs must be at least ${REQUEST_TIMEOUT_MS_MIN}`);
   if (config.jobLeaseMs < JOB_LEASE_MS_MIN) throw new ConfigError(`jobLeaseMs must be at least ${JOB_LEASE_MS_MIN}`);
   if (!['NORMAL', 'FULL'].includes(config.sqliteSynchronous)) throw new ConfigError('sqliteSynchronous must be NORMAL or FULL');
   if (config.fxLockMinutes < 1 || config.fxLockMinutes > 24 * 60) throw new ConfigError('fxLockMinutes must be from 1 to 1440');

@@ -54,10 +54,11 @@ describe.each(testDatabases())('sandbox test helpers (%s)', (_database, database
 
   it('is refused to a merchant that is not a sandbox merchant', async () => {
     const pfx = loadPfx(readFileSync(t.merchant.pfxPath), t.merchant.pfxPassword);
-    await t.gateway.merchants.create({ merchantId: '200000009', name: 'Live shop', sandbox: false, allowedHosts: ['127.0.0.1'] }, Date.now());
+    await t.gateway.merchants.create({ merchantId: '200000009', name: 'Live shop', sandbox: false, allowedHosts: ['shop.example'] }, Date.now());
     await t.gateway.merchants.addCertificate('200000009', pfx.certificate, Date.now(), 0);
     const live = new PayEaseClient({ merchantId: '200000009', pfx: readFileSync(t.merchant.pfxPath), pfxPassword: t.merchant.pfxPassword, gatewayCertificate: readFileSync(t.merchant.gatewayCertPath), baseUrl: t.baseUrl });
-    await live.createIccOrder(order('live-1'));
+    // A live merchant's URLs may not point at this machine.
+    await live.createIccOrder({ ...order('live-1'), notifyUrl: 'https://shop.example/n', callbackUrl: 'https://shop.example/r' });
     const refusal = await live.call('sandbox/pay', { requestId: 'live-1', cardNumber: '4242424242424242' }).catch((e: unknown) => e);
     expect(refusal).toBeInstanceOf(BusinessError);
     expect(refusal).toMatchObject({ code: 'SANDBOX_ONLY' });

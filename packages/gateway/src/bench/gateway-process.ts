@@ -64,6 +64,7 @@ export class GatewayProcess {
         OPENCASHIER_CRYPTO_THREADS: String(options.cryptoThreads),
         OPENCASHIER_LOG_LEVEL: 'warn',
         OPENCASHIER_RATE_LIMIT_PER_MINUTE: '0',
+        OPENCASHIER_MERCHANT_RATE_LIMIT_PER_MINUTE: '0',
         OPENCASHIER_SQLITE_SYNCHRONOUS: options.sqliteSynchronous,
         ...(options.databaseUrl ? { OPENCASHIER_DATABASE_URL: options.databaseUrl } : {}),
       },

@@ -53,7 +53,17 @@ export function isDeclineCode(value: unknown): value is DeclineCode {
 }
 
 export type AuthorizeResult =
-  | { outcome: 'approved'; reference: string; authCode: string }
+  | {
+      outcome: 'approved';
+      reference: string;
+      authCode: string;
+      /**
+       * What the channel says it collected, when its callback reports it (a
+       * wallet's or bank's notification, a bank transfer). An approval whose
+       * amount or currency differs from the order's never marks it paid.
+       */
+      collected?: { amountMinor: AmountMinor; currency: string };
+    }
   | { outcome: 'declined'; reference: string; declineCode: DeclineCode }
   | { outcome: 'challenge'; reference: string; hint?: string }
   | { outcome: 'unknown'; reference: string };

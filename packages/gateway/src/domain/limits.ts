@@ -6,6 +6,12 @@
 /** Largest request body accepted. Real icc/order requests are a few KB; 100 KB leaves room for long product lists. */
 export const REQUEST_BODY_BYTES_MAX = 100 * 1024;
 
+/**
+ * Shortest `requestTimeoutMs` allowed: a real client sends its few KB well
+ * within it, even over a slow mobile link.
+ */
+export const REQUEST_TIMEOUT_MS_MIN = 500;
+
 /** requestId is varchar(64) in the PayEase field tables. */
 export const REQUEST_ID_LENGTH_MAX = 64;
 

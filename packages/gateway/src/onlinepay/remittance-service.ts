@@ -104,7 +104,12 @@ export class RemittanceService {
   /** Completes the order of an exact transfer (again, after a stop: every step is idempotent). */
   private async settle(t: IncomingTransfer, reference: string = t.postscript): Promise<Order | undefined> {
     if (!t.orderId || (t.outcome !== 'SETTLED' && t.outcome !== 'REFUNDED_LATE')) return t.orderId ? this.deps.orders.find(t.orderId) : undefined;
-    return this.deps.orders.completeAtChannel(t.orderId, REMITTANCE_CHANNEL, { outcome: 'approved', reference, authCode: t.bankReference });
+    return this.deps.orders.completeAtChannel(t.orderId, REMITTANCE_CHANNEL, {
+      outcome: 'approved',
+      reference,
+      authCode: t.bankReference,
+      collected: { amountMinor: t.amountMinor, currency: t.currency },
+    });
   }
 }
 

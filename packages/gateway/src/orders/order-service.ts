@@ -237,6 +237,10 @@ export class OrderService {
       const order = await this.deps.orders.find(orderId);
       if (!order) throw new GatewayError('ORDER_NOT_FOUND');
       if (order.channel !== channelName || order.channelReference !== result.reference) throw new Error(`order ${orderId} was not started at ${channelName} as ${result.reference}`);
+      if (result.outcome === 'approved' && result.collected && !collectsOrderAmount(order, result.collected)) {
+        // A callback for another amount or currency (tampered, or a channel bug) never pays the order.
+        throw new GatewayError('FIELD_INVALID', { field: 'amount', reason: 'the channel reported another amount or currency than the order' });
+      }
       if (order.state === 'CANCEL') {
         if (result.outcome === 'approved') await this.deps.reverseLateApproval(order, result);
         return (await this.deps.orders.find(orderId)) ?? order;
@@ -458,4 +462,9 @@ export class OrderService {
     if (moved && isFinal(to)) await this.deps.risk?.onFinal(moved);
     return moved;
   }
+}
+
+/** True when what a channel reports collecting is exactly the order's amount in the order's currency. */
+export function collectsOrderAmount(order: Pick<Order, 'amountMinor' | 'currency'>, collected: { amountMinor: bigint; currency: string }): boolean {
+  return collected.amountMinor === order.amountMinor && collected.currency === order.currency;
 }

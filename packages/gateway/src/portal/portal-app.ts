@@ -83,6 +83,7 @@ export async function registerPortal(app: FastifyInstance, options: PortalOption
         if (error instanceof GatewayError) return sendError(reply, error.code, error.message, error.params.field);
         const e = error as { statusCode?: number };
         if (e.statusCode === 429) return sendError(reply, 'RATE_LIMITED');
+        if (e.statusCode === 413) return sendError(reply, 'BODY_TOO_LARGE');
         if (e.statusCode && e.statusCode < 500) return sendError(reply, 'FIELD_INVALID', 'The request could not be read.');
         request.log.error({ err: error }, 'portal error');
         return sendError(reply, 'INTERNAL_ERROR');

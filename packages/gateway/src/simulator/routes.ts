@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { currency } from '../domain/currencies.js';
-import { formatMinor } from '../domain/money.js';
+import { formatMinor, type AmountMinor } from '../domain/money.js';
 import type { Order } from '../domain/order.js';
 import type { OrderService } from '../orders/order-service.js';
 import type { Merchant } from '../store/merchant-repository.js';
@@ -96,10 +96,30 @@ export async function simulatorRoutes(app: FastifyInstance, deps: SimulatorDeps)
     if (decision !== 'approve' && decision !== 'decline') {
       return reply.code(400).type('application/json').send({ status: 'FAILED', code: 'FIELD_INVALID', errorMessage: 'decision must be approve or decline.' });
     }
+    // A wallet's or bank's callback reports what it collected; one that does not match the order is refused and changes nothing.
+    const collected = collectedOf(body, found.order);
+    if (collected === 'mismatch') {
+      return reply.code(400).type('application/json').send({ status: 'FAILED', code: 'FIELD_INVALID', errorMessage: 'amount and currency must be the order’s.' });
+    }
     const reference = request.params.reference;
-    const result = found.channel.decide(reference, decision as PayerDecision);
+    const result = found.channel.decide(reference, decision as PayerDecision, collected);
     const order = await deps.orders.completeAtChannel(found.order.orderId, found.channel.name, result);
     if (wantsJson) return reply.type('application/json').send({ reference, outcome: result.outcome, status: wireStatus(order.state) });
     return reply.redirect(`/simulator/pay/${reference}?done=1`, 303);
   });
+}
+
+/**
+ * The optional `amount` (minor units) and `currency` a callback reports:
+ * undefined when it reports neither, 'mismatch' when either differs from the
+ * order (or is malformed).
+ */
+function collectedOf(body: Record<string, unknown>, order: Order): { amountMinor: AmountMinor; currency: string } | 'mismatch' | undefined {
+  const { amount, currency: reported } = body;
+  if (amount === undefined && reported === undefined) return undefined;
+  const amountMinor = typeof amount === 'string' && /^[0-9]{1,18}$/.test(amount) ? BigInt(amount) : amount === undefined ? order.amountMinor : undefined;
+  const currencyCode = typeof reported === 'string' ? reported : reported === undefined ? order.currency : undefined;
+  if (amountMinor === undefined || currencyCode === undefined) return 'mismatch';
+  if (amountMinor !== order.amountMinor || currencyCode !== order.currency) return 'mismatch';
+  return { amountMinor: order.amountMinor, currency: order.currency };
 }

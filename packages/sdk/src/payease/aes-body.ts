@@ -35,6 +35,33 @@ export function aesDecryptFromBase64(ciphertextBase64: string, aesKey: Uint8Arra
   return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
 }
 
+/**
+ * Decrypts every block without checking the padding as it goes, and judges
+ * the PKCS#7 padding afterwards without branching on its bytes. For code
+ * that faces the network: a bad padding must not end the work earlier than
+ * a bad message would, or the time of a refusal would tell which one it was.
+ * `plaintext` is the unpadded message when the padding is valid, all the
+ * blocks otherwise.
+ */
+export function aesDecryptBlocks(ciphertextBase64: string, aesKey: Uint8Array): { plaintext: Buffer; paddingValid: boolean } {
+  checkKey(aesKey);
+  const ciphertext = decodeStrictBase64(ciphertextBase64);
+  if (ciphertext === undefined || ciphertext.length === 0 || ciphertext.length % 16 !== 0) {
+    throw new MalformedInputError('AES body is not a base64 sequence of 16-byte blocks');
+  }
+  const decipher = createDecipheriv(CIPHER, aesKey, null).setAutoPadding(false);
+  const blocks = Buffer.concat([decipher.update(ciphertext), decipher.final()]);
+  const pad = blocks[blocks.length - 1]!;
+  // bad != 0 when the pad length is outside 1..16 or any of the last `pad` bytes differs from it.
+  let bad = ((pad - 1) >>> 31) | ((16 - pad) >>> 31);
+  for (let i = 0; i < 16; i++) {
+    const inPad = ((i - pad) >>> 31) & 1; // 1 when i < pad
+    bad |= inPad * (blocks[blocks.length - 1 - i]! ^ pad);
+  }
+  const paddingValid = bad === 0;
+  return { plaintext: paddingValid ? blocks.subarray(0, blocks.length - pad) : blocks, paddingValid };
+}
+
 function checkKey(aesKey: Uint8Array): void {
   if (aesKey.length !== AES_KEY_BYTES) {
     throw new InvalidArgumentError(`AES key must be ${AES_KEY_BYTES} bytes, got ${aesKey.length}`);

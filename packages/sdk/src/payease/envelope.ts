@@ -14,7 +14,7 @@ import { randomInt, type KeyObject } from 'node:crypto';
 
 import { EnvelopeError, InvalidArgumentError } from '../errors.js';
 import { AES_KEY_BYTES, REJECTION_SECRET_BYTES_MIN } from '../limits.js';
-import { aesDecryptFromBase64, aesEncryptToBase64 } from './aes-body.js';
+import { aesDecryptBlocks, aesEncryptToBase64 } from './aes-body.js';
 import { decodeStrictBase64 } from './base64.js';
 import { type SkipRule } from './canonical.js';
 import { findForbiddenKey } from './forbidden-keys.js';
@@ -166,9 +166,13 @@ export function openEnvelope(options: OpenEnvelopeOptions): Opened {
   if (options.privateKey.type !== 'private') throw new InvalidArgumentError('openEnvelope needs a private key');
   try {
     const aesKey = unwrapAesKey(options.encryptKey.trim(), options.privateKey, options.rejectionSecret);
-    const plaintext = aesDecryptFromBase64(options.ciphertext, aesKey).filter((byte) => byte > 0x1f);
+    // A bad padding is only acted on after the message was decoded and parsed like any other:
+    // early and late mismatches then take the same time.
+    const { plaintext: blocks, paddingValid } = aesDecryptBlocks(options.ciphertext, aesKey);
+    const plaintext = blocks.filter((byte) => byte > 0x1f);
     const json = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(plaintext);
     const parsed: unknown = JSON.parse(json);
+    if (!paddingValid) throw new EnvelopeError();
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new EnvelopeError();
     if (findForbiddenKey(parsed) !== undefined) throw new EnvelopeError();
     return { json, payload: parsed as Record<string, unknown> };

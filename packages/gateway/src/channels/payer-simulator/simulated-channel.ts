@@ -62,8 +62,13 @@ export abstract class SimulatedPayerChannel implements PayerCompletedChannel {
     return `${this.options.publicBaseUrl}/simulator/pay/${reference}`;
   }
 
-  /** The payer approved or declined; magic amounts may turn an approval into a decline or a timeout. */
-  decide(reference: string, decision: PayerDecision): AuthorizeResult {
+  /**
+   * The payer approved or declined; magic amounts may turn an approval into
+   * a decline or a timeout. `collected` is what the wallet's callback says it
+   * took, when the callback says it; it travels with the approval so that the
+   * order service can hold it against the order.
+   */
+  decide(reference: string, decision: PayerDecision, collected?: { amountMinor: AmountMinor; currency: string }): AuthorizeResult {
     const earlier = this.decisions.get(reference);
     if (earlier) return earlier.result;
     const scenario = this.scenarioOf(reference);
@@ -74,7 +79,7 @@ export abstract class SimulatedPayerChannel implements PayerCompletedChannel {
     else if (scenario?.kind === 'timeout') {
       result = { outcome: 'unknown', reference };
       resolvesTo = scenario.resolvesTo;
-    } else result = { outcome: 'approved', reference, authCode: reference.slice(-6).toUpperCase() };
+    } else result = { outcome: 'approved', reference, authCode: reference.slice(-6).toUpperCase(), ...(collected ? { collected } : {}) };
     this.decisions.set(reference, { result, decidedAtMs: this.options.clock(), ...(resolvesTo ? { resolvesTo } : {}) });
     return result;
   }

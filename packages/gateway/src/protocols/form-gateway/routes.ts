@@ -14,11 +14,14 @@ import { merchantIdOfAcct } from './merchant-account.js';
 import { redirectUrlOf } from './merchant-dialect.js';
 import { FORM_GATEWAY_DIALECT, FORM_SERVER_SUBMIT, parseFormOrder } from './order-request.js';
 import { formResultFields, signedFields, type FormSigningDeps } from './result-fields.js';
+import { MerchantRateLimitedError, type MerchantRateLimiter } from '../../ops/merchant-rate-limit.js';
 
 export interface FormGatewayRouteDeps extends FormAuthDeps, FormSigningDeps {
   orders: OrderService;
   links: CashierLinks;
   notifications: NotificationRepository;
+  /** Counts each authenticated request against its merchant's per-minute budget. */
+  merchantLimiter?: MerchantRateLimiter;
 }
 
 /** The entry a shop's order form posts to; the second path is the one 快钱 merchants already have in their forms. */
@@ -46,9 +49,10 @@ export async function formGatewayRoutes(app: FastifyInstance, deps: FormGatewayR
 
   app.setErrorHandler((error, request, reply) => {
     const status = (error as { statusCode?: number }).statusCode;
-    const refusal = describeRefusal(status === 413 ? new GatewayError('BODY_TOO_LARGE') : status !== undefined && status < 500 ? new GatewayError('FIELD_INVALID', { field: 'form', reason: 'unreadable' }) : error);
+    const known = status === 413 ? new GatewayError('BODY_TOO_LARGE') : status === 429 ? new GatewayError('RATE_LIMITED') : undefined;
+    const refusal = describeRefusal(known ?? (status !== undefined && status < 500 ? new GatewayError('FIELD_INVALID', { field: 'form', reason: 'unreadable' }) : error));
     if (!refusal.known) request.log.error({ err: error }, 'form gateway request failed');
-    return page(reply, status === 413 ? 413 : 400, refusalPage(refusal.errCode, refusal.message, 'zh'));
+    return page(reply, status === 413 || status === 429 ? status : 400, refusalPage(refusal.errCode, refusal.message, 'zh'));
   });
 
   const submit = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -66,6 +70,7 @@ export async function formGatewayRoutes(app: FastifyInstance, deps: FormGatewayR
       const { merchant } = await authenticateForm(fields, deps);
       merchantId = merchant.merchantId;
       request.logFields = { merchantId, requestId: fields.orderId };
+      deps.merchantLimiter?.take(merchantId);
       const command = parseFormOrder(fields, deps.clock(), FORM_ORDER_TIMESTAMP_WINDOW_MS);
       if (command.noResubmit && (await deps.orders.findByRequest(merchant.merchantId, command.order.requestId))) {
         throw new GatewayError('ORDER_RESUBMITTED', { requestId: command.order.requestId });
@@ -79,6 +84,11 @@ export async function formGatewayRoutes(app: FastifyInstance, deps: FormGatewayR
       const refusal = describeRefusal(error);
       if (!refusal.known) request.log.error({ err: error }, 'form gateway request failed');
       request.logFields = { ...request.logFields, code: refusal.code, errCode: refusal.errCode };
+      if (error instanceof MerchantRateLimitedError) {
+        reply.header('retry-after', String(error.retryAfterSeconds));
+        if (serverSubmit) return reply.code(429).type('text/xml; charset=utf-8').send(await remittanceXml(fields, { errCode: refusal.errCode }, merchantId, deps));
+        return page(reply, 429, refusalPage(refusal.errCode, refusal.message, lang));
+      }
       if (serverSubmit) return xml(reply, await remittanceXml(fields, { errCode: refusal.errCode }, merchantId, deps));
       return page(reply, 400, refusalPage(refusal.errCode, refusal.message, lang));
     }

@@ -13,6 +13,7 @@ import { text, type Wire } from './fields.js';
 import { globalAmount, globalQueryFields } from './order-result.js';
 import { GLOBAL_PAY_TYPE, parsePayCredit } from './pay-credit-request.js';
 import { globalQueryStatus } from './status-map.js';
+import { MerchantRateLimitedError, type MerchantRateLimiter } from '../../ops/merchant-rate-limit.js';
 
 export interface GlobalJsonRouteDeps {
   orders: OrderService;
@@ -21,6 +22,8 @@ export interface GlobalJsonRouteDeps {
   consents: RecurringConsentRepository;
   links: CashierLinks;
   clock: () => number;
+  /** Counts each authenticated request against its merchant's per-minute budget. */
+  merchantLimiter?: MerchantRateLimiter;
 }
 
 /** An extra route a feature adds to this dialect (refunds): authenticated like the others, answered in the same shape. */
@@ -32,16 +35,20 @@ export type GlobalJsonHandler = (auth: Authenticated, body: Wire) => Promise<Rec
  * 200 with `code` "0" and a signed `result`, or the dialect's error code.
  */
 export async function globalJsonRoutes(app: FastifyInstance, deps: GlobalJsonRouteDeps, extra: Readonly<Record<string, GlobalJsonHandler>> = {}): Promise<void> {
-  const refuse = (request: FastifyRequest, reply: FastifyReply, error: unknown) => {
+  const refuse = (request: FastifyRequest, reply: FastifyReply, error: unknown, httpStatus = 200) => {
     const { answer, code, known } = errorAnswer(error);
     if (!known) request.log.error({ err: error }, 'request failed');
     request.logFields = { ...request.logFields, code };
-    return reply.code(200).send(answer);
+    if (error instanceof MerchantRateLimitedError) return reply.code(429).header('retry-after', String(error.retryAfterSeconds)).send(answer);
+    return reply.code(httpStatus).send(answer);
   };
   // Unreadable JSON is answered in this dialect's shape, not the PayEase one.
   app.setErrorHandler((error, request, reply) => {
     const status = (error as { statusCode?: number }).statusCode;
-    if (status === 413) return refuse(request, reply, new GatewayError('BODY_TOO_LARGE'));
+    // Refused before the body was read: the status says so to proxies and clients alike.
+    if (status === 413) return refuse(request, reply, new GatewayError('BODY_TOO_LARGE'), 413);
+    // The per-address limit (its Retry-After header is already set): in this dialect's shape, with its status.
+    if (status === 429) return refuse(request, reply, new GatewayError('RATE_LIMITED'), 429);
     if (status !== undefined && status < 500) return refuse(request, reply, new GatewayError('FIELD_INVALID', { field: 'body', reason: 'not a JSON object' }));
     return refuse(request, reply, error);
   });
@@ -52,6 +59,7 @@ export async function globalJsonRoutes(app: FastifyInstance, deps: GlobalJsonRou
       if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new GatewayError('FIELD_INVALID', { field: 'body', reason: 'not a JSON object' });
       const auth = await authenticate(body as Wire, deps);
       request.logFields = { merchantId: auth.merchant.merchantId, appId: auth.appId };
+      deps.merchantLimiter?.take(auth.merchant.merchantId);
       const result = await handler(auth, body as Wire);
       request.logFields = { ...request.logFields, code: '0' };
       return reply.code(200).send(successAnswer(result, auth.secret));

@@ -16,6 +16,7 @@ import type { OnlinePayService } from '../../onlinepay/online-pay-service.js';
 import type { CardBindingService } from '../../onlinepay/card-binding-service.js';
 import { DISPUTE_ROUTE_BODY_BYTES_MAX, disputeHandlers } from './dispute-handlers.js';
 import { deliveryHandlers } from './delivery-handlers.js';
+import { MerchantRateLimitedError, type MerchantRateLimiter } from '../../ops/merchant-rate-limit.js';
 import type { DeliveryService } from '../../orders/delivery-service.js';
 
 export interface PayEaseRouteDeps {
@@ -30,6 +31,8 @@ export interface PayEaseRouteDeps {
   moreHandlers?: Record<string, Handler>;
   onlinePay: OnlinePayService;
   bindings: CardBindingService;
+  /** Counts each authenticated request against its merchant's per-minute budget. */
+  merchantLimiter?: MerchantRateLimiter;
 }
 
 export type Handler = (opened: OpenedRequest) => Promise<Record<string, unknown>>;
@@ -59,6 +62,20 @@ function errorFields(error: unknown, requestId: unknown, log: FastifyRequest['lo
 export async function payEaseRoutes(app: FastifyInstance, deps: PayEaseRouteDeps): Promise<void> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: REQUEST_BODY_BYTES_MAX }, (_req, body, done) => done(null, body));
+  // A body that cannot even be read (a malformed content type, a length that
+  // disagrees with the bytes, a bad charset) is one more unreadable envelope:
+  // the same uniform answer, so the transport tells an attacker nothing either.
+  app.setErrorHandler((error, request, reply) => {
+    const e = error as { code?: string; statusCode?: number };
+    if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendPlainError(reply, 'BODY_TOO_LARGE');
+    if (e.statusCode === 429) return reply.code(429).send(error);
+    if (e.statusCode !== undefined && e.statusCode < 500) {
+      request.logFields = { code: 'ENVELOPE_INVALID' };
+      return sendPlainError(reply, 'ENVELOPE_INVALID');
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendPlainError(reply, 'INTERNAL_ERROR');
+  });
 
   const handle = (handler: Handler) => async (request: FastifyRequest, reply: FastifyReply) => {
     let opened: OpenedRequest;
@@ -71,6 +88,13 @@ export async function payEaseRoutes(app: FastifyInstance, deps: PayEaseRouteDeps
       }
       request.log.error({ err: error }, 'envelope handling failed');
       return sendPlainError(reply, 'ENVELOPE_INVALID');
+    }
+    try {
+      deps.merchantLimiter?.take(opened.merchant.merchantId);
+    } catch (error) {
+      if (!(error instanceof MerchantRateLimitedError)) throw error;
+      request.logFields = { merchantId: opened.merchant.merchantId, code: 'RATE_LIMITED' };
+      return sendPlainError(reply.header('retry-after', String(error.retryAfterSeconds)), 'RATE_LIMITED');
     }
     const requestId = opened.payload.requestId;
     let fields: Record<string, unknown>;
