@@ -109,7 +109,8 @@ describe.each(testDatabases())('operator console API (%s)', (_database, database
     expect(refused.json.message).toContain('TELEPATHY');
     expect((await t.gateway.merchants.find(id))!.sandbox).toBe(true);
 
-    const order = { orderAmount: '700', notifyUrl: 'http://127.0.0.1:9999/n', callbackUrl: 'http://127.0.0.1:9999/r' };
+    // Public hosts: a live merchant's URLs may not name an internal address (URL_NOT_ALLOWED).
+    const order = { orderAmount: '700', notifyUrl: 'https://shop.example.com/n', callbackUrl: 'https://shop.example.com/r' };
     const earlier = await t.client.createIccOrder({ requestId: 'op-usd-before', orderCurrency: 'USD', ...order });
     expect((await admin.post(`/o/merchants/${id}/settings`, { mode: 'live', allowedHosts: '*', currencies: 'CNY, XYZ' })).json).toMatchObject({ code: 'FIELD_INVALID', field: 'currencies' });
     const saved = await admin.post(`/o/merchants/${id}/settings`, { mode: 'live', allowedHosts: '*', methods: ['CARD', 'OFFLINE'], currencies: 'cny, JPY', fxMarkupBps: '25', settlementDelayDays: '2' });
