@@ -37,6 +37,8 @@ export interface OrderServiceDeps {
   reverseLateApproval: (order: Order, approval: ApprovedResult) => Promise<unknown>;
   /** Prices a capture before it commits: the merchant's fee, and more writes for its transaction (the rate it settles at). */
   priceCapture?: (order: Order) => Promise<CapturePricing>;
+  /** How old a PROCESSING payment must be before recovery asks the channel about it (default STALE_PROCESSING_MS). */
+  staleProcessingMs?: number;
 }
 
 export interface CapturePricing {
@@ -360,7 +362,7 @@ export class OrderService {
    */
   async recoverStale(limit: number): Promise<number> {
     let recovered = 0;
-    for (const order of await this.deps.orders.findInState('PROCESSING', limit, this.deps.clock() - STALE_PROCESSING_MS)) {
+    for (const order of await this.deps.orders.findInState('PROCESSING', limit, this.deps.clock() - (this.deps.staleProcessingMs ?? STALE_PROCESSING_MS))) {
       const channel = this.channelOf(order);
       const result = order.channelReference ? await channel.query(order.channelReference) : await channel.findByOrder(order.orderId);
       if (result) await this.applyResult(order, result);
