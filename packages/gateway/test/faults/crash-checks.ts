@@ -49,7 +49,8 @@ function unsettledReason(o: TrackedOrder, order: Order | undefined, refunds: rea
   if (FINAL.has(order.state) && !rig.merchant.deliveries(`order:${o.requestId}`).some((d) => d.status === order.state)) return `${o.requestId}: ${order.state} not notified yet`;
   for (const r of refunds) {
     if (r.state === 'PROCESSING') return `${r.requestId}: refund still PROCESSING`;
-    if (!rig.merchant.deliveries(`refund:${r.requestId}`).some((d) => d.status === r.state)) return `${r.requestId}: refund ${r.state} not notified yet`;
+    // The gateway's own reversals of late approvals are recorded, not notified (they are not the merchant's refunds).
+    if (r.origin === 'MERCHANT' && !rig.merchant.deliveries(`refund:${r.requestId}`).some((d) => d.status === r.state)) return `${r.requestId}: refund ${r.state} not notified yet`;
   }
   return undefined;
 }
@@ -134,7 +135,7 @@ export async function checkAfterCrashes(rig: CrashRig, stream: StreamResult): Pr
         }
       }
       for (const r of refunds) {
-        if (FINAL.has(r.state) && !rig.merchant.deliveries(`refund:${r.requestId}`).some((d) => d.status === r.state)) figures.unnotified.push(`refund ${r.requestId} ${r.state}`);
+        if (r.origin === 'MERCHANT' && FINAL.has(r.state) && !rig.merchant.deliveries(`refund:${r.requestId}`).some((d) => d.status === r.state)) figures.unnotified.push(`refund ${r.requestId} ${r.state}`);
         if (r.state === 'SUCCESS') refundsShownDone.add(r.refundId);
         if (r.state === 'SUCCESS' && !refundsDoneAtAcquirer.has(r.refundId)) figures.refundMismatches.push(`refund ${r.requestId} SUCCESS without a refund at the acquirer`);
       }

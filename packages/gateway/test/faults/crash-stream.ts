@@ -62,6 +62,8 @@ export interface StreamResult {
   kills: number;
   /** Calls that died with the gateway and were sent again. */
   interruptedCalls: number;
+  /** How long each restart took, kill to ready. */
+  restartMs: number[];
 }
 
 function isNoAnswer(error: unknown): boolean {
@@ -77,6 +79,7 @@ export async function runCrashStream(rig: CrashRig, plan: { seed: number; operat
   let interruptedCalls = 0;
   let kills = 0;
   let killsDone = false;
+  const restartMs: number[] = [];
   const runTag = plan.seed.toString(36);
 
   /** Sends until the gateway answers; `onLostAnswer` runs when an attempt died with the gateway. */
@@ -183,11 +186,13 @@ export async function runCrashStream(rig: CrashRig, plan: { seed: number; operat
       await sleep(between(random, 0, KILL_JITTER_MS_MAX));
       await rig.gateway.kill();
       kills += 1;
+      const downAtMs = Date.now();
       await rig.gateway.start();
+      restartMs.push(Date.now() - downAtMs);
     }
     killsDone = true;
   };
 
   await Promise.all([chaos(), ...Array.from({ length: plan.workers }, worker)]);
-  return { orders, acknowledgedOperations: acknowledged, kills, interruptedCalls };
+  return { orders, acknowledgedOperations: acknowledged, kills, interruptedCalls, restartMs };
 }
