@@ -35,6 +35,9 @@ export const RIG_ENV = {
   OPENCASHIER_JOB_LEASE_MS: '2000',
 } as const;
 
+/** A start is migrations, keys and the demo merchant's check: seconds at most, but the long run restarts hundreds of times on a machine that may be busy. */
+const RESTART_WAIT_MS_MAX = 120_000;
+
 export interface CrashRig {
   gateway: GatewayProcess;
   client: PayEaseClient;
@@ -74,6 +77,7 @@ export async function startCrashRig(): Promise<CrashRig> {
         OPENCASHIER_PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
       },
       dataDir,
+      RESTART_WAIT_MS_MAX,
     );
     await gateway.start();
     const info = JSON.parse(readFileSync(join(dataDir, 'demo-merchant', 'merchant.json'), 'utf8')) as {

@@ -18,7 +18,7 @@ import { checkAfterCrashes, settle } from './crash-checks.js';
 import { reportFigure, VERIFY_LONG } from './reliability-doc.js';
 
 const PLAN = {
-  ...(VERIFY_LONG ? { operations: 20_000, kills: 200, workers: 8 } : { operations: 240, kills: 4, workers: 4 }),
+  ...(VERIFY_LONG ? { operations: 20_000, kills: 200, workers: 8 } : { operations: 180, kills: 3, workers: 4 }),
   // Sizes in between, for looking into a failure of the long run without running all of it.
   ...(process.env.OPENCASHIER_CRASH_OPERATIONS ? { operations: Number(process.env.OPENCASHIER_CRASH_OPERATIONS) } : {}),
   ...(process.env.OPENCASHIER_CRASH_KILLS ? { kills: Number(process.env.OPENCASHIER_CRASH_KILLS) } : {}),

@@ -28,7 +28,7 @@ import { JournalIndex, orderViolations } from './race-checks.js';
 import { reportFigure, VERIFY_LONG } from './reliability-doc.js';
 import { between, pick, seededRandom } from './seeded.js';
 
-const ORDER_COUNT = VERIFY_LONG ? 2_000 : 60;
+const ORDER_COUNT = VERIFY_LONG ? 1_000 : 60;
 const SEED = 777;
 const START_MS = Date.UTC(2026, 3, 1, 12, 0, 0);
 /** How long the sandbox keeps an outcome unknown. */

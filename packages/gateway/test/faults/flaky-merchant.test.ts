@@ -20,7 +20,7 @@ import { startFlakyMerchant, type FlakyMerchant, type MerchantPhases } from './f
 import { reportFigure, VERIFY_LONG } from './reliability-doc.js';
 import { sleep } from './seeded.js';
 
-const ORDER_COUNT = VERIFY_LONG ? 2_000 : 40;
+const ORDER_COUNT = VERIFY_LONG ? 1_000 : 40;
 /** Every third paid order is also partly refunded: refund notifications go through the same outbox. */
 const REFUND_EVERY = 3;
 const SEED = 20_261_204;
