@@ -16,7 +16,13 @@ export type JournalEntry =
   | { kind: 'refund'; refundId: string; reference: string; outcome: string; amountMinor: string; atMs: number };
 
 export class SandboxJournal {
-  constructor(readonly path: string) {}
+  constructor(readonly path: string) {
+    // A line cut short by a crash would swallow the next entry: start on a fresh line.
+    if (existsSync(path)) {
+      const text = readFileSync(path, 'utf8');
+      if (text !== '' && !text.endsWith('\n')) appendFileSync(path, '\n');
+    }
+  }
 
   append(entry: JournalEntry): void {
     appendFileSync(this.path, `${JSON.stringify(entry)}\n`);
