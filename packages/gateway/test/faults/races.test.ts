@@ -1,6 +1,6 @@
 /**
  * Races: seeded trials (fast-check, fixed seed) of requests that collide on
- * one order — 2 to 64 refunds at once (32 in the short run), pay against cancel, pay against
+ * one order — 2 to 64 refunds at once (24 in the short run), pay against cancel, pay against
  * expiry (the sandbox helper and the expiry sweep), the same requestId sent
  * several times at once (order creation, refund, payment) — each followed by
  * the invariants of race-checks.ts against the store, the ledger and the
@@ -28,9 +28,9 @@ import { reportFigure, VERIFY_LONG } from './reliability-doc.js';
  * serialises a refund burst through row locks over the network, so it gets
  * fewer trials there. OPENCASHIER_RACE_TRIALS overrides either.
  */
-const trialsFor = (database: string) => Number(process.env.OPENCASHIER_RACE_TRIALS ?? (VERIFY_LONG ? 10_000 : database === 'postgres' ? 120 : 240));
-/** Refund bursts go up to 64 at once; the short run keeps them to 32 to stay short. */
-const BURST_MAX = VERIFY_LONG ? 64 : 32;
+const trialsFor = (database: string) => Number(process.env.OPENCASHIER_RACE_TRIALS ?? (VERIFY_LONG ? 10_000 : database === 'postgres' ? 60 : 200));
+/** Refund bursts go up to 64 at once; the short run keeps them to 24 to stay short. */
+const BURST_MAX = VERIFY_LONG ? 64 : 24;
 const SEED = 9_009;
 /** How long the sandbox keeps an outcome unknown (and a pending refund pending) in these trials. */
 const UNKNOWN_MS = 1_000;
