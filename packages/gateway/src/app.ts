@@ -158,7 +158,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const notifications = new NotificationRepository(database.db, database.dialect);
   // Every call to a channel is timed for the operator console's channel health.
   const channelCalls = new ChannelCallRecorder(clock);
-  const channel = channelCalls.wrap(options.channel ?? new SandboxCardChannel({ clock, unknownResolveDelayMs: config.sandboxUnknownResolveDelayMs }));
+  const channel = channelCalls.wrap(options.channel ?? new SandboxCardChannel({ clock, unknownResolveDelayMs: config.sandboxUnknownResolveDelayMs, journalFile: config.sandboxJournalFile }));
   const metrics = new GatewayMetrics();
   const risk = createRiskControl(
     config,
@@ -194,6 +194,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     findMerchant: (id) => merchants.find(id),
     // A refund is notified in its order's dialect when that dialect has refund notifications, else as PayEase.
     formatNotification: (refund, order) => dialects!.refundNotification(refund, order),
+    refundStaleMs: config.refundStaleMs,
   });
   const vault = new CardVault(kek);
   const bindings = new CardBindingService({ bindings: new CardBindingRepository(database.db), vault, fingerprintKey: kek.subkey('card-fingerprint'), clock });
@@ -210,6 +211,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     formatNotification: (order) => dialects!.get(order.dialect).formatNotification(order),
     reverseLateApproval: (order, approval) => refunds.reverseLateApproval(order, approval),
     priceCapture: crossBorder.priceCapture,
+    staleProcessingMs: config.staleProcessingMs,
   });
   const disputes = new DisputeService({
     orders: orderRepository,
@@ -253,7 +255,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     clock,
     logger: logger.child({ component: 'notify' }),
     batchSize: notifyBatch,
-    leaseMs: leaseMsMin({ batchSize: notifyBatch, concurrency: config.notifyConcurrency, requestTimeoutMs: config.notifyRequestTimeoutMs }),
+    leaseMarginMs: config.notifyLeaseMarginMs,
+    leaseMs: leaseMsMin({ batchSize: notifyBatch, concurrency: config.notifyConcurrency, requestTimeoutMs: config.notifyRequestTimeoutMs, leaseMarginMs: config.notifyLeaseMarginMs }),
     requestTimeoutMs: config.notifyRequestTimeoutMs,
     concurrency: config.notifyConcurrency,
     pollIntervalMs: config.notifyPollIntervalMs,

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { FX_MARKUP_BPS_MAX, REQUEST_TIMEOUT_MS_MIN } from './domain/limits.js';
+import { FX_MARKUP_BPS_MAX, REFUND_STALE_MS, REQUEST_TIMEOUT_MS_MIN, STALE_PROCESSING_MS } from './domain/limits.js';
+import { NOTIFY_LEASE_MARGIN_MS } from './notify/limits.js';
 import { isTimeZone } from './domain/business-day.js';
 import { parseReviewRules } from './fx/fx-order.js';
 import { JOB_LEASE_MS_DEFAULT, JOB_LEASE_MS_MIN } from './jobs/limits.js';
@@ -42,6 +43,14 @@ export interface GatewayConfig {
   sandboxUnknownResolveDelayMs: number;
   /** How long after the payment the sandbox opens the case of the chargeback and retrieval magic cards. */
   sandboxDisputeDelayMs: number;
+  /** File where the sandbox card acquirer appends every authorisation and refund it answers (its own book); unset: it keeps none. */
+  sandboxJournalFile: string | undefined;
+  /** How old a payment left PROCESSING (its process stopped mid-authorisation) must be before recovery asks the channel. */
+  staleProcessingMs: number;
+  /** How old a refund left PROCESSING must be before it is sent to the channel again. */
+  refundStaleMs: number;
+  /** Slack of a notification lease over the worst-case time of a claimed batch. */
+  notifyLeaseMarginMs: number;
   notifyPollIntervalMs: number;
   notifyRequestTimeoutMs: number;
   notifyConcurrency: number;
@@ -96,6 +105,10 @@ export const DEFAULTS: Omit<GatewayConfig, 'databaseUrl' | 'publicBaseUrl'> & { 
   demoMerchantId: '100000001',
   sandboxUnknownResolveDelayMs: 3_000,
   sandboxDisputeDelayMs: 30_000,
+  sandboxJournalFile: undefined,
+  staleProcessingMs: STALE_PROCESSING_MS,
+  refundStaleMs: REFUND_STALE_MS,
+  notifyLeaseMarginMs: NOTIFY_LEASE_MARGIN_MS,
   notifyPollIntervalMs: 1_000,
   notifyRequestTimeoutMs: 10_000,
   notifyConcurrency: 8,
@@ -133,6 +146,10 @@ export const ENV_VARS: Readonly<Record<string, keyof GatewayConfig>> = {
   OPENCASHIER_DEMO_MERCHANT_ID: 'demoMerchantId',
   OPENCASHIER_SANDBOX_UNKNOWN_RESOLVE_DELAY_MS: 'sandboxUnknownResolveDelayMs',
   OPENCASHIER_SANDBOX_DISPUTE_DELAY_MS: 'sandboxDisputeDelayMs',
+  OPENCASHIER_SANDBOX_JOURNAL_FILE: 'sandboxJournalFile',
+  OPENCASHIER_STALE_PROCESSING_MS: 'staleProcessingMs',
+  OPENCASHIER_REFUND_STALE_MS: 'refundStaleMs',
+  OPENCASHIER_NOTIFY_LEASE_MARGIN_MS: 'notifyLeaseMarginMs',
   OPENCASHIER_NOTIFY_POLL_INTERVAL_MS: 'notifyPollIntervalMs',
   OPENCASHIER_NOTIFY_REQUEST_TIMEOUT_MS: 'notifyRequestTimeoutMs',
   OPENCASHIER_NOTIFY_CONCURRENCY: 'notifyConcurrency',
@@ -160,6 +177,9 @@ const NUMERIC: ReadonlySet<keyof GatewayConfig> = new Set([
   'cryptoThreads',
   'sandboxUnknownResolveDelayMs',
   'sandboxDisputeDelayMs',
+  'staleProcessingMs',
+  'refundStaleMs',
+  'notifyLeaseMarginMs',
   'notifyPollIntervalMs',
   'notifyRequestTimeoutMs',
   'notifyConcurrency',
@@ -204,6 +224,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, file?: string):
   if (config.port > 65_535) throw new ConfigError('port must be at most 65535');
   if (!/^[0-9]{9}$/.test(config.demoMerchantId)) throw new ConfigError('demoMerchantId must be 9 digits');
   if (config.requestTimeoutMs < REQUEST_TIMEOUT_MS_MIN) throw new ConfigError(`requestTimeoutMs must be at least ${REQUEST_TIMEOUT_MS_MIN}`);
+  if (config.staleProcessingMs < 1_000) throw new ConfigError('staleProcessingMs must be at least 1000');
+  if (config.refundStaleMs < 1_000) throw new ConfigError('refundStaleMs must be at least 1000');
+  if (config.notifyLeaseMarginMs < 1_000) throw new ConfigError('notifyLeaseMarginMs must be at least 1000');
   if (config.jobLeaseMs < JOB_LEASE_MS_MIN) throw new ConfigError(`jobLeaseMs must be at least ${JOB_LEASE_MS_MIN}`);
   if (!['NORMAL', 'FULL'].includes(config.sqliteSynchronous)) throw new ConfigError('sqliteSynchronous must be NORMAL or FULL');
   if (config.fxLockMinutes < 1 || config.fxLockMinutes > 24 * 60) throw new ConfigError('fxLockMinutes must be from 1 to 1440');
@@ -216,6 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, file?: string):
     throw new ConfigError(`fxReviewRules: ${error instanceof Error ? error.message : String(error)}`);
   }
   config.dataDir = resolve(config.dataDir);
+  if (config.sandboxJournalFile) config.sandboxJournalFile = resolve(config.sandboxJournalFile);
   config.fxRateFile = resolve(config.fxRateFile ?? join(config.dataDir, 'fx-rates.json'));
   config.databaseUrl ??= join(config.dataDir, 'opencashier.sqlite');
   config.publicBaseUrl ??= `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${config.port}`;

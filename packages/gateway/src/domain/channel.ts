@@ -52,6 +52,16 @@ export function isDeclineCode(value: unknown): value is DeclineCode {
   return (DECLINE_CODES as readonly unknown[]).includes(value);
 }
 
+/**
+ * What a connector throws when its request certainly never reached the
+ * acquirer (connection refused, no route): the payment fails at once. Any
+ * other error — a timeout, a connection reset after sending — leaves the
+ * outcome unknown, because the acquirer may have charged the card.
+ */
+export class ChannelNotReachedError extends Error {
+  override readonly name = 'ChannelNotReachedError';
+}
+
 export type AuthorizeResult =
   | {
       outcome: 'approved';

@@ -36,7 +36,9 @@ export interface NotificationDispatcherOptions {
   random?: () => number;
   logger: DispatcherLogger;
   batchSize: number;
-  /** Must be ≥ leaseMsMin(batchSize, concurrency, requestTimeoutMs). */
+  /** Slack of the lease over the worst-case batch time (default NOTIFY_LEASE_MARGIN_MS). */
+  leaseMarginMs?: number;
+  /** Must be ≥ leaseMsMin(batchSize, concurrency, requestTimeoutMs, leaseMarginMs). */
   leaseMs: number;
   requestTimeoutMs: number;
   concurrency: number;

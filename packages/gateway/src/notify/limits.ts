@@ -94,8 +94,8 @@ export const NOTIFY_RETRY_JITTER_RATIO = 0.2;
 export const NOTIFY_RETRY_SPAN_MS_MIN = 24 * 60 * 60 * 1000;
 
 /** Smallest lease that lets a whole claimed batch be delivered before the lease can expire. */
-export function leaseMsMin(opts: { batchSize: number; concurrency: number; requestTimeoutMs: number }): number {
-  return opts.requestTimeoutMs * Math.ceil(opts.batchSize / opts.concurrency) + NOTIFY_LEASE_MARGIN_MS;
+export function leaseMsMin(opts: { batchSize: number; concurrency: number; requestTimeoutMs: number; leaseMarginMs?: number }): number {
+  return opts.requestTimeoutMs * Math.ceil(opts.batchSize / opts.concurrency) + (opts.leaseMarginMs ?? NOTIFY_LEASE_MARGIN_MS);
 }
 
 /** Default lease: exactly the smallest safe one for the default batch, concurrency and timeout. */

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { Channel, CardInput, AuthorizeResult } from '../domain/channel.js';
+import { ChannelNotReachedError } from '../domain/channel.js';
 import type { ChannelRegistry } from '../channels/registry.js';
 import { GatewayError } from '../domain/errors.js';
 import { STALE_PROCESSING_MS } from '../domain/limits.js';
@@ -37,6 +38,8 @@ export interface OrderServiceDeps {
   reverseLateApproval: (order: Order, approval: ApprovedResult) => Promise<unknown>;
   /** Prices a capture before it commits: the merchant's fee, and more writes for its transaction (the rate it settles at). */
   priceCapture?: (order: Order) => Promise<CapturePricing>;
+  /** How old a PROCESSING payment must be before recovery asks the channel about it (default STALE_PROCESSING_MS). */
+  staleProcessingMs?: number;
 }
 
 export interface CapturePricing {
@@ -171,13 +174,18 @@ export class OrderService {
     // submit (double click, second tab) cannot authorise twice.
     const processing = await this.deps.orders.transition(order.orderId, 'INIT', 'PROCESSING', patch, 'card submitted', this.deps.clock());
     if (!processing) throw new GatewayError('ORDER_NOT_PAYABLE', { state: (await this.deps.orders.find(orderId))?.state ?? 'unknown' });
-    let result: AuthorizeResult;
+    let risk: RiskAction;
     try {
       // Risk control decides before any money moves; an engine failure fails the payment (closed, not open).
-      let risk: RiskAction = this.deps.risk ? (await this.deps.risk.assess(processing, card, context)).action : 'ALLOW';
-      // A channel that cannot run 3-D Secure cannot honour a step-up: an operator looks instead.
-      if (risk === 'CHALLENGE' && !this.deps.channel.capabilities.threeDSecure) risk = 'REVIEW';
-      if (risk === 'DENY') return (await this.move(processing, 'FAILED', { declineCode: RISK_DECLINED }, 'denied by risk control')) ?? processing;
+      risk = this.deps.risk ? (await this.deps.risk.assess(processing, card, context)).action : 'ALLOW';
+    } catch {
+      return (await this.move(processing, 'FAILED', { declineCode: 'PROCESSING_ERROR' }, 'risk control error')) ?? processing;
+    }
+    // A channel that cannot run 3-D Secure cannot honour a step-up: an operator looks instead.
+    if (risk === 'CHALLENGE' && !this.deps.channel.capabilities.threeDSecure) risk = 'REVIEW';
+    if (risk === 'DENY') return (await this.move(processing, 'FAILED', { declineCode: RISK_DECLINED }, 'denied by risk control')) ?? processing;
+    let result: AuthorizeResult;
+    try {
       result = await this.deps.channel.authorize({
         orderId,
         merchantId: order.merchantId,
@@ -188,10 +196,13 @@ export class OrderService {
         captureLater: risk === 'REVIEW',
         initiator,
       });
-    } catch {
-      // The channel failed before giving a reference, so no query can follow
-      // this authorisation up: the order fails and the payer may try a new one.
-      return (await this.move(processing, 'FAILED', { declineCode: 'PROCESSING_ERROR' }, 'channel error')) ?? processing;
+    } catch (error) {
+      // Certainly never sent: nothing was charged, the payer may try again with a new order.
+      if (error instanceof ChannelNotReachedError) return (await this.move(processing, 'FAILED', { declineCode: 'PROCESSING_ERROR' }, 'channel not reached')) ?? processing;
+      // A timeout or a broken answer: the acquirer may have charged the card. Failing the
+      // order here would leave that charge unaccounted for, so it stays PROCESSING and
+      // stale-payment-recovery asks the channel (findByOrder) once it is staleProcessingMs old.
+      return processing;
     }
     return this.applyResult(processing, result);
   }
@@ -315,13 +326,13 @@ export class OrderService {
    */
   async settleCancelledInFlight(limit: number): Promise<number> {
     let settled = 0;
-    for (const order of await this.deps.orders.findCancelledAwaitingChannel(limit)) {
+    await eachIsolated(await this.deps.orders.findCancelledAwaitingChannel(limit), async (order) => {
       const channel = this.channelOf(order);
       const result = order.channelReference ? await channel.query(order.channelReference) : await channel.findByOrder(order.orderId);
-      if (result?.outcome === 'unknown') continue;
+      if (result?.outcome === 'unknown') return;
       await this.settleLateOutcome(order, result);
       settled += 1;
-    }
+    });
     return settled;
   }
 
@@ -352,14 +363,14 @@ export class OrderService {
   /** Asks the channel again about orders whose outcome it reported as unknown. */
   async resolveUnknown(limit: number): Promise<number> {
     let resolved = 0;
-    for (const order of await this.deps.orders.findInState('UNKNOWN', limit)) {
-      if (!order.channelReference) continue;
+    await eachIsolated(await this.deps.orders.findInState('UNKNOWN', limit), async (order) => {
+      if (!order.channelReference) return;
       const result = await this.channelOf(order).query(order.channelReference);
       if (result.outcome === 'approved' || result.outcome === 'declined') {
         await this.applyResult(order, result);
         resolved += 1;
       }
-    }
+    });
     return resolved;
   }
 
@@ -370,13 +381,13 @@ export class OrderService {
    */
   async recoverStale(limit: number): Promise<number> {
     let recovered = 0;
-    for (const order of await this.deps.orders.findInState('PROCESSING', limit, this.deps.clock() - STALE_PROCESSING_MS)) {
+    await eachIsolated(await this.deps.orders.findInState('PROCESSING', limit, this.deps.clock() - (this.deps.staleProcessingMs ?? STALE_PROCESSING_MS)), async (order) => {
       const channel = this.channelOf(order);
       const result = order.channelReference ? await channel.query(order.channelReference) : await channel.findByOrder(order.orderId);
       if (result) await this.applyResult(order, result);
       else await this.move(order, 'FAILED', { declineCode: 'PROCESSING_ERROR' }, 'no authorisation at the channel after a restart');
       recovered += 1;
-    }
+    });
     return recovered;
   }
 
@@ -467,4 +478,26 @@ export class OrderService {
 /** True when what a channel reports collecting is exactly the order's amount in the order's currency. */
 export function collectsOrderAmount(order: Pick<Order, 'amountMinor' | 'currency'>, collected: { amountMinor: bigint; currency: string }): boolean {
   return collected.amountMinor === order.amountMinor && collected.currency === order.currency;
+}
+
+/**
+ * Runs `step` for each order of a background sweep. One order whose channel
+ * cannot answer (a timeout, a reference it no longer knows) must not hold up
+ * the others behind it — the sweep reads the oldest first, so it would block
+ * them for good. Every order is tried; then the first failure is thrown, so
+ * the job scheduler still logs the run as failed, and the failed orders are
+ * asked again at the next run.
+ */
+async function eachIsolated(orders: readonly Order[], step: (order: Order) => Promise<void>): Promise<void> {
+  let failed = 0;
+  let first: unknown;
+  for (const order of orders) {
+    try {
+      await step(order);
+    } catch (error) {
+      failed += 1;
+      first ??= error;
+    }
+  }
+  if (failed > 0) throw new Error(`${failed} of ${orders.length} orders failed in this run: ${first instanceof Error ? first.message : String(first)}`, { cause: first });
 }

@@ -28,6 +28,8 @@ export interface RefundServiceDeps {
   clock: () => number;
   formatNotification: RefundNotificationFormatter;
   findMerchant: (merchantId: string) => Promise<Merchant | undefined>;
+  /** How old a PROCESSING refund must be before it is sent to the channel again (default REFUND_STALE_MS). */
+  refundStaleMs?: number;
 }
 
 /** A validated refund request in domain terms, from any dialect. */
@@ -168,7 +170,7 @@ export class RefundService {
    */
   async resumeStale(limit: number): Promise<number> {
     let resumed = 0;
-    for (const refund of await this.deps.refunds.findStale(this.deps.clock() - REFUND_STALE_MS, limit)) {
+    for (const refund of await this.deps.refunds.findStale(this.deps.clock() - (this.deps.refundStaleMs ?? REFUND_STALE_MS), limit)) {
       const order = await this.deps.orders.find(refund.orderId);
       if (!order) continue;
       await this.submit(refund, order);

@@ -27,6 +27,8 @@ export class GatewayProcess {
   constructor(
     private readonly env: Readonly<Record<string, string>>,
     private readonly cwd: string,
+    /** How long a start may take before it counts as failed (a rig restarting hundreds of times on a busy machine wants more). */
+    private readonly readyWaitMs = READY_WAIT_MS_MAX,
   ) {
     this.baseUrl = env.OPENCASHIER_PUBLIC_BASE_URL!;
   }
@@ -70,7 +72,7 @@ export class GatewayProcess {
           return undefined;
         }
       },
-      { timeoutMs: READY_WAIT_MS_MAX, intervalMs: 50, what: `${this.baseUrl}/readyz`, lastSeen: () => this.#output.slice(-2_000) },
+      { timeoutMs: this.readyWaitMs, intervalMs: 50, what: `${this.baseUrl}/readyz`, lastSeen: () => this.#output.slice(-2_000) },
     );
   }
 

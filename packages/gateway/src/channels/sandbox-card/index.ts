@@ -4,11 +4,14 @@ import type { AmountMinor } from '../../domain/money.js';
 import { SUPPORTED_CURRENCIES } from '../../domain/currencies.js';
 import { SANDBOX_CHALLENGE_CODE, scenarioFor, type Scenario } from './magic-cards.js';
 import { decodeReference, encodeReference } from './transformers.js';
+import { SandboxJournal } from './journal.js';
 
 export interface SandboxCardChannelOptions {
   clock: () => number;
   /** How long an `unknown` outcome stays unknown before a query resolves it. */
   unknownResolveDelayMs: number;
+  /** Where the sandbox keeps its own book of what it answered (unset: it keeps none). */
+  journalFile?: string;
 }
 
 /**
@@ -25,7 +28,11 @@ export class SandboxCardChannel implements Channel {
     currencies: SUPPORTED_CURRENCIES,
   };
 
-  constructor(private readonly options: SandboxCardChannelOptions) {}
+  private readonly journal: SandboxJournal | undefined;
+
+  constructor(private readonly options: SandboxCardChannelOptions) {
+    this.journal = options.journalFile ? new SandboxJournal(options.journalFile) : undefined;
+  }
 
   async authorize(request: AuthorizeRequest): Promise<AuthorizeResult> {
     const natural = scenarioFor(request.card.pan);
@@ -36,7 +43,17 @@ export class SandboxCardChannel implements Channel {
     const frictionless = asked.kind === 'approve' || asked.kind === 'chargeback' || asked.kind === 'retrieval' || asked.kind === 'refund-fails' || asked.kind === 'refund-pending';
     const scenario: Scenario = request.forceThreeDSecure && frictionless && request.initiator !== 'merchant' ? { kind: 'challenge' } : asked;
     const reference = encodeReference(scenario, this.options.clock(), randomBytes(6).toString('hex'));
-    return this.outcome(scenario, reference, 'authorize');
+    const result = this.outcome(scenario, reference, 'authorize');
+    this.journal?.append({
+      kind: 'authorize',
+      orderId: request.orderId,
+      reference,
+      outcome: result.outcome,
+      amountMinor: request.amountMinor.toString(),
+      currency: request.currency,
+      atMs: this.options.clock(),
+    });
+    return result;
   }
 
   async completeChallenge(reference: string, answer: string): Promise<AuthorizeResult> {
@@ -61,7 +78,13 @@ export class SandboxCardChannel implements Channel {
    * scenario and, for pending refunds, from how long ago the gateway first
    * asked. The same refund id always gets the same reference.
    */
-  async refund(reference: string, _amountMinor: AmountMinor, refundId: string, requestedAtMs: number): Promise<RefundResult> {
+  async refund(reference: string, amountMinor: AmountMinor, refundId: string, requestedAtMs: number): Promise<RefundResult> {
+    const result = this.refundOutcome(reference, refundId, requestedAtMs);
+    this.journal?.append({ kind: 'refund', refundId, reference, outcome: result.outcome, amountMinor: amountMinor.toString(), atMs: this.options.clock() });
+    return result;
+  }
+
+  private refundOutcome(reference: string, refundId: string, requestedAtMs: number): RefundResult {
     const decoded = decodeReference(reference);
     const refundReference = `${reference}.r.${refundId}`;
     if (!decoded || decoded.scenario.kind === 'refund-fails') return { outcome: 'failed', reference: refundReference };
@@ -78,11 +101,13 @@ export class SandboxCardChannel implements Channel {
   }
 
   /**
-   * The sandbox authorises in-process and records nothing, so an order whose
-   * gateway process died before the answer was never authorised.
+   * Without a journal the sandbox records nothing, so an order whose gateway
+   * process died before the answer was never authorised. With one, the
+   * authorisation it answered is found and reported as a query would.
    */
-  async findByOrder(_orderId: string): Promise<AuthorizeResult | undefined> {
-    return undefined;
+  async findByOrder(orderId: string): Promise<AuthorizeResult | undefined> {
+    const entry = this.journal?.authorizationOf(orderId);
+    return entry ? this.query(entry.reference) : undefined;
   }
 
   private outcome(scenario: Scenario, reference: string, via: 'authorize' | 'query', issuedAtMs = 0): AuthorizeResult {
