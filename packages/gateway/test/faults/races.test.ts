@@ -80,7 +80,7 @@ describe.each(testDatabases())('races on one order (%s)', (database, databaseEnv
     journalDir = mkdtempSync(join(tmpdir(), 'opencashier-races-'));
     journalFile = join(journalDir, 'sandbox-acquirer.ndjson');
     t = await startTestGateway(
-      { ...databaseEnv, OPENCASHIER_RATE_LIMIT_PER_MINUTE: '0', OPENCASHIER_SANDBOX_UNKNOWN_RESOLVE_DELAY_MS: String(UNKNOWN_MS), OPENCASHIER_SANDBOX_JOURNAL_FILE: journalFile },
+      { ...databaseEnv, OPENCASHIER_RATE_LIMIT_PER_MINUTE: '0', OPENCASHIER_MERCHANT_RATE_LIMIT_PER_MINUTE: '0', OPENCASHIER_SANDBOX_UNKNOWN_RESOLVE_DELAY_MS: String(UNKNOWN_MS), OPENCASHIER_SANDBOX_JOURNAL_FILE: journalFile },
       { background: false, clock: () => nowMs },
     );
     merchant = (await t.gateway.merchants.find(t.merchant.merchantId))!;
