@@ -1,0 +1,73 @@
+/**
+ * `npm run verify:card-data [-- --payments N]`: the long card-data run
+ * (10,000 payments by default) on SQLite, and on PostgreSQL when
+ * OPENCASHIER_TEST_POSTGRES_URL names a server; prints the figure and
+ * rewrites the "Card data scan" section of docs/reliability.md. Exits 1 if
+ * any card number or CVV was found.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { runCardDataScan, type CardDataRunResult } from './card-data-run.js';
+import { writeReliabilitySection } from './reliability-doc.js';
+import { createScratchPostgresDatabase } from '../store/scratch-postgres-database.js';
+
+const DEFAULT_PAYMENTS = 10_000;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function runOn(database: 'sqlite' | 'postgres', payments: number): Promise<CardDataRunResult> {
+  const dataDir = mkdtempSync(join(tmpdir(), `opencashier-card-data-${database}-`));
+  const scratch = database === 'postgres' ? await createScratchPostgresDatabase(process.env.OPENCASHIER_TEST_POSTGRES_URL!, 'card_data') : undefined;
+  try {
+    return await runCardDataScan({ payments, dataDir, port: await freePort(), adminToken: randomBytes(24).toString('base64url'), ...(scratch ? { databaseUrl: scratch.url } : {}) });
+  } finally {
+    await scratch?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function line(r: CardDataRunResult): string {
+  const pans = r.hits.filter((h) => h.kind === 'pan').length;
+  const cvvs = r.hits.filter((h) => h.kind === 'cvv').length;
+  return `| ${r.database} | ${r.payments.toLocaleString('en')} | ${r.paidOrders.toLocaleString('en')} | ${r.vaultedCards.toLocaleString('en')} | ${r.sources} | ${(r.bytesScanned / 1_048_576).toFixed(1)} MiB | **${pans}** | **${cvvs}** |`;
+}
+
+async function main(): Promise<void> {
+  const i = process.argv.indexOf('--payments');
+  const payments = i > 0 ? Number(process.argv[i + 1]) : DEFAULT_PAYMENTS;
+  if (!Number.isSafeInteger(payments) || payments < 1) throw new Error('--payments must be a positive whole number');
+  const databases: ('sqlite' | 'postgres')[] = ['sqlite', ...(process.env.OPENCASHIER_TEST_POSTGRES_URL ? (['postgres'] as const) : [])];
+  const results: CardDataRunResult[] = [];
+  for (const database of databases) {
+    const startedMs = Date.now();
+    const r = await runOn(database, payments);
+    results.push(r);
+    console.log(`${database}: ${r.payments} payments (${JSON.stringify(r.byPath)}), ${r.paidOrders} paid, ${r.vaultedCards} cards vaulted; scanned ${r.sources} sources, ${r.bytesScanned} bytes: ${r.hits.filter((h) => h.kind === 'pan').length} card numbers, ${r.hits.filter((h) => h.kind === 'cvv').length} CVVs found (${Math.round((Date.now() - startedMs) / 1000)} s)`);
+    for (const hit of r.hits.slice(0, 20)) console.log(`  ${hit.kind} in ${hit.source}: ${hit.excerpt}`);
+  }
+  writeReliabilitySection(
+    'Card data scan',
+    `\`npm run verify:card-data\` (${new Date().toISOString().slice(0, 10)}): payments with a distinct sentinel card number and CVV each, through the hosted cashier's card form (number typed with spaces), the flat-JSON API's direct card fields (one-off and first recurring, whose card is vaulted), express-pay card binding and refused cards (bad check digit, expired); then recurring charges on the vaulted cards. Afterwards every place data rests is read: the data directory's raw bytes before and after a WAL checkpoint (SQLite main file, WAL and free pages), every table's rows (the PostgreSQL data), the trace-level log file, a backup made with \`VACUUM INTO\`, and the exports (back-office orders CSV, reconciliation file, settlement and statement). A hit is any sentinel number inside a run of digits (spaces, dashes and UTF-16 included) or a sentinel CVV after a security-code field name or as a quoted or form value.
+
+| database | payments | orders paid | cards vaulted | sources scanned | bytes scanned | clear card numbers | CVVs |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+${results.map(line).join('\n')}
+
+The short version (200 payments, both databases) runs in \`npm test\` (\`packages/gateway/test/card-data.test.ts\`).`,
+  );
+  if (results.some((r) => r.hits.length > 0)) process.exitCode = 1;
+}
+
+await main();
