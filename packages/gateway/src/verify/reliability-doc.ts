@@ -10,11 +10,11 @@ export const RELIABILITY_DOC = fileURLToPath(new URL('../../../../docs/reliabili
  * section and leaves the rest of the page alone.
  */
 export function writeReliabilitySection(heading: string, body: string, path = RELIABILITY_DOC): void {
-  const text = existsSync(path) ? readFileSync(path, 'utf8') : '# Reliability and security figures\n';
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
   const section = `## ${heading}\n\n${body.trim()}\n`;
   const start = text.indexOf(`\n## ${heading}\n`);
   if (start === -1) {
-    writeFileSync(path, `${text.trimEnd()}\n\n${section}`);
+    writeFileSync(path, text.trim() === '' ? section : `${text.trimEnd()}\n\n${section}`);
     return;
   }
   const next = text.indexOf('\n## ', start + 1);
