@@ -44,6 +44,19 @@ function line(r: CardDataRunResult): string {
   return `| ${r.database} | ${r.payments.toLocaleString('en')} | ${r.paidOrders.toLocaleString('en')} | ${r.vaultedCards.toLocaleString('en')} | ${r.sources} | ${(r.bytesScanned / 1_048_576).toFixed(1)} MiB | **${pans}** | **${cvvs}** |`;
 }
 
+function writeFigure(results: CardDataRunResult[]): void {
+  writeReliabilitySection(
+    'Card data scan',
+    `\`npm run verify:card-data\` (${new Date().toISOString().slice(0, 10)}): payments with a distinct sentinel card number and CVV each, through the hosted cashier's card form (number typed with spaces), the flat-JSON API's direct card fields (one-off and first recurring, whose card is vaulted), express-pay card binding and refused cards (bad check digit, expired); then recurring charges on the vaulted cards. Afterwards every place data rests is read: the data directory's raw bytes before and after a WAL checkpoint (SQLite main file, WAL and free pages), every table's rows (the PostgreSQL data), the trace-level log file, a backup made with \`VACUUM INTO\`, and the exports (back-office orders CSV, reconciliation file, settlement and statement). A hit is any sentinel number inside a run of digits (spaces, dashes and UTF-16 included) or a sentinel CVV after a security-code field name or as a quoted or form value.
+
+| database | payments | orders paid | cards vaulted | sources scanned | bytes scanned | clear card numbers | CVVs |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+${results.map(line).join('\n')}
+
+The short version (200 payments, both databases) runs in \`npm test\` (\`packages/gateway/test/card-data.test.ts\`).`,
+  );
+}
+
 async function main(): Promise<void> {
   const i = process.argv.indexOf('--payments');
   const payments = i > 0 ? Number(process.argv[i + 1]) : DEFAULT_PAYMENTS;
@@ -56,17 +69,9 @@ async function main(): Promise<void> {
     results.push(r);
     console.log(`${database}: ${r.payments} payments (${JSON.stringify(r.byPath)}), ${r.paidOrders} paid, ${r.vaultedCards} cards vaulted; scanned ${r.sources} sources, ${r.bytesScanned} bytes: ${r.hits.filter((h) => h.kind === 'pan').length} card numbers, ${r.hits.filter((h) => h.kind === 'cvv').length} CVVs found (${Math.round((Date.now() - startedMs) / 1000)} s)`);
     for (const hit of r.hits.slice(0, 20)) console.log(`  ${hit.kind} in ${hit.source}: ${hit.excerpt}`);
+    // After each database: a run cut short still leaves the figures it has.
+    writeFigure(results);
   }
-  writeReliabilitySection(
-    'Card data scan',
-    `\`npm run verify:card-data\` (${new Date().toISOString().slice(0, 10)}): payments with a distinct sentinel card number and CVV each, through the hosted cashier's card form (number typed with spaces), the flat-JSON API's direct card fields (one-off and first recurring, whose card is vaulted), express-pay card binding and refused cards (bad check digit, expired); then recurring charges on the vaulted cards. Afterwards every place data rests is read: the data directory's raw bytes before and after a WAL checkpoint (SQLite main file, WAL and free pages), every table's rows (the PostgreSQL data), the trace-level log file, a backup made with \`VACUUM INTO\`, and the exports (back-office orders CSV, reconciliation file, settlement and statement). A hit is any sentinel number inside a run of digits (spaces, dashes and UTF-16 included) or a sentinel CVV after a security-code field name or as a quoted or form value.
-
-| database | payments | orders paid | cards vaulted | sources scanned | bytes scanned | clear card numbers | CVVs |
-| --- | --- | --- | --- | --- | --- | --- | --- |
-${results.map(line).join('\n')}
-
-The short version (200 payments, both databases) runs in \`npm test\` (\`packages/gateway/test/card-data.test.ts\`).`,
-  );
   if (results.some((r) => r.hits.length > 0)) process.exitCode = 1;
 }
 
