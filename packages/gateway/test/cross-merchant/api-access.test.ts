@@ -43,6 +43,8 @@ interface ApiCase {
   send: (who: Caller, v: Victim) => Promise<Answer>;
   /** The codes B may get. `own`: the route acts on the caller's own namespace (B gets its own, empty, result). */
   refusedAs: readonly string[] | 'own';
+  /** The same request naming each of A's other objects of that kind, sent as B only (every id, not just one). */
+  others?: (who: Caller, v: Victim) => Promise<Answer>[];
 }
 interface LinkCase {
   kind: 'link';
@@ -100,38 +102,46 @@ describe.each(testDatabases())('cross-merchant access on every route (%s)', (_da
     }
     return { code: String(response.status), text: await response.text(), httpStatus: response.status, sent: `${url} ${String(init.body ?? '')}` };
   }
-  const pe = (path: string, payload: (v: Victim) => Record<string, unknown>, refusedAs: readonly string[] | 'own'): ApiCase => ({ kind: 'api', send: (who, victim) => payEase(who, path, payload(victim)), refusedAs });
+  const pe = (path: string, payload: (v: Victim) => Record<string, unknown>, refusedAs: readonly string[] | 'own', others?: (v: Victim) => Record<string, unknown>[]): ApiCase => ({
+    kind: 'api',
+    send: (who, victim) => payEase(who, path, payload(victim)),
+    refusedAs,
+    ...(others ? { others: (who: Caller, victim: Victim) => others(victim).map((p) => payEase(who, path, p)) } : {}),
+  });
+  /** Every order of A, whatever API made it and whatever its state. */
+  const everyOrder = (x: Victim) => [x.iccPaid, x.iccInit, x.iccDisputed, x.online, x.fx];
+  const byRequestId = (extra: Record<string, unknown> = {}) => (x: Victim) => everyOrder(x).map((o) => ({ requestId: o.requestId, ...extra }));
+  const byOrderId = (x: Victim) => everyOrder(x).map((o) => ({ requestId: rid('b-refund'), orderId: o.orderId, amount: '100' }));
   const card = (number: string) => ({ number, holderName: 'PAT PAYER' });
   const notFound = ['ORDER_NOT_FOUND'];
 
   /** Every route, by `METHOD url` as the gateway registers it (hashed asset names by pattern below). */
   const CASES: Record<string, RouteCase> = {
-    // A's requestId in B's namespace is B's own order (no conflict that would reveal A's); no other case names this one.
-    'POST /icc/order': pe('icc/order', (x) => ({ requestId: x.iccDisputed.requestId, orderAmount: '100', orderCurrency: 'USD', notifyUrl: `${ANY}/n`, callbackUrl: `${ANY}/r` }), 'own'),
-    'POST /icc/query': pe('icc/query', (x) => ({ requestId: x.iccPaid.requestId }), notFound),
-    'POST /icc/refund': pe('icc/refund', (x) => ({ requestId: rid('b-refund'), orderId: x.iccPaid.orderId, amount: '100' }), notFound),
-    'POST /onlinePay/refund': pe('onlinePay/refund', (x) => ({ requestId: rid('b-refund'), orderId: x.online.orderId, amount: '100' }), notFound),
+    'POST /icc/order': pe('icc/order', () => ({ requestId: rid('b-order'), orderAmount: '100', orderCurrency: 'USD', notifyUrl: `${ANY}/n`, callbackUrl: `${ANY}/r` }), 'own'),
+    'POST /icc/query': pe('icc/query', (x) => ({ requestId: x.iccPaid.requestId }), notFound, byRequestId()),
+    'POST /icc/refund': pe('icc/refund', (x) => ({ requestId: rid('b-refund'), orderId: x.iccPaid.orderId, amount: '100' }), notFound, byOrderId),
+    'POST /onlinePay/refund': pe('onlinePay/refund', (x) => ({ requestId: rid('b-refund'), orderId: x.online.orderId, amount: '100' }), notFound, byOrderId),
     'POST /icc/refundQuery': pe('icc/refundQuery', (x) => ({ requestId: x.refund.requestId }), ['REFUND_NOT_FOUND']),
     'POST /onlinePay/refundQuery': pe('onlinePay/refundQuery', (x) => ({ requestId: x.refund.requestId }), ['REFUND_NOT_FOUND']),
-    'POST /icc/cancelOrder': pe('icc/cancelOrder', (x) => ({ requestId: x.iccInit.requestId }), notFound),
-    'POST /onlinePay/cancelOrder': pe('onlinePay/cancelOrder', (x) => ({ requestId: x.iccInit.requestId }), notFound),
+    'POST /icc/cancelOrder': pe('icc/cancelOrder', (x) => ({ requestId: x.iccInit.requestId }), notFound, byRequestId()),
+    'POST /onlinePay/cancelOrder': pe('onlinePay/cancelOrder', (x) => ({ requestId: x.iccInit.requestId }), notFound, byRequestId()),
     'POST /icc/retrieval/backfill': pe('icc/retrieval/backfill', (x) => ({ disputeId: x.dispute.disputeId, requestId: rid('b-backfill'), customerName: 'Pat Payer', customerEmail: 'pat@example.test', productDescription: 'A book', statement: 'Delivered.' }), ['DISPUTE_NOT_FOUND']),
     'POST /icc/disputeQuery': pe('icc/disputeQuery', (x) => ({ disputeId: x.dispute.disputeId }), ['DISPUTE_NOT_FOUND']),
-    'POST /icc/delivery': pe('icc/delivery', (x) => ({ serialNumber: x.iccPaid.orderId, status: 'SHIPPED', logisticsCompany: 'Post', trackingNumbers: ['TN1'], time: '2026-01-02 03:04:05' }), notFound),
-    'POST /sandbox/pay': pe('sandbox/pay', (x) => ({ requestId: x.iccInit.requestId, cardNumber: '4242424242424242' }), notFound),
-    'POST /sandbox/chargeback': pe('sandbox/chargeback', (x) => ({ requestId: x.iccPaid.requestId }), notFound),
-    'POST /sandbox/retrieval': pe('sandbox/retrieval', (x) => ({ requestId: x.iccPaid.requestId }), notFound),
+    'POST /icc/delivery': pe('icc/delivery', (x) => ({ serialNumber: x.iccPaid.orderId, status: 'SHIPPED', logisticsCompany: 'Post', trackingNumbers: ['TN1'], time: '2026-01-02 03:04:05' }), notFound, (x) => everyOrder(x).map((o) => ({ serialNumber: o.orderId, status: 'SHIPPED', logisticsCompany: 'Post', trackingNumbers: ['TN1'], time: '2026-01-02 03:04:05' }))),
+    'POST /sandbox/pay': pe('sandbox/pay', (x) => ({ requestId: x.iccInit.requestId, cardNumber: '4242424242424242' }), notFound, byRequestId({ cardNumber: '4242424242424242' })),
+    'POST /sandbox/chargeback': pe('sandbox/chargeback', (x) => ({ requestId: x.iccPaid.requestId }), notFound, byRequestId()),
+    'POST /sandbox/retrieval': pe('sandbox/retrieval', (x) => ({ requestId: x.iccPaid.requestId }), notFound, byRequestId()),
     'POST /sandbox/disputeDecide': pe('sandbox/disputeDecide', (x) => ({ disputeId: x.dispute.disputeId, outcome: 'LOST' }), ['DISPUTE_NOT_FOUND']),
     'POST /sandbox/disputeEscalate': pe('sandbox/disputeEscalate', (x) => ({ disputeId: x.dispute.disputeId }), ['DISPUTE_NOT_FOUND']),
-    'POST /sandbox/expire': pe('sandbox/expire', (x) => ({ requestId: x.iccInit.requestId }), notFound),
+    'POST /sandbox/expire': pe('sandbox/expire', (x) => ({ requestId: x.iccInit.requestId }), notFound, byRequestId()),
     // By date: B gets its own (empty) day, never A's lines.
     'POST /reconciliation/download': pe('reconciliation/download', (x) => ({ businessDate: x.businessDate }), 'own'),
     'POST /settlement/query': pe('settlement/query', (x) => ({ businessDate: x.businessDate }), 'own'),
     'POST /foreignExchange/listpriceLock': pe('foreignExchange/listpriceLock', () => ({ requestId: rid('b-lock'), orderCurrency: 'USD', currency: 'CNY' }), 'own'),
     // A's locked rate, spent by B.
     'POST /foreignExchange/order': pe('foreignExchange/order', (x) => ({ ...FX_ORDER, requestId: rid('b-fx'), listPriceToken: x.fx.unusedLockToken }), ['LIST_PRICE_TOKEN_NOT_YOURS']),
-    'POST /foreignExchange/query': pe('foreignExchange/query', (x) => ({ requestId: x.fx.requestId }), notFound),
-    'POST /foreignExchange/refund': pe('foreignExchange/refund', (x) => ({ requestId: rid('b-refund'), orderId: x.fx.orderId, amount: '100' }), notFound),
+    'POST /foreignExchange/query': pe('foreignExchange/query', (x) => ({ requestId: x.fx.requestId }), notFound, byRequestId()),
+    'POST /foreignExchange/refund': pe('foreignExchange/refund', (x) => ({ requestId: rid('b-refund'), orderId: x.fx.orderId, amount: '100' }), notFound, byOrderId),
     'POST /foreignExchange/refundQuery': pe('foreignExchange/refundQuery', (x) => ({ requestId: x.refund.requestId }), ['REFUND_NOT_FOUND']),
     'POST /foreignExchange/proofUpload': pe('foreignExchange/proofUpload', () => ({ fileName: 'proof.pdf' }), 'own'),
     // The same card number as A's saved card: B gets a binding of its own, never A's bindCardId.
@@ -139,7 +149,7 @@ describe.each(testDatabases())('cross-merchant access on every route (%s)', (_da
     'POST /onlinePay/bindCardQuery': pe('onlinePay/bindCardQuery', (x) => ({ requestId: rid('b-bq'), merchantUserId: x.binding.userId }), 'own'),
     'POST /onlinePay/unbindCard': pe('onlinePay/unbindCard', (x) => ({ requestId: rid('b-unbind'), merchantUserId: x.binding.userId, bindCardId: x.binding.bindCardId }), ['BIND_CARD_NOT_FOUND']),
     'POST /onlinePay/order': pe('onlinePay/order', (x) => ({ requestId: rid('b-express'), orderAmount: '100', orderCurrency: 'CNY', notifyUrl: `${ANY}/n`, callbackUrl: `${ANY}/r`, paymentModeCode: 'BANK_CARD-EXPRESS_DEBIT', merchantUserId: x.binding.userId, bindCardId: x.binding.bindCardId }), ['BIND_CARD_NOT_FOUND']),
-    'POST /onlinePay/query': pe('onlinePay/query', (x) => ({ requestId: x.online.requestId }), notFound),
+    'POST /onlinePay/query': pe('onlinePay/query', (x) => ({ requestId: x.online.requestId }), notFound, byRequestId()),
     'POST /global/pay/credit': { kind: 'api', send: (who, x) => globalJson(who, '/global/pay/credit', { amount: '1.00', subject: 's', body: 'b', callback_url: `${ANY}/r`, notify_url: `${ANY}/n`, user_id: x.global.userId, client_ip: '10.0.0.1', phone_number: '18801552245', currency: 'USD', customer_name: 'Pat', region: 'USA', email: 'p@example.test', mch_order_no: rid('b-gj'), trigger_mode: 'RECURRING' }), refusedAs: ['2004'] },
     'POST /global/order/query': { kind: 'api', send: (who, x) => globalJson(who, '/global/order/query', { order_id: x.global.orderId }), refusedAs: ['2002'] },
     'POST /global/refund': { kind: 'api', send: (who, x) => globalJson(who, '/global/refund', { mch_refund_no: rid('b-gjr'), order_id: x.global.orderId, refund_amount: '0.10' }), refusedAs: ['2002'] },
@@ -209,23 +219,27 @@ describe.each(testDatabases())('cross-merchant access on every route (%s)', (_da
     const before = await snapshotOf(t, t.merchant.merchantId);
     const refusals: { route: string; b: Answer }[] = [];
     let exercised = 0;
+    let attempts = 0;
     for (const route of t.gateway.routes) {
       const key = `${route.method} ${route.url}`;
       const c = caseOf(route.method, route.url)!;
       if (c.kind === 'exempt') continue;
       const answer = c.kind === 'api' ? await c.send({ kind: 'B' }, v) : await c.send(v);
       exercised += 1;
-      const label = `${key} → ${answer.httpStatus} ${answer.code} ${answer.text.slice(0, 200)}`;
-      expect(answer.httpStatus, label).toBeLessThan(500);
-      for (const [name, secret] of Object.entries(v.secrets)) if (!answer.sent.includes(secret)) expect(answer.text.includes(secret), `${label}: carries A's ${name}`).toBe(false);
-      if (c.kind === 'link') {
-        expect(answer.httpStatus, label).toBeGreaterThanOrEqual(400);
-      } else if (c.refusedAs !== 'own') {
-        expect(c.refusedAs, label).toContain(answer.code);
-        refusals.push({ route: key, b: answer });
+      const others = c.kind === 'api' && c.others ? await Promise.all(c.others({ kind: 'B' }, v)) : [];
+      for (const a of [answer, ...others]) {
+        attempts += 1;
+        const label = `${key} → ${a.httpStatus} ${a.code} ${a.text.slice(0, 200)} (sent ${a.sent.slice(0, 120)})`;
+        expect(a.httpStatus, label).toBeLessThan(500);
+        for (const [name, secret] of Object.entries(v.secrets)) if (!a.sent.includes(secret)) expect(a.text.includes(secret), `${label}: carries A's ${name}`).toBe(false);
+        if (c.kind === 'link') expect(a.httpStatus, label).toBeGreaterThanOrEqual(400);
+        else if (c.refusedAs !== 'own') expect(c.refusedAs, label).toContain(a.code);
       }
+      if (c.kind === 'api' && c.refusedAs !== 'own') refusals.push({ route: key, b: answer });
     }
     expect(exercised).toBeGreaterThanOrEqual(50);
+    // One attempt per route, and one per order of A on the routes that take any order.
+    expect(attempts).toBeGreaterThanOrEqual(exercised + 13 * 5);
     expect(await snapshotOf(t, t.merchant.merchantId)).toEqual(before);
     // The owner, sending the same requests, is not refused as "not found": B's refusals were ownership refusals.
     // Last route first: unbinding A's card comes after the express payment that needs it.
