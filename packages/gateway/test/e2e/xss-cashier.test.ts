@@ -42,7 +42,13 @@ describe('markup in data never runs on the cashier', () => {
     expect(cashierCsp).not.toContain('unsafe-eval');
     // The cashier runs no script at all: script-src falls back to default-src 'none'.
     expect(cashierCsp).not.toContain('script-src');
-    expect(await cashier.text()).not.toMatch(/<script/i);
+    const cashierHtml = await cashier.text();
+    expect(cashierHtml).not.toMatch(/<script/i);
+    // Its stylesheet carries the integrity of the file actually served.
+    const link = /<link rel="stylesheet" href="([^"]+)" integrity="(sha384-[^"]+)">/.exec(cashierHtml);
+    expect(link).not.toBeNull();
+    const css = Buffer.from(await (await fetch(new URL(link![1]!, fixture.t.baseUrl))).arrayBuffer());
+    expect(`sha384-${createHash('sha384').update(css).digest('base64')}`).toBe(link![2]);
 
     const portal = await fetch(`${fixture.t.baseUrl}/portal/`);
     const portalCsp = portal.headers.get('content-security-policy') ?? '';
