@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { runCardDataScan, type CardDataRunResult } from './card-data-run.js';
-import { writeReliabilitySection } from './reliability-doc.js';
+import { writeFigure } from './card-data-report.js';
 import { createScratchPostgresDatabase } from '../store/scratch-postgres-database.js';
 
 const DEFAULT_PAYMENTS = 10_000;
@@ -36,25 +36,6 @@ async function runOn(database: 'sqlite' | 'postgres', payments: number): Promise
     await scratch?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-function line(r: CardDataRunResult): string {
-  const pans = r.hits.filter((h) => h.kind === 'pan').length;
-  const cvvs = r.hits.filter((h) => h.kind === 'cvv').length;
-  return `| ${r.database} | ${r.payments.toLocaleString('en')} | ${r.paidOrders.toLocaleString('en')} | ${r.vaultedCards.toLocaleString('en')} | ${r.sources} | ${(r.bytesScanned / 1_048_576).toFixed(1)} MiB | **${pans}** | **${cvvs}** |`;
-}
-
-function writeFigure(results: CardDataRunResult[]): void {
-  writeReliabilitySection(
-    'Card data scan',
-    `\`npm run verify:card-data\` (${new Date().toISOString().slice(0, 10)}): payments with a distinct sentinel card number and CVV each, through the hosted cashier's card form (number typed with spaces), the flat-JSON API's direct card fields (one-off and first recurring, whose card is vaulted), express-pay card binding and refused cards (bad check digit, expired); then recurring charges on the vaulted cards. Afterwards every place data rests is read: the data directory's raw bytes before and after a WAL checkpoint (SQLite main file, WAL and free pages), every table's rows (the PostgreSQL data), the trace-level log file, a backup made with \`VACUUM INTO\`, and the exports (back-office orders CSV, reconciliation file, settlement and statement). A hit is any sentinel number inside a run of digits (spaces, dashes and UTF-16 included) or a sentinel CVV after a security-code field name or as a quoted or form value.
-
-| database | payments | orders paid | cards vaulted | sources scanned | bytes scanned | clear card numbers | CVVs |
-| --- | --- | --- | --- | --- | --- | --- | --- |
-${results.map(line).join('\n')}
-
-The short version (200 payments, both databases) runs in \`npm test\` (\`packages/gateway/test/card-data.test.ts\`).`,
-  );
 }
 
 async function main(): Promise<void> {
