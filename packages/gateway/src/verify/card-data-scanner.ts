@@ -4,7 +4,8 @@
  * digits; and every sentinel CVV, either after a field name that means a
  * security code (cvv, cvc, cvn, csc, cvv2, securityCode) or as a quoted or
  * form-encoded value of its own. The sentinel CVVs are chosen from a range no
- * amount, year or quantity of the run uses, so a hit is a CVV and not noise.
+ * amount, year, quantity or kept last 4 of the run uses, so a hit is a CVV
+ * and not noise.
  */
 
 /** Sentinel CVVs: 4 digits from 9101 to 9899 whose last digit is not 0; amounts in a run stay below 9000. */
@@ -19,10 +20,13 @@ export function sentinelCvv(i: number): string {
 
 /**
  * A Luhn-valid 15-digit American Express sentinel number (its CVV has 4
- * digits), distinct for each i below 10^10; prefix 3791, never a magic card.
+ * digits), distinct for each i below 10^8; prefix 3791, never a magic card.
+ * The digits before the check digit are fixed at "07", so the last four
+ * (kept in clear, like a BIN) read d07c and never fall in the sentinel CVV
+ * range: a quoted last 4 is not mistaken for a CVV.
  */
 export function sentinelPan(i: number): string {
-  const body = `3791${String(i).padStart(10, '0')}`;
+  const body = `3791${String(i).padStart(8, '0')}07`;
   let sum = 0;
   for (let k = 0; k < body.length; k += 1) {
     let d = Number(body[body.length - 1 - k]);

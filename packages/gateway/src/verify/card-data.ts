@@ -42,7 +42,11 @@ async function main(): Promise<void> {
   const i = process.argv.indexOf('--payments');
   const payments = i > 0 ? Number(process.argv[i + 1]) : DEFAULT_PAYMENTS;
   if (!Number.isSafeInteger(payments) || payments < 1) throw new Error('--payments must be a positive whole number');
-  const databases: ('sqlite' | 'postgres')[] = ['sqlite', ...(process.env.OPENCASHIER_TEST_POSTGRES_URL ? (['postgres'] as const) : [])];
+  const only = process.argv.indexOf('--database');
+  const all: ('sqlite' | 'postgres')[] = ['sqlite', ...(process.env.OPENCASHIER_TEST_POSTGRES_URL ? (['postgres'] as const) : [])];
+  // `--database sqlite|postgres`: one of them (the two can run side by side; each keeps the other's row).
+  const databases = only > 0 ? all.filter((d) => d === process.argv[only + 1]) : all;
+  if (databases.length === 0) throw new Error('--database must be sqlite, or postgres with OPENCASHIER_TEST_POSTGRES_URL set');
   const results: CardDataRunResult[] = [];
   for (const database of databases) {
     const startedMs = Date.now();
