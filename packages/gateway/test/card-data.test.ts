@@ -10,6 +10,8 @@ import { freshPostgresDatabase } from '../src/test-support/test-database.js';
 
 /** Enough payments for every path several times over, on both databases, in well under a minute. */
 const CARD_DATA_PAYMENTS = 200;
+/** Typically 15–35 s; generous, so a machine busy with other suites never fails it on time. */
+const CARD_DATA_TIMEOUT_MS = 240_000;
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -94,7 +96,7 @@ describe.each(testDatabases())('card data after a run of payments (%s)', (databa
       await fresh?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+  }, CARD_DATA_TIMEOUT_MS);
 
   it('the scanner finds a planted card number and CVV, spaced or not (it is not blind)', () => {
     const scanner = new CardDataScanner([sentinelPan(7)], [sentinelCvv(7)]);
