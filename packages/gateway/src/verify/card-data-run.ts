@@ -120,7 +120,7 @@ export async function runCardDataScan(options: CardDataRunOptions): Promise<Card
     // Every row of every table, as text: on PostgreSQL this is the data (a dump), on SQLite a second look.
     for (const table of await gateway.database.db.introspection.getTables()) {
       const rows = await sql<Record<string, unknown>>`select * from ${sql.table(table.name)}`.execute(gateway.database.db);
-      scanner.scan(`table ${table.name}`, Buffer.from(JSON.stringify(rows.rows, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v))));
+      scanner.scan(`table ${table.name}`, Buffer.from(JSON.stringify(rows.rows, dumpValue)));
     }
     return { ...scanner.result, payments: options.payments, paidOrders, vaultedCards, orderStates, byPath, database };
   } finally {
@@ -194,6 +194,17 @@ async function writeExports(gateway: Gateway, info: SandboxMerchantInfo, baseUrl
   const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
   const csv = await fetch(`${baseUrl}/portal/api/m/orders.csv`, { headers: { cookie } });
   writeFileSync(join(dir, 'orders.csv'), Buffer.from(await csv.arrayBuffer()));
+}
+
+/**
+ * A row value as a dump writes it: integers as bare numbers (a quoted
+ * "9101" would read like a quoted CVV; they are ids and counts), bytes as
+ * their raw characters.
+ */
+function dumpValue(_key: string, v: unknown): unknown {
+  if (typeof v === 'bigint') return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : v.toString();
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('latin1');
+  return v;
 }
 
 function filesUnder(dir: string): string[] {
