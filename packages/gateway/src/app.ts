@@ -12,6 +12,7 @@ import { loopbackBaseUrl, type GatewayConfig } from './config.js';
 import { ERRORS } from './domain/errors.js';
 import { REQUEST_BODY_BYTES_MAX, BACKGROUND_BATCH_MAX, EXPIRY_SWEEP_INTERVAL_MS, CHANNEL_RECHECK_INTERVAL_MS, DISPUTE_SWEEP_INTERVAL_MS } from './domain/limits.js';
 import { KeyEncryptionKey } from './keys/kek.js';
+import { loadDerivedKeys } from './keys/derived-keys.js';
 import { CardVault } from './keys/card-vault.js';
 import { loadOrCreateGatewayKeys, type GatewayKeyRing } from './keys/gateway-keys.js';
 import { openDatabase, type OpenedDatabase } from './store/database.js';
@@ -90,6 +91,8 @@ import './ops/fastify-types.js';
 
 export interface Gateway {
   app: FastifyInstance;
+  /** Every HTTP route, as registered: the cross-merchant access test walks it, so a new route needs an entry there. */
+  routes: readonly { method: string; url: string }[];
   config: GatewayConfig;
   database: OpenedDatabase;
   merchants: MerchantRepository;
@@ -137,9 +140,17 @@ const CLOSE_IDLE_POLL_MS = 50;
 
 /** The key-encryption key from config, or (development only) one generated into the data directory. */
 export function loadKek(config: GatewayConfig): { kek: KeyEncryptionKey; generated: boolean } {
-  if (config.kekBase64) return { kek: KeyEncryptionKey.fromBase64(config.kekBase64), generated: false };
+  const { kek, generated } = readKek(config);
+  // Keys used as keys of their own (fingerprints, link signatures) are kept across KEK rotations.
+  loadDerivedKeys(config.dataDir, kek);
+  return { kek, generated };
+}
+
+function readKek(config: GatewayConfig): { kek: KeyEncryptionKey; generated: boolean } {
+  const previous = (config.kekPreviousBase64 ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+  if (config.kekBase64) return { kek: KeyEncryptionKey.fromBase64(config.kekBase64, previous), generated: false };
   const path = join(config.dataDir, 'kek');
-  if (existsSync(path)) return { kek: KeyEncryptionKey.fromBase64(readFileSync(path, 'utf8')), generated: false };
+  if (existsSync(path)) return { kek: KeyEncryptionKey.fromBase64(readFileSync(path, 'utf8'), previous), generated: false };
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const kek = KeyEncryptionKey.generate();
   writeFileSync(path, kek.toBase64(), { mode: 0o600, flag: 'wx' });
@@ -279,6 +290,10 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     return503OnClosing: true,
     // One line per request, written in onResponse below, instead of two.
     logController: new LogController({ disableRequestLogging: true }),
+  });
+  const routes: { method: string; url: string }[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
   });
   await app.register(cookie);
   if (config.rateLimitPerMinute > 0) {
@@ -431,6 +446,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
 
   return {
     app,
+    routes,
     config,
     database,
     merchants,

@@ -27,6 +27,8 @@ export interface GatewayConfig {
   sqliteSynchronous: 'NORMAL' | 'FULL';
   /** Base64 of 32 bytes. Unset: generated into `<dataDir>/kek` on first start (development only). */
   kekBase64: string | undefined;
+  /** Comma-separated base64 keys that were the KEK before a rotation: they open what they sealed until `opencashier kek rotate` has re-wrapped it. */
+  kekPreviousBase64: string | undefined;
   /** HTTP worker processes; 0 means one per core. */
   workers: number;
   /**
@@ -98,6 +100,7 @@ export const DEFAULTS: Omit<GatewayConfig, 'databaseUrl' | 'publicBaseUrl'> & { 
   dataDir: './data',
   sqliteSynchronous: 'NORMAL',
   kekBase64: undefined,
+  kekPreviousBase64: undefined,
   workers: 1,
   cryptoThreads: 0,
   logLevel: 'info',
@@ -139,6 +142,7 @@ export const ENV_VARS: Readonly<Record<string, keyof GatewayConfig>> = {
   OPENCASHIER_DATABASE_URL: 'databaseUrl',
   OPENCASHIER_SQLITE_SYNCHRONOUS: 'sqliteSynchronous',
   OPENCASHIER_KEK: 'kekBase64',
+  OPENCASHIER_KEK_PREVIOUS: 'kekPreviousBase64',
   OPENCASHIER_WORKERS: 'workers',
   OPENCASHIER_CRYPTO_THREADS: 'cryptoThreads',
   OPENCASHIER_LOG_LEVEL: 'logLevel',

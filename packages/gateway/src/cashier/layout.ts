@@ -6,6 +6,7 @@
  */
 import { html, type HtmlValue, type SafeHtml } from './html.js';
 import { t, type Lang } from './i18n.js';
+import { cashierCssHref, cashierCssIntegrity } from './assets.js';
 
 export interface PageShell {
   lang: Lang;
@@ -35,7 +36,7 @@ export function renderPage(page: PageShell): string {
 <meta name="robots" content="noindex, nofollow">
 <meta name="format-detection" content="telephone=no">${refresh}
 <title>${page.title}</title>
-<link rel="stylesheet" href="${page.cssHref}">
+<link rel="stylesheet" href="${page.cssHref}"${page.cssHref === cashierCssHref ? html` integrity="${cashierCssIntegrity}"` : ''}>
 <link rel="icon" href="data:,">
 </head>
 <body>

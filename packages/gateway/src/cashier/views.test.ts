@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cashierCssHref } from './assets.js';
+import { cashierCssHref, cashierCssIntegrity } from './assets.js';
 import { messages } from './i18n.js';
 import {
   renderChallengePage,
@@ -55,7 +55,7 @@ describe('every page', () => {
     expect(page).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
     expect(page).toContain('<meta name="referrer" content="no-referrer">');
     expect(page).toMatch(/<title>[^<]+<\/title>/);
-    expect(page).toContain(`<link rel="stylesheet" href="${cashierCssHref}">`);
+    expect(page).toContain(`<link rel="stylesheet" href="${cashierCssHref}" integrity="${cashierCssIntegrity}">`);
     // The CSP allows neither inline styles nor scripts of any kind.
     expect(page).not.toMatch(/\sstyle=/i);
     expect(page).not.toMatch(/<style/i);

@@ -19,6 +19,7 @@ import { riskCommands } from './risk-commands.js';
 import { crossBorderCommands } from './cross-border-commands.js';
 import { remittanceCommands } from './remittance-commands.js';
 import { portalCommands } from './portal-commands.js';
+import { kekCommands } from './kek-commands.js';
 
 /** Runs `task` with the configured database open. */
 export async function withStore<T>(task: (s: { merchants: MerchantRepository; notifications: NotificationRepository; db: Awaited<ReturnType<typeof openDatabase>> }) => Promise<T>): Promise<T> {
@@ -168,6 +169,7 @@ riskCommands(program);
 crossBorderCommands(program);
 remittanceCommands(program);
 portalCommands(program);
+kekCommands(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);

@@ -104,3 +104,14 @@ export function rotateGatewayKey(dataDir: string, kek: KeyEncryptionKey, nowMs: 
   save(dataDir, kek, ring.keys);
   return ring;
 }
+
+/** Re-seals the key file under the current KEK (a KEK rotation); returns how many keys were re-wrapped. */
+export function rewrapGatewayKeys(dataDir: string, kek: KeyEncryptionKey): number {
+  if (!existsSync(keyFile(dataDir))) return 0;
+  const stored = JSON.parse(readFileSync(keyFile(dataDir), 'utf8')) as StoredKey[];
+  const stale = stored.filter((s) => !kek.isCurrent(s.privateKeySealed)).length;
+  if (stale === 0) return 0;
+  const ring = loadGatewayKeys(dataDir, kek)!;
+  save(dataDir, kek, ring.keys);
+  return stale;
+}

@@ -6,7 +6,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const DOC_PATH = fileURLToPath(new URL('../../../../docs/reliability.md', import.meta.url));
+/** docs/reliability.md, the same distance from src/verify and dist/verify. */
+export const RELIABILITY_DOC = fileURLToPath(new URL('../../../../docs/reliability.md', import.meta.url));
+const DOC_PATH = RELIABILITY_DOC;
 
 /** Replaces or appends the `## title` section; `body` is the markdown under the heading. */
 export function writeReliabilitySection(title: string, body: string, path = DOC_PATH): string {
