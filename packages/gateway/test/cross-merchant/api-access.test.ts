@@ -114,6 +114,7 @@ describe.each(testDatabases())('cross-merchant access on every route (%s)', (_da
   const byOrderId = (x: Victim) => everyOrder(x).map((o) => ({ requestId: rid('b-refund'), orderId: o.orderId, amount: '100' }));
   const card = (number: string) => ({ number, holderName: 'PAT PAYER' });
   const notFound = ['ORDER_NOT_FOUND'];
+  const declaration = (orderRequestId: string) => ({ requestId: rid('b-decl'), orderRequestId, customsCode: 'SANDBOX', ecpCode: '1234567890', ecpName: 'Blue Shop' });
 
   /** Every route, by `METHOD url` as the gateway registers it (hashed asset names by pattern below). */
   const CASES: Record<string, RouteCase> = {
@@ -143,6 +144,9 @@ describe.each(testDatabases())('cross-merchant access on every route (%s)', (_da
     'POST /foreignExchange/query': pe('foreignExchange/query', (x) => ({ requestId: x.fx.requestId }), notFound, byRequestId()),
     'POST /foreignExchange/refund': pe('foreignExchange/refund', (x) => ({ requestId: rid('b-refund'), orderId: x.fx.orderId, amount: '100' }), notFound, byOrderId),
     'POST /foreignExchange/refundQuery': pe('foreignExchange/refundQuery', (x) => ({ requestId: x.refund.requestId }), ['REFUND_NOT_FOUND']),
+    'POST /serviceprovider/declaration/declare': pe('serviceprovider/declaration/declare', (x) => declaration(x.fx.requestId), notFound, (x) => everyOrder(x).map((o) => declaration(o.requestId))),
+    // Declarations are looked up by the caller's own declaration numbers: B finds only its own (none).
+    'POST /serviceprovider/declaration/query': pe('serviceprovider/declaration/query', (x) => ({ requestId: x.fx.requestId }), 'own'),
     'POST /foreignExchange/proofUpload': pe('foreignExchange/proofUpload', () => ({ fileName: 'proof.pdf' }), 'own'),
     // The same card number as A's saved card: B gets a binding of its own, never A's bindCardId.
     'POST /onlinePay/bindCard': pe('onlinePay/bindCard', (x) => ({ requestId: rid('b-bind'), merchantUserId: x.binding.userId, cardType: 'DEBIT', bankCard: card(x.binding.pan) }), 'own'),

@@ -121,6 +121,8 @@ export async function snapshotOf(t: TestGateway, merchantId: string): Promise<Re
   const out: Record<string, string> = {};
   const orderIds = (await db.selectFrom('orders').select('order_id').where('merchant_id', '=', merchantId).execute()).map((r) => r.order_id);
   for (const table of await db.introspection.getTables()) {
+    // The log of API calls is written after each answer, in batches: it grows on its own while the test runs, and holds no state.
+    if (table.name === 'merchant_request_log') continue;
     const names = table.columns.map((c) => c.name);
     const byMerchant = names.includes('merchant_id');
     const byOrder = !byMerchant && names.includes('order_id');
