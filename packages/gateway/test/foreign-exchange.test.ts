@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, testDatabases, type TestGateway } from './harness.js';
 import { adminClient } from './admin-client.js';
+import { FX_STUDY } from './fx-fixtures.js';
 
 const ADMIN = 'fx-order-admin-token';
 
@@ -21,16 +22,7 @@ describe.each(testDatabases())('FX purchase orders end to end (%s)', (_database,
   const admin = adminClient(() => t, ADMIN);
   const call = (path: string, payload: Record<string, unknown>) => t.client.call(path, { merchantId: t.merchant.merchantId, ...payload });
   const notes = async (orderId: string) => (await t.gateway.notifications.forOrder(orderId)).map((n) => JSON.parse(n.payloadJson) as Record<string, unknown>);
-  const study = {
-    orderCurrency: 'USD',
-    currency: 'USD',
-    forUse: 'STUDYABROAD',
-    notifyUrl: 'http://127.0.0.1:9999/n',
-    callbackUrl: 'http://127.0.0.1:9999/r',
-    productDetails: [{ name: 'Tuition 2027', quantity: '1', amount: '10000', tradeType: '未纳入海关' }],
-    payer: { name: '李四', idType: 'IDCARD', idNum: '11010519491231002X', bankCardNum: '6222020200112233445', phoneNum: '13800138000' },
-    studyAbroadInfo: { name: '李四', schoolName: 'University of Melbourne', studentNumber: 'E1234567' },
-  };
+  const study = FX_STUDY;
 
   it('a USD price locks a rate, is paid in CNY, passes review with its proof, buys USD, settles and reconciles', async () => {
     const lock = await call('foreignExchange/listpriceLock', { requestId: 'fx-lock-1', orderCurrency: 'USD' });

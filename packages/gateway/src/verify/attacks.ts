@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { PayEaseClient, loadPfx, signGlobalJson } from '@opencashier/sdk';
 import { postNotification } from '../notify/http-post.js';
 import type { ResolveAll } from '../notify/address-guard.js';
-import { seededRandom } from './envelope-mutations.js';
+import { seededRandom } from './seeded-random.js';
 import { internalUrls } from './internal-addresses.js';
 import { measuredOn, thousands, writeReliabilitySection } from './reliability-doc.js';
 import { startVerifyGateway, type VerifyGateway } from './verify-gateway.js';

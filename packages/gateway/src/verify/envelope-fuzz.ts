@@ -6,7 +6,8 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { sealRequest } from '@opencashier/sdk';
-import { EnvelopeMutator, seededRandom, type GenuineRequest, type Mutant, type MutationKind, type NoiseKind } from './envelope-mutations.js';
+import { EnvelopeMutator, type GenuineRequest, type Mutant, type MutationKind, type NoiseKind } from './envelope-mutations.js';
+import { seededRandom } from './seeded-random.js';
 
 export interface FuzzAnswer {
   status: number;

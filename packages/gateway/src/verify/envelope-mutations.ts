@@ -11,6 +11,7 @@
  * found by the long run can be replayed by its index.
  */
 import { aesEncryptToBase64 } from '@opencashier/sdk';
+import { seededRandom } from './seeded-random.js';
 
 /** One request as sent on the wire. */
 export interface WireRequest {
@@ -59,18 +60,6 @@ export interface Mutant extends WireRequest {
   noise: NoiseKind[];
   /** The refusal expected: a request naming no known merchant is refused before its envelope is looked at. */
   expected: 'ENVELOPE_INVALID' | 'MERCHANT_UNKNOWN';
-}
-
-/** mulberry32: small, fast, and good enough to pick mutations; seeded, never Math.random. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';

@@ -16,21 +16,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../harness.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, watchPageProblems } from './chromium.js';
 import { TEST_PASSWORD } from '../portal/portal-client.js';
+import { FX_STUDY } from '../fx-fixtures.js';
 
 const PAGE_WAIT_MS_MAX = 15_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 const SCREENSHOT_DIR = process.env.OPENCASHIER_E2E_SCREENSHOT_DIR ?? join(tmpdir(), 'opencashier-e2e-screenshots');
-
-const FX_STUDY = {
-  orderCurrency: 'USD',
-  currency: 'USD',
-  forUse: 'STUDYABROAD',
-  notifyUrl: 'http://127.0.0.1:9999/n',
-  callbackUrl: 'http://127.0.0.1:9999/r',
-  productDetails: [{ name: 'Tuition 2027', quantity: '1', amount: '10000', tradeType: '未纳入海关' }],
-  payer: { name: '李四', idType: 'IDCARD', idNum: '11010519491231002X', bankCardNum: '6222020200112233445', phoneNum: '13800138000' },
-  studyAbroadInfo: { name: '李四', schoolName: 'University of Melbourne', studentNumber: 'E1234567' },
-};
 
 describe('operator console in a browser', () => {
   let t: TestGateway;

@@ -7,9 +7,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { fileURLToPath } from 'node:url';
 
-export const RELIABILITY_DOC = fileURLToPath(new URL('../../../../docs/reliability.md', import.meta.url));
+import { RELIABILITY_DOC } from '../../src/verify/reliability-doc.js';
 
 /** True under `npm run verify:*`: the long version, which records its figure. */
 export const VERIFY_LONG = process.env.OPENCASHIER_VERIFY === '1';

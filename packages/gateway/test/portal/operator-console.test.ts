@@ -14,17 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, testDatabases, type TestGateway } from '../harness.js';
 import { loggedIn, type PortalClient } from './portal-client.js';
 import { MERCHANT_CACHE_TTL_MS } from '../../src/protocols/payease/gateway-envelope.js';
-
-const FX_STUDY = {
-  orderCurrency: 'USD',
-  currency: 'USD',
-  forUse: 'STUDYABROAD',
-  notifyUrl: 'http://127.0.0.1:9999/n',
-  callbackUrl: 'http://127.0.0.1:9999/r',
-  productDetails: [{ name: 'Tuition 2027', quantity: '1', amount: '10000', tradeType: '未纳入海关' }],
-  payer: { name: '李四', idType: 'IDCARD', idNum: '11010519491231002X', bankCardNum: '6222020200112233445', phoneNum: '13800138000' },
-  studyAbroadInfo: { name: '李四', schoolName: 'University of Melbourne', studentNumber: 'E1234567' },
-};
+import { FX_STUDY } from '../fx-fixtures.js';
 
 describe.each(testDatabases())('operator console API (%s)', (_database, databaseEnv) => {
   let t: TestGateway;
