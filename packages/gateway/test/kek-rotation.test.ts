@@ -91,7 +91,7 @@ describe.each(testDatabases())('KEK and gateway key rotation (%s)', (_database, 
     expect(report.current['card_bindings.vault_token']).toBe(BOUND_CARDS);
     expect(report.rewrapped['merchant_secrets.secret_sealed']).toBeGreaterThanOrEqual(2);
     expect(report.rewrapped['keys/gateway-keys.json']).toBe(2);
-    expect(report.rewrapped['keys/derived-keys.json']).toBe(4);
+    expect(report.rewrapped['keys/derived-keys.json']).toBe(5);
     // Idempotent: a second run finds nothing left to do.
     const again = await rotateKek(db, t.config.dataDir, ring);
     expect(Object.values(again.rewrapped).every((n) => n === 0)).toBe(true);

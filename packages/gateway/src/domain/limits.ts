@@ -7,6 +7,13 @@
 export const REQUEST_BODY_BYTES_MAX = 100 * 1024;
 
 /**
+ * A channel's upstream callback (a webhook, an async notify): a few fields
+ * about one payment. Real wallets' notifications are well under 4 KiB; 32 KiB
+ * leaves room and keeps an unauthenticated sender from costing much.
+ */
+export const CALLBACK_BODY_BYTES_MAX = 32 * 1024;
+
+/**
  * Shortest `requestTimeoutMs` allowed: a real client sends its few KB well
  * within it, even over a slow mobile link.
  */

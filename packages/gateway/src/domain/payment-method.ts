@@ -1,11 +1,13 @@
 /**
  * The payment methods of the unified order (`onlinePay/order`), keyed by the
- * PayEase `paymentModeCode` a merchant sends. Each names the channel that
- * takes it, what the payer is handed (a page to open, a QR code to scan,
+ * PayEase `paymentModeCode` a merchant sends. Each says what the payer is
+ * handed (a page to open, a QR code to scan,
  * wallet parameters, bank transfer details) and the alias notifications
  * report it under. The official code list is not public: the codes are those
  * seen in production traffic, plus `OFFLINE-P2P` (seed 002) and the app
- * codes `APP-ALI_PAY-P2P` / `APP-WEIXIN_PAY-P2P` (ours, by analogy).
+ * codes `APP-ALI_PAY-P2P` / `APP-WEIXIN_PAY-P2P` (ours, by analogy). Which
+ * channel takes a method is not said here: channel modules declare the
+ * methods they take, and the channel router chooses among them.
  */
 export type PayerActionKind = 'redirect' | 'scan' | 'jsapi' | 'app' | 'remit' | 'card' | 'saved-card';
 
@@ -33,8 +35,6 @@ export function isPaymentMethod(value: unknown): value is PaymentMethod {
 
 export interface PaymentMethodSpec {
   method: PaymentMethod;
-  /** The channel (registry name) that takes payments of this method. */
-  channel: string;
   action: PayerActionKind;
   /** `paymentModeAlias` of answers and notifications. */
   alias: string;
@@ -45,22 +45,22 @@ export interface PaymentMethodSpec {
 }
 
 const SPECS: Readonly<Record<PaymentMethod, PaymentMethodSpec>> = {
-  CARD: { method: 'CARD', channel: 'sandbox-card', action: 'card', alias: 'INTERNATIONAL_CARD', clearingOrg: '', needsOpenId: false },
-  ALIPAY_SCAN: { method: 'ALIPAY_SCAN', channel: 'sandbox-alipay', action: 'scan', alias: 'ALI_SCANCODE_PAY', clearingOrg: 'NUCC', needsOpenId: false },
-  ALIPAY_WAP: { method: 'ALIPAY_WAP', channel: 'sandbox-alipay', action: 'redirect', alias: 'ALIPAY_WAP_PAY', clearingOrg: 'NUCC', needsOpenId: false },
+  CARD: { method: 'CARD', action: 'card', alias: 'INTERNATIONAL_CARD', clearingOrg: '', needsOpenId: false },
+  ALIPAY_SCAN: { method: 'ALIPAY_SCAN', action: 'scan', alias: 'ALI_SCANCODE_PAY', clearingOrg: 'NUCC', needsOpenId: false },
+  ALIPAY_WAP: { method: 'ALIPAY_WAP', action: 'redirect', alias: 'ALIPAY_WAP_PAY', clearingOrg: 'NUCC', needsOpenId: false },
   // The life account (生活号) is a page inside Alipay: the wire gives it no alias of its own, WAP is the nearest.
-  ALIPAY_LIFE: { method: 'ALIPAY_LIFE', channel: 'sandbox-alipay', action: 'redirect', alias: 'ALIPAY_WAP_PAY', clearingOrg: 'NUCC', needsOpenId: false },
-  ALIPAY_APP: { method: 'ALIPAY_APP', channel: 'sandbox-alipay', action: 'app', alias: 'APP_ALIPAY', clearingOrg: 'NUCC', needsOpenId: false },
-  WECHAT_SCAN: { method: 'WECHAT_SCAN', channel: 'sandbox-wechat', action: 'scan', alias: 'WEIXIN_SCANCODE_PAY', clearingOrg: 'NUCC', needsOpenId: false },
-  WECHAT_OFFICIAL: { method: 'WECHAT_OFFICIAL', channel: 'sandbox-wechat', action: 'jsapi', alias: 'WEIXIN_OFFICIAL_PAY', clearingOrg: 'NUCC', needsOpenId: true },
+  ALIPAY_LIFE: { method: 'ALIPAY_LIFE', action: 'redirect', alias: 'ALIPAY_WAP_PAY', clearingOrg: 'NUCC', needsOpenId: false },
+  ALIPAY_APP: { method: 'ALIPAY_APP', action: 'app', alias: 'APP_ALIPAY', clearingOrg: 'NUCC', needsOpenId: false },
+  WECHAT_SCAN: { method: 'WECHAT_SCAN', action: 'scan', alias: 'WEIXIN_SCANCODE_PAY', clearingOrg: 'NUCC', needsOpenId: false },
+  WECHAT_OFFICIAL: { method: 'WECHAT_OFFICIAL', action: 'jsapi', alias: 'WEIXIN_OFFICIAL_PAY', clearingOrg: 'NUCC', needsOpenId: true },
   // Mini programs pay through the same JSAPI as official accounts, and the wire reports them alike.
-  WECHAT_MINI: { method: 'WECHAT_MINI', channel: 'sandbox-wechat', action: 'jsapi', alias: 'WEIXIN_OFFICIAL_PAY', clearingOrg: 'NUCC', needsOpenId: true },
-  WECHAT_APP: { method: 'WECHAT_APP', channel: 'sandbox-wechat', action: 'app', alias: 'WEIXIN_APP_PAY', clearingOrg: 'NUCC', needsOpenId: false },
-  B2C: { method: 'B2C', channel: 'sandbox-bank', action: 'redirect', alias: 'B2C', clearingOrg: 'UNION_PAY', needsOpenId: false },
-  OFFLINE: { method: 'OFFLINE', channel: 'offline-remittance', action: 'remit', alias: 'OFFLINE-P2P', clearingOrg: '', needsOpenId: false },
+  WECHAT_MINI: { method: 'WECHAT_MINI', action: 'jsapi', alias: 'WEIXIN_OFFICIAL_PAY', clearingOrg: 'NUCC', needsOpenId: true },
+  WECHAT_APP: { method: 'WECHAT_APP', action: 'app', alias: 'WEIXIN_APP_PAY', clearingOrg: 'NUCC', needsOpenId: false },
+  B2C: { method: 'B2C', action: 'redirect', alias: 'B2C', clearingOrg: 'UNION_PAY', needsOpenId: false },
+  OFFLINE: { method: 'OFFLINE', action: 'remit', alias: 'OFFLINE-P2P', clearingOrg: '', needsOpenId: false },
   // Express (快捷) payments charge a card the payer saved before (`bindCardId`), through the card channel.
-  EXPRESS_DEBIT: { method: 'EXPRESS_DEBIT', channel: 'sandbox-card', action: 'saved-card', alias: 'DEBIT_EXPRESS_PAY', clearingOrg: 'UNION_PAY', needsOpenId: false },
-  EXPRESS_CREDIT: { method: 'EXPRESS_CREDIT', channel: 'sandbox-card', action: 'saved-card', alias: 'CREDIT_EXPRESS_PAY', clearingOrg: 'UNION_PAY', needsOpenId: false },
+  EXPRESS_DEBIT: { method: 'EXPRESS_DEBIT', action: 'saved-card', alias: 'DEBIT_EXPRESS_PAY', clearingOrg: 'UNION_PAY', needsOpenId: false },
+  EXPRESS_CREDIT: { method: 'EXPRESS_CREDIT', action: 'saved-card', alias: 'CREDIT_EXPRESS_PAY', clearingOrg: 'UNION_PAY', needsOpenId: false },
 };
 
 export function paymentMethodSpec(method: PaymentMethod): PaymentMethodSpec {

@@ -27,9 +27,10 @@ export type SealPurpose = 'gateway-key' | 'card-vault' | 'merchant-secret' | 'po
  * block list must still match), so they are kept wrapped in the data
  * directory, not re-derived from each new KEK (see derived-keys.ts).
  */
-export type DerivedPurpose = 'cashier-session' | 'envelope-rejection' | 'card-fingerprint' | 'reconciliation-links';
+export type DerivedPurpose = 'cashier-session' | 'envelope-rejection' | 'card-fingerprint' | 'reconciliation-links' | 'channel-secrets';
 export type KekPurpose = SealPurpose | DerivedPurpose;
-export const DERIVED_PURPOSES: readonly DerivedPurpose[] = ['cashier-session', 'envelope-rejection', 'card-fingerprint', 'reconciliation-links'];
+// channel-secrets: the root each channel's own secrets (its upstream's callback signing key) are derived from.
+export const DERIVED_PURPOSES: readonly DerivedPurpose[] = ['cashier-session', 'envelope-rejection', 'card-fingerprint', 'reconciliation-links', 'channel-secrets'];
 
 /** A sealed value names a key this gateway does not have: refused, never guessed at. */
 export class UnknownKeyIdError extends Error {

@@ -36,7 +36,7 @@ export class OnlinePayService {
   async enabledMethods(merchantId: string): Promise<PaymentMethod[]> {
     const own = (await this.deps.repository.enabledMethods(merchantId)).filter(isPaymentMethod);
     const list = own.length > 0 ? own : [...PAYMENT_METHODS];
-    return PAYMENT_METHODS.filter((m) => list.includes(m) && this.deps.channels.has(paymentMethodSpec(m).channel));
+    return PAYMENT_METHODS.filter((m) => list.includes(m) && this.deps.channels.offers(m));
   }
 
   /** The merchant's methods whose channel takes `currency`: what the cashier offers for an order. */
@@ -45,7 +45,7 @@ export class OnlinePayService {
   }
 
   private takesCurrency(method: PaymentMethod, currency: string): boolean {
-    return (this.deps.channels.get(paymentMethodSpec(method).channel).capabilities.currencies as readonly string[]).includes(currency);
+    return this.deps.channels.offers(method, currency);
   }
 
   async setEnabledMethods(merchantId: string, methods: readonly string[]): Promise<PaymentMethod[]> {
@@ -106,9 +106,9 @@ export class OnlinePayService {
 
   private async start(order: Order, mode: ParsedPaymentMode, wallet: { appId?: string; openId?: string } = {}): Promise<OnlinePayCreated> {
     if (order.state !== 'INIT') throw new GatewayError('ORDER_NOT_PAYABLE', { state: order.state });
-    const spec = paymentMethodSpec(mode.method);
-    const channel = this.deps.channels.get(spec.channel) as PayerCompletedChannel;
-    if (typeof channel.start !== 'function') throw new Error(`channel ${spec.channel} cannot start ${mode.method} payments`);
+    const channel = this.deps.channels.route({ method: mode.method, currency: order.currency, amountMinor: order.amountMinor })[0] as PayerCompletedChannel | undefined;
+    // enabledMethods and takesCurrency checked that a channel takes it: none here is a configuration fault.
+    if (!channel || typeof channel.start !== 'function') throw new Error(`no channel can start ${mode.method} payments in ${order.currency}`);
     const { reference, action } = await channel.start({
       orderId: order.orderId,
       merchantId: order.merchantId,
@@ -120,7 +120,7 @@ export class OnlinePayService {
       ...(wallet.openId ? { openId: wallet.openId } : {}),
     });
     const recorded = await this.deps.repository.recordStart(
-      { orderId: order.orderId, method: mode.method, channel: spec.channel, channelReference: reference, payerActionJson: JSON.stringify(action) },
+      { orderId: order.orderId, method: mode.method, channel: channel.name, channelReference: reference, payerActionJson: JSON.stringify(action) },
       this.deps.clock(),
     );
     const current = (await this.deps.orders.find(order.orderId)) ?? order;

@@ -16,6 +16,7 @@ import {
   type DisputeOutcome,
   type DisputeStage,
 } from '../domain/dispute.js';
+import type { ScheduledDisputes } from '../domain/channel-module.js';
 import type { DisputeEvidence, EvidenceDetails } from '../domain/dispute-evidence.js';
 import { checkAttachments, type AttachmentInput } from '../domain/attachment.js';
 import { GatewayError } from '../domain/errors.js';
@@ -41,8 +42,8 @@ export interface DisputeServiceDeps {
   clock: () => number;
   findMerchant: (merchantId: string) => Promise<Merchant | undefined>;
   formatNotification: DisputeNotificationFormatter;
-  /** Which case, if any, a channel reference asks the sandbox to open after its payment (the magic cards). */
-  scheduledDispute: (channelReference: string) => DisputeStage | undefined;
+  /** The sandbox channels that open cases by themselves after a payment (the magic cards), by channel name. */
+  scheduledDisputes: readonly { channel: string; disputes: ScheduledDisputes }[];
   /** How long after the payment the sandbox opens those cases. */
   sandboxDisputeDelayMs: number;
   /** Risk control learns of every chargeback (its lists may block the card, e-mail, address). */
@@ -297,15 +298,21 @@ export class DisputeService {
    */
   async openDueSandboxDisputes(limit: number): Promise<number> {
     let opened = 0;
-    for (const candidate of await this.deps.disputes.findSandboxDisputeCandidates(this.deps.clock() - this.deps.sandboxDisputeDelayMs, limit)) {
-      const stage = this.deps.scheduledDispute(candidate.channelReference);
+    for (const { channel, disputes } of this.deps.scheduledDisputes) opened += await this.openScheduled(channel, disputes, limit);
+    return opened;
+  }
+
+  private async openScheduled(channel: string, scheduled: ScheduledDisputes, limit: number): Promise<number> {
+    let opened = 0;
+    for (const candidate of await this.deps.disputes.findSandboxDisputeCandidates(this.deps.clock() - this.deps.sandboxDisputeDelayMs, limit, channel, scheduled.referencePrefixes)) {
+      const stage = scheduled.stageOf(candidate.channelReference);
       const order = stage ? await this.deps.orders.find(candidate.orderId) : undefined;
       if (!stage || !order) continue;
       // A chargeback takes back what the refunds left; a retrieval request asks about the whole order.
       const amountMinor = (stage === 'RETRIEVAL' ? order.amountMinor : refundableMinor(order)) as AmountMinor;
       try {
         // The acquirer reference makes a concurrent second opening answer the first case instead of opening another.
-        await this.open({ orderId: order.orderId, stage, amountMinor, acquirerReference: `sandbox-${order.orderId.slice(0, 32)}`, note: 'opened by the sandbox acquirer (magic card)' }, { kind: 'CHANNEL', name: 'sandbox-card' });
+        await this.open({ orderId: order.orderId, stage, amountMinor, acquirerReference: `sandbox-${order.orderId.slice(0, 32)}`, note: 'opened by the sandbox acquirer (magic card)' }, { kind: 'CHANNEL', name: channel });
         opened += 1;
       } catch (error) {
         // A refund took the room between the read and the hold: the next pass sees what is left.

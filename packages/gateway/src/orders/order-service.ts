@@ -22,9 +22,7 @@ export type NotificationFormatter = (order: Order) => string;
 
 export interface OrderServiceDeps {
   orders: OrderRepository;
-  /** The card channel new card payments go to. */
-  channel: Channel;
-  /** Every channel, by name: an order's later steps go to the channel that took its payment. */
+  /** Every channel, by name: the router picks a new card payment's; an order's later steps go to the channel that took its payment. */
   channels: ChannelRegistry;
   vault: CardVault;
   clock: () => number;
@@ -48,6 +46,9 @@ export interface CapturePricing {
 }
 
 type ApprovedResult = Extract<AuthorizeResult, { outcome: 'approved' }>;
+
+/** More writes that commit with an order's state change (an upstream event id marked processed, say). */
+export type WithinChange = (tx: Transaction<Database>) => Promise<void>;
 
 /** Why a CANCEL happened, kept in the order's decline code for the cashier's result page. */
 export const EXPIRED_UNPAID = 'EXPIRED_UNPAID';
@@ -161,8 +162,9 @@ export class OrderService {
     const order = await this.payable(orderId);
     // An order already started at a wallet or bank is paid there, not by card.
     if (order.channel !== null) throw new GatewayError('ORDER_NOT_PAYABLE', { state: order.state });
+    const channel = this.cardChannelFor(order, card);
     const patch: OrderPatch = {
-      channel: this.deps.channel.name,
+      channel: channel.name,
       card: {
         brand: card.brand,
         bin: card.pan.slice(0, 6),
@@ -182,11 +184,11 @@ export class OrderService {
       return (await this.move(processing, 'FAILED', { declineCode: 'PROCESSING_ERROR' }, 'risk control error')) ?? processing;
     }
     // A channel that cannot run 3-D Secure cannot honour a step-up: an operator looks instead.
-    if (risk === 'CHALLENGE' && !this.deps.channel.capabilities.threeDSecure) risk = 'REVIEW';
+    if (risk === 'CHALLENGE' && !channel.capabilities.threeDSecure) risk = 'REVIEW';
     if (risk === 'DENY') return (await this.move(processing, 'FAILED', { declineCode: RISK_DECLINED }, 'denied by risk control')) ?? processing;
     let result: AuthorizeResult;
     try {
-      result = await this.deps.channel.authorize({
+      result = await channel.authorize({
         orderId,
         merchantId: order.merchantId,
         amountMinor: order.amountMinor,
@@ -243,7 +245,7 @@ export class OrderService {
    * and the same guarded transitions as a card; an approval for an order
    * already cancelled or expired is recorded and refunded at once.
    */
-  async completeAtChannel(orderId: string, channelName: string, result: AuthorizeResult): Promise<Order> {
+  async completeAtChannel(orderId: string, channelName: string, result: AuthorizeResult, within?: WithinChange): Promise<Order> {
     for (let attempt = 1; attempt <= CANCEL_ATTEMPTS_MAX; attempt += 1) {
       const order = await this.deps.orders.find(orderId);
       if (!order) throw new GatewayError('ORDER_NOT_FOUND');
@@ -258,9 +260,24 @@ export class OrderService {
       }
       if (order.state !== 'INIT') return order;
       const processing = await this.deps.orders.transition(orderId, 'INIT', 'PROCESSING', {}, `payer completed at ${channelName}`, this.deps.clock());
-      if (processing) return this.applyResult(processing, result);
+      if (processing) return this.applyResult(processing, result, within);
     }
     return (await this.deps.orders.find(orderId))!;
+  }
+
+  /**
+   * An outcome the channel's upstream reported on its own (a webhook): for
+   * an order the payer completes outside, as `completeAtChannel`; for a card
+   * payment whose outcome was unknown or in flight, as the query that would
+   * have found it. `within` commits with the state change, if there is one.
+   */
+  async applyUpstreamOutcome(orderId: string, channelName: string, result: Extract<AuthorizeResult, { outcome: 'approved' | 'declined' }>, within: WithinChange): Promise<Order> {
+    const order = await this.deps.orders.find(orderId);
+    if (!order) throw new GatewayError('ORDER_NOT_FOUND');
+    if (order.channel !== channelName || order.channelReference !== result.reference) throw new Error(`order ${orderId} was not started at ${channelName} as ${result.reference}`);
+    if (order.state === 'INIT' || order.state === 'CANCEL') return this.completeAtChannel(orderId, channelName, result, within);
+    if (order.state === 'UNKNOWN' || order.state === 'PROCESSING') return this.applyResult(order, result, within);
+    return order;
   }
 
   /** Answers the 3-D Secure step: the one-time code, or the payer's cancel. */
@@ -391,9 +408,20 @@ export class OrderService {
     return recovered;
   }
 
-  /** The channel that took the order's payment (the card channel for an order not yet sent anywhere). */
+  /** The channel that took the order's payment (the router's card channel for an order not yet sent anywhere). */
   private channelOf(order: Order): Channel {
-    return order.channel ? this.deps.channels.get(order.channel) : this.deps.channel;
+    return order.channel ? this.deps.channels.get(order.channel) : this.cardChannelFor(order);
+  }
+
+  /**
+   * The channel a card payment goes to: the router's first choice. With the
+   * default configurations the only thing that can leave no channel is the
+   * currency, so that is the refusal.
+   */
+  private cardChannelFor(order: Order, card?: Pick<CardInput, 'brand' | 'pan'>): Channel {
+    const [first] = this.deps.channels.route({ method: 'CARD', currency: order.currency, amountMinor: order.amountMinor, ...(card ? { cardBrand: card.brand, bin: card.pan.slice(0, 8) } : {}) });
+    if (!first) throw new GatewayError('CURRENCY_UNSUPPORTED', { currency: order.currency });
+    return first;
   }
 
   private async payable(orderId: string): Promise<Order> {
@@ -407,21 +435,21 @@ export class OrderService {
     return order;
   }
 
-  private async applyResult(order: Order, result: AuthorizeResult): Promise<Order> {
+  private async applyResult(order: Order, result: AuthorizeResult, within?: WithinChange): Promise<Order> {
     const base: OrderPatch = { channelReference: result.reference };
     // A transition that lost a race returns undefined: the order as read is
     // then the best answer, unless the merchant cancelled it meanwhile.
     switch (result.outcome) {
       case 'approved': {
         if (await this.deps.risk?.holdsForReview(order.orderId)) {
-          const held = await this.move(order, 'REVIEW', base, `authorised ${result.authCode}, held for review`);
+          const held = await this.move(order, 'REVIEW', base, `authorised ${result.authCode}, held for review`, within);
           return held ?? (await this.afterLostRace(order, result));
         }
-        const paid = await this.move(order, 'SUCCESS', base, `approved ${result.authCode}`);
+        const paid = await this.move(order, 'SUCCESS', base, `approved ${result.authCode}`, within);
         return paid ?? (await this.afterLostRace(order, result));
       }
       case 'declined': {
-        const failed = await this.move(order, 'FAILED', { ...base, declineCode: result.declineCode }, `declined ${result.declineCode}`);
+        const failed = await this.move(order, 'FAILED', { ...base, declineCode: result.declineCode }, `declined ${result.declineCode}`, within);
         return failed ?? (await this.afterLostRace(order, result));
       }
       case 'challenge':
@@ -444,7 +472,7 @@ export class OrderService {
   }
 
   /** One guarded transition; final states carry their notification in the same transaction, a capture its ledger journals. */
-  private async move(order: Order, to: OrderState, patch: OrderPatch, reason: string): Promise<Order | undefined> {
+  private async move(order: Order, to: OrderState, patch: OrderPatch, reason: string, within?: WithinChange): Promise<Order | undefined> {
     const now = this.deps.clock();
     const merchant = isFinal(to) ? await this.deps.findMerchant(order.merchantId) : undefined;
     // The fee is fixed before the capture commits: its journal posts with it (captureJournals).
@@ -469,7 +497,8 @@ export class OrderService {
             await pricing?.within?.(tx, paid, now);
           }
         : undefined;
-    const moved = await this.deps.orders.transition(order.orderId, order.state, to, finalPatch, reason, now, notify, postCapture);
+    const writes = postCapture && within ? async (tx: Transaction<Database>, updated: Order) => (await postCapture(tx, updated), await within(tx)) : (postCapture ?? (within ? (tx: Transaction<Database>) => within(tx) : undefined));
+    const moved = await this.deps.orders.transition(order.orderId, order.state, to, finalPatch, reason, now, notify, writes);
     if (moved && isFinal(to)) await this.deps.risk?.onFinal(moved);
     return moved;
   }

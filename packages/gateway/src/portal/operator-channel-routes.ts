@@ -1,4 +1,4 @@
-import { PAYMENT_METHODS, paymentMethodSpec } from '../domain/payment-method.js';
+import { PAYMENT_METHODS } from '../domain/payment-method.js';
 import type { OperationFigures } from '../channels/call-recorder.js';
 import type { OperatorConsoleDeps } from './operator-deps.js';
 import { portalError } from './portal-error.js';
@@ -75,7 +75,7 @@ export function operatorChannelRoutes(deps: () => OperatorConsoleDeps): PortalRo
           const capabilities = d.channels.has(channel) ? d.channels.get(channel).capabilities : undefined;
           return {
             channel,
-            methods: PAYMENT_METHODS.filter((m) => paymentMethodSpec(m).channel === channel),
+            methods: d.channels.has(channel) ? PAYMENT_METHODS.filter((m) => d.channels.methodsOf(channel).includes(m)) : [],
             currencies: capabilities ? [...capabilities.currencies] : [],
             orders: list.length,
             succeeded,

@@ -1,6 +1,6 @@
 import { SUPPORTED_CURRENCIES } from '../domain/currencies.js';
 import { FX_MARKUP_BPS_MAX } from '../domain/limits.js';
-import { PAYMENT_METHODS, paymentMethodSpec } from '../domain/payment-method.js';
+import { PAYMENT_METHODS } from '../domain/payment-method.js';
 import type { Merchant } from '../store/merchant-repository.js';
 import { issueKeyBundle, onboardMerchant, parseAllowedHosts, parseCurrencies, parseFeePlans, parseMethods, parseMode } from './merchant-onboarding.js';
 import type { OperatorConsoleDeps } from './operator-deps.js';
@@ -49,7 +49,7 @@ export function operatorMerchantRoutes(deps: () => OperatorConsoleDeps): PortalR
   /** What the gateway runs: each method with the currencies its channel takes. */
   const availableMethods = () => {
     const d = deps();
-    return PAYMENT_METHODS.filter((m) => d.channels.has(paymentMethodSpec(m).channel)).map((m) => ({ method: m, currencies: [...d.channels.get(paymentMethodSpec(m).channel).capabilities.currencies] }));
+    return PAYMENT_METHODS.filter((m) => d.channels.offers(m)).map((m) => ({ method: m, currencies: d.channels.currenciesOf(m) }));
   };
 
   return [

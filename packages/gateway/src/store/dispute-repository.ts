@@ -280,12 +280,15 @@ export class DisputeRepository {
    * this repeats (the `sbx_cb_` / `sbx_rr_` tags of the sandbox channel's
    * references, channels/sandbox-card/transformers.ts).
    */
-  async findSandboxDisputeCandidates(completedBeforeMs: number, limit: number): Promise<{ orderId: string; channelReference: string }[]> {
+  async findSandboxDisputeCandidates(completedBeforeMs: number, limit: number, channel: string, referencePrefixes: readonly string[]): Promise<{ orderId: string; channelReference: string }[]> {
+    if (referencePrefixes.length === 0) return [];
     const rows = await this.db
       .selectFrom('orders')
       .select(['order_id', 'channel_reference'])
       .where('state', '=', 'SUCCESS')
-      .where(sql<boolean>`substr(channel_reference, 1, 7) in ('sbx_cb_', 'sbx_rr_')`)
+      .where('channel', '=', channel)
+      // substr, not LIKE: the prefixes hold underscores, which LIKE reads as wildcards.
+      .where((eb) => eb.or(referencePrefixes.map((p) => eb(sql<string>`substr(channel_reference, 1, ${sql.lit(p.length)})`, '=', p))))
       .where('completed_at_ms', '<=', BigInt(completedBeforeMs))
       // Refunded in full: nothing left to dispute, and skipping it keeps it from filling every page of this scan.
       .where(sql<boolean>`amount_minor - refund_reserved_minor - disputed_minor > 0`)

@@ -44,6 +44,7 @@ export interface Database {
   portal_refund_policies: PortalRefundPolicyTable;
   portal_refund_approvals: PortalRefundApprovalTable;
   merchant_request_log: MerchantRequestLogTable;
+  channel_events: ChannelEventTable;
 }
 
 export interface CardBindingTable {
@@ -607,4 +608,13 @@ export interface CustomsDeclarationTable {
   failure_reason: string | null;
   created_at_ms: bigint;
   completed_at_ms: bigint | null;
+}
+
+/** An upstream event a channel has applied (0095): the key that makes a resent webhook harmless. */
+export interface ChannelEventTable {
+  channel: string;
+  event_id: string;
+  order_id: string | null;
+  kind: string;
+  received_at_ms: bigint;
 }

@@ -41,7 +41,7 @@ describe(`opencashier kek (${testDatabaseKind()})`, () => {
     expect(refused?.stderr).toMatch(/sealed under key [0-9a-f]{16}, which is not configured/);
 
     const report = JSON.parse((await cli({ OPENCASHIER_KEK: newKek, OPENCASHIER_KEK_PREVIOUS: oldKek }, 'kek', 'rotate')).split('\n').filter((l) => !l.startsWith('every sealed')).join('\n'));
-    expect(report.rewrapped).toMatchObject({ 'keys/gateway-keys.json': 1, 'keys/derived-keys.json': 4, 'merchant_secrets.secret_sealed': 2 });
+    expect(report.rewrapped).toMatchObject({ 'keys/gateway-keys.json': 1, 'keys/derived-keys.json': 5, 'merchant_secrets.secret_sealed': 2 });
     expect(report.current['merchant_secrets.secret_sealed']).toBe(2);
     // Again: nothing left to do.
     const again = JSON.parse((await cli({ OPENCASHIER_KEK: newKek, OPENCASHIER_KEK_PREVIOUS: oldKek }, 'kek', 'rotate')).split('\n').filter((l) => !l.startsWith('every sealed')).join('\n'));
