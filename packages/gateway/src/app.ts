@@ -29,6 +29,7 @@ import type { RiskControl } from './risk/risk-control.js';
 import type { ReviewQueue } from './risk/review-queue.js';
 import type { CrossBorder } from './cross-border/index.js';
 import { ChannelCallRecorder } from './channels/call-recorder.js';
+import type { ChannelRegistry } from './channels/registry.js';
 import { AccountService } from './portal/account-service.js';
 import { LiveStreams } from './portal/live-stream.js';
 import { RequestLog } from './portal/request-log.js';
@@ -66,6 +67,8 @@ export interface Gateway {
   notifications: NotificationRepository;
   /** Shared signing secrets of the MD5 dialects (flat-JSON apps, form gateway accounts). */
   secrets: MerchantSecretRepository;
+  /** The channels, by name, and the router that picks one for a payment. */
+  channels: ChannelRegistry;
   /** The merchant protocols, by name: notification encoding and acknowledgement per order. */
   dialects: DialectRegistry;
   dispatcher: NotificationDispatcher;
@@ -168,6 +171,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     deliveries: core.deliveries,
     notifications: core.notifications,
     secrets: core.secrets,
+    channels: channels.registry,
     dialects: dialects.registry,
     dispatcher,
     keys,

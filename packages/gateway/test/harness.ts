@@ -9,6 +9,7 @@ import { ensureDemoMerchant, type SandboxMerchantInfo } from '../src/provisionin
 import { KeyEncryptionKey } from '../src/keys/kek.js';
 import { freshPostgresDatabase, testDatabaseKind, type FreshDatabase } from '../src/test-support/test-database.js';
 import type { Channel } from '../src/domain/channel.js';
+import type { ChannelModule } from '../src/domain/channel-module.js';
 
 export interface TestGateway {
   gateway: Gateway;
@@ -25,7 +26,7 @@ export interface TestGateway {
  * database on the run's PostgreSQL server; an `OPENCASHIER_DATABASE_URL`
  * override names the server), the demo sandbox merchant and an SDK client for it.
  */
-export async function startTestGateway(overrides: Record<string, string> = {}, options: { background?: boolean; clock?: () => number; channel?: Channel } = {}): Promise<TestGateway> {
+export async function startTestGateway(overrides: Record<string, string> = {}, options: { background?: boolean; clock?: () => number; channel?: Channel; channelModules?: readonly ChannelModule<any>[] } = {}): Promise<TestGateway> {
   const dataDir = mkdtempSync(join(tmpdir(), 'opencashier-test-'));
   const database = await freshDatabase(overrides.OPENCASHIER_DATABASE_URL ?? (testDatabaseKind() === 'postgres' ? process.env.OPENCASHIER_TEST_POSTGRES_URL : undefined));
   const env: Record<string, string> = {
@@ -41,7 +42,7 @@ export async function startTestGateway(overrides: Record<string, string> = {}, o
   // Cashier links are built from the public URL, so the port is chosen first.
   const port = await freePort();
   const config = loadConfig({ ...env, PORT: String(port), OPENCASHIER_PUBLIC_BASE_URL: `http://127.0.0.1:${port}` } as NodeJS.ProcessEnv);
-  const gateway = await createGateway(config, { ...(options.clock ? { clock: options.clock } : {}), ...(options.channel ? { channel: options.channel } : {}) });
+  const gateway = await createGateway(config, { ...(options.clock ? { clock: options.clock } : {}), ...(options.channel ? { channel: options.channel } : {}), ...(options.channelModules ? { channelModules: options.channelModules } : {}) });
   const { info } = await ensureDemoMerchant(config, gateway.merchants, Date.now(), gateway.secrets);
   await gateway.app.listen({ port, host: '127.0.0.1' });
   if (options.background !== false) gateway.startBackground();

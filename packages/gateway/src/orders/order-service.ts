@@ -275,6 +275,9 @@ export class OrderService {
     const order = await this.deps.orders.find(orderId);
     if (!order) throw new GatewayError('ORDER_NOT_FOUND');
     if (order.channel !== channelName || order.channelReference !== result.reference) throw new Error(`order ${orderId} was not started at ${channelName} as ${result.reference}`);
+    if (result.outcome === 'approved' && result.collected && !collectsOrderAmount(order, result.collected)) {
+      throw new GatewayError('FIELD_INVALID', { field: 'amount', reason: 'the channel reported another amount or currency than the order' });
+    }
     if (order.state === 'INIT' || order.state === 'CANCEL') return this.completeAtChannel(orderId, channelName, result, within);
     if (order.state === 'UNKNOWN' || order.state === 'PROCESSING') return this.applyResult(order, result, within);
     return order;
