@@ -1,4 +1,6 @@
 import type { AmountMinor } from './money.js';
+import { GatewayError } from './errors.js';
+import type { OrderState } from './order-state.js';
 import type { CurrencyCode } from './currencies.js';
 
 /**
@@ -55,4 +57,18 @@ export function isRefundFinal(state: RefundState): boolean {
 export function refundableMinor(o: { amountMinor: bigint; refundReservedMinor: bigint; disputedMinor: bigint }): bigint {
   const left = o.amountMinor - o.refundReservedMinor - o.disputedMinor;
   return left > 0n ? left : 0n;
+}
+
+/**
+ * Refund eligibility, the one rule: only a paid order, only while something
+ * is left, never more than is left. Returns the amount to refund — what was
+ * asked, or everything left when nothing was.
+ */
+export function refundAmountFor(o: { state: OrderState | string; amountMinor: bigint; refundReservedMinor: bigint; disputedMinor: bigint }, requestedMinor: bigint | undefined): bigint {
+  if (o.state !== 'SUCCESS') throw new GatewayError('REFUND_NOT_ALLOWED', { state: o.state });
+  const refundable = refundableMinor(o);
+  if (refundable === 0n) throw new GatewayError('ORDER_FULLY_REFUNDED');
+  const amount = requestedMinor ?? refundable;
+  if (amount > refundable) throw new GatewayError('REFUND_AMOUNT_EXCEEDED', { refundable: refundable.toString() });
+  return amount;
 }

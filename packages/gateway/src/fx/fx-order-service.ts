@@ -249,7 +249,7 @@ export class FxOrderService {
       return (await this.step(fx, { purchaseStatus: 'PENDING' }, { purchaseStatus: 'FAILED' }, 'FOREIGN_EXCHANGE')) !== undefined;
     }
     // What the payment brought, after fees and anything refunded or charged back since.
-    const baseMinor = order.amountMinor - order.refundReservedMinor - order.disputedMinor;
+    const baseMinor = refundableMinor(order);
     const available = baseMinor - order.feeMinor;
     const plan = await this.purchasePlan(fx, available);
     if ('failure' in plan) return (await this.step(fx, { purchaseStatus: 'PENDING' }, { purchaseStatus: 'FAILED', purchaseRate: plan.rate }, 'FOREIGN_EXCHANGE')) !== undefined;

@@ -7,7 +7,7 @@ import { captureJournals } from '../domain/ledger.js';
 import { REFUND_GUARD_ATTEMPTS_MAX, REFUND_STALE_MS } from '../domain/limits.js';
 import type { AmountMinor } from '../domain/money.js';
 import type { Order } from '../domain/order.js';
-import { refundableMinor, type Refund, type RefundOrigin } from '../domain/refund.js';
+import { refundAmountFor, refundableMinor, type Refund, type RefundOrigin } from '../domain/refund.js';
 import type { Merchant } from '../store/merchant-repository.js';
 import type { OrderRepository } from '../store/order-repository.js';
 import type { RefundRepository } from '../store/refund-repository.js';
@@ -68,11 +68,7 @@ export class RefundService {
       const order = await this.deps.orders.find(input.orderId);
       // Another merchant's order answers exactly like a missing one: nothing is learned about it.
       if (!order || order.merchantId !== merchant.merchantId) throw new GatewayError('ORDER_NOT_FOUND');
-      if (order.state !== 'SUCCESS') throw new GatewayError('REFUND_NOT_ALLOWED', { state: order.state });
-      const refundable = refundableMinor(order);
-      if (refundable === 0n) throw new GatewayError('ORDER_FULLY_REFUNDED');
-      const amount = input.amountMinor ?? (refundable as AmountMinor);
-      if (amount > refundable) throw new GatewayError('REFUND_AMOUNT_EXCEEDED', { refundable: refundable.toString() });
+      const amount = refundAmountFor(order, input.amountMinor ?? undefined) as AmountMinor;
       const now = this.deps.clock();
       const refund: Refund = {
         refundId,

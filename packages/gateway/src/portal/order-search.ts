@@ -1,3 +1,4 @@
+import { refundableMinor } from '../domain/refund.js';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, OrderTable } from '../store/schema.js';
 import { ORDER_STATES } from '../domain/order-state.js';
@@ -50,7 +51,7 @@ export function display(amountMinor: bigint, currencyCode: string): string {
 
 export function orderRow(r: Selectable<OrderTable>): OrderRow {
   const amount = BigInt(r.amount_minor);
-  const refundable = amount - BigInt(r.refund_reserved_minor) - BigInt(r.disputed_minor);
+  const refundable = refundableMinor({ amountMinor: amount, refundReservedMinor: BigInt(r.refund_reserved_minor), disputedMinor: BigInt(r.disputed_minor) });
   return {
     orderId: r.order_id,
     merchantId: r.merchant_id,

@@ -3,7 +3,7 @@ import { GatewayError } from '../domain/errors.js';
 import { requestDigest } from '../orders/request-digest.js';
 import type { RefundService } from '../orders/refund-service.js';
 import type { AmountMinor } from '../domain/money.js';
-import { refundableMinor } from '../domain/refund.js';
+import { refundAmountFor } from '../domain/refund.js';
 import type { Merchant } from '../store/merchant-repository.js';
 import type { OrderRepository } from '../store/order-repository.js';
 import type { Database } from '../store/schema.js';
@@ -112,11 +112,7 @@ async function maybeWait(
   if (policy.mode === 'off') return undefined;
   // The same checks the refund service makes, early: a checker should never be asked to approve what cannot be done.
   if (!order || order.merchantId !== merchant.merchantId) throw new GatewayError('ORDER_NOT_FOUND');
-  if (order.state !== 'SUCCESS') throw new GatewayError('REFUND_NOT_ALLOWED', { state: order.state });
-  const refundable = refundableMinor(order);
-  if (refundable === 0n) throw new GatewayError('ORDER_FULLY_REFUNDED');
-  const amount = input.amountText === undefined ? refundable : BigInt(input.amountText);
-  if (amount > refundable) throw new GatewayError('REFUND_AMOUNT_EXCEEDED', { refundable: refundable.toString() });
+  const amount = refundAmountFor(order, input.amountText === undefined ? undefined : BigInt(input.amountText));
   if (!needsApproval(policy, amount, order.currency)) return undefined;
   const nowMs = deps.clock();
   const { kind, approval } = await approvals.insert({
