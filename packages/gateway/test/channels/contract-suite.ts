@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Value } from '@sinclair/typebox/value';
-import { isDeclineCode, type AuthorizeResult, type Channel } from '../../src/domain/channel.js';
+import { isDeclineCode, type AuthorizeResult, type Channel, type PayerCompletedChannel } from '../../src/domain/channel.js';
+import { paymentMethodSpec } from '../../src/domain/payment-method.js';
 import type { BuiltChannel, ChannelModule, ContractPayment } from '../../src/domain/channel-module.js';
 import type { AmountMinor } from '../../src/domain/money.js';
 import { channelSecret } from '../../src/compose/channels.js';
@@ -71,6 +72,19 @@ export function channelContractSuite(modules: readonly ChannelModule<any>[]): vo
       expect((await channel.completeChallenge(challenged!.reference, answers.fail)).outcome).toBe('declined');
       const again = await begin('challenge');
       expect(await channel.completeChallenge(again!.reference, answers.pass)).toMatchObject({ outcome: 'approved', reference: again!.reference });
+    });
+
+    it('hands the payer what each declared method needs, when the payer completes payments outside the gateway', async () => {
+      const start = (channel as Partial<PayerCompletedChannel>).start;
+      const cardOnly = module.capabilities.methods.every((m) => paymentMethodSpec(m).action === 'card' || paymentMethodSpec(m).action === 'saved-card');
+      expect(typeof start === 'function').toBe(!cardOnly);
+      if (!start) return;
+      for (const method of module.capabilities.methods) {
+        const { reference, action } = await start.call(channel, { ...payment(), method, appId: 'wx-contract', openId: 'o-contract' });
+        expect(reference, method).not.toBe('');
+        // The channel's action is the one the method promises the merchant (a QR code for a scan method, say).
+        expect(action.kind, method).toBe(paymentMethodSpec(method).action);
+      }
     });
 
     it('refunds in full, and the same refund id sent twice is the same refund', async () => {

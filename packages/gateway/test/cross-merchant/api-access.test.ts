@@ -194,6 +194,10 @@ describe.each(testDatabases())('cross-merchant access on every route (%s)', (_da
     // The operator API: a bearer token no merchant holds. Asked without it, naming A's ids.
     if (url.startsWith('/admin/v1/')) return { kind: 'link', send: () => get(`${t.baseUrl}${url.replace(/:[a-zA-Z0-9]+/g, (p) => (p === ':merchantId' || p === ':id' ? t.merchant.merchantId : v.iccPaid.orderId))}`, { method }) };
     if (url.startsWith('/portal/api/')) return { kind: 'exempt', why: 'back-office route: portal/access-matrix.test.ts' };
+    // A channel's upstream callbacks: only the upstream holds the signing key. Sent unsigned, naming A's payment.
+    if (method === 'POST' && /^\/channels\/[a-z0-9-]+\/[a-z]+$/.test(url)) {
+      return { kind: 'link', send: (x) => get(`${t.baseUrl}${url}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-sandbox-signature': '00' }, body: JSON.stringify({ eventId: 'forged', reference: x.online.orderId, outcome: 'approved', authCode: 'X' }) }) };
+    }
     return undefined;
   }
 
