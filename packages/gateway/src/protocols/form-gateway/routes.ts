@@ -27,6 +27,9 @@ export interface FormGatewayRouteDeps extends FormAuthDeps, FormSigningDeps {
 /** The entry a shop's order form posts to; the second path is the one 快钱 merchants already have in their forms. */
 export const FORM_ENTRY_PATHS = ['/form-gateway/pay', '/gateway/recvMerchantInfoAction.htm'] as const;
 
+/** The path prefixes this dialect answers under, known routes or not. */
+const FORM_PATH_PREFIXES = ['/form-gateway', '/gateway'] as const;
+
 const PAGE_SECURITY_HEADERS = {
   'content-security-policy': "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'",
   'referrer-policy': 'no-referrer',
@@ -55,6 +58,21 @@ export async function formGatewayRoutes(app: FastifyInstance, deps: FormGatewayR
     return page(reply, status === 413 || status === 429 ? status : 400, refusalPage(refusal.errCode, refusal.message, 'zh'));
   });
 
+  // An unknown path or method under the dialect's prefixes is refused in its own terms: the payer's page (or XML for a server submit).
+  for (const prefix of FORM_PATH_PREFIXES) {
+    await app.register(async (scope) => {
+      scope.setNotFoundHandler(async (request, reply) => {
+        const raw = Buffer.isBuffer(request.body) ? request.body : undefined;
+        const decoded = raw ? decodeForm(raw) : undefined;
+        const fields = decoded?.ok ? decoded.fields : {};
+        const refusal = describeRefusal(new GatewayError('NOT_FOUND'));
+        request.logFields = { ...request.logFields, code: refusal.code, errCode: refusal.errCode };
+        if (fields.submitType === FORM_SERVER_SUBMIT) return reply.code(404).type('text/xml; charset=utf-8').send(renderFlatXml('res', [['errCode', refusal.errCode]]));
+        return page(reply, 404, refusalPage(refusal.errCode, refusal.message, fields.language === '2' ? 'en' : 'zh'));
+      });
+    }, { prefix });
+  }
+
   const submit = async (request: FastifyRequest, reply: FastifyReply) => {
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const decoded = decodeForm(raw);
@@ -71,7 +89,7 @@ export async function formGatewayRoutes(app: FastifyInstance, deps: FormGatewayR
       merchantId = merchant.merchantId;
       request.logFields = { merchantId, requestId: fields.orderId };
       deps.merchantLimiter?.take(merchantId);
-      const command = parseFormOrder(fields, deps.clock(), FORM_ORDER_TIMESTAMP_WINDOW_MS);
+      const command = parseFormOrder(fields, deps.clock(), { required: merchant.formAntiReplay === true, windowMs: FORM_ORDER_TIMESTAMP_WINDOW_MS });
       if (command.noResubmit && (await deps.orders.findByRequest(merchant.merchantId, command.order.requestId))) {
         throw new GatewayError('ORDER_RESUBMITTED', { requestId: command.order.requestId });
       }
