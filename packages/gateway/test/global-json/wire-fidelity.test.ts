@@ -20,7 +20,7 @@ describe.each(testDatabases())('flat-JSON card API, seed fidelity on %s', (_name
   });
 
   /** Posts seed-signed fields and returns the answer's bytes as text. */
-  async function postRaw(path: string, fields: Record<string, unknown>): Promise<{ status: number; text: string }> {
+  async function postRaw(path: string, fields: object): Promise<{ status: number; text: string }> {
     const body = { mchid: t.merchant.merchantId, appid: t.merchant.globalJson!.appid, ...fields };
     const response = await fetch(`${t.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...body, sign: seedSign(body, t.merchant.globalJson!.secret) }) });
     return { status: response.status, text: await response.text() };

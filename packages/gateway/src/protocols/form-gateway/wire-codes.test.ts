@@ -177,5 +177,8 @@ describe('form gateway error codes', () => {
     expect(formErrCode('FIELD_INVALID', 'somethingElse')).toBe('10050');
     expect(formErrCode('FIELD_MISSING', 'somethingElse')).toBe('10049');
     expect(formErrCode('ORDER_NOT_FOUND', 'orderId')).toBe('20005');
+    // The core checks the URLs under its own names.
+    expect(formErrCode('URL_NOT_ALLOWED', 'callbackUrl')).toBe('10033');
+    expect(formErrCode('URL_NOT_ALLOWED', 'notifyUrl')).toBe('10032');
   });
 });

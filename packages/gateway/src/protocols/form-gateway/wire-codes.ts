@@ -143,7 +143,11 @@ export const FORM_FIELD_WIRE_CODES: Readonly<Record<string, string>> = {
 export const FORM_PAYMENT_DECLINED = '31001';
 export const FORM_PAYMENT_CLOSED = '31002';
 
+/** The core's names of the URLs it checks, as this dialect's form names them. */
+const FORM_NAME_OF_CORE_FIELD: Readonly<Record<string, string>> = { notifyUrl: 'bgUrl', callbackUrl: 'pageUrl' };
+
 export function formErrCode(code: ErrorCode, field: string | undefined): string {
-  const byField = field === undefined ? undefined : FORM_FIELD_WIRE_CODES[field];
+  const name = field === undefined ? undefined : (FORM_NAME_OF_CORE_FIELD[field] ?? field);
+  const byField = name === undefined ? undefined : FORM_FIELD_WIRE_CODES[name];
   return (code === 'FIELD_MISSING' || code === 'FIELD_INVALID' || code === 'URL_NOT_ALLOWED') && byField ? byField : FORM_WIRE_CODES[code];
 }
