@@ -344,7 +344,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const merchantLimiter = new MerchantRateLimiter(config.merchantRateLimitPerMinute, clock);
   await app.register(async (scope) => payEaseRoutes(scope, { envelope, orders, refunds, disputes, deliveries, links, clock, onlinePay, bindings, moreHandlers: crossBorder.handlers, merchantLimiter }));
   await app.register(async (scope) => globalJsonRoutes(scope, { orders, merchants, secrets, consents, links, clock, merchantLimiter }, { '/global/refund': globalRefundHandler(orders, refunds) }));
-  await app.register(async (scope) => formGatewayRoutes(scope, { orders, merchants, secrets, keys, links, notifications, clock, merchantLimiter }));
+  await app.register(async (scope) => formGatewayRoutes(scope, { orders, refunds, merchants, secrets, keys, links, notifications, clock, merchantLimiter }));
   // Browser-facing pages only: the security headers mean nothing to the
   // merchant API's JSON clients, and helmet costs every request it runs on.
   await app.register(async (scope) => {

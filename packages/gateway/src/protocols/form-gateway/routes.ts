@@ -4,6 +4,8 @@ import { GatewayError } from '../../domain/errors.js';
 import { FORM_ORDER_TIMESTAMP_WINDOW_MS, REQUEST_BODY_BYTES_MAX } from '../../domain/limits.js';
 import { isFinal } from '../../domain/order-state.js';
 import type { OrderService } from '../../orders/order-service.js';
+import type { RefundService } from '../../orders/refund-service.js';
+import { formServerCalls } from './server-calls.js';
 import type { CashierLinks } from '../../cashier/links.js';
 import { checkMerchantUrl } from '../../orders/merchant-urls.js';
 import type { NotificationRepository } from '../../store/notification-repository.js';
@@ -18,6 +20,7 @@ import { MerchantRateLimitedError, type MerchantRateLimiter } from '../../ops/me
 
 export interface FormGatewayRouteDeps extends FormAuthDeps, FormSigningDeps {
   orders: OrderService;
+  refunds: RefundService;
   links: CashierLinks;
   notifications: NotificationRepository;
   /** Counts each authenticated request against its merchant's per-minute budget. */
@@ -112,6 +115,7 @@ export async function formGatewayRoutes(app: FastifyInstance, deps: FormGatewayR
     }
   };
   for (const path of FORM_ENTRY_PATHS) app.post(path, submit);
+  formServerCalls(app, deps);
 
   // 商户查询交易时间戳: the stamp a shop puts in orderTimestamp when it builds the order form.
   app.route({

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ERRORS, GatewayError } from '../../domain/errors.js';
 import { FORM_ERRCODES_TAKEN_BY_THE_SEED, FORM_RETIRED_ERRCODES } from './wire-code-ledger.js';
-import { FORM_FIELD_WIRE_CODES, FORM_PAYMENT_CLOSED, FORM_PAYMENT_DECLINED, FORM_WIRE_CODES, formErrCode } from './wire-codes.js';
+import { FORM_FIELD_WIRE_CODES, FORM_PAYMENT_CLOSED, FORM_PAYMENT_DECLINED, FORM_REFUND_DECLINED, FORM_WIRE_CODES, formErrCode } from './wire-codes.js';
 
 const doc = readFileSync(new URL('../../../../../docs/dialects/form-gateway.md', import.meta.url), 'utf8');
 const coreRows = new Map([...doc.matchAll(/^\| `([0-9]{5})` \| `([A-Z_]+)` \| (.*) \|$/gm)].map((m) => [m[2]!, { code: m[1], message: m[3] }]));
@@ -62,6 +62,8 @@ const PUBLISHED: Readonly<Record<string, string>> = {
   '10056': 'core:PAYMENT_MODE_UNSUPPORTED',
   '10057': 'core:SUB_ORDERS_NOT_ALLOWED',
   '10058': 'core:AMOUNT_FRACTION_NOT_ALLOWED',
+  '10059': 'field:refundAmount',
+  '10060': 'field:refundId',
   '20001': 'core:MERCHANT_SUSPENDED',
   '20002': 'core:SIGNATURE_INVALID field:signMsg',
   '20003': 'core:REQUEST_ID_CONFLICT',
@@ -129,6 +131,7 @@ const PUBLISHED: Readonly<Record<string, string>> = {
   '30122': 'core:PORTAL_APPROVAL_SELF',
   '31001': 'result:declined',
   '31002': 'result:closed',
+  '31003': 'result:refund-declined',
 };
 
 /** What each errCode means today, derived from the tables the gateway answers from. */
@@ -138,6 +141,7 @@ function meanings(): Record<string, string> {
   for (const [field, code] of Object.entries(FORM_FIELD_WIRE_CODES)) (m[code] ??= []).push(`field:${field}`);
   (m[FORM_PAYMENT_DECLINED] ??= []).push('result:declined');
   (m[FORM_PAYMENT_CLOSED] ??= []).push('result:closed');
+  (m[FORM_REFUND_DECLINED] ??= []).push('result:refund-declined');
   return Object.fromEntries(Object.entries(m).map(([code, sources]) => [code, sources.sort().join(' ')]));
 }
 

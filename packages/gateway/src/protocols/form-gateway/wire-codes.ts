@@ -133,6 +133,9 @@ export const FORM_FIELD_WIRE_CODES: Readonly<Record<string, string>> = {
   pid: '10046',
   extDataType: '10047',
   extDataContent: '10048',
+  // The server calls (order query, refund, refund query, re-send).
+  refundAmount: '10059',
+  refundId: '10060',
   signMsg: '20002',
   // The seed's example of a refused remittance order.
   remitType: '20008',
@@ -142,6 +145,8 @@ export const FORM_FIELD_WIRE_CODES: Readonly<Record<string, string>> = {
 /** errCode of a result whose payment did not succeed: declined by the channel, or closed unpaid. */
 export const FORM_PAYMENT_DECLINED = '31001';
 export const FORM_PAYMENT_CLOSED = '31002';
+/** errCode of a refund result whose refund the bank refused. */
+export const FORM_REFUND_DECLINED = '31003';
 
 /** The core's names of the URLs it checks, as this dialect's form names them. */
 const FORM_NAME_OF_CORE_FIELD: Readonly<Record<string, string>> = { notifyUrl: 'bgUrl', callbackUrl: 'pageUrl' };
