@@ -86,4 +86,16 @@ export function secretCommands(program: Command, helpers: SecretCommandHelpers):
       console.log(JSON.stringify({ merchantAcctId, key }));
     });
   }
+  form
+    .command('anti-replay')
+    .description('require a fresh orderTimestamp (from /form-gateway/timestamp) in every order form of the merchant, or stop requiring it')
+    .requiredOption('--merchant <merchantId>')
+    .requiredOption('--set <on|off>')
+    .action(async (o: { merchant: string; set: string }) => {
+      if (o.set !== 'on' && o.set !== 'off') fail('--set must be on or off');
+      await withSecrets(async ({ merchants }) => {
+        if (!(await merchants.setFormAntiReplay(o.merchant, o.set === 'on'))) fail(`no merchant ${o.merchant}`);
+      });
+      console.log(JSON.stringify({ merchantAcctId: formMerchantAcctId(o.merchant), antiReplay: o.set }));
+    });
 }

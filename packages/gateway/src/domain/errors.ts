@@ -91,6 +91,7 @@ export const ERRORS = {
   APP_UNKNOWN: { httpStatus: 400, wireStatus: 'FAILED', message: 'No app or account {keyId} for this merchant.', retryable: false },
   CHARSET_INVALID: { httpStatus: 400, wireStatus: 'FAILED', message: 'The form is not valid text in its inputCharset: {reason}.', retryable: false },
   AMOUNT_DECIMALS_EXCEEDED: { httpStatus: 400, wireStatus: 'FAILED', message: 'Field {field} has more decimals than {currency} has ({exponent}).', retryable: false },
+  AMOUNT_FRACTION_NOT_ALLOWED: { httpStatus: 400, wireStatus: 'FAILED', message: 'Field {field} has a fraction, but {currency} has no minor unit: write it as a whole number ("100" or "100.00").', retryable: false },
   CARD_INVALID: { httpStatus: 400, wireStatus: 'FAILED', message: 'The card data is invalid: {fields}.', retryable: false },
   STORED_CARD_NOT_FOUND: { httpStatus: 404, wireStatus: 'FAILED', message: 'No stored card from a successful recurring payment for user {userId}.', retryable: false },
   TIMESTAMP_INVALID: { httpStatus: 400, wireStatus: 'FAILED', message: 'orderTimestamp is missing, malformed or outside its validity window.', retryable: false },

@@ -11,6 +11,8 @@ export interface Merchant {
   allowedHosts: string[];
   /** The currencies its orders may be in (refused with CURRENCY_UNSUPPORTED otherwise); null or absent: every currency. */
   currencies?: string[] | null;
+  /** The form gateway's anti-replay option: every order form must carry a fresh orderTimestamp. */
+  formAntiReplay?: boolean;
   createdAtMs: number;
 }
 
@@ -61,6 +63,12 @@ export class MerchantRepository {
   async setSandbox(merchantId: string, sandbox: boolean): Promise<boolean> {
     const r = await this.db.updateTable('merchants').set({ sandbox: sandbox ? 1n : 0n }).where('merchant_id', '=', merchantId).executeTakeFirst();
     return r.numUpdatedRows > 0n;
+  }
+
+  /** Turns the form gateway's anti-replay option on or off. */
+  async setFormAntiReplay(merchantId: string, on: boolean): Promise<boolean> {
+    const result = await this.db.updateTable('merchants').set({ form_anti_replay: on ? 1 : 0 }).where('merchant_id', '=', merchantId).executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
   /** The currencies its orders may be in; null: every currency. */
@@ -149,6 +157,7 @@ function toMerchant(row: Selectable<MerchantTable>): Merchant {
     sandbox: Number(row.sandbox) === 1,
     allowedHosts: JSON.parse(row.allowed_hosts) as string[],
     currencies: row.allowed_currencies ? (JSON.parse(row.allowed_currencies) as string[]) : null,
+    formAntiReplay: Number(row.form_anti_replay) === 1,
     createdAtMs: Number(row.created_at_ms),
   };
 }

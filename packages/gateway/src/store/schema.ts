@@ -97,6 +97,8 @@ export interface MerchantTable {
   dispute_notify_url: Generated<string | null>;
   /** JSON array of the currencies its orders may be in; null: every currency. */
   allowed_currencies: Generated<string | null>;
+  /** 1: the form gateway requires a fresh orderTimestamp in every order form. */
+  form_anti_replay: Generated<number | bigint>;
 }
 
 export interface MerchantCertificateTable {

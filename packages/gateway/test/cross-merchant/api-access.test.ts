@@ -17,12 +17,13 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BusinessError, PayEaseClient } from '@opencashier/sdk';
+import { BusinessError, FORM_ORDER_QUERY_FIELDS, FORM_REFUND_FIELDS, FORM_REFUND_QUERY_FIELDS, FORM_RESEND_FIELDS, PayEaseClient } from '@opencashier/sdk';
 import { ensureDemoMerchant, type SandboxMerchantInfo } from '../../src/provisioning.js';
 import { portalRoutes, type PortalOptions } from '../../src/portal/portal-app.js';
 import { startTestGateway, testDatabases, type TestGateway } from '../harness.js';
 import { seedSign } from '../global-json/seed-merchant.js';
 import { encodeForm, orderForm, postForm, signMd5 } from '../form-gateway/support.js';
+import { seedContent, seedMd5 } from '../form-gateway/seed-shop.js';
 import { FX_ORDER, snapshotOf, type Victim } from './victim.js';
 
 const ANY = 'http://127.0.0.1:9999';
@@ -92,6 +93,14 @@ describe.each(testDatabases())('cross-merchant access on every route (%s)', (_da
     const text = await response.text();
     return { code: response.status === 303 ? 'SUCCESS' : (/errCode[^0-9]*([0-9]+)/.exec(text)?.[1] ?? String(response.status)), text, httpStatus: response.status, sent: JSON.stringify(signed) };
   }
+  /** A form gateway server call naming A's account and order: B signs it with its own key, A with A's. */
+  async function formCall(who: Caller, path: string, signedOrder: readonly string[], fields: Record<string, string>): Promise<Answer> {
+    const key = who.kind === 'A' ? t.merchant.formGateway!.md5Key : b.formGateway!.md5Key;
+    const call = { inputCharset: '1', version: 'v2.0', signType: '1', merchantAcctId: t.merchant.formGateway!.merchantAcctId, ...fields };
+    const response = await postForm(t.baseUrl, encodeForm({ ...call, signMsg: seedMd5(seedContent(call, signedOrder), key) }), path);
+    const text = await response.text();
+    return { code: /<errCode>([0-9]+)<\/errCode>/.exec(text)?.[1] ?? 'SUCCESS', text, httpStatus: response.status, sent: JSON.stringify(call) };
+  }
   /** A plain request; a redirect within the gateway is followed (a refused form goes back to its page), one elsewhere is reported as is. */
   async function get(url: string, init: RequestInit = {}): Promise<Answer> {
     let response = await fetch(url, { redirect: 'manual', ...init });
@@ -159,6 +168,10 @@ describe.each(testDatabases())('cross-merchant access on every route (%s)', (_da
     'POST /global/refund': { kind: 'api', send: (who, x) => globalJson(who, '/global/refund', { mch_refund_no: rid('b-gjr'), order_id: x.global.orderId, refund_amount: '0.10' }), refusedAs: ['2002'] },
     'POST /form-gateway/pay': { kind: 'api', send: (who) => form(who, '/form-gateway/pay'), refusedAs: ['20002'] },
     'POST /gateway/recvMerchantInfoAction.htm': { kind: 'api', send: (who) => form(who, '/gateway/recvMerchantInfoAction.htm'), refusedAs: ['20002'] },
+    'POST /form-gateway/query': { kind: 'api', send: (who, x) => formCall(who, '/form-gateway/query', FORM_ORDER_QUERY_FIELDS, { orderId: x.iccPaid.requestId }), refusedAs: ['20002'] },
+    'POST /form-gateway/refund': { kind: 'api', send: (who, x) => formCall(who, '/form-gateway/refund', FORM_REFUND_FIELDS, { orderId: x.iccPaid.requestId, refundId: rid('b-fgr'), refundAmount: '10' }), refusedAs: ['20002'] },
+    'POST /form-gateway/refundQuery': { kind: 'api', send: (who, x) => formCall(who, '/form-gateway/refundQuery', FORM_REFUND_QUERY_FIELDS, { refundId: x.refund.requestId }), refusedAs: ['20002'] },
+    'POST /form-gateway/resend': { kind: 'api', send: (who, x) => formCall(who, '/form-gateway/resend', FORM_RESEND_FIELDS, { orderId: x.iccPaid.requestId }), refusedAs: ['20002'] },
     'GET /form-gateway/timestamp': { kind: 'exempt', why: 'answers the current time stamp; names no object' },
     'POST /form-gateway/timestamp': { kind: 'exempt', why: 'answers the current time stamp; names no object' },
     // Signed links: a capability for one order or file. B cannot make one for A's object.

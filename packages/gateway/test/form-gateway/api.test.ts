@@ -36,7 +36,7 @@ describe.each(testDatabases())('RMB form gateway on %s', (_name, env) => {
     const stampMs = Date.UTC(+answer!.timestamp!.slice(0, 4), +answer!.timestamp!.slice(4, 6) - 1, +answer!.timestamp!.slice(6, 8), +answer!.timestamp!.slice(8, 10) - 8, +answer!.timestamp!.slice(10, 12), +answer!.timestamp!.slice(12, 14));
     expect(Math.abs(stampMs - Date.now())).toBeLessThan(60_000);
     const unknown = parseFlatXml(await (await fetch(`${t.baseUrl}/form-gateway/timestamp?merchantAcctId=99999999901`)).text());
-    expect(unknown).toEqual({ merchantAcctId: '99999999901', errCode: '10006' });
+    expect(unknown).toEqual({ merchantAcctId: '99999999901', errCode: '20060' });
   });
 
   it.each([
@@ -145,7 +145,7 @@ describe.each(testDatabases())('RMB form gateway on %s', (_name, env) => {
     expect(answer).toMatchObject({ requestResult: '10', orderId: base.orderId, remitType: '2' });
     await expect(client.submitRemittance({ ...base, orderId: `${base.orderId}b`, remitCode: '' })).rejects.toSatisfy((e: unknown) => e instanceof BusinessError && e.code === '20008');
     const stranger = new FormGatewayClient({ baseUrl: t.baseUrl, merchantAcctId: '99999999901', signer: { signType: '1', key }, verifier: { signType: '1', keys: [key] } });
-    await expect(stranger.timestamp()).rejects.toSatisfy((e: unknown) => e instanceof BusinessError && e.code === '10006');
+    await expect(stranger.timestamp()).rejects.toSatisfy((e: unknown) => e instanceof BusinessError && e.code === '20060');
   });
 
   it('an order closed unpaid at its orderTimeOut is notified payResult 11, errCode 31002', async () => {
@@ -157,7 +157,7 @@ describe.each(testDatabases())('RMB form gateway on %s', (_name, env) => {
     const result = await waitUntil(() => shop.notifications.find((n) => n.fields.orderId === form.orderId), { timeoutMs: NOTIFY_WAIT_MS_MAX, what: 'the closed result' });
     expect(result.signValid).toBe(true);
     expect(result.fields).toMatchObject({ payResult: '11', errCode: '31002' });
-    expect(result.fields.payAmount).toBeUndefined();
+    expect(result.fields.payAmount).toBe('');
   });
 
   describe('bad input is answered with the seed-style errCode and changes nothing', () => {
@@ -165,19 +165,27 @@ describe.each(testDatabases())('RMB form gateway on %s', (_name, env) => {
     const cases: [string, Build, string][] = [
       ['a bad signMsg', (f) => encodeForm({ ...signMd5(f, key), signMsg: 'A'.repeat(32) }), '20002'],
       ['a signMsg made with another key', (f) => encodeForm(signMd5(f, 'not-the-key')), '20002'],
-      ['GBK bytes declared as UTF-8', (f) => encodeForm(signMd5({ ...f, inputCharset: '1' }, key), 'GBK'), '10010'],
-      ['an unknown inputCharset', (f) => encodeForm(signMd5({ ...f, inputCharset: '9' }, key)), '10010'],
-      ['an amount with decimals (fen are whole)', (f) => encodeForm(signMd5({ ...f, orderAmount: '2.50' }, key)), '10008'],
-      ['a zero amount', (f) => encodeForm(signMd5({ ...f, orderAmount: '0' }, key)), '10008'],
-      ['a missing orderId', (f) => encodeForm(signMd5({ ...f, orderId: '' }, key)), '10007'],
-      ['a missing bgUrl', (f) => encodeForm(signMd5({ ...f, bgUrl: '' }, key)), '10003'],
-      ['a stale orderTimestamp', (f) => encodeForm(signMd5({ ...f, orderTimestamp: beijingStamp(Date.now() - 2 * 3_600_000) }, key)), '10011'],
-      ['no orderTimestamp', (f) => encodeForm(signMd5({ ...f, orderTimestamp: '' }, key)), '10011'],
+      ['GBK bytes declared as UTF-8', (f) => encodeForm(signMd5({ ...f, inputCharset: '1' }, key), 'GBK'), '10052'],
+      ['an unknown inputCharset', (f) => encodeForm(signMd5({ ...f, inputCharset: '9' }, key)), '10036'],
+      // The seed's table: 10009 payerContact … 10021 bankId.
+      ['an e-mail contact that is not an address', (f) => encodeForm(signMd5({ ...f, payerContactType: '1', payerContact: 'not-an-address' }, key)), '10009'],
+      ['a mobile contact that is not a mobile number', (f) => encodeForm(signMd5({ ...f, payerContactType: '2', payerContact: 'a@b.cn' }, key)), '10009'],
+      ['a contact longer than 50 characters', (f) => encodeForm(signMd5({ ...f, payerContact: `${'a'.repeat(50)}@b.cn` }, key)), '10009'],
+      ['a missing orderId', (f) => encodeForm(signMd5({ ...f, orderId: '' }, key)), '10010'],
+      ['an orderId with other characters', (f) => encodeForm(signMd5({ ...f, orderId: 'a b' }, key)), '10010'],
+      ['an amount with decimals (fen are whole)', (f) => encodeForm(signMd5({ ...f, orderAmount: '2.50' }, key)), '10011'],
+      ['a zero amount', (f) => encodeForm(signMd5({ ...f, orderAmount: '0' }, key)), '10011'],
+      ['an impossible orderTime', (f) => encodeForm(signMd5({ ...f, orderTime: '20250231120000' }, key)), '10012'],
+      ['a productNum that is not a count', (f) => encodeForm(signMd5({ ...f, productNum: '1.5' }, key)), '10014'],
+      ['an unserved payType', (f) => encodeForm(signMd5({ ...f, payType: '27' }, key)), '10019'],
+      ['a bankId outside the bank code table', (f) => encodeForm(signMd5({ ...f, payType: '10', bankId: 'NOBANK' }, key)), '10021'],
+      // Outside the seed's table.
+      ['a payerContactType other than 1 or 2', (f) => encodeForm(signMd5({ ...f, payerContactType: '3', payerContact: 'a@b.cn' }, key)), '10030'],
+      ['a missing bgUrl', (f) => encodeForm(signMd5({ ...f, bgUrl: '' }, key)), '10032'],
+      ['an orderTimestamp that is not a time', (f) => encodeForm(signMd5({ ...f, orderTimestamp: '20251301000000' }, key)), '10037'],
       ['a wrong version', (f) => encodeForm(signMd5({ ...f, version: 'v9.9' }, key)), '10001'],
       ['an unknown signType', (f) => encodeForm(signMd5({ ...f, signType: '2' }, key)), '10002'],
-      ['an unknown merchant account', (f) => encodeForm(signMd5({ ...f, merchantAcctId: '99999999901' }, key)), '10006'],
-      ['an unserved payType', (f) => encodeForm(signMd5({ ...f, payType: '27' }, key)), '10005'],
-      ['an impossible orderTime', (f) => encodeForm(signMd5({ ...f, orderTime: '20250231120000' }, key)), '10009'],
+      ['an unknown merchant account', (f) => encodeForm(signMd5({ ...f, merchantAcctId: '99999999901' }, key)), '20060'],
     ];
     it.each(cases)('%s', async (_what, build, errCode) => {
       const form = orderForm(shop, acct);

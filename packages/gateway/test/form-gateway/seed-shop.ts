@@ -41,6 +41,8 @@ export function seedVerify(fields: Record<string, string>, order: readonly strin
 
 export interface SeedResult {
   fields: Record<string, string>;
+  /** The bytes as they came: the bgUrl body, or the pageUrl query string. */
+  raw: string;
   signValid: boolean;
 }
 
@@ -77,14 +79,14 @@ export async function startSeedShop(keys: SeedKeys): Promise<SeedShop> {
       const url = new URL(request.url ?? '/', state.origin);
       if (url.pathname === '/bg') {
         const fields = Object.fromEntries(new URLSearchParams(body));
-        notifications.push({ fields, signValid: seedVerify(fields, SEED_RESULT_FIELDS, keys) });
+        notifications.push({ fields, raw: body, signValid: seedVerify(fields, SEED_RESULT_FIELDS, keys) });
         const answer = state.redirect ? `<result>1</result><redirecturl>${state.origin}/thanks?orderId=${fields.orderId}</redirecturl>` : '<result>1</result>';
         response.writeHead(200, { 'content-type': 'text/html' }).end(answer);
         return;
       }
       if (url.pathname === '/page') {
         const fields = Object.fromEntries(url.searchParams);
-        pageReturns.push({ fields, signValid: seedVerify(fields, SEED_RESULT_FIELDS, keys) });
+        pageReturns.push({ fields, raw: url.search.slice(1), signValid: seedVerify(fields, SEED_RESULT_FIELDS, keys) });
       }
       if (url.pathname === '/thanks') thanks.push(url.searchParams.get('orderId') ?? '');
       const stored = pages.get(url.pathname);

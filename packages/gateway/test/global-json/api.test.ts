@@ -43,7 +43,8 @@ describe.each(testDatabases())('flat-JSON card API on %s', (_name, env) => {
   it('reads amounts with the currency exponent from ISO 4217: "2" USD is 200 cents, "1500" JPY is 1500 yen', async () => {
     const usd = await globalClient(t).payCredit(creditRequest(shop, { amount: '2' }));
     expect((await t.gateway.orders.find(usd.order_id))!.amountMinor).toBe(200n);
-    expect(usd.amount).toBe('2.00');
+    // Echoed exactly as received.
+    expect(usd.amount).toBe('2');
     const jpy = await globalClient(t).payCredit(creditRequest(shop, { amount: '1500', currency: 'JPY' }));
     expect((await t.gateway.orders.find(jpy.order_id))!.amountMinor).toBe(1500n);
     expect(jpy.amount).toBe('1500');
@@ -160,7 +161,9 @@ describe.each(testDatabases())('flat-JSON card API on %s', (_name, env) => {
     const cases: [string, () => Record<string, unknown>, string][] = [
       ['a bad sign', () => ({ ...creditRequest(shop), sign_override: true }), '1001'],
       ['too many decimals for USD', () => ({ ...creditRequest(shop, { amount: '2.001' }) }), '1008'],
-      ['any decimals for JPY', () => ({ ...creditRequest(shop, { amount: '1.5', currency: 'JPY' }) }), '1008'],
+      ['a fraction of a yen', () => ({ ...creditRequest(shop, { amount: '1.5', currency: 'JPY' }) }), '1021'],
+      ['a fraction of a yen in two decimals', () => ({ ...creditRequest(shop, { amount: '100.50', currency: 'JPY' }) }), '1021'],
+      ['three decimals for JPY', () => ({ ...creditRequest(shop, { amount: '100.000', currency: 'JPY' }) }), '1008'],
       ['an amount that is not a decimal string', () => ({ ...creditRequest(shop, { amount: '2,00' }) }), '1006'],
       ['an amount as a JSON number', () => ({ ...creditRequest(shop), amount: 2 }), '1006'],
       ['a zero amount', () => ({ ...creditRequest(shop, { amount: '0.00' }) }), '1006'],

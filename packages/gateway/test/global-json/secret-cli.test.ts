@@ -49,4 +49,23 @@ describe('opencashier app-secret and form-key', () => {
     expect(issued.merchantAcctId).toBe('20000000201');
     expect(await cliFails('form-key', 'rotate', '--merchant', '999999999')).toMatchObject({ code: 2 });
   });
+
+  it('turns the form gateway anti-replay option on and off; refuses a bad value and an unknown merchant', async () => {
+    const antiReplay = async () => {
+      const gateway = await createGateway(loadConfig(env as NodeJS.ProcessEnv), { migrate: false });
+      try {
+        return (await gateway.merchants.find('200000002'))!.formAntiReplay;
+      } finally {
+        await gateway.close();
+      }
+    };
+    expect(await antiReplay()).toBe(false);
+    expect(JSON.parse(await cli('form-key', 'anti-replay', '--merchant', '200000002', '--set', 'on'))).toEqual({ merchantAcctId: '20000000201', antiReplay: 'on' });
+    expect(await antiReplay()).toBe(true);
+    expect(await cliFails('form-key', 'anti-replay', '--merchant', '200000002', '--set', 'maybe')).toMatchObject({ code: 2 });
+    expect(await cliFails('form-key', 'anti-replay', '--merchant', '999999999', '--set', 'off')).toMatchObject({ code: 2 });
+    expect(await antiReplay()).toBe(true);
+    await cli('form-key', 'anti-replay', '--merchant', '200000002', '--set', 'off');
+    expect(await antiReplay()).toBe(false);
+  });
 });

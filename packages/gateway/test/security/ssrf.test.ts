@@ -10,6 +10,7 @@ import { postSigned } from '../global-json/support.js';
 import { encodeForm, orderForm, postForm, signMd5 } from '../form-gateway/support.js';
 import type { SeedShop } from '../form-gateway/seed-shop.js';
 import { GLOBAL_JSON_WIRE_CODES } from '../../src/protocols/global-json/wire-codes.js';
+import { formErrCode } from '../../src/protocols/form-gateway/wire-codes.js';
 
 /**
  * Server-side request forgery: a merchant controls the notifyUrl (and the
@@ -218,7 +219,7 @@ describe.each(testDatabases())('SSRF and open redirect (%s)', (_database, databa
         expect(answer.code, callbackUrl).toBe(GLOBAL_JSON_WIRE_CODES.URL_NOT_ALLOWED);
         const res = await postForm(t.baseUrl, encodeForm(signMd5(orderForm(shop, fg.merchantAcctId, { pageUrl: callbackUrl }), fg.md5Key)));
         expect(res.status, callbackUrl).toBe(400);
-        expect(await res.text(), callbackUrl).toContain('10003');
+        expect(await res.text(), callbackUrl).toContain(`errCode ${formErrCode('URL_NOT_ALLOWED', 'pageUrl')}`);
       }
       const okForm = await postForm(t.baseUrl, encodeForm(signMd5(orderForm(shop, fg.merchantAcctId), fg.md5Key)));
       expect(okForm.status).toBe(303);

@@ -4,13 +4,16 @@
  * shop's server submits and the gateway answers in signed XML. (Payments
  * themselves are browser forms: build them with `signFormRequest`.)
  */
-import { MalformedInputError, BusinessError } from '../errors.js';
+import { MalformedInputError, BusinessError, SignatureVerificationError } from '../errors.js';
 import { REQUEST_TIMEOUT_MS_DEFAULT } from '../limits.js';
 import { postText } from '../post-text.js';
 import { parseFlatXml } from './flat-xml.js';
-import { FORM_RESULT_SUCCESS } from './field-order.js';
+import {
+  FORM_ORDER_QUERY_ANSWER_FIELDS, FORM_ORDER_QUERY_FIELDS, FORM_REFUND_ANSWER_FIELDS, FORM_REFUND_FIELDS, FORM_REFUND_QUERY_FIELDS,
+  FORM_RESEND_ANSWER_FIELDS, FORM_RESEND_FIELDS, FORM_RESULT_SUCCESS,
+} from './field-order.js';
 import { signFormRequest, verifyRemittanceAnswer } from './merchant.js';
-import type { FormFields, FormSigner, FormVerifier } from './signature.js';
+import { formSign, verifyFormSign, type FormFields, type FormSigner, type FormVerifier } from './signature.js';
 
 export interface FormGatewayClientOptions {
   /** The gateway's base URL. */
@@ -58,6 +61,47 @@ export class FormGatewayClient {
     });
     const answer = verifyRemittanceAnswer(text, this.options.verifier);
     if (answer.requestResult !== FORM_RESULT_SUCCESS) throw new BusinessError('FAILED', answer.errCode, undefined, answer);
+    return answer;
+  }
+
+  /** An order as the gateway has it (`payResult` empty while it is not final). */
+  async queryOrder(orderId: string): Promise<Record<string, string>> {
+    return this.call('form-gateway/query', FORM_ORDER_QUERY_FIELDS, FORM_ORDER_QUERY_ANSWER_FIELDS, { orderId });
+  }
+
+  /** Refunds `refundAmount` fen of a paid order (all that is left without it); `refundId` is the shop's idempotency key. */
+  async refund(request: { orderId: string; refundId: string; refundAmount?: string }): Promise<Record<string, string>> {
+    return this.call('form-gateway/refund', FORM_REFUND_FIELDS, FORM_REFUND_ANSWER_FIELDS, request);
+  }
+
+  async queryRefund(refundId: string): Promise<Record<string, string>> {
+    return this.call('form-gateway/refundQuery', FORM_REFUND_QUERY_FIELDS, FORM_REFUND_ANSWER_FIELDS, { refundId });
+  }
+
+  /** 自助补发: has the order's result sent to bgUrl again now. */
+  async resendResult(orderId: string): Promise<Record<string, string>> {
+    return this.call('form-gateway/resend', FORM_RESEND_FIELDS, FORM_RESEND_ANSWER_FIELDS, { orderId });
+  }
+
+  /**
+   * A server call: signed over its field order, answered in XML. A refusal
+   * (`requestResult` 11) throws `BusinessError` with the errCode; an answer
+   * is returned only when its signMsg verifies.
+   */
+  private async call(path: string, signed: readonly string[], answerFields: readonly string[], fields: FormFields): Promise<Record<string, string>> {
+    const form: Record<string, string> = { inputCharset: '1', version: 'v2.0', signType: this.options.signer.signType, merchantAcctId: this.options.merchantAcctId };
+    for (const [k, v] of Object.entries(fields)) if (v !== undefined) form[k] = v;
+    form.signMsg = formSign(form, signed, this.options.signer);
+    const { text } = await postText(this.url(path), {
+      fetch: this.#fetch,
+      timeoutMs: this.#timeoutMs,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(),
+    });
+    const answer = parseFlatXml(text);
+    if (!answer) throw new MalformedInputError('answer is not the gateway XML');
+    if (answer.requestResult !== FORM_RESULT_SUCCESS) throw new BusinessError('FAILED', answer.errCode, undefined, answer);
+    if (!verifyFormSign(answer, answerFields, answer.signMsg, this.options.verifier)) throw new SignatureVerificationError('answer signMsg does not verify');
     return answer;
   }
 

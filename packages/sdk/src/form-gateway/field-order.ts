@@ -30,6 +30,36 @@ export const FORM_REMITTANCE_FIELDS = [
   'remitType', 'remitCode', 'requestResult', 'errCode',
 ] as const;
 
+/**
+ * The server-to-server calls beside the payment form (order query, refund,
+ * refund query, 自助补发 re-send of a result): a UTF-8 form from the shop's
+ * server, signed like the order form over its own field order, answered in
+ * signed XML. `requestResult` 10: answered; 11: refused, with `errCode`.
+ */
+export const FORM_ORDER_QUERY_FIELDS = ['inputCharset', 'version', 'signType', 'merchantAcctId', 'orderId'] as const;
+export const FORM_REFUND_FIELDS = ['inputCharset', 'version', 'signType', 'merchantAcctId', 'orderId', 'refundId', 'refundAmount'] as const;
+export const FORM_REFUND_QUERY_FIELDS = ['inputCharset', 'version', 'signType', 'merchantAcctId', 'refundId'] as const;
+export const FORM_RESEND_FIELDS = ['inputCharset', 'version', 'signType', 'merchantAcctId', 'orderId'] as const;
+
+/** The answer to an order query: the order as its result has it; `payResult` empty while the order is not final. */
+export const FORM_ORDER_QUERY_ANSWER_FIELDS = [
+  'merchantAcctId', 'version', 'signType', 'requestResult', 'errCode', 'payType', 'bankId', 'orderId', 'orderTime', 'orderAmount',
+  'dealId', 'bankDealId', 'dealTime', 'payAmount', 'fee', 'ext1', 'ext2', 'payResult', 'refundedAmount',
+] as const;
+
+/** The answer to a refund or a refund query; `refundResult` 10 refunded, 11 refused by the bank, empty while in progress. */
+export const FORM_REFUND_ANSWER_FIELDS = [
+  'merchantAcctId', 'version', 'signType', 'requestResult', 'errCode', 'orderId', 'dealId', 'refundId', 'refundDealId', 'refundAmount', 'refundResult', 'refundTime',
+] as const;
+
+/** The refund result sent to the order's bgUrl when a refund completes (answered `<result>1</result>` like a payment result). */
+export const FORM_REFUND_RESULT_FIELDS = [
+  'merchantAcctId', 'version', 'signType', 'orderId', 'dealId', 'refundId', 'refundDealId', 'refundAmount', 'refundResult', 'errCode', 'refundTime',
+] as const;
+
+/** The answer to a re-send (自助补发): the result is queued to bgUrl again. */
+export const FORM_RESEND_ANSWER_FIELDS = ['merchantAcctId', 'version', 'signType', 'requestResult', 'errCode', 'orderId', 'dealId'] as const;
+
 /** The anti-phishing time stamp answer (商户查询交易时间戳). */
 export const FORM_TIMESTAMP_FIELDS = ['merchantAcctId', 'timestamp'] as const;
 

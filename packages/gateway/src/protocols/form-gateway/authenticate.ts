@@ -27,8 +27,15 @@ export async function accountVerifier(merchantId: string, merchantAcctId: string
   return { signType, publicKeys: certificates.map((c) => new X509Certificate(c.certificatePem).publicKey) };
 }
 
-/** The merchant behind `merchantAcctId` once the form's `signMsg` verifies; refusals carry core codes. */
-export async function authenticateForm(f: Readonly<Record<string, string>>, deps: FormAuthDeps): Promise<{ merchant: Merchant; signType: '1' | '4' }> {
+/**
+ * The merchant behind `merchantAcctId` once the form's `signMsg` verifies
+ * over `fieldOrder` (the order form's, or a server call's); refusals carry core codes.
+ */
+export async function authenticateForm(
+  f: Readonly<Record<string, string>>,
+  deps: FormAuthDeps,
+  fieldOrder: readonly string[] = FORM_REQUEST_FIELDS,
+): Promise<{ merchant: Merchant; signType: '1' | '4' }> {
   const signType = f.signType;
   if (!signType) throw new GatewayError('FIELD_MISSING', { field: 'signType' });
   if (!isFormSignType(signType)) throw new GatewayError('FIELD_INVALID', { field: 'signType', reason: 'must be 1 (MD5) or 4 (RSA)' });
@@ -39,7 +46,7 @@ export async function authenticateForm(f: Readonly<Record<string, string>>, deps
   if (!merchant) throw new GatewayError('MERCHANT_UNKNOWN');
   if (!f.signMsg) throw new GatewayError('FIELD_MISSING', { field: 'signMsg' });
   const verifier = await accountVerifier(merchant.merchantId, acct, signType, deps);
-  if (!verifyFormSign(f, FORM_REQUEST_FIELDS, f.signMsg, verifier)) throw new GatewayError('SIGNATURE_INVALID');
+  if (!verifyFormSign(f, fieldOrder, f.signMsg, verifier)) throw new GatewayError('SIGNATURE_INVALID');
   if (merchant.status !== 'active') throw new GatewayError('MERCHANT_SUSPENDED');
   return { merchant, signType };
 }

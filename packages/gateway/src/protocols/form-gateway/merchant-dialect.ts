@@ -1,4 +1,5 @@
-import { FORM_RESULT_FIELDS } from '@opencashier/sdk';
+import { FORM_REFUND_RESULT_FIELDS, FORM_RESULT_FIELDS } from '@opencashier/sdk';
+import { refundFields } from './server-answers.js';
 import type { CashierLinks } from '../../cashier/links.js';
 import { answeredOk, type MerchantDialect } from '../dialect-registry.js';
 import { FORM_GATEWAY_DIALECT } from './order-request.js';
@@ -24,8 +25,14 @@ export function formGatewayDialect(deps: FormSigningDeps & { links: CashierLinks
   return {
     name: FORM_GATEWAY_DIALECT,
     formatNotification: (order) => JSON.stringify(formResultFields(order)),
+    // A refund's final state goes to the same bgUrl, in the refund result's fields.
+    formatRefundNotification: (refund, order) => JSON.stringify(refundFields(refund, order)),
     async encodeNotification(n) {
-      const fields = await signedFields(JSON.parse(n.payloadJson) as Record<string, string>, FORM_RESULT_FIELDS, n.merchantId, deps);
+      const payload = JSON.parse(n.payloadJson) as Record<string, string>;
+      const order = 'refundDealId' in payload ? FORM_REFUND_RESULT_FIELDS : FORM_RESULT_FIELDS;
+      const all: Record<string, string> = {};
+      for (const name of order) all[name] = payload[name] ?? '';
+      const fields = await signedFields(all, order, n.merchantId, deps);
       return { headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, body: new URLSearchParams(fields).toString() };
     },
     acknowledged: (answer) => answeredOk(answer) && RECEIVED.test(answer.responseText),

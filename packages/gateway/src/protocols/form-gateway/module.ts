@@ -17,7 +17,7 @@ export const formGatewayModule: DialectModule = {
     return {
       dialect: formGatewayDialect({ secrets: c.secrets, keys: c.keys, clock: c.clock, links: c.links, publicBaseUrl: c.config.publicBaseUrl }),
       routes: (app) =>
-        formGatewayRoutes(app, { orders: c.orders, merchants: c.merchants, secrets: c.secrets, keys: c.keys, links: c.links, notifications: c.notifications, clock: c.clock, merchantLimiter: c.merchantLimiter }),
+        formGatewayRoutes(app, { orders: c.orders, refunds: c.refunds, merchants: c.merchants, secrets: c.secrets, keys: c.keys, links: c.links, notifications: c.notifications, clock: c.clock, merchantLimiter: c.merchantLimiter }),
     };
   },
 };

@@ -4,6 +4,7 @@ import type { AmountMinor } from '../../domain/money.js';
 import { FORM_ORDER_TIMEOUT_SECONDS_MAX, ORDER_TIMEOUT_MINUTES_DEFAULT, REQUEST_ID_LENGTH_MAX, TEXT_LENGTH_MAX, URL_LENGTH_MAX } from '../../domain/limits.js';
 import type { NewOrder } from '../../orders/new-order.js';
 import { requestDigest } from '../../orders/request-digest.js';
+import { FORM_BANK_CODES } from './bank-codes.js';
 import { parseFormTime } from './form-time.js';
 
 export const FORM_GATEWAY_DIALECT = 'form-gateway';
@@ -38,13 +39,46 @@ function field(f: Fields, name: string, required: boolean, pattern?: RegExp, max
   return v;
 }
 
+/** How orderTimestamp is checked: required and fresh only for a merchant with the anti-replay option on. */
+export interface FormTimestampRule {
+  required: boolean;
+  windowMs: number;
+}
+
+/**
+ * orderTimestamp (seed: the stamp of 商户查询交易时间戳) is optional. A
+ * merchant who turns on the anti-replay option must send it, and it must lie
+ * within the window of the gateway's clock; otherwise a stamp sent is only
+ * checked to be a time (it is signed with the form either way).
+ */
+function checkOrderTimestamp(f: Fields, nowMs: number, rule: FormTimestampRule): void {
+  const text = field(f, 'orderTimestamp', false, undefined, 14);
+  const stamp = text === undefined ? undefined : parseFormTime(text);
+  if (text !== undefined && stamp === undefined) throw new GatewayError('FIELD_INVALID', { field: 'orderTimestamp', reason: 'must be yyyyMMddHHmmss' });
+  if (rule.required && (stamp === undefined || Math.abs(nowMs - stamp) > rule.windowMs)) throw new GatewayError('TIMESTAMP_INVALID');
+}
+
+/** payerContactType (seed: 1 e-mail, 2 mobile phone) and the payerContact it types; both optional. */
+const PAYER_CONTACT_PATTERNS: Readonly<Record<string, { pattern: RegExp; reason: string }>> = {
+  '1': { pattern: /^[^\s@]+@[^\s@]+\.[^\s@]+$/, reason: 'payerContactType 1: an e-mail address' },
+  '2': { pattern: /^1[0-9]{10}$/, reason: 'payerContactType 2: an 11-digit mobile number' },
+};
+const PAYER_CONTACT_LENGTH_MAX = 50;
+
+function payerContactOf(f: Fields): string | undefined {
+  const type = field(f, 'payerContactType', false, /^[12]$/, 1, 'must be 1 (e-mail) or 2 (mobile phone)');
+  const contact = field(f, 'payerContact', false, undefined, PAYER_CONTACT_LENGTH_MAX);
+  const rule = type === undefined ? undefined : PAYER_CONTACT_PATTERNS[type];
+  if (contact !== undefined && rule && !rule.pattern.test(contact)) throw new GatewayError('FIELD_INVALID', { field: 'payerContact', reason: rule.reason });
+  return contact;
+}
+
 /**
  * Maps a decoded order form (signature already verified) to a domain order.
  * `orderAmount` is in fen (CNY minor units, a whole number); `orderTimeOut`
- * in seconds; the anti-phishing `orderTimestamp` must lie within
- * `timestampWindowMs` of the gateway's clock.
+ * in seconds; `orderTimestamp` as `timestamp` says.
  */
-export function parseFormOrder(f: Fields, nowMs: number, timestampWindowMs: number): FormOrderCommand {
+export function parseFormOrder(f: Fields, nowMs: number, timestamp: FormTimestampRule): FormOrderCommand {
   field(f, 'version', true, /^v2\.0$/, 8, 'must be v2.0');
   field(f, 'language', true, /^[12]$/, 1, 'must be 1 (Chinese) or 2 (English)');
   const orderId = field(f, 'orderId', true, /^[A-Za-z0-9_-]+$/, REQUEST_ID_LENGTH_MAX, 'letters, digits, _ and -')!;
@@ -53,11 +87,11 @@ export function parseFormOrder(f: Fields, nowMs: number, timestampWindowMs: numb
   const amountMinor = BigInt(amountText) as AmountMinor;
   const orderTime = field(f, 'orderTime', true, undefined, 14)!;
   if (parseFormTime(orderTime) === undefined) throw new GatewayError('FIELD_INVALID', { field: 'orderTime', reason: 'must be yyyyMMddHHmmss' });
-  const stamp = f.orderTimestamp ? parseFormTime(f.orderTimestamp) : undefined;
-  if (stamp === undefined || Math.abs(nowMs - stamp) > timestampWindowMs) throw new GatewayError('TIMESTAMP_INVALID');
+  checkOrderTimestamp(f, nowMs, timestamp);
   const payType = field(f, 'payType', true, /^[0-9]{2}$/, 2)!;
   if (!(FORM_PAY_TYPES as readonly string[]).includes(payType)) throw new GatewayError('FIELD_INVALID', { field: 'payType', reason: `must be one of ${FORM_PAY_TYPES.join(', ')}` });
-  field(f, 'bankId', false, /^[A-Z0-9_]{2,16}$/, 16, 'a bank code such as ICBC');
+  const bankId = field(f, 'bankId', false, undefined, 16);
+  if (bankId !== undefined && !FORM_BANK_CODES.has(bankId)) throw new GatewayError('FIELD_INVALID', { field: 'bankId', reason: 'not a bank code of the bank code table (such as ICBC)' });
   const submitType = field(f, 'submitType', false, /^0[01]$/, 2, 'must be 00 or 01');
   const remittance = payType === FORM_REMITTANCE_PAY_TYPE;
   if (remittance !== (submitType === FORM_SERVER_SUBMIT)) throw new GatewayError('FIELD_INVALID', { field: 'submitType', reason: 'offline remittance (payType 13) is submitted with submitType 01, and only it' });
@@ -74,8 +108,8 @@ export function parseFormOrder(f: Fields, nowMs: number, timestampWindowMs: numb
   const productNum = field(f, 'productNum', false, /^[1-9][0-9]{0,8}$/, 9, 'a positive whole number') ?? '1';
   const productDesc = field(f, 'productDesc', false);
   const payerName = field(f, 'payerName', false, undefined, 64);
-  const payerContact = field(f, 'payerContact', false, undefined, 64);
-  for (const name of ['payerContactType', 'payerIdType', 'payerId', 'productId', 'cardIssuer', 'pid', 'extDataType', 'extDataContent', 'ext1', 'ext2']) field(f, name, false);
+  const payerContact = payerContactOf(f);
+  for (const name of ['payerIdType', 'payerId', 'productId', 'cardIssuer', 'pid', 'extDataType', 'extDataContent', 'ext1', 'ext2']) field(f, name, false);
   const clientIp = field(f, 'payerIP', false, undefined, 64) ?? null;
 
   // The stamp changes with every page load, and a card number must not be kept even as a hash.

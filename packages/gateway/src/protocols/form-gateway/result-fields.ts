@@ -7,7 +7,7 @@ import { FORM_PAYMENT_CLOSED, FORM_PAYMENT_DECLINED } from './wire-codes.js';
 
 /**
  * The result of a final order as the seed's second field list has it, for
- * the pageUrl redirect and the bgUrl notification. `dealId` is the gateway's
+ * the pageUrl redirect and the bgUrl notification: every field, in order. `dealId` is the gateway's
  * order id, `bankDealId` the channel's reference, amounts in fen.
  */
 export function formResultFields(order: Order): Record<string, string> {
@@ -33,8 +33,9 @@ export function formResultFields(order: Order): Record<string, string> {
     payResult: paid ? FORM_RESULT_SUCCESS : FORM_RESULT_FAILURE,
     errCode: paid ? undefined : order.state === 'FAILED' ? FORM_PAYMENT_DECLINED : FORM_PAYMENT_CLOSED,
   };
+  // Every field of the seed's list, in its order, an empty one as the empty string (left out of signMsg only).
   const out: Record<string, string> = {};
-  for (const name of FORM_RESULT_FIELDS) if (fields[name] !== undefined && fields[name] !== '') out[name] = fields[name]!;
+  for (const name of FORM_RESULT_FIELDS) out[name] = fields[name] ?? '';
   return out;
 }
 

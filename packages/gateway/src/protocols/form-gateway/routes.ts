@@ -4,6 +4,8 @@ import { GatewayError } from '../../domain/errors.js';
 import { FORM_ORDER_TIMESTAMP_WINDOW_MS, REQUEST_BODY_BYTES_MAX } from '../../domain/limits.js';
 import { isFinal } from '../../domain/order-state.js';
 import type { OrderService } from '../../orders/order-service.js';
+import type { RefundService } from '../../orders/refund-service.js';
+import { formServerCalls } from './server-calls.js';
 import type { CashierLinks } from '../../cashier/links.js';
 import { checkMerchantUrl } from '../../orders/merchant-urls.js';
 import type { NotificationRepository } from '../../store/notification-repository.js';
@@ -18,6 +20,7 @@ import { MerchantRateLimitedError, type MerchantRateLimiter } from '../../ops/me
 
 export interface FormGatewayRouteDeps extends FormAuthDeps, FormSigningDeps {
   orders: OrderService;
+  refunds: RefundService;
   links: CashierLinks;
   notifications: NotificationRepository;
   /** Counts each authenticated request against its merchant's per-minute budget. */
@@ -26,6 +29,9 @@ export interface FormGatewayRouteDeps extends FormAuthDeps, FormSigningDeps {
 
 /** The entry a shop's order form posts to; the second path is the one 快钱 merchants already have in their forms. */
 export const FORM_ENTRY_PATHS = ['/form-gateway/pay', '/gateway/recvMerchantInfoAction.htm'] as const;
+
+/** The path prefixes this dialect answers under, known routes or not. */
+const FORM_PATH_PREFIXES = ['/form-gateway', '/gateway'] as const;
 
 const PAGE_SECURITY_HEADERS = {
   'content-security-policy': "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'",
@@ -55,6 +61,21 @@ export async function formGatewayRoutes(app: FastifyInstance, deps: FormGatewayR
     return page(reply, status === 413 || status === 429 ? status : 400, refusalPage(refusal.errCode, refusal.message, 'zh'));
   });
 
+  // An unknown path or method under the dialect's prefixes is refused in its own terms: the payer's page (or XML for a server submit).
+  for (const prefix of FORM_PATH_PREFIXES) {
+    await app.register(async (scope) => {
+      scope.setNotFoundHandler(async (request, reply) => {
+        const raw = Buffer.isBuffer(request.body) ? request.body : undefined;
+        const decoded = raw ? decodeForm(raw) : undefined;
+        const fields = decoded?.ok ? decoded.fields : {};
+        const refusal = describeRefusal(new GatewayError('NOT_FOUND'));
+        request.logFields = { ...request.logFields, code: refusal.code, errCode: refusal.errCode };
+        if (fields.submitType === FORM_SERVER_SUBMIT) return reply.code(404).type('text/xml; charset=utf-8').send(renderFlatXml('res', [['errCode', refusal.errCode]]));
+        return page(reply, 404, refusalPage(refusal.errCode, refusal.message, fields.language === '2' ? 'en' : 'zh'));
+      });
+    }, { prefix });
+  }
+
   const submit = async (request: FastifyRequest, reply: FastifyReply) => {
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const decoded = decodeForm(raw);
@@ -71,7 +92,7 @@ export async function formGatewayRoutes(app: FastifyInstance, deps: FormGatewayR
       merchantId = merchant.merchantId;
       request.logFields = { merchantId, requestId: fields.orderId };
       deps.merchantLimiter?.take(merchantId);
-      const command = parseFormOrder(fields, deps.clock(), FORM_ORDER_TIMESTAMP_WINDOW_MS);
+      const command = parseFormOrder(fields, deps.clock(), { required: merchant.formAntiReplay === true, windowMs: FORM_ORDER_TIMESTAMP_WINDOW_MS });
       if (command.noResubmit && (await deps.orders.findByRequest(merchant.merchantId, command.order.requestId))) {
         throw new GatewayError('ORDER_RESUBMITTED', { requestId: command.order.requestId });
       }
@@ -94,6 +115,7 @@ export async function formGatewayRoutes(app: FastifyInstance, deps: FormGatewayR
     }
   };
   for (const path of FORM_ENTRY_PATHS) app.post(path, submit);
+  formServerCalls(app, deps);
 
   // 商户查询交易时间戳: the stamp a shop puts in orderTimestamp when it builds the order form.
   app.route({

@@ -3,7 +3,7 @@ import type { MerchantSecretRepository } from '../../store/merchant-secret-repos
 import { answeredOk, type MerchantDialect } from '../dialect-registry.js';
 import { globalNotificationFields } from './order-result.js';
 import { GLOBAL_JSON_DIALECT } from './pay-credit-request.js';
-import { globalRefundFields } from './refund.js';
+import { globalRefundNotificationFields } from './refund.js';
 
 /**
  * Flat-JSON notifications: the seed's fields as a JSON object signed with
@@ -13,8 +13,8 @@ export function globalJsonDialect(deps: { secrets: MerchantSecretRepository; clo
   return {
     name: GLOBAL_JSON_DIALECT,
     formatNotification: (order) => JSON.stringify(globalNotificationFields(order)),
-    // Not in the seed, which notifies payments only: the refund's answer fields, signed the same way.
-    formatRefundNotification: (refund, order) => JSON.stringify(globalRefundFields(refund, order, order.dialectContext.appid)),
+    // The seed's notification fields, then the refund's answer fields, signed the same way.
+    formatRefundNotification: (refund, order) => JSON.stringify(globalRefundNotificationFields(refund, order)),
     async encodeNotification(n) {
       const fields = JSON.parse(n.payloadJson) as Record<string, string>;
       const found = await deps.secrets.verifying('global-json-app', fields.appid ?? '', deps.clock());

@@ -5,9 +5,13 @@ import { beijingDateTime } from '../payease/order-fields.js';
 import { GLOBAL_PAY_TYPE } from './pay-credit-request.js';
 import { globalNotifyStatus, globalQueryStatus } from './status-map.js';
 
-/** The order's amount as this dialect writes it: major units with the currency's ISO 4217 decimals ("2.00"). */
-export function globalAmount(order: Pick<Order, 'amountMinor' | 'currency'>): string {
-  return minorToDecimal(order.amountMinor, currency(order.currency).exponent);
+/**
+ * The order's amount exactly as the merchant sent it ("2", "2.00", "100.00"
+ * yen); for an order from before the text was kept, major units with the
+ * currency's ISO 4217 decimals.
+ */
+export function globalAmount(order: Pick<Order, 'amountMinor' | 'currency' | 'dialectContext'>): string {
+  return order.dialectContext.amount ?? minorToDecimal(order.amountMinor, currency(order.currency).exponent);
 }
 
 function compact(fields: Record<string, string | null | undefined>): Record<string, string> {

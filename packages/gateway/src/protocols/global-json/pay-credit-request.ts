@@ -1,13 +1,12 @@
-import { decimalToMinor } from '@opencashier/sdk';
 import { GatewayError } from '../../domain/errors.js';
 import { findCurrency } from '../../domain/currencies.js';
-import type { AmountMinor } from '../../domain/money.js';
 import { ORDER_TIMEOUT_MINUTES_DEFAULT, REQUEST_ID_LENGTH_MAX, URL_LENGTH_MAX } from '../../domain/limits.js';
 import type { CardInput } from '../../domain/channel.js';
 import { cardBrandName } from '../../domain/card-brand.js';
 import { parseCardForm, type CardField } from '../../cashier/card-form.js';
 import type { NewOrder } from '../../orders/new-order.js';
 import { requestDigest } from '../../orders/request-digest.js';
+import { flatAmountMinor } from './amount.js';
 import { text, type Wire } from './fields.js';
 
 export const GLOBAL_JSON_DIALECT = 'global-json';
@@ -43,12 +42,9 @@ export function parsePayCredit(body: Wire, now: Date): PayCreditCommand {
   const currency = findCurrency(currencyCode);
   if (!currency) throw new GatewayError('CURRENCY_UNSUPPORTED', { currency: currencyCode });
   if (body.amount === undefined || body.amount === null || body.amount === '') throw new GatewayError('FIELD_MISSING', { field: 'amount' });
-  const amount = decimalToMinor(body.amount, currency.exponent);
-  if (!amount.ok) {
-    if (amount.problem === 'too-many-decimals') throw new GatewayError('AMOUNT_DECIMALS_EXCEEDED', { field: 'amount', currency: currency.code, exponent: String(currency.exponent) });
-    throw new GatewayError('FIELD_INVALID', { field: 'amount', reason: `must be a decimal string in ${currency.code} such as "2.00"` });
-  }
-  if (amount.amountMinor <= 0n) throw new GatewayError('FIELD_INVALID', { field: 'amount', reason: 'must be positive' });
+  const amountMinor = flatAmountMinor(body.amount, currency, 'amount');
+  // Echoed exactly as received in every answer and notification of the order.
+  const amountText = body.amount as string;
   const subject = text(body, 'subject', true)!;
   const description = text(body, 'body', true)!;
   const userId = text(body, 'user_id', true, 64)!;
@@ -70,7 +66,7 @@ export function parsePayCredit(body: Wire, now: Date): PayCreditCommand {
   const order: NewOrder = {
     requestId: mchOrderNo,
     requestDigest: requestDigest(content),
-    amountMinor: amount.amountMinor as AmountMinor,
+    amountMinor: amountMinor,
     currency: currency.code,
     language: 'en',
     notifyUrl,
@@ -79,14 +75,14 @@ export function parsePayCredit(body: Wire, now: Date): PayCreditCommand {
     remark: description,
     orderType: 'STANDARD',
     details: {
-      products: [{ name: subject, quantity: '1', amountMinor: amount.amountMinor as AmountMinor, description }],
+      products: [{ name: subject, quantity: '1', amountMinor: amountMinor, description }],
       payer: { name: customerName, phone, ...(email ? { email } : {}) },
       billInfo: { phone, country: region, ...(firstName ? { firstName } : {}), ...(lastName ? { lastName } : {}), ...(email ? { email } : {}) },
     },
     clientIp,
     timeoutMinutes: ORDER_TIMEOUT_MINUTES_DEFAULT,
     dialect: GLOBAL_JSON_DIALECT,
-    dialectContext: { appid: appId, user_id: userId, ...(recurring ? { trigger_mode: 'RECURRING' } : {}) },
+    dialectContext: { appid: appId, user_id: userId, amount: amountText, ...(recurring ? { trigger_mode: 'RECURRING' } : {}) },
   };
 
   const posted = CARD_FIELDS.filter((f) => body[f] !== undefined && body[f] !== null && body[f] !== '');

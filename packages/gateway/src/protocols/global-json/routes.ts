@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { GatewayError } from '../../domain/errors.js';
+import { ERRORS, GatewayError } from '../../domain/errors.js';
 import type { OrderService } from '../../orders/order-service.js';
 import type { CashierLinks } from '../../cashier/links.js';
 import type { MerchantRepository } from '../../store/merchant-repository.js';
@@ -52,6 +52,11 @@ export async function globalJsonRoutes(app: FastifyInstance, deps: GlobalJsonRou
     if (status !== undefined && status < 500) return refuse(request, reply, new GatewayError('FIELD_INVALID', { field: 'body', reason: 'not a JSON object' }));
     return refuse(request, reply, error);
   });
+
+  // An unknown path or method under /global/ is refused in this dialect's shape, not with the framework's 404 body.
+  await app.register(async (scope) => {
+    scope.setNotFoundHandler((request, reply) => refuse(request, reply, new GatewayError('NOT_FOUND'), ERRORS.NOT_FOUND.httpStatus));
+  }, { prefix: '/global' });
 
   const handle = (handler: GlobalJsonHandler) => async (request: FastifyRequest, reply: FastifyReply) => {
     const body = request.body;

@@ -16,6 +16,7 @@ import { reconciliationReadIndexMigration } from './0072-reconciliation-read-ind
 import { merchantBackOfficeMigration } from './0080-merchant-back-office.js';
 import { merchantCurrenciesMigration } from './0090-merchant-currencies.js';
 import { channelEventsMigration } from './0095-channel-events.js';
+import { merchantFormAntiReplayMigration } from './0094-merchant-form-anti-replay.js';
 
 /**
  * Migrations live in code so a single built file carries them, one file
@@ -41,6 +42,7 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
     '0080_merchant_back_office': merchantBackOfficeMigration(dialect),
     '0090_merchant_currencies': merchantCurrenciesMigration,
     '0095_channel_events': channelEventsMigration,
+    '0094_merchant_form_anti_replay': merchantFormAntiReplayMigration,
   };
 }
 
