@@ -375,7 +375,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     }
   });
   await app.register(crossBorder.publicRoutes);
-  const accounts = new AccountService(database.db, kek, clock);
+  const accounts = new AccountService(database.db, kek, clock, async (id) => (await merchants.find(id))?.name);
   const streams = new LiveStreams(database.db);
   app.addHook('preClose', async () => streams.closeAll());
   await registerPortal(app, {
