@@ -88,6 +88,7 @@ import { JobScheduler } from './jobs/job-scheduler.js';
 import { JobLeaseRepository } from './store/job-lease-repository.js';
 import { MerchantRateLimiter } from './ops/merchant-rate-limit.js';
 import './ops/fastify-types.js';
+import { assertKekFilePrivate, secureDataDir } from './ops/file-modes.js';
 
 export interface Gateway {
   app: FastifyInstance;
@@ -140,6 +141,7 @@ const CLOSE_IDLE_POLL_MS = 50;
 
 /** The key-encryption key from config, or (development only) one generated into the data directory. */
 export function loadKek(config: GatewayConfig): { kek: KeyEncryptionKey; generated: boolean } {
+  secureDataDir(config);
   const { kek, generated } = readKek(config);
   // Keys used as keys of their own (fingerprints, link signatures) are kept across KEK rotations.
   loadDerivedKeys(config.dataDir, kek);
@@ -150,7 +152,10 @@ function readKek(config: GatewayConfig): { kek: KeyEncryptionKey; generated: boo
   const previous = (config.kekPreviousBase64 ?? '').split(',').map((k) => k.trim()).filter(Boolean);
   if (config.kekBase64) return { kek: KeyEncryptionKey.fromBase64(config.kekBase64, previous), generated: false };
   const path = join(config.dataDir, 'kek');
-  if (existsSync(path)) return { kek: KeyEncryptionKey.fromBase64(readFileSync(path, 'utf8'), previous), generated: false };
+  if (existsSync(path)) {
+    assertKekFilePrivate(path);
+    return { kek: KeyEncryptionKey.fromBase64(readFileSync(path, 'utf8'), previous), generated: false };
+  }
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const kek = KeyEncryptionKey.generate();
   writeFileSync(path, kek.toBase64(), { mode: 0o600, flag: 'wx' });
