@@ -71,7 +71,7 @@ import type { NotificationEncoder } from './notify/outbox.js';
 import { createLogger } from './ops/logger.js';
 import { GatewayMetrics } from './ops/metrics.js';
 import { opsRoutes } from './ops/routes.js';
-import { adminApi, loadAdminToken, type AdminRoutes } from './admin/auth.js';
+import { adminApi, loadAdminToken, loadOrCreateToken, type AdminRoutes } from './admin/auth.js';
 import { createRiskControl, formatRuleErrors, type RiskControl } from './risk/risk-control.js';
 import { ReviewQueue } from './risk/review-queue.js';
 import { RISK_PRUNE_INTERVAL_MS } from './risk/limits.js';
@@ -418,6 +418,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     opsRoutes(scope, {
       metrics,
       ready: () => database.ping(),
+      metricsToken: loadOrCreateToken(config.metricsToken, config.dataDir, 'metrics-token'),
       refresh: async () => {
         const byState = await orderRepository.countByState();
         metrics.ordersByStatus.reset();

@@ -72,6 +72,7 @@ export const ERRORS = {
   SANDBOX_ONLY: { httpStatus: 403, wireStatus: 'FAILED', message: 'Sandbox test helpers are available to sandbox merchants only.', retryable: false },
   RATE_LIMITED: { httpStatus: 429, wireStatus: 'ERROR', message: 'Too many requests; retry later.', retryable: true },
   ADMIN_UNAUTHORIZED: { httpStatus: 401, wireStatus: 'FAILED', message: 'The admin API needs a valid operator token (Authorization: Bearer).', retryable: false },
+  METRICS_UNAUTHORIZED: { httpStatus: 401, wireStatus: 'FAILED', message: 'The metrics need a valid metrics token (Authorization: Bearer).', retryable: false },
   PORTAL_UNAUTHENTICATED: { httpStatus: 401, wireStatus: 'FAILED', message: 'Log in to the back office first (no session, or it has expired).', retryable: false },
   PORTAL_LOGIN_FAILED: { httpStatus: 401, wireStatus: 'FAILED', message: 'The e-mail or the password is wrong.', retryable: false },
   PORTAL_ACCOUNT_LOCKED: { httpStatus: 423, wireStatus: 'FAILED', message: 'Too many failed log-ins: the account is locked for a while, or until an operator resets its password.', retryable: false },
