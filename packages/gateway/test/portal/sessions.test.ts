@@ -3,6 +3,7 @@ import { startTestGateway, testDatabases, type TestGateway } from '../harness.js
 import { loggedIn, PortalClient, TEST_PASSWORD } from './portal-client.js';
 import { base32Decode, totpAt } from '../../src/portal/totp.js';
 import { hashSessionToken, sessionIdOf } from '../../src/portal/session-repository.js';
+import { LOGIN_FAILURES_MAX } from '../../src/portal/limits.js';
 
 /** A second browser of the same user. */
 async function secondBrowser(baseUrl: string, email: string, password = TEST_PASSWORD): Promise<PortalClient> {
@@ -49,6 +50,17 @@ describe.each(testDatabases())('back office sessions (%s)', (_database, database
     // Nothing changed: the old password still logs in, the session still works.
     expect((await client.get('/me')).status).toBe(200);
     await secondBrowser(t.baseUrl, email);
+  });
+
+  it('counts a wrong current password toward the lock-out, so a stolen session cannot guess it', async () => {
+    const { client, email } = await loggedIn(t.gateway, t.baseUrl, 'merchant', 'support', t.merchant.merchantId);
+    for (let i = 1; i < LOGIN_FAILURES_MAX; i++) {
+      expect((await client.post('/me/password', { currentPassword: `guess ${i}`, newPassword: 'lantern quietly folds paper' })).json.code).toBe('PORTAL_LOGIN_FAILED');
+    }
+    expect((await client.post('/me/password', { currentPassword: 'last guess', newPassword: 'lantern quietly folds paper' })).json.code).toBe('PORTAL_ACCOUNT_LOCKED');
+    // Locked: even the right current password is refused, and the log-in too; the password is unchanged.
+    expect((await client.post('/me/password', { currentPassword: TEST_PASSWORD, newPassword: 'lantern quietly folds paper' })).json.code).toBe('PORTAL_ACCOUNT_LOCKED');
+    expect((await new PortalClient(t.baseUrl).post('/login', { email, password: TEST_PASSWORD })).json.code).toBe('PORTAL_ACCOUNT_LOCKED');
   });
 
   it('turning on a second factor ends every other session and renews the current one', async () => {
