@@ -49,6 +49,7 @@ import { channelInboundRoutes } from './inbound/channel-routes.js';
 import { ChannelCallbacks } from './inbound/channel-callbacks.js';
 import { ChannelEventRepository } from './store/channel-event-repository.js';
 import './ops/fastify-types.js';
+import { assertKekFilePrivate, secureDataDir } from './ops/file-modes.js';
 
 export interface Gateway {
   app: FastifyInstance;
@@ -107,6 +108,7 @@ const CLOSE_IDLE_POLL_MS = 50;
 
 /** The key-encryption key from config, or (development only) one generated into the data directory. */
 export function loadKek(config: GatewayConfig): { kek: KeyEncryptionKey; generated: boolean } {
+  secureDataDir(config);
   const { kek, generated } = readKek(config);
   // Keys used as keys of their own (fingerprints, link signatures) are kept across KEK rotations.
   loadDerivedKeys(config.dataDir, kek);
@@ -117,7 +119,10 @@ function readKek(config: GatewayConfig): { kek: KeyEncryptionKey; generated: boo
   const previous = (config.kekPreviousBase64 ?? '').split(',').map((k) => k.trim()).filter(Boolean);
   if (config.kekBase64) return { kek: KeyEncryptionKey.fromBase64(config.kekBase64, previous), generated: false };
   const path = join(config.dataDir, 'kek');
-  if (existsSync(path)) return { kek: KeyEncryptionKey.fromBase64(readFileSync(path, 'utf8'), previous), generated: false };
+  if (existsSync(path)) {
+    assertKekFilePrivate(path);
+    return { kek: KeyEncryptionKey.fromBase64(readFileSync(path, 'utf8'), previous), generated: false };
+  }
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const kek = KeyEncryptionKey.generate();
   writeFileSync(path, kek.toBase64(), { mode: 0o600, flag: 'wx' });
@@ -150,7 +155,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const callbacks = new ChannelCallbacks({ events: new ChannelEventRepository(database.db), orders: core.orders, clock });
   await app.register(async (scope) => channelInboundRoutes(scope, channels.inbound, callbacks));
   await app.register(core.crossBorder.publicRoutes);
-  const accounts = new AccountService(database.db, kek, clock);
+  const accounts = new AccountService(database.db, kek, clock, async (id) => (await core.merchants.find(id))?.name);
   const streams = new LiveStreams(database.db);
   app.addHook('preClose', async () => streams.closeAll());
   await backOffice(app, { config, clock, database, core, accounts, streams, requestLog, channelCalls, metrics });

@@ -72,6 +72,8 @@ export interface GatewayConfig {
   jobLeaseMs: number;
   /** Bearer token of the operator admin API (`/admin/v1`). Unset: generated into `<dataDir>/admin-token` on first start. */
   adminToken: string | undefined;
+  /** Bearer token a Prometheus scrape of `/metrics` must present. Unset: generated into `<dataDir>/metrics-token` on first start. */
+  metricsToken: string | undefined;
   /** Risk rule file (JSON) put in force at start when it changed; `opencashier risk rules reload` and the admin API reload it. Unset: the rules loaded before, or the built-in ones. */
   riskRulesFile: string | undefined;
   /** CSV of card BIN prefixes and issuing countries (`bin,country`). Unset: the small shipped sample. */
@@ -121,6 +123,7 @@ export const DEFAULTS: Omit<GatewayConfig, 'databaseUrl' | 'publicBaseUrl'> & { 
   merchantRateLimitPerMinute: 30_000,
   jobLeaseMs: JOB_LEASE_MS_DEFAULT,
   adminToken: undefined,
+  metricsToken: undefined,
   riskRulesFile: undefined,
   riskBinTableFile: undefined,
   riskIpTableFile: undefined,
@@ -163,6 +166,7 @@ export const ENV_VARS: Readonly<Record<string, keyof GatewayConfig>> = {
   OPENCASHIER_MERCHANT_RATE_LIMIT_PER_MINUTE: 'merchantRateLimitPerMinute',
   OPENCASHIER_JOB_LEASE_MS: 'jobLeaseMs',
   OPENCASHIER_ADMIN_TOKEN: 'adminToken',
+  OPENCASHIER_METRICS_TOKEN: 'metricsToken',
   OPENCASHIER_RISK_RULES_FILE: 'riskRulesFile',
   OPENCASHIER_RISK_BIN_TABLE_FILE: 'riskBinTableFile',
   OPENCASHIER_RISK_IP_TABLE_FILE: 'riskIpTableFile',

@@ -1,5 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, testDatabases, type TestGateway } from './harness.js';
 
@@ -79,7 +81,9 @@ describe.each(testDatabases())('order flow on %s', (_name, env) => {
   it('reports health, readiness and Prometheus metrics', async () => {
     expect((await fetch(`${t.baseUrl}/healthz`)).status).toBe(200);
     expect(await (await fetch(`${t.baseUrl}/readyz`)).json()).toEqual({ status: 'ready' });
-    const metrics = await (await fetch(`${t.baseUrl}/metrics`)).text();
+    // A scrape presents the metrics token (generated into the data directory when not configured).
+    const token = readFileSync(join(t.config.dataDir, 'metrics-token'), 'utf8').trim();
+    const metrics = await (await fetch(`${t.baseUrl}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
     expect(metrics).toMatch(/opencashier_orders\{state="SUCCESS"\} [1-9]/);
     expect(metrics).toMatch(/opencashier_notification_backlog\{state="pending"\} \d+/);
     expect(metrics).toContain('opencashier_http_request_duration_seconds_bucket{');

@@ -33,6 +33,8 @@ async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pr
   const response = await fetch(`/portal/api${path}`, { method, headers, credentials: 'same-origin', ...(method === 'POST' ? { body: JSON.stringify(body ?? {}) } : {}) });
   const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
   if (!response.ok) throw new ApiFailure({ status: response.status, code: String(json.code ?? 'INTERNAL_ERROR'), message: String(json.message ?? response.statusText), ...(typeof json.field === 'string' ? { field: json.field } : {}) });
+  // A new password or second factor renews the session: its answer carries the new session's token.
+  if (typeof json.csrfToken === 'string' && json.csrfToken !== '') csrfToken = json.csrfToken;
   return json as T;
 }
 

@@ -13,8 +13,13 @@ const ADMIN_TOKEN_BYTES = 32;
  * `<dataDir>/admin-token` on first start, readable only by its owner.
  */
 export function loadAdminToken(configured: string | undefined, dataDir: string): string {
+  return loadOrCreateToken(configured, dataDir, 'admin-token');
+}
+
+/** A bearer token from config, or one generated into `<dataDir>/<fileName>` on first start, readable only by its owner. */
+export function loadOrCreateToken(configured: string | undefined, dataDir: string, fileName: string): string {
   if (configured) return configured;
-  const path = join(dataDir, 'admin-token');
+  const path = join(dataDir, fileName);
   if (existsSync(path)) return readFileSync(path, 'utf8').trim();
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const token = randomBytes(ADMIN_TOKEN_BYTES).toString('base64url');
@@ -28,14 +33,19 @@ export function loadAdminToken(configured: string | undefined, dataDir: string):
  * whatever the presented length.
  */
 export function requireAdminToken(token: string) {
+  return requireBearerToken(token, 'ADMIN_UNAUTHORIZED');
+}
+
+/** The bearer-token check itself, answering `code` when the token is missing or wrong. */
+export function requireBearerToken(token: string, code: 'ADMIN_UNAUTHORIZED' | 'METRICS_UNAUTHORIZED') {
   const expected = createHash('sha256').update(token).digest();
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const header = request.headers.authorization ?? '';
     const presented = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
     const digest = createHash('sha256').update(presented).digest();
     if (presented === '' || !timingSafeEqual(digest, expected)) {
-      request.logFields = { code: 'ADMIN_UNAUTHORIZED' };
-      return reply.code(ERRORS.ADMIN_UNAUTHORIZED.httpStatus).send(plainErrorBody('ADMIN_UNAUTHORIZED'));
+      request.logFields = { code };
+      return reply.code(ERRORS[code].httpStatus).header('www-authenticate', 'Bearer').send(plainErrorBody(code));
     }
   };
 }

@@ -20,6 +20,10 @@ import { crossBorderCommands } from './cross-border-commands.js';
 import { remittanceCommands } from './remittance-commands.js';
 import { portalCommands } from './portal-commands.js';
 import { kekCommands } from './kek-commands.js';
+import { PRIVATE_UMASK } from '../ops/file-modes.js';
+
+// Exports, key files and the database the commands write are for this user only.
+process.umask(PRIVATE_UMASK);
 
 /** Runs `task` with the configured database open. */
 export async function withStore<T>(task: (s: { merchants: MerchantRepository; notifications: NotificationRepository; db: Awaited<ReturnType<typeof openDatabase>> }) => Promise<T>): Promise<T> {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { GatewayConfig } from '../config.js';
-import { adminApi, loadAdminToken, type AdminRoutes } from '../admin/auth.js';
+import { adminApi, loadAdminToken, loadOrCreateToken, type AdminRoutes } from '../admin/auth.js';
 import { disputeAdminRoutes } from '../admin/dispute-routes.js';
 import { riskAdminRoutes } from '../admin/risk-routes.js';
 import type { ChannelCallRecorder } from '../channels/call-recorder.js';
@@ -66,6 +66,7 @@ export async function backOffice(app: FastifyInstance, d: BackOfficeDeps): Promi
     opsRoutes(scope, {
       metrics: d.metrics,
       ready: () => d.database.ping(),
+      metricsToken: loadOrCreateToken(config.metricsToken, config.dataDir, 'metrics-token'),
       refresh: async () => {
         const byState = await core.orderRepository.countByState();
         d.metrics.ordersByStatus.reset();

@@ -1,3 +1,4 @@
+import { GatewayError } from './errors.js';
 import { isIP } from 'node:net';
 
 /** `::ffff:10.0.0.1` and `10.0.0.1` are one address: dual-stack sockets report IPv4 payers in the mapped form. */
@@ -9,4 +10,16 @@ export function normaliseIp(address: string): string {
 
 export function isIpAddress(value: string): boolean {
   return isIP(normaliseIp(value)) !== 0;
+}
+
+/**
+ * A `clientIp` that binds an order to the payer's address (PayEase
+ * `onlinePay/order` and `foreignExchange/order`: "如果设置了 clientIp, 此订单将不能在其他 ip
+ * 继续支付"): absent, or an IPv4 / IPv6 address, normalised. Anything else
+ * would bind the order to an address no payer has.
+ */
+export function bindingClientIp(value: string | undefined | null, field = 'clientIp'): string | null {
+  if (value === undefined || value === null) return null;
+  if (!isIpAddress(value)) throw new GatewayError('FIELD_INVALID', { field, reason: 'must be an IPv4 or IPv6 address' });
+  return normaliseIp(value);
 }

@@ -1,4 +1,5 @@
-import type { KeyEncryptionKey } from './kek.js';
+import { GatewayError } from '../domain/errors.js';
+import { UnknownKeyIdError, type KeyEncryptionKey } from './kek.js';
 
 /**
  * Keeps a PAN only where it must be kept (for example a later
@@ -13,8 +14,19 @@ export class CardVault {
     return `vt_${this.kek.seal('card-vault', Buffer.from(pan, 'ascii'))}`;
   }
 
+  /**
+   * The PAN of a vault token. A token sealed under a key-encryption key this
+   * gateway no longer holds (dropped from OPENCASHIER_KEK_PREVIOUS before
+   * `opencashier kek rotate` re-wrapped it) is refused with CARD_KEY_MISSING,
+   * naming the key id, so the operator knows which key to put back.
+   */
   detokenize(token: string): string {
     if (!token.startsWith('vt_')) throw new Error('not a vault token');
-    return this.kek.open('card-vault', token.slice(3)).toString('ascii');
+    try {
+      return this.kek.open('card-vault', token.slice(3)).toString('ascii');
+    } catch (error) {
+      if (error instanceof UnknownKeyIdError) throw new GatewayError('CARD_KEY_MISSING', { keyId: error.keyId });
+      throw error;
+    }
   }
 }

@@ -1,11 +1,21 @@
-import type { AccountService } from './account-service.js';
+import type { AccountService, Rotated } from './account-service.js';
 import { permissionsOf } from './roles.js';
 import type { PortalRoute } from './route-table.js';
 import { bodyOf, requiredText } from './request-fields.js';
 import { publicUser } from './user-repository.js';
 
-/** The signed-in user's own account: who am I, log-out, password, second factor. Any role. */
-export function accountRoutes(accounts: AccountService, clock: () => number, clearCookie: (reply: Parameters<PortalRoute['handler']>[2]) => void): PortalRoute[] {
+type Reply = Parameters<PortalRoute['handler']>[2];
+
+/**
+ * The signed-in user's own account: who am I, log-out, password, second
+ * factor. Any role. A new password or second factor ends every session of
+ * the user and answers with a fresh cookie and CSRF token for this one.
+ */
+export function accountRoutes(accounts: AccountService, clock: () => number, cookies: { set: (reply: Reply, token: string) => void; clear: (reply: Reply) => void }): PortalRoute[] {
+  const renewed = (reply: Reply, result: Rotated) => {
+    cookies.set(reply, result.token);
+    return { user: result.user, csrfToken: result.session.csrfToken };
+  };
   return [
     {
       method: 'GET',
@@ -23,7 +33,7 @@ export function accountRoutes(accounts: AccountService, clock: () => number, cle
       permission: null,
       handler: async (ctx, _request, reply) => {
         await accounts.logout(ctx.session, ctx.actor, ctx.user.merchantId);
-        clearCookie(reply);
+        cookies.clear(reply);
         return { ok: true };
       },
     },
@@ -31,9 +41,9 @@ export function accountRoutes(accounts: AccountService, clock: () => number, cle
       method: 'POST',
       url: '/me/password',
       permission: null,
-      handler: async (ctx, request) => {
+      handler: async (ctx, request, reply) => {
         const body = bodyOf(request);
-        return { user: await accounts.changeOwnPassword(ctx.user, requiredText(body, 'currentPassword'), requiredText(body, 'newPassword'), ctx.actor) };
+        return renewed(reply, await accounts.changeOwnPassword(ctx.user, requiredText(body, 'currentPassword'), requiredText(body, 'newPassword'), ctx.actor));
       },
     },
     {
@@ -46,9 +56,9 @@ export function accountRoutes(accounts: AccountService, clock: () => number, cle
       method: 'POST',
       url: '/me/totp/enable',
       permission: null,
-      handler: async (ctx, request) => {
+      handler: async (ctx, request, reply) => {
         const body = bodyOf(request);
-        return { user: await accounts.enableTotp(ctx.user, requiredText(body, 'secretSealed', 512), requiredText(body, 'code', 16), ctx.actor) };
+        return renewed(reply, await accounts.enableTotp(ctx.user, requiredText(body, 'secretSealed', 512), requiredText(body, 'code', 16), ctx.actor));
       },
     },
   ];

@@ -21,10 +21,25 @@ export const PORTAL_SESSION_SWEEP_INTERVAL_MS = 10_000;
 export const LOGIN_FAILURES_MAX = 5;
 /** How long a lock-out lasts; an operator can lift it sooner by resetting the password. */
 export const LOCKOUT_MS = 15 * 60 * 1000;
+/**
+ * Log-in attempts from one client address, across every account, in one
+ * window: credential stuffing tries many accounts once each, which no
+ * per-account lock-out sees. Successful log-ins give their attempt back, so
+ * this counts failures (and attempts in flight): fifty in a quarter of an
+ * hour is far more than an office behind one address mistypes.
+ */
+export const LOGIN_IP_ATTEMPTS_MAX = 50;
+export const LOGIN_IP_WINDOW_MS = 15 * 60 * 1000;
 /** A second factor must follow the password within this time, or the log-in starts over. */
 export const SECOND_FACTOR_WINDOW_MS = 5 * 60 * 1000;
 /** NIST SP 800-63B: at least 8 characters for a chosen secret; 10 since these accounts move money. */
 export const PASSWORD_LENGTH_MIN = 10;
+/**
+ * A password may not contain the account's e-mail, the name before its @, or
+ * its merchant's name, when that word has at least this many letters and
+ * digits: shorter words ("ab", "li") occur in good passwords by chance.
+ */
+export const PASSWORD_CONTEXT_CHARS_MIN = 4;
 /** scrypt is costly by design: bound the input so a huge password cannot burn the CPU. */
 export const PASSWORD_LENGTH_MAX = 256;
 /** TOTP codes accepted this many 30 s steps either side of now, for clock drift (RFC 6238 §5.2). */

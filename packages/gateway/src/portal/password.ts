@@ -1,5 +1,5 @@
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { PASSWORD_LENGTH_MAX, PASSWORD_LENGTH_MIN } from './limits.js';
+import { PASSWORD_LENGTH_MAX } from './limits.js';
 
 /**
  * Password hashes with scrypt (RFC 7914) from node:crypto. The stored form
@@ -39,13 +39,6 @@ let decoy: Promise<string> | undefined;
 export function decoyHash(): Promise<string> {
   decoy ??= hashPassword(randomBytes(16).toString('hex'));
   return decoy;
-}
-
-/** Why a new password is refused, or undefined when it is acceptable. */
-export function passwordProblem(password: string): string | undefined {
-  if (password.length < PASSWORD_LENGTH_MIN) return `at least ${PASSWORD_LENGTH_MIN} characters`;
-  if (password.length > PASSWORD_LENGTH_MAX) return `at most ${PASSWORD_LENGTH_MAX} characters`;
-  return undefined;
 }
 
 /** A generated password for a new or reset account: 18 random bytes, 24 characters. */

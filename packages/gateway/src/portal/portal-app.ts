@@ -37,13 +37,13 @@ export interface PortalOptions extends OrderRoutesDeps, Omit<MerchantBackOfficeD
 }
 
 /** Every route of `/portal/api` except log-in itself: the table the access matrix test walks. */
-export function portalRoutes(options: PortalOptions, clearCookie: (reply: FastifyReply) => void): PortalRoute[] {
+export function portalRoutes(options: PortalOptions, clearCookie: (reply: FastifyReply) => void, setCookie: (reply: FastifyReply, token: string) => void = () => undefined): PortalRoute[] {
   const operator = (): OperatorConsoleDeps => {
     if (!options.operator) throw new Error('the operator console is not configured');
     return { ...options.operator, audit: options.accounts.audit, clock: options.clock, db: options.db, merchants: options.merchants };
   };
   return [
-    ...accountRoutes(options.accounts, options.clock, clearCookie),
+    ...accountRoutes(options.accounts, options.clock, { set: setCookie, clear: clearCookie }),
     ...orderRoutes(options),
     ...userRoutes(options.accounts, options.clock),
     ...operatorMerchantRoutes(operator),
@@ -74,13 +74,17 @@ export async function registerPortal(app: FastifyInstance, options: PortalOption
   const cookieOptions = { path: '/portal', httpOnly: true, sameSite: 'strict' as const, secure: options.secureCookies };
   const setCookie = (reply: FastifyReply, token: string) => reply.setCookie(PORTAL_COOKIE, token, { ...cookieOptions, maxAge: SESSION_ABSOLUTE_MS / 1000 });
   const clearCookie = (reply: FastifyReply) => void reply.clearCookie(PORTAL_COOKIE, cookieOptions);
-  const routes = portalRoutes(options, clearCookie);
+  const routes = portalRoutes(options, clearCookie, setCookie);
   const { accounts } = options;
 
   await app.register(
     async (api) => {
       api.setErrorHandler((error, request, reply) => {
-        if (error instanceof GatewayError) return sendError(reply, error.code, error.message, error.params.field);
+        if (error instanceof GatewayError) {
+          // A refusal that says when to come back says it in the header too (RFC 9110 §10.2.3).
+          if (error.params.retryAfterSeconds) reply.header('retry-after', error.params.retryAfterSeconds);
+          return sendError(reply, error.code, error.message, error.params.field);
+        }
         const e = error as { statusCode?: number };
         if (e.statusCode === 429) return sendError(reply, 'RATE_LIMITED');
         if (e.statusCode === 413) return sendError(reply, 'BODY_TOO_LARGE');

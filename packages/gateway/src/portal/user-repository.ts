@@ -98,27 +98,6 @@ export class PortalUserRepository {
     return Number(row?.n ?? 0);
   }
 
-  /** A failed log-in: count it, and lock the account once the count reaches `max`. Atomic, so parallel guesses cannot slip past. */
-  async recordFailure(userId: string, max: number, lockUntilMs: number, nowMs: number): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
-      await tx
-        .updateTable('portal_users')
-        .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1n), updated_at_ms: BigInt(nowMs) }))
-        .where('user_id', '=', userId)
-        .execute();
-      await tx
-        .updateTable('portal_users')
-        .set({ locked_until_ms: BigInt(lockUntilMs), failed_logins: 0n })
-        .where('user_id', '=', userId)
-        .where('failed_logins', '>=', BigInt(max))
-        .execute();
-    });
-  }
-
-  async recordSuccess(userId: string, nowMs: number): Promise<void> {
-    await this.db.updateTable('portal_users').set({ failed_logins: 0n, updated_at_ms: BigInt(nowMs) }).where('user_id', '=', userId).execute();
-  }
-
   async update(
     userId: string,
     patch: Partial<Pick<PortalUser, 'role' | 'status' | 'passwordHash' | 'totpSecretSealed' | 'mustChangePassword' | 'lockedUntilMs' | 'failedLogins'>>,

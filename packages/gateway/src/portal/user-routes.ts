@@ -4,6 +4,7 @@ import type { PortalContext, PortalRoute } from './route-table.js';
 import { bodyOf, optionalText, paramOf, requiredText } from './request-fields.js';
 import { generatePassword } from './password.js';
 import { publicUser } from './user-repository.js';
+import { sessionSummary } from './session-repository.js';
 import type { UserKind } from './roles.js';
 
 /**
@@ -74,6 +75,26 @@ export function userRoutes(accounts: AccountService, clock: () => number): Porta
         if (status !== 'active' && status !== 'disabled') throw portalError('FIELD_INVALID', { field: 'status', reason: 'active or disabled' });
         if (user.userId === ctx.user.userId) throw portalError('PORTAL_FORBIDDEN');
         return { user: await accounts.setStatus(user.userId, status, ctx.actor) };
+      },
+    },
+    {
+      method: 'GET',
+      url: `${prefix}/users/:userId/sessions`,
+      permission,
+      handler: async (ctx, request) => {
+        const user = await managed(ctx, paramOf(request, 'userId'));
+        const sessions = await accounts.sessions.listForUser(user.userId);
+        return { sessions: sessions.map((s) => ({ ...sessionSummary(s), current: s.tokenHash === ctx.session.tokenHash })) };
+      },
+    },
+    {
+      method: 'POST',
+      url: `${prefix}/users/:userId/sessions/end`,
+      permission,
+      handler: async (ctx, request) => {
+        const user = await managed(ctx, paramOf(request, 'userId'));
+        const sessionId = optionalText(bodyOf(request), 'sessionId', 64);
+        return { ended: await accounts.endSessions(user.userId, ctx.actor, sessionId) };
       },
     },
     {

@@ -1,3 +1,4 @@
+import { chmodSync, existsSync } from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { CompiledQuery, Kysely, sql, PostgresDialect, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver } from 'kysely';
 import pg from 'pg';
@@ -93,9 +94,12 @@ export async function openDatabase(url: string, options: { migrate?: boolean; sq
     pool.on('error', () => undefined);
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   } else {
-    const sqlite = new BetterSqlite3(url.replace(/^sqlite:(\/\/)?/, ''));
+    const path = url.replace(/^sqlite:(\/\/)?/, '');
+    const sqlite = new BetterSqlite3(path);
     sqlite.defaultSafeIntegers(true);
     sqlite.pragma('journal_mode = WAL');
+    // The database, its WAL and its shm hold every order and payer: the gateway's user only, whatever the umask.
+    for (const file of [path, `${path}-wal`, `${path}-shm`]) if (path !== ':memory:' && existsSync(file)) chmodSync(file, 0o600);
     // In WAL mode NORMAL keeps every committed transaction across a process
     // crash (the guarantee the gateway makes); FULL adds an fsync per commit
     // for power loss, at a cost in throughput, and is one setting away.

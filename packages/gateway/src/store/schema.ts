@@ -40,6 +40,7 @@ export interface Database {
   portal_users: PortalUserTable;
   portal_sessions: PortalSessionTable;
   portal_audit: PortalAuditTable;
+  portal_login_attempts_by_ip: PortalLoginAttemptsByIpTable;
   // The merchant side of the back office (0080).
   portal_refund_policies: PortalRefundPolicyTable;
   portal_refund_approvals: PortalRefundApprovalTable;
@@ -529,6 +530,14 @@ export interface PortalSessionTable {
   created_at_ms: bigint;
   last_seen_at_ms: bigint;
   expires_at_ms: bigint;
+  client_ip: string | null; // where the session was opened (0110); null for sessions from before
+}
+
+/** Log-in attempts from one client address in the current window, across accounts (0110). */
+export interface PortalLoginAttemptsByIpTable {
+  client_ip: string;
+  window_start_ms: bigint;
+  attempts: bigint;
 }
 
 export interface PortalAuditTable {

@@ -41,6 +41,9 @@ const BODIES: Record<string, { body: (ids: Ids, n: number) => Record<string, unk
   '/o/users/:userId/role': { body: () => ({ role: 'finance' }), changes: true },
   '/m/users/:userId/status': { body: () => ({ status: 'disabled' }), changes: true },
   '/o/users/:userId/status': { body: () => ({ status: 'disabled' }), changes: true },
+  // Ending a user's sessions is audited even when the user has none.
+  '/m/users/:userId/sessions/end': { body: () => ({}), changes: true },
+  '/o/users/:userId/sessions/end': { body: () => ({}), changes: true },
   // The merchant back-office and operator-console routes below: the refusals are what this suite checks; what each
   // route carries out with a valid body is tested in its own suite (portal/merchant-*.test.ts, refund-approvals,
   // operator-console). Their path parameters stay unnamed, so the request with the right token changes nothing here.

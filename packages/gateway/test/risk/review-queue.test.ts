@@ -5,6 +5,8 @@
  * through the admin API, and the merchant's endpoint receives the signed
  * notification.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, testDatabases, type TestGateway } from '../harness.js';
 import { startMerchantEndpoint, type MerchantEndpoint } from '../e2e/merchant-endpoint.js';
@@ -48,7 +50,8 @@ describe.each(testDatabases())('review queue (%s)', (_database, databaseEnv) => 
     expect(await t.gateway.notifications.forOrder(orderId)).toEqual([]);
     // The payer is told the payment is being checked, not that it failed.
     expect(await (await fetch(t.gateway.links.url(orderId))).text()).toContain('The payment is being checked before it completes');
-    expect(await (await fetch(`${t.baseUrl}/metrics`)).text()).toMatch(/opencashier_risk_decisions_total\{action="REVIEW"\} [1-9]/);
+    const metricsToken = readFileSync(join(t.config.dataDir, 'metrics-token'), 'utf8').trim();
+    expect(await (await fetch(`${t.baseUrl}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text()).toMatch(/opencashier_risk_decisions_total\{action="REVIEW"\} [1-9]/);
     // A payment under the limit goes straight through.
     expect((await createAndPay(t, order({ orderAmount: '10000' }, merchant.notifyUrl), '4242424242424242')).status).toBe('SUCCESS');
   });

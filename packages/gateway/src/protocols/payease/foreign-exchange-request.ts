@@ -1,4 +1,5 @@
 import { GatewayError } from '../../domain/errors.js';
+import { bindingClientIp } from '../../domain/ip-address.js';
 import type { CurrencyCode } from '../../domain/currencies.js';
 import type { AmountMinor } from '../../domain/money.js';
 import { PRODUCT_LINES_MAX, SUB_ORDERS_MAX } from '../../domain/limits.js';
@@ -176,7 +177,8 @@ export function parseFxOrderRequest(payload: Wire): NewFxOrder {
     notifyUrl: str(payload, 'notifyUrl', true, 200)!,
     callbackUrl: str(payload, 'callbackUrl', true, 200)!,
     remark: str(payload, 'remark', false, 300) ?? null,
-    clientIp: str(payload, 'clientIp', false, 100) ?? null,
+    // Seed 002: a clientIp binds the order to that address, so it must be one.
+    clientIp: bindingClientIp(str(payload, 'clientIp', false, 100)),
     timeoutMinutes,
     fileName: fileName ?? null,
     payment,

@@ -6,7 +6,7 @@ import type { OnlinePayOrderRequest } from '../../onlinepay/online-pay-command.j
 import { requestDigest } from '../../orders/request-digest.js';
 import { parseIccOrderRequest } from './icc-order-request.js';
 import { str, type Wire } from './wire-fields.js';
-import { isIpAddress, normaliseIp } from '../../domain/ip-address.js';
+import { bindingClientIp } from '../../domain/ip-address.js';
 
 
 /** Fields of the card order that the unified order does not have; they are ignored, not refused. */
@@ -32,7 +32,7 @@ export function parseOnlinePayOrderRequest(payload: Wire): OnlinePayOrderRequest
     timeoutMinutes = Number(timeoutWire);
   }
   // The cashier is served only to this address, so it must be one.
-  if (base.clientIp !== null && !isIpAddress(base.clientIp)) throw new GatewayError('FIELD_INVALID', { field: 'clientIp', reason: 'must be an IPv4 or IPv6 address' });
+  const clientIp = bindingClientIp(base.clientIp);
   const { mode, appId, openId, merchantUserId, bindCardId } = parsePaymentModeFields(payload);
   const cashierVersion = str(payload, 'cashierVersion', false, 16);
   if (cashierVersion !== undefined && cashierVersion !== 'STANDARD') throw new GatewayError('FIELD_INVALID', { field: 'cashierVersion', reason: 'must be STANDARD' });
@@ -41,7 +41,7 @@ export function parseOnlinePayOrderRequest(payload: Wire): OnlinePayOrderRequest
       ...base,
       requestDigest: requestDigest(payload),
       timeoutMinutes,
-      clientIp: base.clientIp === null ? null : normaliseIp(base.clientIp),
+      clientIp,
       product: 'onlinePay',
       paymentMethod: mode?.method ?? null,
       ...(bindCardId && mode && paymentMethodSpec(mode.method).action === 'saved-card' ? { details: { ...base.details, bindCardId } } : {}),

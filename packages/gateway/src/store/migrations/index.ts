@@ -17,6 +17,7 @@ import { merchantBackOfficeMigration } from './0080-merchant-back-office.js';
 import { merchantCurrenciesMigration } from './0090-merchant-currencies.js';
 import { channelEventsMigration } from './0095-channel-events.js';
 import { merchantFormAntiReplayMigration } from './0094-merchant-form-anti-replay.js';
+import { portalLoginGuardMigration } from './0110-portal-login-guard.js';
 
 /**
  * Migrations live in code so a single built file carries them, one file
@@ -43,6 +44,7 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
     '0090_merchant_currencies': merchantCurrenciesMigration,
     '0095_channel_events': channelEventsMigration,
     '0094_merchant_form_anti_replay': merchantFormAntiReplayMigration,
+    '0110_portal_login_guard': portalLoginGuardMigration,
   };
 }
 
