@@ -39,6 +39,7 @@ import { GatewayEnvelope } from './protocols/payease/gateway-envelope.js';
 import { EnvelopePool } from './protocols/payease/envelope-pool.js';
 import { payEaseRoutes } from './protocols/payease/routes.js';
 import { plainErrorBody } from './protocols/payease/plain-error.js';
+import { isPayEaseRequest, payEaseNotFound } from './protocols/payease/not-found.js';
 import { payEaseDialect } from './protocols/payease/merchant-dialect.js';
 import { DialectRegistry } from './protocols/dialect-registry.js';
 import { globalJsonDialect } from './protocols/global-json/merchant-dialect.js';
@@ -315,7 +316,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     request.log.error({ err: error }, 'unhandled error');
     return reply.code(ERRORS.INTERNAL_ERROR.httpStatus).send(plainErrorBody('INTERNAL_ERROR'));
   });
-  app.setNotFoundHandler((_request, reply) => reply.code(ERRORS.NOT_FOUND.httpStatus).send(plainErrorBody('NOT_FOUND')));
+  app.setNotFoundHandler((request, reply) =>
+    isPayEaseRequest(request) ? payEaseNotFound(request, reply) : reply.code(ERRORS.NOT_FOUND.httpStatus).send(plainErrorBody('NOT_FOUND')),
+  );
   app.decorateRequest('logFields', undefined);
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
