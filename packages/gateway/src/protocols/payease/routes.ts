@@ -9,6 +9,7 @@ import type { CashierLinks } from '../../cashier/links.js';
 import { parseIccOrderRequest } from './icc-order-request.js';
 import { plainErrorBody } from './plain-error.js';
 import { echoedHeaders, writeProtocolHeaders } from './wire-headers.js';
+import { DiagnosedEnvelopeError } from './envelope-diagnosis.js';
 import { iccOrderFields } from './order-fields.js';
 import type { GatewayEnvelope, OpenedRequest } from './gateway-envelope.js';
 import { sandboxHandlers } from './sandbox-helpers.js';
@@ -43,9 +44,9 @@ export type Handler = (opened: OpenedRequest) => Promise<Record<string, unknown>
  * envelope unreadable. They still echo the request's `merchantId` and
  * `requestId` headers, in the protocol's case, like every PayEase answer.
  */
-export function sendPlainError(request: FastifyRequest, reply: FastifyReply, code: ErrorCode): FastifyReply {
+export function sendPlainError(request: FastifyRequest, reply: FastifyReply, code: ErrorCode, extra: Record<string, unknown> = {}): FastifyReply {
   writeProtocolHeaders(reply, echoedHeaders(request.headers));
-  return reply.code(ERRORS[code].httpStatus).type('application/json').send(plainErrorBody(code));
+  return reply.code(ERRORS[code].httpStatus).type('application/json').send({ ...plainErrorBody(code), ...extra });
 }
 
 function errorFields(error: unknown, requestId: unknown, log: FastifyRequest['log']): Record<string, unknown> {
@@ -90,7 +91,8 @@ export async function payEaseRoutes(app: FastifyInstance, deps: PayEaseRouteDeps
     } catch (error) {
       if (error instanceof GatewayError) {
         request.logFields = { code: error.code };
-        return sendPlainError(request, reply, error.code);
+        // A sandbox merchant is told which check failed (docs/dialects/payease.md § Sandbox diagnostics).
+        return sendPlainError(request, reply, error.code, error instanceof DiagnosedEnvelopeError ? { diagnostic: error.diagnostic } : {});
       }
       request.log.error({ err: error }, 'envelope handling failed');
       return sendPlainError(request, reply, 'ENVELOPE_INVALID');
