@@ -75,6 +75,26 @@ describe.each(testDatabases())('SDK cross-border calls and FX notifications (%s)
     await expect(t.client.crossBorder.querySettlement({ businessDate: '2020-01-01' })).rejects.toBeInstanceOf(BusinessError);
   });
 
+  it('declares a paid CNY goods order to customs and queries the declaration with typed calls', async () => {
+    const fx = t.client.crossBorder;
+    await fx.createFxOrder({
+      requestId: 'sdk-cd-1',
+      orderAmount: '100000',
+      orderCurrency: 'CNY',
+      currency: 'USD',
+      forUse: 'GOODSTRADE',
+      notifyUrl: 'http://127.0.0.1:9999/n',
+      callbackUrl: 'http://127.0.0.1:9999/r',
+      productDetails: [{ name: 'Camera', quantity: '1', amount: '100000', tradeType: '纳入海关', logisticsNumber: 'SF1234567890', logisticsCompany: 'SF Express' }],
+      payer: { name: '赵六', idType: 'IDCARD', idNum: '11010519491231002X', bankCardNum: '6222020200112233445', phoneNum: '13800138000' },
+    });
+    await t.client.call('sandbox/pay', { merchantId: t.merchant.merchantId, requestId: 'sdk-cd-1', cardNumber: '4242424242424242' });
+    const declared = await fx.declareCustoms({ requestId: 'sdk-dc-1', orderRequestId: 'sdk-cd-1', customsCode: 'GUANGZHOU', ecpCode: '4401960ABC', ecpName: 'Example Trading Co.' });
+    expect(declared).toMatchObject({ requestId: 'sdk-dc-1', orderRequestId: 'sdk-cd-1', status: 'SUCCESS', amount: '100000', currency: 'CNY' });
+    expect(await fx.queryCustomsDeclaration({ requestId: 'sdk-dc-1' })).toMatchObject({ requestId: 'sdk-dc-1', status: 'SUCCESS', serialNumber: declared.serialNumber });
+    await expect(fx.queryCustomsDeclaration({ requestId: 'sdk-dc-none' })).rejects.toBeInstanceOf(BusinessError);
+  });
+
   it('refuses an amount that is not a minor-units string before sending', async () => {
     await expect(t.client.crossBorder.createFxOrder({ ...FX_STUDY, requestId: 'sdk-fx-bad', orderAmount: '100.00' })).rejects.toBeInstanceOf(InvalidArgumentError);
     expect(await t.gateway.orders.findByRequest(t.merchant.merchantId, 'sdk-fx-bad')).toBeUndefined();
