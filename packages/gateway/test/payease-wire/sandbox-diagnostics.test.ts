@@ -27,8 +27,13 @@ const BAD: Bad[] = [
     what: 'a key wrapped to another key than the gateway (the merchant key)',
     check: 'DECRYPT',
     make: (k) => {
-      const aesKey = generateAesKey();
-      return { encryptKey: wrapAesKey(aesKey, k.signingKey), body: aesEncryptToBase64(JSON.stringify(payload(k)), aesKey) };
+      // A block at or above the gateway modulus is refused as ENCRYPT_KEY (public arithmetic); keep one below it.
+      const gatewayModulus = BigInt(`0x${Buffer.from(k.gatewayPublicKey.export({ format: 'jwk' }).n!, 'base64url').toString('hex')}`);
+      for (;;) {
+        const aesKey = generateAesKey();
+        const encryptKey = wrapAesKey(aesKey, k.signingKey);
+        if (BigInt(`0x${Buffer.from(encryptKey, 'base64').toString('hex')}`) < gatewayModulus) return { encryptKey, body: aesEncryptToBase64(JSON.stringify(payload(k)), aesKey) };
+      }
     },
   },
   {
@@ -58,7 +63,7 @@ describe.each(testDatabases())('envelope diagnostics (%s)', (_name, env) => {
       const headers: Record<string, string> = { merchantId: keys.merchantId, ...(sealed.encryptKey !== undefined ? { encryptKey: sealed.encryptKey } : {}) };
       const [answer] = await exchangeOnOneConnection(port, [rawRequest('/icc/order', headers, sealed.body)]);
       expect(answer!.statusLine).toBe('HTTP/1.1 400 Bad Request');
-      return JSON.parse(answer!.body) as Record<string, unknown> & { diagnostic: { check: string; detail: string; canonical?: Record<string, string> } };
+      return JSON.parse(answer!.body) as Record<string, unknown> & { diagnostic: { check: string; detail: string; canonical?: { strict: string; strictSha1: string; client: string; clientSha1: string } } };
     };
 
     it.each(BAD.map((b) => [b.what, b] as const))('%s: ENVELOPE_INVALID saying which check failed', async (_what, bad) => {
