@@ -3,7 +3,7 @@ import { headerValue } from '@opencashier/sdk';
 import { PAYEASE_V3_CONTENT_TYPE } from '@opencashier/sdk';
 import { sendPlainError } from './routes.js';
 
-/** The first path segments of the PayEase merchant APIs (see docs/payease-protocol.md §Paths). */
+/** The first path segments of the PayEase merchant APIs (docs/dialects/payease.md, "Plain errors and unknown paths"). */
 const PAYEASE_PATH_ROOTS = new Set(['onlinePay', 'icc', 'foreignExchange', 'serviceprovider', 'settlement', 'reconciliation', 'sandbox']);
 
 /**
