@@ -72,9 +72,13 @@ export const server = createServer(async (req, res) => {
         console.log(`notification: order ${event.order.requestId} is ${event.order.status}`);
       } else if (event.type === 'REFUND') {
         console.log(`notification: refund ${event.refund.requestId} is ${event.refund.status}`);
-      } else {
+      } else if ('dispute' in event) {
         // A chargeback or retrieval request: answer it with client.submitRetrievalBackfill before respondBy.
         console.log(`notification: ${event.type} ${event.dispute.disputeId} on order ${event.dispute.serialNumber} is ${event.dispute.disputeStatus} (${event.dispute.disputeEvent})`);
+      } else {
+        // An FX purchase order's step: its payment, its review, the currency bought, or a sale back after a refund.
+        const { fxOrder } = event;
+        console.log(`notification: FX ${event.type} for order ${fxOrder.requestId}: ${fxOrder.status}, review ${fxOrder.reviewStatus ?? 'none'}, purchase ${fxOrder.foreignExchange?.status ?? 'pending'}`);
       }
       res.writeHead(200, { 'content-type': 'text/plain' });
       return res.end('SUCCESS');

@@ -149,7 +149,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const dispatcher = notificationDispatch({ config, clock, logger, metrics, notifications: core.notifications, dialects: dialects.registry });
 
   const requestLog = new RequestLog(database.db);
-  const { app, routes } = await createHttpServer({ config, logger, metrics, clock, requestLog, errorBody: dialects.errorBody });
+  const { app, routes } = await createHttpServer({ config, logger, metrics, clock, requestLog, errorBody: dialects.errorBody, notFound: dialects.notFound });
   await dialects.register(app);
   await browserPages(app, { config, clock, orders: core.orders, merchants: core.merchants, links: core.links, dialects: dialects.registry, onlinePay: core.onlinePay, onlinePayRepository: core.onlinePayRepository, simulated: channels.simulated });
   const callbacks = new ChannelCallbacks({ events: new ChannelEventRepository(database.db), orders: core.orders, clock });

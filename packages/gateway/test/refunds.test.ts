@@ -94,7 +94,7 @@ describe.each(testDatabases())('refunds through the API (%s)', (_database, datab
     ['fractional', '1.5'],
     ['exponent', '1e3'],
     ['19 digits', '1234567890123456789'],
-    ['a number, not a string', 100],
+    ['a JSON number with a fraction', 100.5],
   ])('refuses a %s amount with AMOUNT_INVALID', async (_name, amount) => {
     const orderId = await paidOrder(`rf-bad-${String(_name).replace(/\W/g, '')}`, '1000');
     await expect(t.client.call('icc/refund', { merchantId: t.merchant.merchantId, requestId: `rf-bad-${_name}`, orderId, amount })).rejects.toMatchObject({ code: 'AMOUNT_INVALID' });

@@ -269,6 +269,23 @@ describe('PayEaseClient.parseNotificationEvent', () => {
     expect(client.parseNotificationEvent(chargeback.headers, chargeback.body)).toMatchObject({ type: 'CHARGEBACK', dispute: { disputeId: 'dp1' } });
   });
 
+  it('reads every FX notification type, with its amounts checked at each level', () => {
+    const fxOrder = { merchantId, requestId: 'FX-1', serialNumber: 'S9', status: 'SUCCESS', orderAmount: '10000', orderCurrency: 'USD', payment: { amount: '71400', currency: 'CNY', status: 'SUCCESS' } };
+    for (const notifyType of ['PAYMENT', 'REVIEW', 'FOREIGN_EXCHANGE'] as const) {
+      const n = seal({ notifyType, ...fxOrder });
+      expect(client.parseNotificationEvent(n.headers, n.body)).toMatchObject({ type: notifyType, fxOrder: { serialNumber: 'S9', orderAmount: '10000', payment: { amount: '71400' } } });
+    }
+    const sellBack = { serialNumber: 'SB1', amount: '9900', currency: 'USD', status: 'SUCCESS', cnyAmount: '70000', costAmount: '70686', differenceAmount: '-686' };
+    const refund = seal({ notifyType: 'FOREIGN_EXCHANGE_REFUND', ...fxOrder, sellBack });
+    expect(client.parseNotificationEvent(refund.headers, refund.body)).toMatchObject({ type: 'FOREIGN_EXCHANGE_REFUND', fxOrder: { serialNumber: 'S9' }, sellBack: { differenceAmount: '-686' } });
+    const badPayment = seal({ notifyType: 'PAYMENT', ...fxOrder, payment: { amount: '714.00', currency: 'CNY', status: 'SUCCESS' } });
+    expect(() => client.parseNotificationEvent(badPayment.headers, badPayment.body)).toThrow(/malformed amount/);
+    const noSale = seal({ notifyType: 'FOREIGN_EXCHANGE_REFUND', ...fxOrder });
+    expect(() => client.parseNotificationEvent(noSale.headers, noSale.body)).toThrow(/sellBack/);
+    const badDifference = seal({ notifyType: 'FOREIGN_EXCHANGE_REFUND', ...fxOrder, sellBack: { ...sellBack, differenceAmount: '--1' } });
+    expect(() => client.parseNotificationEvent(badDifference.headers, badDifference.body)).toThrow(/differenceAmount/);
+  });
+
   it('refuses an unknown kind, a malformed amount, and a dispute without its id', () => {
     const unknown = seal({ notifyType: 'SURPRISE', merchantId, requestId: 'X' });
     expect(() => client.parseNotificationEvent(unknown.headers, unknown.body)).toThrow(/unknown notifyType/);

@@ -15,6 +15,8 @@ import { headerValue, type HeaderSource } from './payease/headers.js';
 import { rejectionSecretFor } from './payease/key-wrap.js';
 import { loadCertificate, loadPfx, loadPrivateKey } from './payease/keys.js';
 import { verifyPayload } from './payease/signature.js';
+import { checkFxOrderState, checkSellBack } from './fx-checks.js';
+import { CrossBorderApi } from './cross-border-api.js';
 import { postText } from './post-text.js';
 import type {
   DeliveryRequest,
@@ -67,6 +69,8 @@ export class PayEaseClient {
   readonly #timeoutMs: number;
   readonly #partnerId: string | undefined;
   readonly #rejectionSecret: Buffer;
+  /** FX purchase orders, settlement, reconciliation files, customs declarations. */
+  readonly crossBorder: CrossBorderApi;
 
   /**
    * A client from key files, e.g. the JSON of `opencashier sandbox merchant --json`:
@@ -108,6 +112,7 @@ export class PayEaseClient {
     this.#timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS_DEFAULT;
     if (!(this.#timeoutMs > 0)) throw new InvalidArgumentError('timeoutMs must be positive');
     this.#partnerId = options.partnerId;
+    this.crossBorder = new CrossBorderApi((path, payload) => this.call(path, payload), this.merchantId);
   }
 
   /** Creates an international card order; on SUCCESS send the buyer to `redirectUrl`. */
@@ -221,7 +226,9 @@ export class PayEaseClient {
 
   /**
    * Opens and verifies any notification: an order's, a refund's, a
-   * chargeback's or a retrieval request's. Same checks as parseNotification.
+   * chargeback's or a retrieval request's, and an FX purchase order's
+   * (PAYMENT, REVIEW, FOREIGN_EXCHANGE, FOREIGN_EXCHANGE_REFUND). Same
+   * checks as parseNotification; an unknown notifyType throws.
    */
   parseNotificationEvent(headers: HeaderSource, body: string | Uint8Array): PayEaseNotificationEvent {
     const encryptKey = headerValue(headers, 'encryptKey');
@@ -238,6 +245,12 @@ export class PayEaseClient {
         checkAmountFields(payload, ['disputeAmount', 'orderAmount']);
         if (typeof payload['disputeId'] !== 'string') throw new OpenCashierError('dispute notification lacks disputeId');
         return { type: payload['notifyType'], dispute: payload as DisputeState };
+      case 'PAYMENT':
+      case 'REVIEW':
+      case 'FOREIGN_EXCHANGE':
+        return { type: payload['notifyType'], fxOrder: checkFxOrderState(payload) };
+      case 'FOREIGN_EXCHANGE_REFUND':
+        return { type: 'FOREIGN_EXCHANGE_REFUND', fxOrder: checkFxOrderState(payload), sellBack: checkSellBack(payload['sellBack']) };
       default:
         throw new OpenCashierError(`unknown notifyType ${String(payload['notifyType'])}`);
     }

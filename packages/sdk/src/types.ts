@@ -6,6 +6,8 @@
  * number would invite floats. Use `amountMinorToWire` to produce one.
  */
 
+import type { FxOrderState, FxSellBackState } from './fx-types.js';
+
 /** A string of decimal digits: integer minor units of the order currency. */
 export type AmountMinorString = string;
 
@@ -178,7 +180,12 @@ export interface RefundState {
 export type PayEaseNotificationEvent =
   | { type: 'ORDER'; order: IccOrderState }
   | { type: 'REFUND'; refund: RefundState }
-  | { type: 'CHARGEBACK' | 'RETRIEVAL'; dispute: DisputeState };
+  | { type: 'CHARGEBACK' | 'RETRIEVAL'; dispute: DisputeState }
+  /** An FX purchase order (seed 002): its payment reached a final state, its review was decided, or the currency was bought. */
+  | { type: 'PAYMENT' | 'REVIEW' | 'FOREIGN_EXCHANGE'; fxOrder: FxOrderState }
+  /** A refund of an FX order after the purchase: the bought currency was sold back (`sellBack`). */
+  | { type: 'FOREIGN_EXCHANGE_REFUND'; fxOrder: FxOrderState; sellBack: FxSellBackState };
+
 
 /** Dispute stages: a retrieval request (调单), a chargeback (拒付), and the issuer's second chargeback after a defence. */
 export type DisputeStage = 'RETRIEVAL' | 'CHARGEBACK' | 'PRE_ARBITRATION' | (string & {});

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DEFAULT_DIALECT } from '../domain/order.js';
 import type { ErrorCode } from '../domain/errors.js';
 import { DialectRegistry } from '../protocols/dialect-registry.js';
@@ -8,6 +8,8 @@ export interface DialectSet {
   registry: DialectRegistry;
   /** The default dialect's error answer, for refusals outside every dialect's routes. */
   errorBody(code: ErrorCode): unknown;
+  /** The first dialect that claims a request no route matched answers it in its own form. */
+  notFound(request: FastifyRequest, reply: FastifyReply): FastifyReply | false;
   /** Registers each dialect's routes in a scope of its own (its parsers and error handler stay its own). */
   register(app: FastifyInstance): Promise<void>;
   close(): Promise<void>;
@@ -25,6 +27,13 @@ export function buildDialects(modules: readonly DialectModule[], context: Dialec
   return {
     registry: new DialectRegistry(built.map((b) => b.dialect)),
     errorBody: (code) => fallback.errorBody(code),
+    notFound(request, reply) {
+      for (const m of modules) {
+        const answered = m.notFound?.(request, reply);
+        if (answered) return answered;
+      }
+      return false;
+    },
     async register(app) {
       for (const b of built) await app.register(async (scope) => b.routes(scope));
     },

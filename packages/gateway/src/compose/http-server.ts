@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import type { Logger } from 'pino';
@@ -17,6 +17,8 @@ export interface HttpServerOptions {
   requestLog: RequestLog;
   /** The default dialect's answer for a refusal no route of any dialect gave. */
   errorBody: (code: ErrorCode) => unknown;
+  /** A dialect's own answer for a request meant for it that matched no route. */
+  notFound: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | false;
 }
 
 /**
@@ -67,7 +69,7 @@ export async function createHttpServer(o: HttpServerOptions): Promise<{ app: Fas
     request.log.error({ err: error }, 'unhandled error');
     return reply.code(ERRORS.INTERNAL_ERROR.httpStatus).send(o.errorBody('INTERNAL_ERROR'));
   });
-  app.setNotFoundHandler((_request, reply) => reply.code(ERRORS.NOT_FOUND.httpStatus).send(o.errorBody('NOT_FOUND')));
+  app.setNotFoundHandler((request, reply) => o.notFound(request, reply) || reply.code(ERRORS.NOT_FOUND.httpStatus).send(o.errorBody('NOT_FOUND')));
   app.decorateRequest('logFields', undefined);
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayConfig } from '../config.js';
 import type { ErrorCode } from '../domain/errors.js';
 import type { CashierLinks } from '../cashier/links.js';
@@ -59,5 +59,7 @@ export interface DialectModule {
   readonly openApiTags: readonly { name: string; description: string }[];
   /** The dialect's answer for a refusal outside any one route (no such route, body too large, rate limited), from the one error table. */
   errorBody(code: ErrorCode): unknown;
+  /** Answers a request that matched no route when it was meant for this dialect (its paths, its headers); false leaves it to the others. */
+  notFound?(request: FastifyRequest, reply: FastifyReply): FastifyReply | false;
   create(context: DialectContext): BuiltDialect;
 }

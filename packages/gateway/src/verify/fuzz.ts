@@ -95,6 +95,8 @@ function uniform(tally: FuzzTally): boolean {
 
 async function main(): Promise<void> {
   const v = await startVerifyGateway({ OPENCASHIER_CRYPTO_THREADS: args.threads });
+  // A live merchant: a sandbox merchant's refusals also say which check failed, by design.
+  await v.gateway.merchants.setSandbox(v.merchant.merchantId, false);
   try {
     const pfx = loadPfx(readFileSync(v.merchant.pfxPath), v.merchant.pfxPassword);
     const gatewayCertificate = loadCertificate(readFileSync(v.merchant.gatewayCertPath)).publicKey;

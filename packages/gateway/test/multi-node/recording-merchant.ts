@@ -61,7 +61,9 @@ export async function startRecordingMerchant(client: PayEaseClient, options: { h
         ? { key: `order:${event.order.requestId}`, status: event.order.status }
         : event.type === 'REFUND'
           ? { key: `refund:${event.refund.requestId}`, status: String(event.refund.status) }
-          : { key: `dispute:${event.dispute.disputeId}`, status: String(event.dispute['status'] ?? '') };
+          : 'dispute' in event
+            ? { key: `dispute:${event.dispute.disputeId}`, status: String(event.dispute['status'] ?? '') }
+            : { key: `fx:${event.fxOrder.requestId}:${event.type}`, status: event.fxOrder.status };
     const { key } = delivery;
     received.set(key, [...(received.get(key) ?? []), delivery]);
     const openNow = (open.get(key) ?? 0) + 1;

@@ -39,6 +39,8 @@ describe.each(testDatabases())('envelope fuzzing (%s)', (_database, databaseEnv)
 
   beforeAll(async () => {
     t = await startTestGateway({ ...databaseEnv, OPENCASHIER_RATE_LIMIT_PER_MINUTE: '0' }, { background: false });
+    // A live merchant: only sandbox merchants are told which envelope check failed.
+    await t.gateway.merchants.setSandbox(t.merchant.merchantId, false);
     const pfx = loadPfx(readFileSync(t.merchant.pfxPath), t.merchant.pfxPassword);
     const gatewayCertificate = loadCertificate(readFileSync(t.merchant.gatewayCertPath)).publicKey;
     genuine = genuineRequests({ merchantId: t.merchant.merchantId, signingKey: pfx.privateKey, gatewayCertificate, seed: SEED, count: 6 });

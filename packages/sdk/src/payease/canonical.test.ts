@@ -80,8 +80,21 @@ describe('canonicalString, by example', () => {
     expect(canonicalString({ a: [{ b: 'level' }, ['three']] }, 'verify')).toBe('level#three#');
   });
 
-  it('refuses floats, unsafe integers and non-JSON values', () => {
-    for (const value of [1.5, Number.NaN, Infinity, 2 ** 53, 10n, Symbol('s'), () => 1, new Date(0), Buffer.from('a')]) {
+  it('signs numbers as PHP prints what json_decode made of them', () => {
+    // JSON integers (bigint from the exact parser): every digit, up to PHP's int range; beyond it a float.
+    expect(canonicalString({ a: 10000n, b: 12345678901234567n, c: 9223372036854775807n, d: 9223372036854775808n }, 'verify')).toBe(
+      '10000#12345678901234567#9223372036854775807#9.2233720368548E+18#',
+    );
+    // Fractions and exponents are PHP floats: 14 significant digits.
+    expect(canonicalString({ a: 1.5, b: 1000, c: 1e20, d: 0.1 + 0.2, e: 2 ** 53 }, 'verify')).toBe('1.5#1000#1.0E+20#0.3#9.007199254741E+15#');
+    // Zero is empty() for the request rule whether an int or a float; the verify rule keeps it.
+    expect(canonicalString({ a: 0n, b: 0, c: 5n }, 'request')).toBe('5#');
+    expect(canonicalString({ a: 0n, b: 5n }, 'verify')).toBe('0#5#');
+    expect(canonicalString({ a: { x: 0n, y: 7n } }, 'verify')).toBe('7#');
+  });
+
+  it('refuses non-JSON values', () => {
+    for (const value of [Number.NaN, Infinity, Symbol('s'), () => 1, new Date(0), Buffer.from('a')]) {
       expect(() => canonicalString({ a: value }, 'verify')).toThrow(CanonicalError);
     }
     expect(() => canonicalString([] as unknown as Record<string, unknown>, 'verify')).toThrow(CanonicalError);

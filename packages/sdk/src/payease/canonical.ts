@@ -29,14 +29,17 @@
  * any container found there (even an empty one) throws `CanonicalError`
  * rather than being silently left out of what the signature covers.
  *
- * Values: strings as is; safe integers in decimal; `true` as "1". Non-integer
- * numbers throw: PHP prints floats with 14 significant digits and JavaScript
- * with 17, so no float can be signed identically on both sides (and money is
- * never a float on this wire).
+ * Values: strings as is; `true` as "1"; numbers as PHP prints what
+ * `json_decode` made of them (see php-number.ts): a `bigint` (a JSON integer
+ * read by `parseJsonExact`) and a safe integer in decimal, any other number
+ * as a PHP float with 14 significant digits. So a request carrying
+ * `"orderAmount": 10000` or even `1.5` verifies as the client signed it, and
+ * the field check, not the signature, refuses what is not a whole amount.
  */
 
 import { CanonicalError } from '../errors.js';
 import { CANONICAL_DEPTH_MAX } from '../limits.js';
+import { phpFloatString, phpIntegerString } from './php-number.js';
 
 export type SkipRule = 'request' | 'verify';
 
@@ -86,12 +89,12 @@ function membersInOrder(container: Container): unknown[] {
 
 function skippedAtTopLevel(value: unknown, rule: SkipRule): boolean {
   if (value === undefined || value === null || value === '' || value === false) return true;
-  return rule === 'request' && (value === '0' || value === 0);
+  return rule === 'request' && (value === '0' || value === 0 || value === 0n);
 }
 
 /** PHP's truthiness for the scalars JSON can carry. */
 function isPhpFalsy(value: unknown): boolean {
-  return value === undefined || value === null || value === '' || value === '0' || value === 0 || value === false;
+  return value === undefined || value === null || value === '' || value === '0' || value === 0 || value === 0n || value === false;
 }
 
 /** PHP `trim(value . '#')`: only leading white space can go, the `#` guards the end. */
@@ -105,11 +108,14 @@ function phpString(value: unknown): string {
   switch (typeof value) {
     case 'string':
       return value;
+    case 'bigint':
+      return phpIntegerString(value);
     case 'number':
-      if (!Number.isSafeInteger(value)) {
-        throw new CanonicalError('only safe integers can be signed; send amounts and other decimals as strings');
-      }
-      return String(value); // -0 prints as "0", like PHP's json_decode of -0
+      // A safe integer from a JavaScript caller is written as a JSON integer, which PHP reads as an int
+      // (-0 prints as "0", like PHP's json_decode of -0); anything else PHP holds as a float.
+      if (Number.isSafeInteger(value)) return String(value);
+      if (!Number.isFinite(value)) throw new CanonicalError('NaN and infinities cannot be signed: JSON has no such numbers');
+      return phpFloatString(value);
     case 'boolean':
       return value ? '1' : '';
     case 'object':

@@ -17,6 +17,7 @@ import { AES_KEY_BYTES, REJECTION_SECRET_BYTES_MIN } from '../limits.js';
 import { aesDecryptBlocks, aesEncryptToBase64 } from './aes-body.js';
 import { decodeStrictBase64 } from './base64.js';
 import { type SkipRule } from './canonical.js';
+import { parseJsonExact } from './exact-json.js';
 import { findForbiddenKey } from './forbidden-keys.js';
 import { unwrapAesKey, wrapAesKey } from './key-wrap.js';
 import { signPayload } from './signature.js';
@@ -142,6 +143,12 @@ export interface OpenEnvelopeOptions {
   privateKey: KeyObject;
   /** Keys the implicit-rejection fake AES key; secret and stable per key pair (see `rejectionSecretFor`). */
   rejectionSecret: Uint8Array;
+  /**
+   * Read JSON numbers exactly (`parseJsonExact`): integers as `bigint`,
+   * fractions and exponents as `number`. A gateway wants this, to check and
+   * sign what the client sent digit for digit; off by default (`JSON.parse`).
+   */
+  exactNumbers?: boolean;
 }
 
 export interface Opened {
@@ -171,7 +178,7 @@ export function openEnvelope(options: OpenEnvelopeOptions): Opened {
     const { plaintext: blocks, paddingValid } = aesDecryptBlocks(options.ciphertext, aesKey);
     const plaintext = blocks.filter((byte) => byte > 0x1f);
     const json = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(plaintext);
-    const parsed: unknown = JSON.parse(json);
+    const parsed: unknown = options.exactNumbers === true ? parseJsonExact(json) : JSON.parse(json);
     if (!paddingValid) throw new EnvelopeError();
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new EnvelopeError();
     if (findForbiddenKey(parsed) !== undefined) throw new EnvelopeError();

@@ -29,4 +29,6 @@ export {
 } from './envelope.js';
 export { headerValue, type HeaderSource } from './headers.js';
 export { findForbiddenKey } from './forbidden-keys.js';
+export { parseJsonExact, type ExactJson } from './exact-json.js';
+export { phpFloatString, phpIntegerString } from './php-number.js';
 export { decodeStrictBase64, isStrictBase64 } from './base64.js';

@@ -2,7 +2,7 @@ import { amountMinorToWire } from '@opencashier/sdk';
 import { notifyTypeOf, type Dispute, type DisputeEvent } from '../../domain/dispute.js';
 import type { DisputeEvidence } from '../../domain/dispute-evidence.js';
 import type { Order } from '../../domain/order.js';
-import { beijingDateTime } from './order-fields.js';
+import { beijingDateTime, reportedPrice } from './order-fields.js';
 
 /**
  * A dispute case as the merchant sees it, in answers and notifications:
@@ -14,8 +14,7 @@ export function disputeFields(d: Dispute, order: Order): Record<string, string> 
     merchantId: d.merchantId,
     requestId: order.requestId,
     serialNumber: order.orderId,
-    orderAmount: amountMinorToWire(order.amountMinor),
-    orderCurrency: order.currency,
+    ...reportedPrice(order),
     disputeId: d.disputeId,
     disputeStage: d.stage,
     disputeStatus: d.status,

@@ -92,8 +92,6 @@ export function fxPaymentNotificationFields(order: Order): Fields {
   const fields: Fields = {
     notifyType: 'PAYMENT',
     ...base,
-    orderAmount: snapshot.orderAmount ?? base.orderAmount,
-    orderCurrency: snapshot.orderCurrency ?? base.orderCurrency,
     payment: paymentFields(order),
     listprice: snapshot.listprice,
     needReview: snapshot.needReview,

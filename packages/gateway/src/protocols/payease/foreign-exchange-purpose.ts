@@ -1,7 +1,7 @@
 import { GatewayError } from '../../domain/errors.js';
 import { isBusinessDate } from '../../domain/business-day.js';
 import type { ForUse } from '../../fx/fx-order.js';
-import { str, type Wire } from './wire-fields.js';
+import { str, wholeNumberText, type Wire } from './wire-fields.js';
 
 /**
  * Seed 002's purpose objects, field by field: maximum length, whether the
@@ -107,7 +107,9 @@ function checkObject(value: unknown, label: string, spec: PurposeSpec): Record<s
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new GatewayError('FIELD_INVALID', { field: label, reason: 'must be an object' });
   const out: Record<string, string> = {};
   for (const [name, f] of Object.entries(spec.fields)) {
-    const v = str(value as Wire, name, f.required, f.max, `${label}.${name}`);
+    // Counts may come as JSON integers (`"meetingCount": 120`) as well as digit strings.
+    const read = f.format === DIGITS ? wholeNumberText : str;
+    const v = read(value as Wire, name, f.required, f.max, `${label}.${name}`);
     if (v === undefined) continue;
     if (f.format && !f.format.test(v)) throw new GatewayError('FIELD_INVALID', { field: `${label}.${name}`, reason: f.format.reason });
     out[name] = v;

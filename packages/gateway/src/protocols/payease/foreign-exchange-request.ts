@@ -2,13 +2,13 @@ import { GatewayError } from '../../domain/errors.js';
 import { bindingClientIp } from '../../domain/ip-address.js';
 import type { CurrencyCode } from '../../domain/currencies.js';
 import type { AmountMinor } from '../../domain/money.js';
-import { PRODUCT_LINES_MAX, SUB_ORDERS_MAX } from '../../domain/limits.js';
+import { PRODUCT_LINES_MAX, SUB_ORDERS_MAX, TEXT_LENGTH_MAX } from '../../domain/limits.js';
 import { FOR_USES, type FxDeclaration, type ForUse, type SubOrder } from '../../fx/fx-order.js';
 import { requestDigest } from '../../orders/request-digest.js';
 import { currencyField, optionalAmount } from './foreign-exchange-lock.js';
 import { parsePurpose } from './foreign-exchange-purpose.js';
 import { parsePositiveWireAmount } from './wire-amount.js';
-import { str, type Wire } from './wire-fields.js';
+import { str, wholeNumberText, type Wire } from './wire-fields.js';
 import { parsePaymentModeFields, type PaymentModeRequest } from './payment-mode-request.js';
 
 /** A validated `foreignExchange/order` request, in domain terms. */
@@ -55,12 +55,12 @@ function productDetails(value: unknown): Record<string, string>[] {
     const wire = (name: string, required: boolean, max: number) => str(line, name, required, max, `${label}.${name}`);
     const out: Record<string, string> = { name: wire('name', true, 500)! };
     // quantity and amount are "long" in the seed: accept a JSON integer or a digit string.
-    const quantity = typeof line.quantity === 'number' ? String(line.quantity) : line.quantity;
+    const quantity = wholeNumberText(line, 'quantity', true, TEXT_LENGTH_MAX, `${label}.quantity`);
     if (typeof quantity !== 'string' || !/^[1-9][0-9]{0,8}$/.test(quantity)) throw new GatewayError('FIELD_INVALID', { field: `${label}.quantity`, reason: 'a positive whole number' });
     out.quantity = quantity;
-    const amount = typeof line.amount === 'number' && Number.isSafeInteger(line.amount) ? String(line.amount) : line.amount;
-    if (parsePositiveWireAmount(amount) === undefined) throw new GatewayError('AMOUNT_INVALID', { field: `${label}.amount` });
-    out.amount = amount as string;
+    const amountMinor = parsePositiveWireAmount(line.amount);
+    if (amountMinor === undefined) throw new GatewayError('AMOUNT_INVALID', { field: `${label}.amount` });
+    out.amount = amountMinor.toString();
     const tradeType = wire('tradeType', true, 10)!;
     if (!CUSTOMS.has(tradeType) && !NOT_CUSTOMS.has(tradeType)) throw new GatewayError('FIELD_INVALID', { field: `${label}.tradeType`, reason: '纳入海关 (CUSTOMS) or 未纳入海关 (NON_CUSTOMS)' });
     out.tradeType = CUSTOMS.has(tradeType) ? 'CUSTOMS' : 'NON_CUSTOMS';
@@ -143,7 +143,7 @@ export function parseFxOrderRequest(payload: Wire): NewFxOrder {
   if (cashierVersion !== undefined && cashierVersion !== 'STANDARD') throw new GatewayError('FIELD_INVALID', { field: 'cashierVersion', reason: 'STANDARD' });
   const merchantUserId = str(payload, 'merchantUserId', false, 30);
   if (merchantUserId !== undefined && !/^[A-Za-z0-9]{2,30}$/.test(merchantUserId)) throw new GatewayError('FIELD_INVALID', { field: 'merchantUserId', reason: '2 to 30 letters or digits' });
-  const timeoutWire = str(payload, 'timeout', false, 10);
+  const timeoutWire = wholeNumberText(payload, 'timeout', false, 10);
   let timeoutMinutes = FX_TIMEOUT_MINUTES_DEFAULT;
   if (timeoutWire !== undefined) {
     if (!/^[1-9][0-9]*$/.test(timeoutWire) || Number(timeoutWire) > FX_TIMEOUT_MINUTES_MAX) throw new GatewayError('FIELD_INVALID', { field: 'timeout', reason: `minutes from 1 to ${FX_TIMEOUT_MINUTES_MAX}` });

@@ -6,6 +6,7 @@ import type { GatewayKeyRing } from '../../keys/gateway-keys.js';
 import type { Merchant, MerchantRepository } from '../../store/merchant-repository.js';
 import type { EnvelopePool } from './envelope-pool.js';
 import { openVerifiedRequest } from './open-request.js';
+import { DiagnosedEnvelopeError, diagnoseEnvelope } from './envelope-diagnosis.js';
 
 /**
  * How long a merchant and its certificates are cached per process. Short,
@@ -34,7 +35,9 @@ export interface OpenedRequest {
 /**
  * The gateway side of the PayEase envelope: opens and verifies requests,
  * seals answers. Every way an envelope can be wrong ends in the same
- * ENVELOPE_INVALID, so an attacker learns nothing about which check failed.
+ * ENVELOPE_INVALID, so an attacker learns nothing about which check failed;
+ * only a sandbox merchant's refusal carries a diagnostic (never telling a
+ * bad key wrap from a bad AES body, see envelope-diagnosis.ts).
  */
 export class GatewayEnvelope {
   readonly #cache = new Map<string, MerchantKeys>();
@@ -74,11 +77,21 @@ export class GatewayEnvelope {
     const keys = await this.merchantKeys(merchantId);
     if (!keys || keys.certificates.length === 0) throw new GatewayError('MERCHANT_UNKNOWN');
     const encryptKey = headerValue(headers, 'encryptKey');
-    if (!encryptKey || typeof rawBody !== 'string') throw new GatewayError('ENVELOPE_INVALID');
-    const opened = this.pool ? await this.openOnThread(encryptKey, rawBody, keys.certificatesPem) : this.openHere(encryptKey, rawBody, keys.certificates);
-    if (!opened) throw new GatewayError('ENVELOPE_INVALID');
+    const body = typeof rawBody === 'string' ? rawBody : '';
+    const opened = encryptKey ? (this.pool ? await this.openOnThread(encryptKey, body, keys.certificatesPem) : this.openHere(encryptKey, body, keys.certificates)) : undefined;
+    if (!opened) throw this.refusal(keys, encryptKey, body);
     const i = opened.recipientIndex;
     return { merchant: keys.merchant, payload: opened.payload, recipient: keys.certificates[i]!, recipientPem: keys.certificatesPem[i]! };
+  }
+
+  /**
+   * The uniform ENVELOPE_INVALID; for a sandbox merchant it also says which
+   * check failed (worked out only now, off the uniform path).
+   */
+  private refusal(keys: MerchantKeys, encryptKey: string | undefined, rawBody: string): GatewayError {
+    if (!keys.merchant.sandbox) return new GatewayError('ENVELOPE_INVALID');
+    const decryptionKeys = this.keys.decryptionKeys(this.clock());
+    return new DiagnosedEnvelopeError(diagnoseEnvelope({ encryptKey, rawBody, decryptionKeys, certificates: keys.certificates, rejectionSecret: this.rejectionSecret }));
   }
 
   private openHere(encryptKey: string, rawBody: string, certificates: KeyObject[]) {

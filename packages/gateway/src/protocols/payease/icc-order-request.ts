@@ -12,7 +12,7 @@ import {
 } from '../../domain/limits.js';
 import type { NewOrder } from '../../orders/new-order.js';
 import { requestDigest } from '../../orders/request-digest.js';
-import { str, stringRecord, type Wire } from './wire-fields.js';
+import { str, stringRecord, wholeNumberText, type Wire } from './wire-fields.js';
 
 const ADDRESS_FIELDS: readonly (keyof Address)[] = ['firstName', 'lastName', 'email', 'phone', 'country', 'state', 'city', 'address', 'zipCode'];
 
@@ -25,7 +25,7 @@ function products(value: unknown): ProductLine[] {
     if (typeof line !== 'object' || line === null || Array.isArray(line)) throw new GatewayError('FIELD_INVALID', { field, reason: 'must be an object' });
     const l = line as Wire;
     const name = str(l, 'name', true, TEXT_LENGTH_MAX, `${field}.name`)!;
-    const quantity = str(l, 'quantity', true, TEXT_LENGTH_MAX, `${field}.quantity`)!;
+    const quantity = wholeNumberText(l, 'quantity', true, TEXT_LENGTH_MAX, `${field}.quantity`)!;
     if (!/^[1-9][0-9]{0,8}$/.test(quantity)) throw new GatewayError('FIELD_INVALID', { field: `${field}.quantity`, reason: 'must be a positive whole number' });
     const amountMinor = parsePositiveWireAmount(l.amount);
     if (amountMinor === undefined) throw new GatewayError('AMOUNT_INVALID', { field: `${field}.amount` });
@@ -60,7 +60,7 @@ export function parseIccOrderRequest(payload: Wire): NewOrder {
   const billInfo = stringRecord(payload.billInfo, 'billInfo', ADDRESS_FIELDS) as Address | undefined;
   if ((orderType === 'RISK_SHIP' || orderType === 'RISK_SHIP_BILL') && !shipInfo) throw new GatewayError('FIELD_MISSING', { field: 'shipInfo' });
   if ((orderType === 'RISK_BILL' || orderType === 'RISK_SHIP_BILL') && !billInfo) throw new GatewayError('FIELD_MISSING', { field: 'billInfo' });
-  const timeoutWire = str(payload, 'timeout', false, 6);
+  const timeoutWire = wholeNumberText(payload, 'timeout', false, 6);
   let timeoutMinutes = ORDER_TIMEOUT_MINUTES_DEFAULT;
   if (timeoutWire !== undefined) {
     if (!/^[1-9][0-9]*$/.test(timeoutWire) || Number(timeoutWire) > ORDER_TIMEOUT_MINUTES_MAX) {

@@ -5,12 +5,14 @@ import { GatewayEnvelope } from './gateway-envelope.js';
 import { payEaseDialect } from './merchant-dialect.js';
 import { plainErrorBody } from './plain-error.js';
 import { payEaseRoutes } from './routes.js';
+import { isPayEaseRequest, payEaseNotFound } from './not-found.js';
 
 /** PayEase v3: the sealed envelope (SM2/SM4 or RSA) over JSON, and the APIs it carries. */
 export const payEaseModule: DialectModule = {
   name: DEFAULT_DIALECT,
   openApiTags: [{ name: 'payease', description: 'PayEase v3: sealed-envelope orders, refunds, unified orders, FX, settlement, disputes' }],
   errorBody: plainErrorBody,
+  notFound: (request, reply) => (isPayEaseRequest(request) ? payEaseNotFound(request, reply) : false),
   create(c) {
     const rejectionSecret = c.kek.subkey('envelope-rejection');
     const pool = c.config.cryptoThreads > 0 ? new EnvelopePool(c.config.cryptoThreads, c.keys, rejectionSecret) : undefined;

@@ -5,7 +5,7 @@ import { parsePaymentModeFields } from './payment-mode-request.js';
 import type { OnlinePayOrderRequest } from '../../onlinepay/online-pay-command.js';
 import { requestDigest } from '../../orders/request-digest.js';
 import { parseIccOrderRequest } from './icc-order-request.js';
-import { str, type Wire } from './wire-fields.js';
+import { str, wholeNumberText, type Wire } from './wire-fields.js';
 import { bindingClientIp } from '../../domain/ip-address.js';
 
 
@@ -23,7 +23,7 @@ export function parseOnlinePayOrderRequest(payload: Wire): OnlinePayOrderRequest
   // Wallets and online banking serve payers in mainland China: the cashier speaks Chinese unless told otherwise.
   if (shared.language === undefined || shared.language === '') shared.language = 'zh';
   const base = parseIccOrderRequest(shared);
-  const timeoutWire = str(payload, 'timeout', false, 6);
+  const timeoutWire = wholeNumberText(payload, 'timeout', false, 6);
   let timeoutMinutes = base.timeoutMinutes;
   if (timeoutWire !== undefined) {
     if (!/^[1-9][0-9]*$/.test(timeoutWire) || Number(timeoutWire) > ONLINE_PAY_TIMEOUT_MINUTES_MAX) {

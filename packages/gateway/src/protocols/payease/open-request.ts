@@ -14,7 +14,9 @@ export interface RequestToOpen {
 /**
  * Opens a request envelope and verifies its signature: the one sequence
  * both the event loop and the envelope threads run. Undefined for any bad
- * envelope, never saying why; other errors (bugs) are thrown.
+ * envelope, never saying why; other errors (bugs) are thrown. JSON numbers
+ * are read exactly: a JSON integer is a `bigint`, a fraction or exponent a
+ * `number` (see `parseJsonExact`), so field checks can tell them apart.
  *
  * `recipientIndex` names the certificate that verified: the answer goes to
  * it, so during a certificate rotation a merchant still on its old key can
@@ -30,7 +32,7 @@ export function openVerifiedRequest(request: RequestToOpen): { payload: Record<s
   for (const privateKey of request.decryptionKeys) {
     let payload: Record<string, unknown>;
     try {
-      payload = openEnvelope({ encryptKey: request.encryptKey, ciphertext, privateKey, rejectionSecret: request.rejectionSecret }).payload;
+      payload = openEnvelope({ encryptKey: request.encryptKey, ciphertext, privateKey, rejectionSecret: request.rejectionSecret, exactNumbers: true }).payload;
     } catch (error) {
       if (error instanceof EnvelopeError) continue;
       throw error;

@@ -24,6 +24,19 @@ const CLEARING_ORG: Readonly<Record<string, string>> = {
 };
 
 /**
+ * An order's `orderAmount` and `orderCurrency` as every API and message
+ * reports them. For an FX purchase order these are the merchant's price as
+ * seed 002 defines it (e.g. 10000 USD), kept in the order's details when it
+ * was taken; what the payer pays (CNY at the locked rate) is the order's
+ * `payment`, reported only by the FX APIs. One order, one set of amounts.
+ */
+export function reportedPrice(order: Order): { orderAmount: string; orderCurrency: string } {
+  const price = order.product === 'foreignExchange' ? order.details.foreignExchange : undefined;
+  if (price?.orderAmount && price.orderCurrency) return { orderAmount: price.orderAmount, orderCurrency: price.orderCurrency };
+  return { orderAmount: amountMinorToWire(order.amountMinor), orderCurrency: order.currency };
+}
+
+/**
  * The fields of an order as `icc/query` answers them and notifications carry
  * them. Empty values are omitted rather than sent as "" so that every known
  * client's canonical string agrees with ours.
@@ -34,8 +47,7 @@ export function iccOrderFields(order: Order): Record<string, string> {
     requestId: order.requestId,
     serialNumber: order.orderId,
     status: wireStatus(order.state),
-    orderAmount: amountMinorToWire(order.amountMinor),
-    orderCurrency: order.currency,
+    ...reportedPrice(order),
     completeDateTime: order.completedAtMs === null ? undefined : beijingDateTime(order.completedAtMs),
     cardType: order.card ? 'CREDIT' : undefined,
     paymentModeAlias: order.card ? 'INTERNATIONAL_CARD' : undefined,

@@ -1,7 +1,7 @@
 import { amountMinorToWire } from '@opencashier/sdk';
 import type { Order } from '../../domain/order.js';
 import type { Refund } from '../../domain/refund.js';
-import { beijingDateTime } from './order-fields.js';
+import { beijingDateTime, reportedPrice } from './order-fields.js';
 
 /**
  * A refund as `icc/refundQuery` answers it (the seed's 退款交易明细): its
@@ -15,7 +15,8 @@ export function refundFields(refund: Refund, order: Order): Record<string, strin
     serialNumber: refund.refundId,
     orderId: refund.orderId,
     orderRequestId: order.requestId,
-    orderAmount: amountMinorToWire(order.amountMinor),
+    // The order's price as every API reports it; the refund's own amount is in its own currency.
+    ...reportedPrice(order),
     amount: amountMinorToWire(refund.amountMinor),
     currency: refund.currency,
     status: refund.state,

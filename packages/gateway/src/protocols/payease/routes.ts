@@ -8,6 +8,8 @@ import { afterPaymentHandlers } from './after-payment-handlers.js';
 import type { CashierLinks } from '../../cashier/links.js';
 import { parseIccOrderRequest } from './icc-order-request.js';
 import { plainErrorBody } from './plain-error.js';
+import { echoedHeaders, writeProtocolHeaders } from './wire-headers.js';
+import { DiagnosedEnvelopeError } from './envelope-diagnosis.js';
 import { iccOrderFields } from './order-fields.js';
 import type { GatewayEnvelope, OpenedRequest } from './gateway-envelope.js';
 import { sandboxHandlers } from './sandbox-helpers.js';
@@ -37,9 +39,14 @@ export interface PayEaseRouteDeps {
 
 export type Handler = (opened: OpenedRequest) => Promise<Record<string, unknown>>;
 
-/** Envelope failures that cannot be sealed: the merchant is unknown or the envelope unreadable. */
-function sendPlainError(reply: FastifyReply, code: ErrorCode): FastifyReply {
-  return reply.code(ERRORS[code].httpStatus).type('application/json').send(plainErrorBody(code));
+/**
+ * Envelope failures that cannot be sealed: the merchant is unknown or the
+ * envelope unreadable. They still echo the request's `merchantId` and
+ * `requestId` headers, in the protocol's case, like every PayEase answer.
+ */
+export function sendPlainError(request: FastifyRequest, reply: FastifyReply, code: ErrorCode, extra: Record<string, unknown> = {}): FastifyReply {
+  writeProtocolHeaders(reply, echoedHeaders(request.headers));
+  return reply.code(ERRORS[code].httpStatus).type('application/json').send({ ...plainErrorBody(code), ...extra });
 }
 
 function errorFields(error: unknown, requestId: unknown, log: FastifyRequest['log']): Record<string, unknown> {
@@ -67,14 +74,14 @@ export async function payEaseRoutes(app: FastifyInstance, deps: PayEaseRouteDeps
   // the same uniform answer, so the transport tells an attacker nothing either.
   app.setErrorHandler((error, request, reply) => {
     const e = error as { code?: string; statusCode?: number };
-    if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendPlainError(reply, 'BODY_TOO_LARGE');
-    if (e.statusCode === 429) return reply.code(429).send(error);
+    if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendPlainError(request, reply, 'BODY_TOO_LARGE');
+    if (e.statusCode === 429) return writeProtocolHeaders(reply, echoedHeaders(request.headers)).code(429).send(error);
     if (e.statusCode !== undefined && e.statusCode < 500) {
       request.logFields = { code: 'ENVELOPE_INVALID' };
-      return sendPlainError(reply, 'ENVELOPE_INVALID');
+      return sendPlainError(request, reply, 'ENVELOPE_INVALID');
     }
     request.log.error({ err: error }, 'unhandled error');
-    return sendPlainError(reply, 'INTERNAL_ERROR');
+    return sendPlainError(request, reply, 'INTERNAL_ERROR');
   });
 
   const handle = (handler: Handler) => async (request: FastifyRequest, reply: FastifyReply) => {
@@ -84,17 +91,18 @@ export async function payEaseRoutes(app: FastifyInstance, deps: PayEaseRouteDeps
     } catch (error) {
       if (error instanceof GatewayError) {
         request.logFields = { code: error.code };
-        return sendPlainError(reply, error.code);
+        // A sandbox merchant is told which check failed (docs/dialects/payease.md § Sandbox diagnostics).
+        return sendPlainError(request, reply, error.code, error instanceof DiagnosedEnvelopeError ? { diagnostic: error.diagnostic } : {});
       }
       request.log.error({ err: error }, 'envelope handling failed');
-      return sendPlainError(reply, 'ENVELOPE_INVALID');
+      return sendPlainError(request, reply, 'ENVELOPE_INVALID');
     }
     try {
       deps.merchantLimiter?.take(opened.merchant.merchantId);
     } catch (error) {
       if (!(error instanceof MerchantRateLimitedError)) throw error;
       request.logFields = { merchantId: opened.merchant.merchantId, code: 'RATE_LIMITED' };
-      return sendPlainError(reply.header('retry-after', String(error.retryAfterSeconds)), 'RATE_LIMITED');
+      return sendPlainError(request, reply.header('retry-after', String(error.retryAfterSeconds)), 'RATE_LIMITED');
     }
     const requestId = opened.payload.requestId;
     let fields: Record<string, unknown>;
@@ -108,7 +116,8 @@ export async function payEaseRoutes(app: FastifyInstance, deps: PayEaseRouteDeps
     // For the request's log line: who asked, about what, and with which outcome.
     request.logFields = { merchantId, requestId: typeof requestId === 'string' ? requestId : undefined, answer: fields.status, code: fields.code };
     const sealed = await deps.envelope.seal(merchantId, { key: opened.recipient, pem: opened.recipientPem }, { merchantId, ...fields });
-    return reply.code(200).headers(sealed.headers).type('application/json').send(sealed.body);
+    writeProtocolHeaders(reply, { ...echoedHeaders(request.headers), ...sealed.headers, merchantId });
+    return reply.code(200).type('application/json').send(sealed.body);
   };
 
   app.post('/icc/order', handle(async ({ merchant, payload }) => {

@@ -31,3 +31,17 @@ export function stringRecord(value: unknown, field: string, allowed?: readonly s
   return out;
 }
 
+
+/**
+ * A field the seed types as a whole number (`long`, or digits in a
+ * varchar): clients send a digit string or a JSON integer (`"10"` or `10`).
+ * Gives the digits as text for the caller's range check; a JSON integer
+ * arrives exactly (a bigint, see `parseJsonExact`), so no digit is lost. A
+ * fraction or exponent (`10.0`, `1e1`, a `number` here) is refused.
+ */
+export function wholeNumberText(payload: Wire, field: string, required: boolean, maxLength = TEXT_LENGTH_MAX, label = field): string | undefined {
+  const v = payload[field];
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'number') throw new GatewayError('FIELD_INVALID', { field: label, reason: 'must be a whole number, without a fraction or an exponent' });
+  return str(payload, field, required, maxLength, label);
+}
