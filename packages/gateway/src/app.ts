@@ -254,10 +254,8 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const registry = dialects;
   // Each notification is encoded, and its answer judged, by the dialect stored with it.
   const encode: NotificationEncoder = async (n) => {
-    const stored = await notifications.find(n.id);
-    if (!stored) throw new Error(`notification ${n.id} vanished`);
-    const dialect = registry.get(stored.dialect);
-    return { ...(await dialect.encodeNotification(stored)), acknowledged: dialect.acknowledged };
+    const dialect = registry.get(n.dialect);
+    return { ...(await dialect.encodeNotification(n)), acknowledged: dialect.acknowledged };
   };
   const notifyBatch = NOTIFY_BATCH_SIZE_DEFAULT;
   const dispatcher = new NotificationDispatcher({
