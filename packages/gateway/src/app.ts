@@ -16,6 +16,7 @@ import { loadDerivedKeys } from './keys/derived-keys.js';
 import { CardVault } from './keys/card-vault.js';
 import { loadOrCreateGatewayKeys, type GatewayKeyRing } from './keys/gateway-keys.js';
 import { openDatabase, type OpenedDatabase } from './store/database.js';
+import { DATABASE_OPTIMIZE_INTERVAL_MS } from './store/limits.js';
 import { MerchantRepository } from './store/merchant-repository.js';
 import { OrderRepository } from './store/order-repository.js';
 import { NotificationRepository } from './store/notification-repository.js';
@@ -440,6 +441,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   jobs.register({ name: 'unreviewed-held-payment-expiry', intervalMs: RISK_PRUNE_INTERVAL_MS, run: () => reviews.expireStale(BACKGROUND_BATCH_MAX) });
   for (const job of crossBorder.jobs) jobs.register(job);
   jobs.register({ name: 'merchant-request-log-pruning', intervalMs: REQUEST_LOG_PRUNE_INTERVAL_MS, run: () => requestLog.prune() });
+  jobs.register({ name: 'database-optimize', intervalMs: DATABASE_OPTIMIZE_INTERVAL_MS, run: () => database.optimize() });
   jobs.register({ name: 'portal-session-sweep', intervalMs: PORTAL_SESSION_SWEEP_INTERVAL_MS, run: () => accounts.sweepSessions() });
 
   return {

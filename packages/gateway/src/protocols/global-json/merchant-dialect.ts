@@ -16,8 +16,8 @@ export function globalJsonDialect(deps: { secrets: MerchantSecretRepository; clo
     // Not in the seed, which notifies payments only: the refund's answer fields, signed the same way.
     formatRefundNotification: (refund, order) => JSON.stringify(globalRefundFields(refund, order, order.dialectContext.appid)),
     async encodeNotification(n) {
-      // The notification's stable id, signed with the rest: the sign covers every top-level field.
-      const fields: Record<string, string> = { ...(JSON.parse(n.payloadJson) as Record<string, string>), notification_id: n.id };
+      // The seed lists the notification's fields exactly, so its stable id travels in the notificationId header only.
+      const fields = JSON.parse(n.payloadJson) as Record<string, string>;
       const found = await deps.secrets.verifying('global-json-app', fields.appid ?? '', deps.clock());
       if (!found || found.merchantId !== n.merchantId) throw new Error(`notification ${n.id}: app ${fields.appid} has no secret`);
       return { headers: { 'content-type': 'application/json' }, body: JSON.stringify(signGlobalJson(fields, found.secrets[0]!.reveal())) };

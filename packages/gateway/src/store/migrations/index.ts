@@ -16,6 +16,7 @@ import { reconciliationReadIndexMigration } from './0072-reconciliation-read-ind
 import { merchantBackOfficeMigration } from './0080-merchant-back-office.js';
 import { merchantCurrenciesMigration } from './0090-merchant-currencies.js';
 import { notificationOrderSequenceMigration } from './0170-notification-order-sequence.js';
+import { cardLast4SearchMigration } from './0171-card-last4-search.js';
 
 /**
  * Migrations live in code so a single built file carries them, one file
@@ -41,6 +42,7 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
     '0080_merchant_back_office': merchantBackOfficeMigration(dialect),
     '0090_merchant_currencies': merchantCurrenciesMigration,
     '0170_notification_order_sequence': notificationOrderSequenceMigration,
+    '0171_card_last4_search': cardLast4SearchMigration,
   };
 }
 
