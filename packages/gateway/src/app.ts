@@ -17,6 +17,7 @@ import { CardVault } from './keys/card-vault.js';
 import { loadOrCreateGatewayKeys, type GatewayKeyRing } from './keys/gateway-keys.js';
 import { openDatabase, type OpenedDatabase } from './store/database.js';
 import { DATABASE_OPTIMIZE_INTERVAL_MS } from './store/limits.js';
+import { requestLogger } from './ops/request-logger.js';
 import { MerchantRepository } from './store/merchant-repository.js';
 import { OrderRepository } from './store/order-repository.js';
 import { NotificationRepository } from './store/notification-repository.js';
@@ -289,6 +290,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     return503OnClosing: true,
     // One line per request, written in onResponse below, instead of two.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: (root, bindings, options) => requestLogger(root as unknown as Logger, bindings, options) as unknown as FastifyBaseLogger,
   });
   const routes: { method: string; url: string }[] = [];
   app.addHook('onRoute', (route) => {
