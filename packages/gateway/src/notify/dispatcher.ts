@@ -96,7 +96,7 @@ export class NotificationDispatcher {
   private started = false;
   private stopping = false;
   private polling = false;
-  /** The last poll filled the room it had: poll again as soon as room frees up. */
+  /** Due rows are waiting (the last claim was full, left hosts out or had no room): poll again as soon as a delivery ends. */
   private backlog = false;
 
   constructor(opts: NotificationDispatcherOptions) {
