@@ -13,6 +13,12 @@
  *   4. icc/order, open loop at half that  latency under a sustainable load
  *   5. answers opened and verified, orders counted in the database
  *   6. the envelope crypto on one core   the ceiling (gateway stopped, machine idle)
+ *   7. risk decisions                     the risk engine's cost alone
+ *   8. notifications                      a backlog drained to keep-alive receivers, then beside a slow host
+ *
+ * `--quick` runs 1,000 orders and a 2,000-notification backlog and leaves the
+ * docs alone; `--json` ends the output with one JSON object of the headline
+ * figures (null for those not measured).
  */
 
 import { createPublicKey } from 'node:crypto';
@@ -38,6 +44,8 @@ import { benchOptions, OPEN_LOOP_SOCKETS_MAX, QUIET_OTHER_CORES_MAX, QUIET_WINDO
 import { ORDER_PATH, sealOrderRequestsInParallel, type PreparedRequest } from './order-requests.js';
 import { createScratchPostgresDatabase, type ScratchDatabase } from '../store/scratch-postgres-database.js';
 import { measureRiskDecisions, riskBenchReport } from './risk-decision.js';
+import { rssNowMb, rssPeakMb } from './memory.js';
+import { measureNotificationDrain, notificationBenchReport } from './notification-drain.js';
 import { consoleReport, derive, describeMachine, markdownResults, writeResults, type BenchReport, type PhaseFigures } from './report.js';
 
 const DOC_PATH = fileURLToPath(new URL('../../../../docs/benchmarks.md', import.meta.url));
@@ -113,8 +121,15 @@ async function countOrders(database: { sqlitePath: string } | { postgresUrl: str
   }
 }
 
+/** `--quick`: a short run (≤ 3 minutes) that leaves docs/benchmarks.md alone; `--json`: one JSON object on the last line. */
+const ARGS = new Set(process.argv.slice(2));
+const QUICK = ARGS.has('--quick');
+const JSON_OUTPUT = ARGS.has('--json');
+const QUICK_ENV: NodeJS.ProcessEnv = { BENCH_ORDERS: '1000', BENCH_QUIET_WAIT_MS: '5000', BENCH_WRITE_DOCS: '0' };
+const NOTIFICATIONS_BACKLOG = QUICK ? 2000 : 10_000;
+
 async function main(): Promise<number> {
-  const options = benchOptions();
+  const options = benchOptions(QUICK ? { ...QUICK_ENV, ...process.env } : process.env);
   const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const scratch: ScratchDatabase | undefined = options.database === 'postgres' ? await createScratchPostgresDatabase(options.postgresUrl!, 'opencashier_bench') : undefined;
   log(`starting the gateway: ${options.workers} process(es), ${options.cryptoThreads} envelope thread(s) each, ${options.database === 'postgres' ? 'PostgreSQL' : `SQLite (synchronous=${options.sqliteSynchronous})`}`);
@@ -150,6 +165,8 @@ async function main(): Promise<number> {
   let client: LoadClient | undefined;
   try {
     const workers = await gateway.waitForWorkers(options.workers);
+    const gatewayPids = [...new Set([gateway.child.pid ?? -1, ...workers])];
+    const rssIdleMb = rssNowMb(gatewayPids);
     const merchant = gateway.demoMerchant();
     const runTag = Date.now().toString(36);
     const total = options.warmupOrders + options.orders + options.halfRateOrders;
@@ -202,6 +219,7 @@ async function main(): Promise<number> {
 
     const gatewayKeys = loadGatewayKeys(gateway.dataDir, KeyEncryptionKey.fromBase64(gateway.kekBase64));
     if (!gatewayKeys) throw new Error('the gateway key file is missing');
+    const rssMaxMb = rssPeakMb(gatewayPids);
     log('stopping the gateway');
     await gateway.stop();
     const ordersInDatabase = await countOrders(scratch ? { postgresUrl: scratch.url } : { sqlitePath: join(gateway.dataDir, 'opencashier.sqlite') });
@@ -240,13 +258,36 @@ async function main(): Promise<number> {
     process.stdout.write(`${consoleReport(report, derived)}\n`);
     log('measuring risk decisions');
     process.stdout.write(`${riskBenchReport(await measureRiskDecisions())}\n`);
+    log(`draining ${NOTIFICATIONS_BACKLOG} notifications, then again beside a slow host`);
+    const notifications = await measureNotificationDrain(NOTIFICATIONS_BACKLOG);
+    process.stdout.write(`${notificationBenchReport(notifications)}\n`);
     if (options.writeDocs) {
       writeResults(DOC_PATH, markdownResults(report, derived));
       log(`results written to ${DOC_PATH}`);
     }
     const output = gateway.output();
     if (output.length > 0) log(`the gateway printed (last ${output.length} lines):\n${output.join('\n')}`);
-    return derived.errors.length === 0 ? 0 : 1;
+    const errorCount = derived.errors.length + notifications.backlog.errors + notifications.withSlowHost.errors;
+    if (JSON_OUTPUT) {
+      // null: not measured by this bench (yet); docs/benchmarks.md says which and why.
+      const summary = {
+        orderCryptoShare: derived.cryptoShareOfGatewayCpu,
+        orderNetCeilingRatio: derived.ratioNetOfGenerator,
+        ordersPerSec: full.figures.ratePerSecond,
+        payFlowPerSec: null,
+        notificationsPerSec: notifications.backlog.healthyPerSecond,
+        slowHostHealthyRatio: notifications.slowHostHealthyRatio,
+        rssIdleMb,
+        rssMaxMb,
+        growthRatio: null,
+        searchP99MsLarge: null,
+        errors: errorCount,
+        database: options.database,
+        quick: QUICK,
+      };
+      process.stdout.write(`${JSON.stringify(summary)}\n`);
+    }
+    return errorCount === 0 ? 0 : 1;
   } finally {
     if (client) await client.close();
     await gateway.stop();

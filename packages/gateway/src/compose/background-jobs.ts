@@ -9,6 +9,7 @@ import { PORTAL_SESSION_SWEEP_INTERVAL_MS } from '../portal/limits.js';
 import { REQUEST_LOG_PRUNE_INTERVAL_MS, type RequestLog } from '../portal/request-log.js';
 import { RISK_PRUNE_INTERVAL_MS } from '../risk/limits.js';
 import type { OpenedDatabase } from '../store/database.js';
+import { DATABASE_OPTIMIZE_INTERVAL_MS } from '../store/limits.js';
 import { JobLeaseRepository } from '../store/job-lease-repository.js';
 import type { CoreServices } from './core-services.js';
 
@@ -32,6 +33,7 @@ export function backgroundJobs(o: { config: GatewayConfig; database: OpenedDatab
   jobs.register({ name: 'unreviewed-held-payment-expiry', intervalMs: RISK_PRUNE_INTERVAL_MS, run: () => core.reviews.expireStale(BACKGROUND_BATCH_MAX) });
   for (const job of core.crossBorder.jobs) jobs.register(job);
   jobs.register({ name: 'merchant-request-log-pruning', intervalMs: REQUEST_LOG_PRUNE_INTERVAL_MS, run: () => o.requestLog.prune() });
+  jobs.register({ name: 'database-optimize', intervalMs: DATABASE_OPTIMIZE_INTERVAL_MS, run: () => o.database.optimize() });
   jobs.register({ name: 'portal-session-sweep', intervalMs: PORTAL_SESSION_SWEEP_INTERVAL_MS, run: () => o.accounts.sweepSessions() });
   return jobs;
 }

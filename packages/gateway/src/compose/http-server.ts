@@ -7,6 +7,7 @@ import { ERRORS, type ErrorCode } from '../domain/errors.js';
 import { REQUEST_BODY_BYTES_MAX } from '../domain/limits.js';
 import type { GatewayMetrics } from '../ops/metrics.js';
 import type { RequestLog } from '../portal/request-log.js';
+import { requestLogger } from '../ops/request-logger.js';
 import '../ops/fastify-types.js';
 
 export interface HttpServerOptions {
@@ -44,6 +45,7 @@ export async function createHttpServer(o: HttpServerOptions): Promise<{ app: Fas
     return503OnClosing: true,
     // One line per request, written in onResponse below, instead of two.
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: (root, bindings, options) => requestLogger(root as unknown as Logger, bindings, options) as unknown as FastifyBaseLogger,
   });
   const routes: { method: string; url: string }[] = [];
   app.addHook('onRoute', (route) => {

@@ -11,10 +11,9 @@ import type { NotificationRepository } from '../store/notification-repository.js
 export function notificationDispatch(o: { config: GatewayConfig; clock: () => number; logger: Logger; metrics: GatewayMetrics; notifications: NotificationRepository; dialects: DialectRegistry }): NotificationDispatcher {
   const { config } = o;
   const encode: NotificationEncoder = async (n) => {
-    const stored = await o.notifications.find(n.id);
-    if (!stored) throw new Error(`notification ${n.id} vanished`);
-    const dialect = o.dialects.get(stored.dialect);
-    return { ...(await dialect.encodeNotification(stored)), acknowledged: dialect.acknowledged };
+    // The claim hands over the whole row: it is not read again.
+    const dialect = o.dialects.get(n.dialect);
+    return { ...(await dialect.encodeNotification(n)), acknowledged: dialect.acknowledged };
   };
   const batchSize = NOTIFY_BATCH_SIZE_DEFAULT;
   return new NotificationDispatcher({

@@ -35,6 +35,12 @@ const CODE_TO_ERROR: Readonly<Record<string, DeliveryError>> = {
   ENETUNREACH: 'host unreachable',
   EHOSTDOWN: 'host unreachable',
   ENETDOWN: 'host unreachable',
+  // undici, the keep-alive client: the socket closed mid-exchange, or a timeout of its own.
+  UND_ERR_SOCKET: 'connection reset',
+  UND_ERR_CLOSED: 'connection reset',
+  UND_ERR_CONNECT_TIMEOUT: 'timeout',
+  UND_ERR_HEADERS_TIMEOUT: 'timeout',
+  UND_ERR_BODY_TIMEOUT: 'timeout',
 };
 
 function codeOf(err: unknown): string | undefined {

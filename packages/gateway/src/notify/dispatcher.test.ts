@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotificationDispatcher, type NotificationDispatcherOptions } from './dispatcher.js';
 import { startFakeMerchant, type FakeMerchant } from '../test-support/fake-merchant.js';
-import { NOTIFY_RESPONSE_EXCERPT_CHARS_MAX } from './limits.js';
-import type { DeliveryAttempt, NotificationEncoder, NotificationOutbox, OutboxNotification } from './outbox.js';
+import { NOTIFY_CONNECTIONS_PER_HOST_MAX, NOTIFY_HOST_HELD_MAX, NOTIFY_RESPONSE_EXCERPT_CHARS_MAX } from './limits.js';
+import { notificationHost, type DeliveryAttempt, type NotificationEncoder, type NotificationOutbox, type OutboxNotification } from './outbox.js';
 import { NOTIFY_ATTEMPT_COUNT_MAX, NOTIFY_RETRY_DELAYS_MS } from './retry-schedule.js';
 
 interface Row {
@@ -19,13 +19,16 @@ class MemoryOutbox implements NotificationOutbox {
   failRecording = false;
 
   add(n: Partial<OutboxNotification> & { id: string; url: string }, dueAtMs = 0): void {
-    const full = { merchantId: '890000001', orderId: `order-${n.id}`, sandbox: true, attemptCount: 0, createdAtMs: 0, ...n };
+    const full = { merchantId: '890000001', orderId: `order-${n.id}`, sandbox: true, attemptCount: 0, createdAtMs: 0, payloadJson: '{}', dialect: 'payease', ...n };
     this.rows.set(n.id, { n: full, status: 'pending', nextAttemptAtMs: dueAtMs, leaseUntilMs: 0 });
   }
 
-  async claimDue(nowMs: number, limit: number, leaseMs: number): Promise<OutboxNotification[]> {
+  readonly excludedSeen: string[][] = [];
+
+  async claimDue(nowMs: number, limit: number, leaseMs: number, excludedHosts: readonly string[] = []): Promise<OutboxNotification[]> {
+    this.excludedSeen.push([...excludedHosts]);
     const due = [...this.rows.values()]
-      .filter((r) => r.status === 'pending' && r.nextAttemptAtMs <= nowMs && r.leaseUntilMs <= nowMs)
+      .filter((r) => r.status === 'pending' && r.nextAttemptAtMs <= nowMs && r.leaseUntilMs <= nowMs && !excludedHosts.includes(notificationHost(r.n.url)))
       .sort((a, b) => a.nextAttemptAtMs - b.nextAttemptAtMs)
       .slice(0, limit);
     for (const r of due) r.leaseUntilMs = nowMs + leaseMs;
@@ -140,6 +143,8 @@ describe('NotificationDispatcher', () => {
     expect(await dispatcher.runOnce()).toBe(1);
     expect(outbox.recorded.map((r) => [r.attempt.attemptNo, r.attempt.delivered])).toEqual([[1, false], [2, true]]);
     expect(outbox.rows.get(id)!.status).toBe('delivered');
+    // Both attempts carry the notification's stable id, so the merchant can tell the retry from a new notification.
+    expect(requestsFor(id).map((r) => r.headers.notificationid)).toEqual([id, id]);
   });
 
   it('gives up after the last scheduled attempt', async () => {
@@ -219,6 +224,33 @@ describe('NotificationDispatcher', () => {
     await stopping;
     expect(outbox.recorded.map((r) => r.attempt.delivered)).toEqual([true]);
     expect(await dispatcher.runOnce()).toBe(0); // stopped dispatchers claim nothing
+  });
+
+  it('a slow host holds at most its share of slots while the other hosts are delivered', async () => {
+    const slow = await startFakeMerchant();
+    try {
+      const { outbox, dispatcher } = setup({ batchSize: 40, concurrency: 6, requestTimeoutMs: 5000, leaseMs: 120_000 });
+      // The slow host's notifications are due first: a dispatcher serving in due order alone would stall behind them.
+      const slowIds = Array.from({ length: 3 * NOTIFY_HOST_HELD_MAX }, () => freshId('slow'));
+      for (const id of slowIds) outbox.add({ id, url: slow.urlFor('/held') }, 0);
+      const healthyIds = Array.from({ length: 3 * NOTIFY_HOST_HELD_MAX }, () => freshId('healthy'));
+      for (const id of healthyIds) outbox.add({ id, url: merchant.urlFor('/success') }, 1);
+      const healthyBefore = merchant.received.length;
+      dispatcher.start();
+      await merchant.waitForRequests(healthyBefore + healthyIds.length);
+      for (const id of healthyIds) expect(requestsFor(id)).toHaveLength(1);
+      // Meanwhile the slow host had no more than its connections' worth in flight and nothing was recorded for it.
+      expect(slow.received.length).toBeLessThanOrEqual(NOTIFY_CONNECTIONS_PER_HOST_MAX);
+      expect(outbox.recorded.filter((r) => slowIds.includes(r.attempt.notificationId))).toEqual([]);
+      // Once it held its share, it was left out of the claims.
+      expect(outbox.excludedSeen.some((hosts) => hosts.includes(notificationHost(slow.urlFor('/held'))))).toBe(true);
+      slow.release();
+      await slow.waitForRequests(slowIds.length);
+      await dispatcher.stop();
+      for (const id of slowIds) expect(outbox.rows.get(id)!.status).toBe('delivered');
+    } finally {
+      await slow.close();
+    }
   });
 
   it('refuses a lease too short for a batch to finish under it', () => {

@@ -1,22 +1,36 @@
 /**
  * Delivers merchant notifications from the outbox: claims due rows under a
- * lease, POSTs them with bounded concurrency, records every attempt and
- * schedules the next one. Delivery is at-least-once — a crash between sending
+ * lease, POSTs them on keep-alive connections with bounded concurrency — in
+ * total and per merchant host, so a slow or dead host holds at most a few
+ * slots while the others keep flowing — records every attempt and schedules
+ * the next one. The outbox hands out only the oldest pending notification of
+ * each order, so one order's notifications arrive in commit order. Delivery is at-least-once — a crash between sending
  * and recording means the row is sent again after its lease expires — so
  * merchants must treat notifications idempotently (the protocol expects so).
  */
 import { DELIVERY_ERRORS, describeError, type DeliveryError } from './delivery-errors.js';
+import { MerchantConnectionPool } from './connection-pool.js';
 import { postNotification, type PostNotificationResult } from './http-post.js';
 import {
   leaseMsMin,
+  NOTIFY_CLAIM_ROWS_MAX,
+  NOTIFY_CONNECTIONS_PER_HOST_MAX,
+  NOTIFY_HOST_HELD_MAX,
   NOTIFY_BATCH_SIZE_MAX,
   NOTIFY_CONCURRENCY_MAX,
   NOTIFY_REQUEST_TIMEOUT_MS_MAX,
   NOTIFY_RESPONSE_BYTES_MAX,
   NOTIFY_RESPONSE_EXCERPT_CHARS_MAX,
 } from './limits.js';
-import type { DeliveryAttempt, NotificationEncoder, NotificationOutbox, NotificationRequest, NotifyAnswer, OutboxNotification } from './outbox.js';
+import { notificationHost, type DeliveryAttempt, type NotificationEncoder, type NotificationOutbox, type NotificationRequest, type NotifyAnswer, type OutboxNotification } from './outbox.js';
 import { nextAttemptDelayMs } from './retry-schedule.js';
+
+/**
+ * The header carrying a notification's stable id on every dialect: the same
+ * value on every retry, so a merchant deduplicates on it (at-least-once
+ * delivery). Written in this exact case on the wire.
+ */
+export const NOTIFICATION_ID_HEADER = 'notificationId';
 
 /** The merchant's acknowledgement (protocol §4). */
 export const NOTIFY_ACK = 'SUCCESS';
@@ -43,6 +57,8 @@ export interface NotificationDispatcherOptions {
   requestTimeoutMs: number;
   concurrency: number;
   pollIntervalMs: number;
+  /** Keep-alive connections to merchants; by default the dispatcher's own, closed by stop(). */
+  pool?: MerchantConnectionPool;
   /** Called after every recorded attempt, for metrics. */
   onAttempt?: (a: DeliveryAttempt) => void;
 }
@@ -69,10 +85,19 @@ function assertIntegerIn(name: string, value: number, min: number, max: number):
 export class NotificationDispatcher {
   private readonly opts: NotificationDispatcherOptions;
   private readonly random: () => number;
-  private readonly runs = new Set<Promise<number>>();
+  private readonly pool: MerchantConnectionPool;
+  private readonly ownsPool: boolean;
+  private readonly runs = new Set<Promise<unknown>>();
+  /** Claimed rows not yet finished, per merchant host (origin). */
+  private readonly hosts = new Map<string, HostQueue>();
+  private held = 0;
+  private inFlight = 0;
   private timer: NodeJS.Timeout | undefined;
   private started = false;
   private stopping = false;
+  private polling = false;
+  /** Due rows are waiting (the last claim was full, left hosts out or had no room): poll again as soon as a delivery ends. */
+  private backlog = false;
 
   constructor(opts: NotificationDispatcherOptions) {
     // Misconfiguration is found at boot, not as duplicate sends in production.
@@ -86,6 +111,8 @@ export class NotificationDispatcher {
     }
     this.opts = opts;
     this.random = opts.random ?? Math.random;
+    this.ownsPool = opts.pool === undefined;
+    this.pool = opts.pool ?? new MerchantConnectionPool();
   }
 
   /** Polls the outbox until `stop()`. The timer is unref'd: it never keeps the process alive by itself. */
@@ -101,44 +128,108 @@ export class NotificationDispatcher {
     clearTimeout(this.timer);
     this.timer = undefined;
     while (this.runs.size > 0) await Promise.allSettled([...this.runs]);
+    if (this.ownsPool) await this.pool.close();
   }
 
-  /** Claims due notifications and delivers them; resolves to the number claimed. */
-  runOnce(): Promise<number> {
-    if (this.stopping) return Promise.resolve(0);
-    const run = this.claimAndDeliver();
-    this.runs.add(run);
-    const forget = () => this.runs.delete(run);
-    run.then(forget, forget);
-    return run;
+  /** Claims due notifications and delivers them; resolves to the number claimed, once they are all done. */
+  async runOnce(): Promise<number> {
+    const { claimed, done } = await this.claim();
+    await done;
+    return claimed;
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.runs.add(p);
+    const forget = () => this.runs.delete(p);
+    p.then(forget, forget);
+    return p;
   }
 
   private schedule(delayMs: number): void {
     if (this.stopping) return;
-    this.timer = setTimeout(() => {
-      this.runOnce().then(
-        // A full batch means a backlog: poll again at once instead of idling.
-        (claimed) => this.schedule(claimed >= this.opts.batchSize ? 0 : this.opts.pollIntervalMs),
-        (err: unknown) => {
-          this.opts.logger.error({ err: describeError(err) }, 'notify: polling the outbox failed');
-          this.schedule(this.opts.pollIntervalMs);
-        },
-      );
-    }, delayMs);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.poll(), delayMs);
     this.timer.unref();
   }
 
-  private async claimAndDeliver(): Promise<number> {
-    const { outbox, clock, batchSize, leaseMs, concurrency } = this.opts;
-    const claimed = await outbox.claimDue(clock(), batchSize, leaseMs);
-    const queue = [...claimed];
-    const worker = async (): Promise<void> => {
-      for (let n = queue.shift(); n !== undefined && !this.stopping; n = queue.shift()) {
-        await this.deliver(n);
+  /**
+   * One poll of the running loop. It does not wait for the deliveries it
+   * starts: while a slow host answers, the next poll takes more rows for the
+   * others as soon as a delivery slot frees up.
+   */
+  private poll(): void {
+    if (this.stopping || this.polling) return;
+    this.polling = true;
+    this.claim().then(
+      ({ claimed, room, hostsLeftOut }) => {
+        this.polling = false;
+        const filled = room > 0 && claimed >= room;
+        // Rows are waiting (a full claim, hosts left out, no room): release() polls again as soon as a delivery ends.
+        this.backlog = filled || hostsLeftOut || room <= 0;
+        this.schedule(filled && this.held < this.opts.batchSize ? 0 : this.opts.pollIntervalMs);
+      },
+      (err: unknown) => {
+        this.polling = false;
+        this.backlog = false;
+        this.opts.logger.error({ err: describeError(err) }, 'notify: polling the outbox failed');
+        this.schedule(this.opts.pollIntervalMs);
+      },
+    );
+  }
+
+  /** Claims as many due rows as there is room for; `done` settles when every one of them is finished. */
+  private async claim(): Promise<{ claimed: number; room: number; hostsLeftOut: boolean; done: Promise<unknown> }> {
+    const { outbox, clock, batchSize, leaseMs } = this.opts;
+    const room = Math.min(batchSize - this.held, NOTIFY_CLAIM_ROWS_MAX);
+    if (this.stopping || room <= 0) return { claimed: 0, room, hostsLeftOut: false, done: Promise.resolve() };
+    // A host with more than this already held could be taken past its share by one claim: leave it out.
+    const full = [...this.hosts].filter(([, q]) => q.held > NOTIFY_HOST_HELD_MAX - NOTIFY_CLAIM_ROWS_MAX).map(([host]) => host);
+    const claimed = await this.track(outbox.claimDue(clock(), room, leaseMs, full));
+    const finished: Promise<void>[] = [];
+    for (const n of claimed) {
+      const host = notificationHost(n.url);
+      const queue = this.hosts.get(host) ?? { waiting: [], inFlight: 0, held: 0 };
+      this.hosts.set(host, queue);
+      queue.held++;
+      this.held++;
+      finished.push(new Promise<void>((resolve) => queue.waiting.push({ n, resolve })));
+    }
+    this.pump();
+    return { claimed: claimed.length, room, hostsLeftOut: full.length > 0, done: Promise.all(finished) };
+  }
+
+  /** Starts waiting deliveries while there are free slots, at most NOTIFY_CONNECTIONS_PER_HOST_MAX per host. */
+  private pump(): void {
+    for (const [host, queue] of this.hosts) {
+      while (this.inFlight < this.opts.concurrency && queue.inFlight < NOTIFY_CONNECTIONS_PER_HOST_MAX && queue.waiting.length > 0) {
+        const next = queue.waiting.shift()!;
+        if (this.stopping) {
+          // Left to its lease expiry, as before start.
+          this.release(host, queue, next.resolve, false);
+          continue;
+        }
+        queue.inFlight++;
+        this.inFlight++;
+        void this.track(this.deliver(next.n)).finally(() => this.release(host, queue, next.resolve, true));
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
-    return claimed.length;
+      if (this.inFlight >= this.opts.concurrency) break;
+    }
+  }
+
+  private release(host: string, queue: HostQueue, resolve: () => void, started: boolean): void {
+    if (started) {
+      queue.inFlight--;
+      this.inFlight--;
+    }
+    queue.held--;
+    this.held--;
+    if (queue.held === 0) this.hosts.delete(host);
+    resolve();
+    this.pump();
+    if (this.backlog && !this.polling && this.started) {
+      this.backlog = false;
+      this.schedule(0);
+    }
   }
 
   private async deliver(n: OutboxNotification): Promise<void> {
@@ -192,7 +283,9 @@ export class NotificationDispatcher {
     const acknowledged = request.acknowledged ?? isAcknowledged;
     const result = await postNotification({
       url: n.url,
-      headers: request.headers,
+      // The stable id of this notification, the same on every attempt, on every dialect (docs/notifications.md).
+      headers: { ...request.headers, [NOTIFICATION_ID_HEADER]: n.id },
+      pool: this.pool,
       body: request.body,
       timeoutMs: this.opts.requestTimeoutMs,
       allowPrivate: n.sandbox,
@@ -206,6 +299,12 @@ export class NotificationDispatcher {
     const delayMs = nextAttemptDelayMs(attemptNo, this.random);
     return delayMs === null ? null : this.opts.clock() + delayMs;
   }
+}
+
+interface HostQueue {
+  waiting: { n: OutboxNotification; resolve: () => void }[];
+  inFlight: number;
+  held: number;
 }
 
 function originOf(url: string): string {

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeMerchant, type FakeMerchant } from '../test-support/fake-merchant.js';
 import { postNotification, type PostNotificationRequest } from './http-post.js';
 import { classifyNetworkError } from './delivery-errors.js';
+import { MerchantConnectionPool } from './connection-pool.js';
+import type { ResolveAll } from './address-guard.js';
 
 let merchant: FakeMerchant;
 beforeAll(async () => (merchant = await startFakeMerchant()));
@@ -88,6 +90,22 @@ describe('postNotification', () => {
     });
     expect(queries).toBe(1);
     expect(seen[0]!.headers.host).toBe(`merchant.example:${merchant.port}`);
+  });
+
+  it('reuses a kept-alive connection only for the address vetted for this delivery', async () => {
+    const pool = new MerchantConnectionPool();
+    try {
+      const url = `http://merchant.example:${merchant.port}/success`;
+      const resolvingTo = (address: string): ResolveAll => (_h, _o, cb) => cb(null, [{ address, family: 4 }]);
+      const first = await post(url, { pool, resolveAll: resolvingTo('127.0.0.1') });
+      expect(first).toMatchObject({ httpStatus: 200, error: null });
+      // The name now resolves elsewhere (nothing listens there): the open connection to the old address is not used.
+      const second = await post(url, { pool, resolveAll: resolvingTo('127.0.0.2') });
+      expect(second).toMatchObject({ httpStatus: null, error: 'connection refused' });
+      expect(pool.size).toBe(2);
+    } finally {
+      await pool.close();
+    }
   });
 
   it('refuses a name that resolves to a private address', async () => {

@@ -66,6 +66,43 @@ export const NOTIFY_CONCURRENCY_DEFAULT = 10;
 export const NOTIFY_CONCURRENCY_MAX = 256;
 
 /**
+ * Keep-alive connections held open to one merchant host (origin and vetted
+ * address), and so the deliveries in flight to it. Four keep a healthy host
+ * busy on a keep-alive pool; a slow or dead host can pin at most four
+ * delivery slots, so it cannot starve the others (NOTIFY_CONCURRENCY_DEFAULT
+ * leaves room for healthy hosts beside it).
+ */
+export const NOTIFY_CONNECTIONS_PER_HOST_MAX = 4;
+
+/**
+ * Claimed notifications of one host held at once (in flight plus waiting for
+ * one of its connections): four rounds of its connections. A slow host's
+ * backlog cannot fill the dispatcher's hands while healthy hosts wait.
+ */
+export const NOTIFY_HOST_HELD_MAX = 4 * NOTIFY_CONNECTIONS_PER_HOST_MAX;
+
+/**
+ * Rows claimed per poll. Hosts holding more than NOTIFY_HOST_HELD_MAX −
+ * NOTIFY_CLAIM_ROWS_MAX are left out of the claim, so one claim can never take
+ * a host past its share and no claimed row ever has to be handed back; half
+ * the share keeps a fast host's connections fed while the previous rows drain.
+ */
+export const NOTIFY_CLAIM_ROWS_MAX = NOTIFY_HOST_HELD_MAX / 2;
+
+/**
+ * Idle time after which a pooled keep-alive connection is closed: below the
+ * 5 s idle timeout of Node's and most frameworks' HTTP servers, so we close
+ * first instead of racing the server's close with a new request.
+ */
+export const NOTIFY_KEEP_ALIVE_MS = 4000;
+
+/**
+ * Merchant hosts with a pool held at once; the least recently used pool is
+ * closed beyond this, bounding sockets and memory with many merchants.
+ */
+export const NOTIFY_POOLED_HOSTS_MAX = 256;
+
+/**
  * Default pause between polls when the previous poll did not fill a batch.
  * First attempts are due "now" when an order settles, so merchants hear
  * within about a second; an idle gateway costs one cheap query per second.
@@ -95,7 +132,9 @@ export const NOTIFY_RETRY_SPAN_MS_MIN = 24 * 60 * 60 * 1000;
 
 /** Smallest lease that lets a whole claimed batch be delivered before the lease can expire. */
 export function leaseMsMin(opts: { batchSize: number; concurrency: number; requestTimeoutMs: number; leaseMarginMs?: number }): number {
-  return opts.requestTimeoutMs * Math.ceil(opts.batchSize / opts.concurrency) + (opts.leaseMarginMs ?? NOTIFY_LEASE_MARGIN_MS);
+  // A claimed row waits for a free slot overall and for one of its host's connections.
+  const roundsMax = Math.max(Math.ceil(opts.batchSize / opts.concurrency), Math.ceil(NOTIFY_HOST_HELD_MAX / NOTIFY_CONNECTIONS_PER_HOST_MAX));
+  return opts.requestTimeoutMs * roundsMax + (opts.leaseMarginMs ?? NOTIFY_LEASE_MARGIN_MS);
 }
 
 /** Default lease: exactly the smallest safe one for the default batch, concurrency and timeout. */

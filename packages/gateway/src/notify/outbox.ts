@@ -13,6 +13,17 @@ export interface OutboxNotification {
   sandbox: boolean;         // sandbox merchants may be notified on loopback/private addresses
   attemptCount: number;     // attempts made so far
   createdAtMs: number;
+  payloadJson: string;      // the stored payload, read with the claim (never read again to encode)
+  dialect: string;          // the merchant dialect that encodes it and judges the answer
+}
+
+/** The host (name and port, lower case) a notification URL's connections go to; an unparsable URL is its own key. */
+export function notificationHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }
 
 /** One delivery attempt, as recorded by the store and reported to metrics. */
@@ -28,8 +39,11 @@ export interface DeliveryAttempt {
 }
 
 export interface NotificationOutbox {
-  /** Leases up to `limit` notifications due at `nowMs` for `leaseMs` so that several processes never send the same one at once. */
-  claimDue(nowMs: number, limit: number, leaseMs: number): Promise<OutboxNotification[]>;
+  /**
+   * Leases up to `limit` notifications due at `nowMs` for `leaseMs` so that several processes never send the same one at once;
+   * none whose host (`notificationHost` of its URL) is in `excludedHosts`, and only the oldest pending one of each order.
+   */
+  claimDue(nowMs: number, limit: number, leaseMs: number, excludedHosts?: readonly string[]): Promise<OutboxNotification[]>;
   /** Records the attempt; `nextAttemptAtMs` null means no more attempts (delivered, or schedule exhausted → status 'failed'). */
   recordAttempt(attempt: DeliveryAttempt, nextAttemptAtMs: number | null): Promise<void>;
 }

@@ -31,6 +31,7 @@ import type { OrderRepository } from '../store/order-repository.js';
 import type { OutboxEntry } from '../store/outbox-writer.js';
 import { checkMerchantUrl } from './merchant-urls.js';
 import { checkReasonCode, checkText, notDisputable, responseDays } from './dispute-input.js';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 
 /** What the merchant is told about a case, formatted by its protocol dialect. */
 export type DisputeNotificationFormatter = (dispute: Dispute, order: Order, event: DisputeEvent) => string;
@@ -305,6 +306,8 @@ export class DisputeService {
   private async openScheduled(channel: string, scheduled: ScheduledDisputes, limit: number): Promise<number> {
     let opened = 0;
     for (const candidate of await this.deps.disputes.findSandboxDisputeCandidates(this.deps.clock() - this.deps.sandboxDisputeDelayMs, limit, channel, scheduled.referencePrefixes)) {
+      // One case per turn of the event loop: requests are served between them.
+      await yieldToEventLoop();
       const stage = scheduled.stageOf(candidate.channelReference);
       const order = stage ? await this.deps.orders.find(candidate.orderId) : undefined;
       if (!stage || !order) continue;

@@ -7,8 +7,7 @@
  */
 import { DEFAULT_DIALECT, type Order } from '../domain/order.js';
 import type { Refund } from '../domain/refund.js';
-import type { StoredNotification } from '../store/notification-repository.js';
-import type { NotificationRequest, NotifyAnswer } from '../notify/outbox.js';
+import type { NotificationRequest, NotifyAnswer, OutboxNotification } from '../notify/outbox.js';
 
 export interface MerchantDialect {
   readonly name: string;
@@ -17,7 +16,7 @@ export interface MerchantDialect {
   /** The payload of a refund's final state; a dialect without one has its orders' refunds notified as PayEase. */
   formatRefundNotification?(refund: Refund, order: Order): string;
   /** The HTTP request delivering a stored notification: signed with the merchant's current key at the time of sending. */
-  encodeNotification(n: StoredNotification): Promise<NotificationRequest>;
+  encodeNotification(n: OutboxNotification): Promise<NotificationRequest>;
   /** Whether the merchant's answer acknowledges the notification. */
   acknowledged(answer: NotifyAnswer): boolean;
   /** Where the cashier's result page sends the payer back to; undefined shows no link. */

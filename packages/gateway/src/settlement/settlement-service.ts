@@ -11,6 +11,7 @@ import type { FxQuoteRepository } from '../store/fx-quote-repository.js';
 import type { PricingRepository } from '../store/pricing-repository.js';
 import type { SettlementRepository } from '../store/settlement-repository.js';
 import { totalsOf, type SettlementBatch, type SettlementLine } from './settlement-batch.js';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 
 export interface SettlementDeps {
   settlements: SettlementRepository;
@@ -77,6 +78,8 @@ export class SettlementService {
       const day = addDays(today, -back);
       const { startMs, endMs } = dayBoundsMs(day, this.deps.timeZone);
       for (const merchantId of await this.deps.settlements.merchantsWithMovements(startMs, endMs)) {
+        // One merchant's day at a time, letting requests in between (SQLite's calls block the event loop).
+        await yieldToEventLoop();
         if (await this.deps.settlements.find(merchantId, day)) continue;
         if (await this.settleDay(merchantId, day)) built += 1;
       }

@@ -9,6 +9,12 @@ import type { Order } from '../domain/order.js';
 import type { LedgerRepository } from './ledger-repository.js';
 import type { OrderRepository } from './order-repository.js';
 import { writeOutbox, type OutboxEntry } from './outbox-writer.js';
+import { sqliteIndexedBy } from './index-hint.js';
+
+/** The partial index of sandbox magic-card orders (migration 0004). */
+export const SANDBOX_DISPUTE_INDEX = 'orders_sandbox_dispute_cards';
+/** The reference tags the partial index's condition names (migration 0004). */
+const SANDBOX_DISPUTE_INDEX_PREFIXES = ['sbx_cb_', 'sbx_rr_'];
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -276,26 +282,34 @@ export class DisputeRepository {
   /**
    * Paid orders with one of the sandbox's chargeback / retrieval references,
    * completed before `completedBeforeMs`, with something left to dispute and
-   * no case yet. Reads the partial index of migration 0004, whose condition
-   * this repeats (the `sbx_cb_` / `sbx_rr_` tags of the sandbox channel's
-   * references, channels/sandbox-card/transformers.ts).
+   * no case yet. Reads only the partial index of migration 0004, whose
+   * condition this repeats (the `sbx_cb_` / `sbx_rr_` tags of the sandbox
+   * channel's references, channels/sandbox-card/transformers.ts): it holds
+   * the sandbox magic-card orders alone, however many other orders there are.
+   * Without a sandbox merchant there is nothing to read at all.
    */
   async findSandboxDisputeCandidates(completedBeforeMs: number, limit: number, channel: string, referencePrefixes: readonly string[]): Promise<{ orderId: string; channelReference: string }[]> {
     if (referencePrefixes.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('orders')
-      .select(['order_id', 'channel_reference'])
-      .where('state', '=', 'SUCCESS')
-      .where('channel', '=', channel)
-      // substr, not LIKE: the prefixes hold underscores, which LIKE reads as wildcards.
-      .where((eb) => eb.or(referencePrefixes.map((p) => eb(sql<string>`substr(channel_reference, 1, ${sql.lit(p.length)})`, '=', p))))
-      .where('completed_at_ms', '<=', BigInt(completedBeforeMs))
-      // Refunded in full: nothing left to dispute, and skipping it keeps it from filling every page of this scan.
-      .where(sql<boolean>`amount_minor - refund_reserved_minor - disputed_minor > 0`)
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('disputes').select('dispute_id').whereRef('disputes.order_id', '=', 'orders.order_id'))))
-      .orderBy('completed_at_ms')
-      .limit(limit)
-      .execute();
+    const sandbox = await this.db.selectFrom('merchants').select('merchant_id').where('sandbox', '=', 1n).limit(1).executeTakeFirst();
+    if (!sandbox) return [];
+    // substr, not LIKE: the prefixes hold underscores, which LIKE reads as wildcards.
+    const length = referencePrefixes[0]!.length;
+    const tagged = referencePrefixes.every((p) => p.length === length)
+      ? sql`substr(o.channel_reference, 1, ${sql.lit(length)}) in (${sql.join(referencePrefixes.map((p) => sql.lit(p)))})`
+      : sql`(${sql.join(referencePrefixes.map((p) => sql`substr(o.channel_reference, 1, ${sql.lit(p.length)}) = ${sql.lit(p)}`), sql` or `)})`;
+    // The partial index of migration 0004 holds exactly the sandbox card's tagged
+    // orders; SQLite is told to use it, so a query it no longer fits fails loudly.
+    const indexed = referencePrefixes.join(',') === SANDBOX_DISPUTE_INDEX_PREFIXES.join(',');
+    const { rows } = await sql<{ order_id: string; channel_reference: string | null }>`
+      select o.order_id, o.channel_reference
+      from orders as o ${indexed ? sqliteIndexedBy(this.db, SANDBOX_DISPUTE_INDEX) : sql``}
+      where o.state = 'SUCCESS' and ${tagged}
+        and o.channel = ${channel}
+        and o.completed_at_ms <= ${BigInt(completedBeforeMs)}
+        and o.amount_minor - o.refund_reserved_minor - o.disputed_minor > 0
+        and not exists (select 1 from disputes d where d.order_id = o.order_id)
+      order by o.completed_at_ms
+      limit ${limit}`.execute(this.db);
     return rows.map((r) => ({ orderId: r.order_id, channelReference: r.channel_reference ?? '' }));
   }
 

@@ -20,3 +20,12 @@ export const TRANSACTION_RETRY_BACKOFF_MS_BASE = 5;
 
 /** Longest single back-off: a request waits at most a few hundred milliseconds in all. */
 export const TRANSACTION_RETRY_BACKOFF_MS_MAX = 200;
+
+/**
+ * Pause between two `PRAGMA optimize` runs on SQLite. The planner's choice of
+ * index depends on statistics that go stale as tables grow; SQLite advises
+ * running it every few hours on a long-lived connection. Hourly keeps a fast-
+ * growing database's plans current, and a run that finds nothing stale costs
+ * a few table-size comparisons.
+ */
+export const DATABASE_OPTIMIZE_INTERVAL_MS = 60 * 60 * 1000;

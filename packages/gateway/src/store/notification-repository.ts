@@ -8,8 +8,8 @@ export interface StoredNotification extends OutboxNotification {
   payloadJson: string;
   nextAttemptAtMs: number;
   deliveredAtMs: number | null;
-  /** The merchant dialect that encodes it and judges the answer. */
-  dialect: string;
+  /** Place in its order's notifications (1, 2, 3 … in commit order). */
+  orderSeq: number;
 }
 
 /** The outbox table read by the dispatcher; rows are written by OrderRepository.transition. */
@@ -19,30 +19,32 @@ export class NotificationRepository implements NotificationOutbox {
     private readonly dialect: DialectName,
   ) {}
 
-  async claimDue(nowMs: number, limit: number, leaseMs: number): Promise<OutboxNotification[]> {
+  /**
+   * Leases up to `limit` due notifications in one statement that also returns
+   * them whole (each row is read once). Only the head of each order's queue
+   * is due: a notification waits while an earlier one of its order (lower
+   * order_seq) is still pending, so an order's notifications go out in commit
+   * order. Hosts the dispatcher already holds its share of are left out.
+   * On PostgreSQL several nodes claim at once: rows another node holds
+   * are skipped, not waited for; SQLite runs one writer at a time.
+   */
+  async claimDue(nowMs: number, limit: number, leaseMs: number, excludedHosts: readonly string[] = []): Promise<StoredNotification[]> {
     const now = BigInt(nowMs);
-    return this.db.transaction().execute(async (tx) => {
-      let query = tx
-        .selectFrom('notifications')
-        .select('notification_id')
-        .where('state', '=', 'pending')
-        .where('next_attempt_at_ms', '<=', now)
-        .where('lease_until_ms', '<=', now)
-        .orderBy('next_attempt_at_ms')
-        .limit(limit);
-      // On PostgreSQL several nodes claim at once: rows another node holds are skipped, not waited for.
-      // On SQLite the transaction already holds the write lock (BEGIN IMMEDIATE).
-      if (this.dialect === 'postgres') query = query.forUpdate().skipLocked();
-      const ids = (await query.execute()).map((r) => r.notification_id);
-      if (ids.length === 0) return [];
-      await tx
-        .updateTable('notifications')
-        .set({ lease_until_ms: now + BigInt(leaseMs) })
-        .where('notification_id', 'in', ids)
-        .execute();
-      const rows = await tx.selectFrom('notifications').selectAll().where('notification_id', 'in', ids).execute();
-      return rows.map(toStored);
-    });
+    const lock = this.dialect === 'postgres' ? sql`for update skip locked` : sql``;
+    const notExcluded = excludedHosts.length === 0 ? sql`` : sql`and n.host not in (${sql.join([...excludedHosts])})`;
+    const { rows } = await sql<Selectable<NotificationTable>>`
+      update notifications set lease_until_ms = ${now + BigInt(leaseMs)}
+      where notification_id in (
+        select n.notification_id from notifications n
+        where n.state = 'pending' and n.next_attempt_at_ms <= ${now} and n.lease_until_ms <= ${now} ${notExcluded}
+          and not exists (
+            select 1 from notifications p
+            where p.order_id = n.order_id and p.order_seq < n.order_seq and p.state = 'pending')
+        order by n.next_attempt_at_ms
+        limit ${limit}
+        ${lock})
+      returning *`.execute(this.db);
+    return rows.map(toStored).sort((a, b) => a.nextAttemptAtMs - b.nextAttemptAtMs || a.createdAtMs - b.createdAtMs);
   }
 
   async recordAttempt(attempt: DeliveryAttempt, nextAttemptAtMs: number | null): Promise<void> {
@@ -81,7 +83,7 @@ export class NotificationRepository implements NotificationOutbox {
   }
 
   async forOrder(orderId: string): Promise<StoredNotification[]> {
-    const rows = await this.db.selectFrom('notifications').selectAll().where('order_id', '=', orderId).orderBy('created_at_ms').execute();
+    const rows = await this.db.selectFrom('notifications').selectAll().where('order_id', '=', orderId).orderBy('order_seq').execute();
     return rows.map(toStored);
   }
 
@@ -140,5 +142,6 @@ function toStored(r: Selectable<NotificationTable>): StoredNotification {
     nextAttemptAtMs: Number(r.next_attempt_at_ms),
     deliveredAtMs: r.delivered_at_ms === null ? null : Number(r.delivered_at_ms),
     dialect: r.dialect,
+    orderSeq: Number(r.order_seq),
   };
 }

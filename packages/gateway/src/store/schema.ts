@@ -185,6 +185,10 @@ export interface NotificationTable {
   delivered_at_ms: bigint | null;
   /** Encodes the payload and judges the merchant's answer (see protocols/dialect-registry.ts). */
   dialect: Generated<string>;
+  /** Place in its order's notifications, 1, 2, 3 … in commit order (delivery order). */
+  order_seq: Generated<bigint>;
+  /** The host of `url` (notify/outbox.ts notificationHost): the dispatcher claims per host. */
+  host: Generated<string>;
 }
 
 export interface NotificationAttemptTable {

@@ -41,17 +41,28 @@ export class SettlementRepository {
     }));
   }
 
-  /** Merchants whose payable moved in [fromMs, toMs). */
+  /**
+   * Merchants whose payable moved in [fromMs, toMs). One probe per merchant
+   * on ledger_postings_by_account_time (account = its payable, at_ms in the
+   * range): the cost follows the number of merchants, not of postings ever
+   * written (a prefix test on the account could use no index).
+   */
   async merchantsWithMovements(fromMs: number, toMs: number): Promise<string[]> {
     const rows = await this.db
-      .selectFrom('ledger_postings')
-      .select('account')
-      .distinct()
-      .where(sql<boolean>`substr(account, 1, ${PAYABLE_PREFIX.length}) = ${PAYABLE_PREFIX}`)
-      .where('at_ms', '>=', BigInt(fromMs))
-      .where('at_ms', '<', BigInt(toMs))
+      .selectFrom('merchants as m')
+      .select('m.merchant_id')
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('ledger_postings as p')
+            .select('p.id')
+            .where('p.account', '=', sql<string>`cast(${PAYABLE_PREFIX} as text) || m.merchant_id`)
+            .where('p.at_ms', '>=', BigInt(fromMs))
+            .where('p.at_ms', '<', BigInt(toMs)),
+        ),
+      )
       .execute();
-    return rows.map((r) => r.account.slice(PAYABLE_PREFIX.length)).sort();
+    return rows.map((r) => r.merchant_id).sort();
   }
 
   /** Stores a batch with its lines; false when the merchant's day is settled already. */

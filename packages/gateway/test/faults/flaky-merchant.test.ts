@@ -52,13 +52,29 @@ describe.each(testDatabases())('flaky merchant: drops, redirects, hours of 500, 
     await t?.close();
   });
 
-  /** The earliest attempt still due, or undefined when nothing is pending. */
+  /**
+   * The earliest attempt still due, or undefined when nothing is pending. Only
+   * the oldest pending notification of an order is sent (an order's
+   * notifications go out in commit order), so only those count.
+   */
   async function nextDueMs(): Promise<number | undefined> {
     const row = await t.gateway.database.db
-      .selectFrom('notifications')
-      .select('next_attempt_at_ms')
-      .where('state', '=', 'pending')
-      .orderBy('next_attempt_at_ms')
+      .selectFrom('notifications as n')
+      .select('n.next_attempt_at_ms')
+      .where('n.state', '=', 'pending')
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('notifications as p')
+              .select('p.notification_id')
+              .whereRef('p.order_id', '=', 'n.order_id')
+              .whereRef('p.order_seq', '<', 'n.order_seq')
+              .where('p.state', '=', 'pending'),
+          ),
+        ),
+      )
+      .orderBy('n.next_attempt_at_ms')
       .limit(1)
       .executeTakeFirst();
     return row === undefined ? undefined : Number(row.next_attempt_at_ms);

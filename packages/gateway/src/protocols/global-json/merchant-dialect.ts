@@ -16,6 +16,7 @@ export function globalJsonDialect(deps: { secrets: MerchantSecretRepository; clo
     // The seed's notification fields, then the refund's answer fields, signed the same way.
     formatRefundNotification: (refund, order) => JSON.stringify(globalRefundNotificationFields(refund, order)),
     async encodeNotification(n) {
+      // The seed lists the notification's fields exactly, so its stable id travels in the notificationId header only.
       const fields = JSON.parse(n.payloadJson) as Record<string, string>;
       const found = await deps.secrets.verifying('global-json-app', fields.appid ?? '', deps.clock());
       if (!found || found.merchantId !== n.merchantId) throw new Error(`notification ${n.id}: app ${fields.appid} has no secret`);

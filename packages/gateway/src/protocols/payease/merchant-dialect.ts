@@ -17,7 +17,8 @@ export function payEaseDialect(deps: { envelope: GatewayEnvelope }): MerchantDia
     async encodeNotification(n) {
       const merchantKeys = await deps.envelope.merchantKeys(n.merchantId);
       if (!merchantKeys?.certificates[0]) throw new Error(`notification ${n.id}: merchant ${n.merchantId} has no certificate`);
-      const payload = JSON.parse(n.payloadJson) as Record<string, unknown>;
+      // The notification's stable id, signed with the rest: clients verify over every field they receive.
+      const payload: Record<string, unknown> = { ...(JSON.parse(n.payloadJson) as Record<string, unknown>), notificationId: n.id };
       const recipient = { key: merchantKeys.certificates[0], pem: merchantKeys.certificatesPem[0]! };
       return deps.envelope.seal(n.merchantId, recipient, payload, String(payload.requestId ?? ''));
     },

@@ -18,6 +18,8 @@ import { merchantCurrenciesMigration } from './0090-merchant-currencies.js';
 import { channelEventsMigration } from './0095-channel-events.js';
 import { merchantFormAntiReplayMigration } from './0094-merchant-form-anti-replay.js';
 import { portalLoginGuardMigration } from './0110-portal-login-guard.js';
+import { notificationOrderSequenceMigration } from './0170-notification-order-sequence.js';
+import { cardLast4SearchMigration } from './0171-card-last4-search.js';
 
 /**
  * Migrations live in code so a single built file carries them, one file
@@ -45,6 +47,8 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
     '0095_channel_events': channelEventsMigration,
     '0094_merchant_form_anti_replay': merchantFormAntiReplayMigration,
     '0110_portal_login_guard': portalLoginGuardMigration,
+    '0170_notification_order_sequence': notificationOrderSequenceMigration,
+    '0171_card_last4_search': cardLast4SearchMigration,
   };
 }
 
