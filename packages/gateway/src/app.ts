@@ -8,10 +8,11 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { Logger } from 'pino';
-import { loopbackBaseUrl, type GatewayConfig } from './config.js';
+import { ConfigError, loopbackBaseUrl, type GatewayConfig } from './config.js';
 import { ERRORS } from './domain/errors.js';
 import { REQUEST_BODY_BYTES_MAX, BACKGROUND_BATCH_MAX, EXPIRY_SWEEP_INTERVAL_MS, CHANNEL_RECHECK_INTERVAL_MS, DISPUTE_SWEEP_INTERVAL_MS } from './domain/limits.js';
 import { KeyEncryptionKey } from './keys/kek.js';
+import { kekTextProblem, missingKekProblem } from './ops/startup-advice.js';
 import { loadDerivedKeys } from './keys/derived-keys.js';
 import { CardVault } from './keys/card-vault.js';
 import { loadOrCreateGatewayKeys, type GatewayKeyRing } from './keys/gateway-keys.js';
@@ -146,11 +147,22 @@ export function loadKek(config: GatewayConfig): { kek: KeyEncryptionKey; generat
   return { kek, generated };
 }
 
+/** A KEK from its base64 text, refused with a message naming where the text came from. */
+function kekFrom(text: string, source: string, previous: readonly string[]): KeyEncryptionKey {
+  for (const [t, s] of [[text, source], ...previous.map((p) => [p, 'each key in OPENCASHIER_KEK_PREVIOUS'] as const)] as const) {
+    const problem = kekTextProblem(t, s);
+    if (problem) throw new ConfigError(problem);
+  }
+  return KeyEncryptionKey.fromBase64(text, previous);
+}
+
 function readKek(config: GatewayConfig): { kek: KeyEncryptionKey; generated: boolean } {
   const previous = (config.kekPreviousBase64 ?? '').split(',').map((k) => k.trim()).filter(Boolean);
-  if (config.kekBase64) return { kek: KeyEncryptionKey.fromBase64(config.kekBase64, previous), generated: false };
+  if (config.kekBase64) return { kek: kekFrom(config.kekBase64, 'OPENCASHIER_KEK', previous), generated: false };
   const path = join(config.dataDir, 'kek');
-  if (existsSync(path)) return { kek: KeyEncryptionKey.fromBase64(readFileSync(path, 'utf8'), previous), generated: false };
+  if (existsSync(path)) return { kek: kekFrom(readFileSync(path, 'utf8'), path, previous), generated: false };
+  const missing = missingKekProblem(config.dataDir);
+  if (missing) throw new ConfigError(missing);
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const kek = KeyEncryptionKey.generate();
   writeFileSync(path, kek.toBase64(), { mode: 0o600, flag: 'wx' });
