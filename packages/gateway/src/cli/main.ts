@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { loadCertificate } from '@opencashier/sdk';
 import { loadConfig } from '../config.js';
@@ -20,11 +20,24 @@ import { crossBorderCommands } from './cross-border-commands.js';
 import { remittanceCommands } from './remittance-commands.js';
 import { portalCommands } from './portal-commands.js';
 import { kekCommands } from './kek-commands.js';
+import { settlementCommands } from './settlement-commands.js';
+import { addExamples, applyConventions } from './conventions.js';
+import { listenOptions, startOptionsToEnv } from './start-options.js';
+import { reportFailure } from './report-failure.js';
+import { runningGateway } from '../ops/gateway-lock.js';
+import { EXIT } from './exit-codes.js';
+import { errorLine } from './terminal.js';
 
 /** Runs `task` with the configured database open. */
+/** Opens (and migrates) the configured database; the data directory holding the default SQLite file is made on first use. */
+function openConfiguredDatabase(config: ReturnType<typeof loadConfig>) {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  return openDatabase(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous });
+}
+
 export async function withStore<T>(task: (s: { merchants: MerchantRepository; notifications: NotificationRepository; db: Awaited<ReturnType<typeof openDatabase>> }) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const db = await openDatabase(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous });
+  const db = await openConfiguredDatabase(config);
   try {
     return await task({ merchants: new MerchantRepository(db.db), notifications: new NotificationRepository(db.db, db.dialect), db });
   } finally {
@@ -33,8 +46,8 @@ export async function withStore<T>(task: (s: { merchants: MerchantRepository; no
 }
 
 function fail(message: string): never {
-  console.error(`opencashier: ${message}`);
-  process.exit(2);
+  console.error(errorLine(message));
+  process.exit(EXIT.usage);
 }
 
 /** A rotation overlap from the command line, or the configured one. */
@@ -46,20 +59,20 @@ function overlapOf(value: string | undefined): number {
 }
 
 const program = new Command('opencashier').description('OpenCashier payment gateway operator commands');
+applyConventions(program);
 
-program
-  .command('start')
-  .description('start the gateway (migrations, gateway key and demo merchant are created on first start)')
-  .action(async () => {
-    await startServer(loadConfig());
-  });
+listenOptions(
+  program.command('start').description('start the gateway (migrations, gateway key and demo merchant are created on first start)'),
+).action(async (o: { port?: string; host?: string }) => {
+  startOptionsToEnv(o);
+  await startServer(loadConfig());
+});
 
 program
   .command('migrate')
   .description('apply database migrations')
   .action(async () => {
-    const config = loadConfig();
-    const db = await openDatabase(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous });
+    const db = await openConfiguredDatabase(loadConfig());
     await db.close();
     console.log('migrations applied');
   });
@@ -158,7 +171,9 @@ sandbox
     // The JSON names the gateway certificate: make sure it exists even before the first start.
     loadOrCreateGatewayKeys(config.dataDir, loadKek(config).kek, Date.now());
     await withStore(async ({ merchants, db }) => {
-      const { info } = await ensureDemoMerchant(config, merchants, Date.now(), new MerchantSecretRepository(db.db, loadKek(config).kek));
+      const { info: stored } = await ensureDemoMerchant(config, merchants, Date.now(), new MerchantSecretRepository(db.db, loadKek(config).kek));
+      // A gateway running on this data directory may listen elsewhere than this shell's PORT says: clients must reach it.
+      const info = { ...stored, baseUrl: runningGateway(config.dataDir)?.baseUrl ?? stored.baseUrl };
       console.log(o.json ? JSON.stringify(info) : `merchant ${info.merchantId}\npfx ${info.pfxPath} (password ${info.pfxPassword})\ngateway certificate ${info.gatewayCertPath}\nbase URL ${info.baseUrl}`);
     });
   });
@@ -170,8 +185,7 @@ crossBorderCommands(program);
 remittanceCommands(program);
 portalCommands(program);
 kekCommands(program);
+settlementCommands(program);
+addExamples(program);
 
-program.parseAsync(process.argv).catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+program.parseAsync(process.argv).catch(reportFailure);
