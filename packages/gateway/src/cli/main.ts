@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { loadCertificate } from '@opencashier/sdk';
 import { loadConfig } from '../config.js';
@@ -58,7 +59,7 @@ function overlapOf(value: string | undefined): number {
   return ms;
 }
 
-const program = new Command('opencashier').description('OpenCashier payment gateway operator commands');
+export const program = new Command('opencashier').description('OpenCashier payment gateway operator commands');
 applyConventions(program);
 
 listenOptions(
@@ -188,4 +189,10 @@ kekCommands(program);
 settlementCommands(program);
 addExamples(program);
 
-program.parseAsync(process.argv).catch(reportFailure);
+/** Runs the command line; the launcher in bin/ calls it, and so does running this file directly. */
+export function run(argv: readonly string[]): void {
+  program.parseAsync([...argv]).catch(reportFailure);
+}
+
+// Imported (by the launcher or a test), it only builds the command tree.
+if (process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) run(process.argv);

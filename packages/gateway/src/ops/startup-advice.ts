@@ -66,7 +66,7 @@ interface SystemError {
 export function explainStartupFailure(error: unknown, databaseUrl: string | undefined): string | undefined {
   const where = databaseUrl ? ` (OPENCASHIER_DATABASE_URL=${redactedDatabaseUrl(databaseUrl)})` : '';
   if (error instanceof UnknownKeyIdError) {
-    return `OPENCASHIER_KEK does not open the keys in the data directory (they were sealed under key ${error.keyId}): set OPENCASHIER_KEK to the key this data directory was created with; after a rotation, keep the old key in OPENCASHIER_KEK_PREVIOUS until \`opencashier kek rotate\` has run`;
+    return `the data directory's keys are ${error.message}: set OPENCASHIER_KEK to the key this data directory was created with; after a rotation, keep the old key in OPENCASHIER_KEK_PREVIOUS until \`opencashier kek rotate\` has run`;
   }
   const e = (error ?? {}) as SystemError;
   switch (e.code) {
