@@ -5,7 +5,6 @@
  */
 
 import type { KeyObject, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 
 import { isAmountMinorString } from './amount.js';
 import { errorFromAnswer, EnvelopeError, InvalidArgumentError, OpenCashierError } from './errors.js';
@@ -16,6 +15,7 @@ import { rejectionSecretFor } from './payease/key-wrap.js';
 import { loadCertificate, loadPfx, loadPrivateKey } from './payease/keys.js';
 import { verifyPayload } from './payease/signature.js';
 import { postText } from './post-text.js';
+import { readKeyBundle, type KeyFiles } from './key-bundle.js';
 import type {
   DeliveryRequest,
   DeliveryResponse,
@@ -69,18 +69,13 @@ export class PayEaseClient {
   readonly #rejectionSecret: Buffer;
 
   /**
-   * A client from key files, e.g. the JSON of `opencashier sandbox merchant --json`:
-   * `{ merchantId, pfxPath, pfxPassword, gatewayCertPath, baseUrl }`.
+   * A client from a key bundle: the JSON of `opencashier sandbox merchant --json`
+   * or of `opencashier merchant create --issue-keys` (`{ merchantId, pfxPath,
+   * pfxPassword, gatewayCertPath, baseUrl }`), the path of such a file, or the
+   * path of the bundle the operator console hands out.
    */
-  static fromFiles(files: { merchantId: string; pfxPath: string; pfxPassword: string; gatewayCertPath: string; baseUrl: string }, options: Partial<Pick<CommonOptions, 'fetch' | 'timeoutMs'>> = {}): PayEaseClient {
-    return new PayEaseClient({
-      ...options,
-      merchantId: files.merchantId,
-      pfx: readFileSync(files.pfxPath),
-      pfxPassword: files.pfxPassword,
-      gatewayCertificate: readFileSync(files.gatewayCertPath),
-      baseUrl: files.baseUrl,
-    });
+  static fromFiles(files: KeyFiles | string, options: Partial<Pick<CommonOptions, 'fetch' | 'timeoutMs'>> = {}): PayEaseClient {
+    return new PayEaseClient({ ...options, ...readKeyBundle(files) });
   }
 
   constructor(options: PayEaseClientOptions) {

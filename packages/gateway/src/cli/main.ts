@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { mkdirSync, readFileSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { loadCertificate } from '@opencashier/sdk';
@@ -8,7 +9,7 @@ import { startServer } from '../server.js';
 import { openDatabase } from '../store/database.js';
 import { MerchantRepository } from '../store/merchant-repository.js';
 import { NotificationRepository } from '../store/notification-repository.js';
-import { ensureDemoMerchant, issueMerchantFiles } from '../provisioning.js';
+import { ensureDemoMerchant, issueMerchantFiles, writeKeyBundle } from '../provisioning.js';
 import { loadKek } from '../app.js';
 import { loadOrCreateGatewayKeys, rotateGatewayKey, gatewayCertificatePath } from '../keys/gateway-keys.js';
 import { MERCHANT_ID_PATTERN } from '../domain/limits.js';
@@ -86,7 +87,7 @@ merchant
   .option('--sandbox', 'sandbox merchant (test helpers, private notify addresses allowed)', false)
   .option('--allowed-hosts <hosts>', 'comma-separated hosts allowed in notifyUrl/callbackUrl (*.example.com, or *)', '')
   .option('--cert <file>', 'merchant certificate (.cer, DER or PEM)')
-  .option('--issue-keys <dir>', 'generate a key pair: writes <id>.pfx and <id>.cer into dir and prints the pfx password')
+  .option('--issue-keys <dir>', 'generate a key pair: writes <id>.pfx, <id>.cer, gateway.cer and the bundle <id>.json (for PayEaseClient.fromFiles) into dir')
   .action(async (o: { id: string; name: string; sandbox: boolean; allowedHosts: string; cert?: string; issueKeys?: string }) => {
     if (!MERCHANT_ID_PATTERN.test(o.id)) fail('merchant id must be 9 digits');
     if (!o.cert && !o.issueKeys) fail('give --cert or --issue-keys');
@@ -96,9 +97,13 @@ merchant
       await merchants.create({ merchantId: o.id, name: o.name, sandbox: o.sandbox, allowedHosts: hosts }, Date.now());
       if (o.cert) await merchants.addCertificate(o.id, loadCertificate(readFileSync(o.cert)), Date.now(), 0);
       if (o.issueKeys) {
-        const files = issueMerchantFiles(o.issueKeys, o.id);
+        // Absolute paths in the bundle: it is read from wherever the merchant's code runs.
+        const files = issueMerchantFiles(resolve(o.issueKeys), o.id);
         await merchants.addCertificate(o.id, files.certificate, Date.now(), 0);
-        console.log(JSON.stringify({ merchantId: o.id, pfxPath: files.pfxPath, cerPath: files.cerPath, pfxPassword: files.pfxPassword }, null, 2));
+        const config = loadConfig();
+        loadOrCreateGatewayKeys(config.dataDir, loadKek(config).kek, Date.now());
+        const baseUrl = runningGateway(config.dataDir)?.baseUrl ?? config.publicBaseUrl;
+        console.log(JSON.stringify(writeKeyBundle(resolve(o.issueKeys), o.id, files, gatewayCertificatePath(config.dataDir), baseUrl), null, 2));
       } else {
         console.log(`merchant ${o.id} created`);
       }
