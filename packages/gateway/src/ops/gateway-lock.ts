@@ -16,7 +16,7 @@ export class GatewayRunningError extends Error {
   ) {
     super(
       `another gateway (pid ${holder.pid}, ${holder.baseUrl}) is running on the data directory of ${lockPath}: ` +
-        'stop it first, or give this one its own OPENCASHIER_DATA_DIR (SQLite allows one gateway per database; several nodes share PostgreSQL)',
+        `stop it first, or give this one its own OPENCASHIER_DATA_DIR (SQLite allows one gateway per database; several nodes share PostgreSQL); if no gateway runs, remove ${lockPath}`,
     );
   }
 }

@@ -79,7 +79,7 @@ describe(`opencashier CLI conventions (${testDatabaseKind()})`, () => {
     expect((await cli('start', '--port', 'eighty')).code).toBe(2);
     expect((await cliWith({ FORCE_COLOR: '1' }, 'no-such-command')).stderr).toContain('\u001b[31m');
     expect((await cliWith({ FORCE_COLOR: '1', NO_COLOR: '1' }, 'no-such-command')).stderr).not.toContain('\u001b[');
-  });
+  }, 180_000);
 
   it('a bad log level or database URL says what is wrong and how to fix it, and exits 3', async () => {
     const level = await cliWith({ OPENCASHIER_LOG_LEVEL: 'verbose' }, 'merchant', 'list');
@@ -96,7 +96,7 @@ describe(`opencashier CLI conventions (${testDatabaseKind()})`, () => {
     expect(unreachable.stderr).toContain('cannot reach PostgreSQL at 127.0.0.1:1');
     // The password never appears in the message.
     expect(unreachable.stderr).not.toContain('hunter2');
-  });
+  }, 180_000);
 
   it('a missing, malformed or wrong KEK says what is wrong and how to fix it, and generates nothing', async () => {
     expect((await cli('sandbox', 'merchant', '--json')).code).toBe(0);
@@ -112,5 +112,5 @@ describe(`opencashier CLI conventions (${testDatabaseKind()})`, () => {
     expect(missing.stderr).toContain(`OPENCASHIER_KEK is not set and ${join(dataDir, 'kek')} is missing, but ${dataDir} holds keys sealed under a key-encryption key`);
     // No new KEK was generated over the data sealed under the real one.
     expect(existsSync(join(dataDir, 'kek'))).toBe(false);
-  });
+  }, 180_000);
 });
