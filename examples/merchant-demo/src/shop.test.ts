@@ -45,4 +45,27 @@ describe('merchant demo shop', () => {
     expect(page).toContain('<strong>SUCCESS</strong>');
     expect(page).toContain('notification received');
   });
+
+  it('shows the product on GET without creating an order, and a payer never sees a stack trace', async () => {
+    const count = async () => Number((await t.gateway.database.db.selectFrom('orders').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await count();
+    for (let i = 0; i < 3; i++) expect((await fetch(`${shopUrl}/`)).status).toBe(200);
+    expect((await fetch(`${shopUrl}/buy`)).status).toBe(404);
+    expect(await count()).toBe(before);
+
+    const unknown = await fetch(`${shopUrl}/return?requestId=no-such-order`);
+    expect(unknown.status).toBe(502);
+    const text = await unknown.text();
+    expect(text).toContain('The payment gateway answered ORDER_NOT_FOUND.');
+    expect(text).not.toMatch(/\n\s+at |\.js:/);
+  });
+
+  it('answers a return before the payment with the pending state and a way to check again', async () => {
+    const buy = await fetch(`${shopUrl}/buy`, { method: 'POST', redirect: 'manual' });
+    const orderId = buy.headers.get('location')!.split('/').pop()!.split('.')[0]!;
+    const order = (await t.gateway.orders.find(orderId))!;
+    const page = await (await fetch(`${shopUrl}/return?requestId=${order.requestId}`)).text();
+    expect(page).not.toContain('<strong>SUCCESS</strong>');
+    expect(page).toContain(`<a href="/return?requestId=${order.requestId}">Check again</a>`);
+  });
 });

@@ -5,7 +5,8 @@
  *   POST /notify    receives the signed notification, verifies it, answers SUCCESS
  *   GET  /return    where the cashier sends the payer back; shows the order's status
  *
- * Run: node examples/merchant-demo/dist/shop.js  (after `npm start` in another terminal)
+ * Run: node examples/merchant-demo/dist/shop.js  (after `npm start` in another terminal);
+ * SHOP_PORT sets its port (default 3000).
  * It reads the sandbox merchant from `opencashier sandbox merchant --json`
  * output saved at $MERCHANT_JSON, or from the gateway's data directory.
  */
@@ -22,7 +23,18 @@ interface MerchantInfo {
   baseUrl: string;
 }
 
-const info = JSON.parse(readFileSync(process.env.MERCHANT_JSON ?? './data/demo-merchant/merchant.json', 'utf8')) as MerchantInfo;
+/** The merchant's key files; a missing file is a set-up step not yet done, said in one line rather than a stack trace. */
+function merchantInfo(path: string): MerchantInfo {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as MerchantInfo;
+  } catch (error) {
+    console.error(`demo shop: cannot read the sandbox merchant from ${path} (${(error as Error).message}): start the gateway once (npm start), or save \`opencashier sandbox merchant --json\` to a file and set MERCHANT_JSON to it`);
+    process.exit(1);
+  }
+}
+
+const info = merchantInfo(process.env.MERCHANT_JSON ?? './data/demo-merchant/merchant.json');
+/** SHOP_PORT: where the shop listens (default 3000); the gateway must reach it there for notifications. */
 const port = Number(process.env.SHOP_PORT ?? 3000);
 const shopUrl = `http://127.0.0.1:${port}`;
 
@@ -86,15 +98,21 @@ export const server = createServer(async (req, res) => {
     if (req.method === 'GET' && url.pathname === '/return') {
       const requestId = url.searchParams.get('requestId') ?? '';
       // The browser's return proves nothing: ask the gateway.
+      // The payer may be back before or after the notification: the status shown is the gateway's answer either way.
       const order = await client.queryIccOrder({ requestId });
-      const notified = received.has(requestId) ? 'notification received' : 'notification not yet received';
+      const notified = received.has(requestId) ? 'notification received' : 'notification not yet received; the status is the gateway\'s either way';
+      const final = ['SUCCESS', 'FAILED', 'CANCEL'].includes(order.status);
+      const again = final ? '' : `<p>The payment is not final yet. <a href="/return?requestId=${encodeURIComponent(requestId)}">Check again</a></p>`;
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      return res.end(page(`<h1>Order ${escape(requestId)}</h1><p>Status: <strong>${escape(order.status)}</strong> (${notified})</p><a href="/">Shop again</a>`));
+      return res.end(page(`<h1>Order ${escape(requestId)}</h1><p>Status: <strong>${escape(order.status)}</strong> (${notified})</p>${again}<a href="/">Shop again</a>`));
     }
-    res.writeHead(404).end();
+    res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' }).end(page('<h1>Not found</h1><a href="/">Back to the shop</a>'));
   } catch (error) {
+    // The details go to the shop's log; the payer gets a plain page, never a stack trace.
     console.error(error);
-    res.writeHead(500, { 'content-type': 'text/plain' }).end('error');
+    const code = (error as { code?: unknown }).code;
+    const what = typeof code === 'string' ? `The payment gateway answered ${escape(code)}.` : 'The payment gateway could not be reached.';
+    res.writeHead(502, { 'content-type': 'text/html; charset=utf-8' }).end(page(`<h1>Something went wrong</h1><p>${what} Please try again.</p><a href="/">Back to the shop</a>`));
   }
 });
 

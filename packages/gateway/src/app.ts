@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { GatewayConfig } from './config.js';
+import { ConfigError, type GatewayConfig } from './config.js';
+import { kekTextProblem, missingKekProblem } from './ops/startup-advice.js';
 import type { Channel } from './domain/channel.js';
 import type { ChannelModule } from './domain/channel-module.js';
 import { KeyEncryptionKey } from './keys/kek.js';
@@ -115,14 +116,25 @@ export function loadKek(config: GatewayConfig): { kek: KeyEncryptionKey; generat
   return { kek, generated };
 }
 
+/** A KEK from its base64 text, refused with a message naming where the text came from. */
+function kekFrom(text: string, source: string, previous: readonly string[]): KeyEncryptionKey {
+  for (const [t, s] of [[text, source], ...previous.map((p) => [p, 'each key in OPENCASHIER_KEK_PREVIOUS'] as const)] as const) {
+    const problem = kekTextProblem(t, s);
+    if (problem) throw new ConfigError(problem);
+  }
+  return KeyEncryptionKey.fromBase64(text, previous);
+}
+
 function readKek(config: GatewayConfig): { kek: KeyEncryptionKey; generated: boolean } {
   const previous = (config.kekPreviousBase64 ?? '').split(',').map((k) => k.trim()).filter(Boolean);
-  if (config.kekBase64) return { kek: KeyEncryptionKey.fromBase64(config.kekBase64, previous), generated: false };
+  if (config.kekBase64) return { kek: kekFrom(config.kekBase64, 'OPENCASHIER_KEK', previous), generated: false };
   const path = join(config.dataDir, 'kek');
   if (existsSync(path)) {
     assertKekFilePrivate(path);
-    return { kek: KeyEncryptionKey.fromBase64(readFileSync(path, 'utf8'), previous), generated: false };
+    return { kek: kekFrom(readFileSync(path, 'utf8'), path, previous), generated: false };
   }
+  const missing = missingKekProblem(config.dataDir);
+  if (missing) throw new ConfigError(missing);
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const kek = KeyEncryptionKey.generate();
   writeFileSync(path, kek.toBase64(), { mode: 0o600, flag: 'wx' });

@@ -6,6 +6,7 @@ import { NOTIFY_LEASE_MARGIN_MS } from './notify/limits.js';
 import { isTimeZone } from './domain/business-day.js';
 import { parseReviewRules } from './fx/fx-order.js';
 import { JOB_LEASE_MS_DEFAULT, JOB_LEASE_MS_MIN } from './jobs/limits.js';
+import { databaseUrlProblem, logLevelProblem } from './ops/startup-advice.js';
 
 /**
  * Configuration: defaults, then a JSON file, then environment variables
@@ -236,6 +237,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, file?: string):
   if (config.refundStaleMs < 1_000) throw new ConfigError('refundStaleMs must be at least 1000');
   if (config.notifyLeaseMarginMs < 1_000) throw new ConfigError('notifyLeaseMarginMs must be at least 1000');
   if (config.jobLeaseMs < JOB_LEASE_MS_MIN) throw new ConfigError(`jobLeaseMs must be at least ${JOB_LEASE_MS_MIN}`);
+  const logLevel = logLevelProblem(config.logLevel);
+  if (logLevel) throw new ConfigError(logLevel);
   if (!['NORMAL', 'FULL'].includes(config.sqliteSynchronous)) throw new ConfigError('sqliteSynchronous must be NORMAL or FULL');
   if (config.fxLockMinutes < 1 || config.fxLockMinutes > 24 * 60) throw new ConfigError('fxLockMinutes must be from 1 to 1440');
   if (config.fxMarkupBps > FX_MARKUP_BPS_MAX) throw new ConfigError(`fxMarkupBps must be at most ${FX_MARKUP_BPS_MAX}`);
@@ -250,6 +253,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, file?: string):
   if (config.sandboxJournalFile) config.sandboxJournalFile = resolve(config.sandboxJournalFile);
   config.fxRateFile = resolve(config.fxRateFile ?? join(config.dataDir, 'fx-rates.json'));
   config.databaseUrl ??= join(config.dataDir, 'opencashier.sqlite');
+  const databaseUrl = databaseUrlProblem(config.databaseUrl);
+  if (databaseUrl) throw new ConfigError(databaseUrl);
   config.publicBaseUrl ??= `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${config.port}`;
   config.publicBaseUrl = config.publicBaseUrl.replace(/\/+$/, '');
   if (config.workers === 0) config.workers = availableParallelism();

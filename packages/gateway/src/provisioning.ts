@@ -1,5 +1,5 @@
 import { randomBytes, X509Certificate } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writePfx } from '@opencashier/sdk';
 import { generateSelfSignedKey } from './keys/self-signed-key.js';
@@ -50,6 +50,31 @@ export function issueMerchantFiles(dir: string, merchantId: string): { pfxPath: 
   writeFileSync(pfxPath, writePfx({ privateKey, certificate, password: pfxPassword }), { mode: 0o600 });
   writeFileSync(cerPath, certificate.raw);
   return { pfxPath, cerPath, pfxPassword, certificate };
+}
+
+/** The key bundle of a merchant onboarded from the CLI, as `PayEaseClient.fromFiles` loads it. */
+export interface KeyBundleFiles {
+  merchantId: string;
+  baseUrl: string;
+  pfxPath: string;
+  pfxPassword: string;
+  cerPath: string;
+  gatewayCertPath: string;
+  bundlePath: string;
+}
+
+/**
+ * Completes issued key files into a bundle a merchant can take away: the
+ * gateway certificate beside its keys and `<id>.json` naming them all
+ * (readable by its owner only: it holds the pfx password).
+ */
+export function writeKeyBundle(dir: string, merchantId: string, files: { pfxPath: string; cerPath: string; pfxPassword: string }, gatewayCertPath: string, baseUrl: string): KeyBundleFiles {
+  const gatewayCopy = join(dir, 'gateway.cer');
+  copyFileSync(gatewayCertPath, gatewayCopy);
+  const bundlePath = join(dir, `${merchantId}.json`);
+  const bundle: KeyBundleFiles = { merchantId, baseUrl, pfxPath: files.pfxPath, pfxPassword: files.pfxPassword, cerPath: files.cerPath, gatewayCertPath: gatewayCopy, bundlePath };
+  writeFileSync(bundlePath, JSON.stringify(bundle, null, 2), { mode: 0o600 });
+  return bundle;
 }
 
 /** Creates the demo sandbox merchant and its key files on first start; returns its details every time. */

@@ -9,6 +9,8 @@ import { ensureDemoMerchant } from './provisioning.js';
 import { createLogger } from './ops/logger.js';
 import { AccountService } from './portal/account-service.js';
 import { ensureDemoPortalUsers } from './portal/demo-users.js';
+import { acquireGatewayLock } from './ops/gateway-lock.js';
+import { dialectOf } from './store/database.js';
 
 /** How long shutdown waits for in-flight requests and deliveries before exiting anyway. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -57,9 +59,24 @@ async function serve(config: GatewayConfig, background: boolean): Promise<void> 
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
+/**
+ * One gateway per SQLite data directory: a second one is refused before it
+ * touches anything. The lock also tells the CLI where the running gateway
+ * listens (`opencashier sandbox merchant`). Several nodes share a PostgreSQL
+ * database by design, so it is not taken there.
+ */
+function holdDataDir(config: GatewayConfig): void {
+  if (dialectOf(config.databaseUrl) !== 'sqlite') return;
+  const release = acquireGatewayLock(config.dataDir, config.publicBaseUrl, Date.now());
+  process.on('exit', release);
+}
+
 /** Starts the gateway: one process, or a cluster of `config.workers` sharing the port. */
 export async function startServer(config: GatewayConfig): Promise<void> {
-  if (cluster.isPrimary) await prepare(config);
+  if (cluster.isPrimary) {
+    holdDataDir(config);
+    await prepare(config);
+  }
   if (config.workers <= 1) {
     await serve(config, true);
     console.log(`OpenCashier listening on ${config.publicBaseUrl}${config.demoMerchant ? ` — pay a demo order: ${config.publicBaseUrl}/demo (card 4242 4242 4242 4242)` : ''}`);

@@ -5,7 +5,6 @@
  */
 
 import type { KeyObject, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 
 import { isAmountMinorString } from './amount.js';
 import { errorFromAnswer, EnvelopeError, InvalidArgumentError, OpenCashierError } from './errors.js';
@@ -18,6 +17,7 @@ import { verifyPayload } from './payease/signature.js';
 import { checkFxOrderState, checkSellBack } from './fx-checks.js';
 import { CrossBorderApi } from './cross-border-api.js';
 import { postText } from './post-text.js';
+import { readKeyBundle, type KeyFiles } from './key-bundle.js';
 import type {
   DeliveryRequest,
   DeliveryResponse,
@@ -73,18 +73,13 @@ export class PayEaseClient {
   readonly crossBorder: CrossBorderApi;
 
   /**
-   * A client from key files, e.g. the JSON of `opencashier sandbox merchant --json`:
-   * `{ merchantId, pfxPath, pfxPassword, gatewayCertPath, baseUrl }`.
+   * A client from a key bundle: the JSON of `opencashier sandbox merchant --json`
+   * or of `opencashier merchant create --issue-keys` (`{ merchantId, pfxPath,
+   * pfxPassword, gatewayCertPath, baseUrl }`), the path of such a file, or the
+   * path of the bundle the operator console hands out.
    */
-  static fromFiles(files: { merchantId: string; pfxPath: string; pfxPassword: string; gatewayCertPath: string; baseUrl: string }, options: Partial<Pick<CommonOptions, 'fetch' | 'timeoutMs'>> = {}): PayEaseClient {
-    return new PayEaseClient({
-      ...options,
-      merchantId: files.merchantId,
-      pfx: readFileSync(files.pfxPath),
-      pfxPassword: files.pfxPassword,
-      gatewayCertificate: readFileSync(files.gatewayCertPath),
-      baseUrl: files.baseUrl,
-    });
+  static fromFiles(files: KeyFiles | string, options: Partial<Pick<CommonOptions, 'fetch' | 'timeoutMs'>> = {}): PayEaseClient {
+    return new PayEaseClient({ ...options, ...readKeyBundle(files) });
   }
 
   constructor(options: PayEaseClientOptions) {

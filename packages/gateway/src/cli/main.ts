@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { loadCertificate } from '@opencashier/sdk';
 import { loadConfig } from '../config.js';
@@ -7,7 +9,7 @@ import { startServer } from '../server.js';
 import { openDatabase } from '../store/database.js';
 import { MerchantRepository } from '../store/merchant-repository.js';
 import { NotificationRepository } from '../store/notification-repository.js';
-import { ensureDemoMerchant, issueMerchantFiles } from '../provisioning.js';
+import { ensureDemoMerchant, issueMerchantFiles, writeKeyBundle } from '../provisioning.js';
 import { loadKek } from '../app.js';
 import { loadOrCreateGatewayKeys, rotateGatewayKey, gatewayCertificatePath } from '../keys/gateway-keys.js';
 import { MERCHANT_ID_PATTERN } from '../domain/limits.js';
@@ -20,15 +22,28 @@ import { crossBorderCommands } from './cross-border-commands.js';
 import { remittanceCommands } from './remittance-commands.js';
 import { portalCommands } from './portal-commands.js';
 import { kekCommands } from './kek-commands.js';
+import { settlementCommands } from './settlement-commands.js';
+import { addExamples, applyConventions } from './conventions.js';
+import { listenOptions, startOptionsToEnv } from './start-options.js';
+import { reportFailure } from './report-failure.js';
+import { runningGateway } from '../ops/gateway-lock.js';
+import { EXIT } from './exit-codes.js';
+import { errorLine } from './terminal.js';
 import { PRIVATE_UMASK } from '../ops/file-modes.js';
 
 // Exports, key files and the database the commands write are for this user only.
 process.umask(PRIVATE_UMASK);
 
+/** Opens (and migrates) the configured database; the data directory holding the default SQLite file is made on first use. */
+function openConfiguredDatabase(config: ReturnType<typeof loadConfig>) {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  return openDatabase(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous });
+}
+
 /** Runs `task` with the configured database open. */
 export async function withStore<T>(task: (s: { merchants: MerchantRepository; notifications: NotificationRepository; db: Awaited<ReturnType<typeof openDatabase>> }) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const db = await openDatabase(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous });
+  const db = await openConfiguredDatabase(config);
   try {
     return await task({ merchants: new MerchantRepository(db.db), notifications: new NotificationRepository(db.db, db.dialect), db });
   } finally {
@@ -37,8 +52,8 @@ export async function withStore<T>(task: (s: { merchants: MerchantRepository; no
 }
 
 function fail(message: string): never {
-  console.error(`opencashier: ${message}`);
-  process.exit(2);
+  console.error(errorLine(message));
+  process.exit(EXIT.usage);
 }
 
 /** A rotation overlap from the command line, or the configured one. */
@@ -49,21 +64,21 @@ function overlapOf(value: string | undefined): number {
   return ms;
 }
 
-const program = new Command('opencashier').description('OpenCashier payment gateway operator commands');
+export const program = new Command('opencashier').description('OpenCashier payment gateway operator commands');
+applyConventions(program);
 
-program
-  .command('start')
-  .description('start the gateway (migrations, gateway key and demo merchant are created on first start)')
-  .action(async () => {
-    await startServer(loadConfig());
-  });
+listenOptions(
+  program.command('start').description('start the gateway (migrations, gateway key and demo merchant are created on first start)'),
+).action(async (o: { port?: string; host?: string }) => {
+  startOptionsToEnv(o);
+  await startServer(loadConfig());
+});
 
 program
   .command('migrate')
   .description('apply database migrations')
   .action(async () => {
-    const config = loadConfig();
-    const db = await openDatabase(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous });
+    const db = await openConfiguredDatabase(loadConfig());
     await db.close();
     console.log('migrations applied');
   });
@@ -76,7 +91,7 @@ merchant
   .option('--sandbox', 'sandbox merchant (test helpers, private notify addresses allowed)', false)
   .option('--allowed-hosts <hosts>', 'comma-separated hosts allowed in notifyUrl/callbackUrl (*.example.com, or *)', '')
   .option('--cert <file>', 'merchant certificate (.cer, DER or PEM)')
-  .option('--issue-keys <dir>', 'generate a key pair: writes <id>.pfx and <id>.cer into dir and prints the pfx password')
+  .option('--issue-keys <dir>', 'generate a key pair: writes <id>.pfx, <id>.cer, gateway.cer and the bundle <id>.json (for PayEaseClient.fromFiles) into dir')
   .action(async (o: { id: string; name: string; sandbox: boolean; allowedHosts: string; cert?: string; issueKeys?: string }) => {
     if (!MERCHANT_ID_PATTERN.test(o.id)) fail('merchant id must be 9 digits');
     if (!o.cert && !o.issueKeys) fail('give --cert or --issue-keys');
@@ -86,9 +101,13 @@ merchant
       await merchants.create({ merchantId: o.id, name: o.name, sandbox: o.sandbox, allowedHosts: hosts }, Date.now());
       if (o.cert) await merchants.addCertificate(o.id, loadCertificate(readFileSync(o.cert)), Date.now(), 0);
       if (o.issueKeys) {
-        const files = issueMerchantFiles(o.issueKeys, o.id);
+        // Absolute paths in the bundle: it is read from wherever the merchant's code runs.
+        const files = issueMerchantFiles(resolve(o.issueKeys), o.id);
         await merchants.addCertificate(o.id, files.certificate, Date.now(), 0);
-        console.log(JSON.stringify({ merchantId: o.id, pfxPath: files.pfxPath, cerPath: files.cerPath, pfxPassword: files.pfxPassword }, null, 2));
+        const config = loadConfig();
+        loadOrCreateGatewayKeys(config.dataDir, loadKek(config).kek, Date.now());
+        const baseUrl = runningGateway(config.dataDir)?.baseUrl ?? config.publicBaseUrl;
+        console.log(JSON.stringify(writeKeyBundle(resolve(o.issueKeys), o.id, files, gatewayCertificatePath(config.dataDir), baseUrl), null, 2));
       } else {
         console.log(`merchant ${o.id} created`);
       }
@@ -162,7 +181,9 @@ sandbox
     // The JSON names the gateway certificate: make sure it exists even before the first start.
     loadOrCreateGatewayKeys(config.dataDir, loadKek(config).kek, Date.now());
     await withStore(async ({ merchants, db }) => {
-      const { info } = await ensureDemoMerchant(config, merchants, Date.now(), new MerchantSecretRepository(db.db, loadKek(config).kek));
+      const { info: stored } = await ensureDemoMerchant(config, merchants, Date.now(), new MerchantSecretRepository(db.db, loadKek(config).kek));
+      // A gateway running on this data directory may listen elsewhere than this shell's PORT says: clients must reach it.
+      const info = { ...stored, baseUrl: runningGateway(config.dataDir)?.baseUrl ?? stored.baseUrl };
       console.log(o.json ? JSON.stringify(info) : `merchant ${info.merchantId}\npfx ${info.pfxPath} (password ${info.pfxPassword})\ngateway certificate ${info.gatewayCertPath}\nbase URL ${info.baseUrl}`);
     });
   });
@@ -174,8 +195,13 @@ crossBorderCommands(program);
 remittanceCommands(program);
 portalCommands(program);
 kekCommands(program);
+settlementCommands(program);
+addExamples(program);
 
-program.parseAsync(process.argv).catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+/** Runs the command line; the launcher in bin/ calls it, and so does running this file directly. */
+export function run(argv: readonly string[]): void {
+  program.parseAsync([...argv]).catch(reportFailure);
+}
+
+// Imported (by the launcher or a test), it only builds the command tree.
+if (process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) run(process.argv);

@@ -60,6 +60,7 @@ export const ERRORS = {
   REVIEW_NOT_ALLOWED: { httpStatus: 409, wireStatus: 'FAILED', message: 'The review of this order cannot go from {from} to {to}.', retryable: false },
   PROOF_FILE_INVALID: { httpStatus: 400, wireStatus: 'FAILED', message: 'Proof file {name} is not acceptable: {reason}.', retryable: false },
   SETTLEMENT_NOT_FOUND: { httpStatus: 404, wireStatus: 'FAILED', message: 'No settlement batch for business date {date}.', retryable: false },
+  SETTLEMENT_DAY_OPEN: { httpStatus: 409, wireStatus: 'FAILED', message: 'Business day {date} has not closed: only a sandbox merchant settles a day before it ends.', retryable: false },
   RECONCILIATION_NOT_READY: { httpStatus: 409, wireStatus: 'FAILED', message: 'The reconciliation file for {date} is ready from {readyAt}.', retryable: false },
   PROOF_FILE_NOT_FOUND: { httpStatus: 404, wireStatus: 'FAILED', message: 'No upload was granted for this proof file, or the grant expired.', retryable: false },
   DECLARATION_SUB_ORDER_REQUIRED: { httpStatus: 400, wireStatus: 'FAILED', message: 'Order {requestId} has sub-orders: it is declared to customs by its sub-order numbers (subOrderRequestId).', retryable: false },

@@ -1,6 +1,17 @@
 import pino, { type Logger } from 'pino';
 import { redactCardNumbers, redactPaths } from '../cashier/redact.js';
 
+/** Where a logger without its own destination writes: stdout, unless a command keeps stdout for its output. */
+let defaultDestination: pino.DestinationStream | undefined;
+
+/**
+ * Sends the logs of every logger made from now on to stderr, so that a
+ * command's stdout carries only its output (`--json … | jq`).
+ */
+export function sendLogsToStderr(): void {
+  defaultDestination = pino.destination({ dest: 2, sync: true });
+}
+
 /**
  * JSON logs with no secrets: known sensitive fields are censored by path,
  * and anything shaped like a card number is masked wherever it appears in a
@@ -24,6 +35,6 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         err: (e: Error) => ({ type: e?.name, message: redactCardNumbers(String(e?.message ?? e)), stack: e?.stack ? redactCardNumbers(e.stack) : undefined }),
       },
     },
-    destination,
+    destination ?? defaultDestination,
   );
 }

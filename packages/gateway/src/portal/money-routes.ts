@@ -3,7 +3,7 @@ import { addDays, isBusinessDate } from '../domain/business-day.js';
 import { formatMinor } from '../domain/money.js';
 import { findCurrency } from '../domain/currencies.js';
 import type { ReconciliationFiles } from '../reconciliation/reconciliation-files.js';
-import type { SettlementBatch } from '../settlement/settlement-batch.js';
+import { batchView } from '../settlement/batch-view.js';
 import type { SettlementService } from '../settlement/settlement-service.js';
 import { statementCsv } from '../settlement/statement-csv.js';
 import type { MerchantRepository } from '../store/merchant-repository.js';
@@ -30,24 +30,6 @@ export interface MoneyRoutesDeps {
 const SETTLEMENT_BATCHES_LISTED = 60;
 const RECONCILIATION_DAYS_LISTED = 14;
 
-function batchView(b: SettlementBatch) {
-  const cny = (minor: bigint) => formatMinor(minor, 2);
-  return {
-    batchId: b.batchId,
-    businessDate: b.businessDate,
-    settleDate: b.settleDate,
-    currency: b.currency,
-    captured: cny(b.capturedMinor),
-    refunded: cny(b.refundedMinor),
-    chargebacks: cny(b.chargebackMinor),
-    fees: cny(b.feeMinor),
-    net: cny(b.netMinor),
-    netMinor: b.netMinor.toString(),
-    lineCount: b.lineCount,
-    createdAtMs: b.createdAtMs,
-  };
-}
-
 function dateOf(text: string): string {
   if (!isBusinessDate(text)) throw portalError('FIELD_INVALID', { field: 'businessDate', reason: 'a date YYYY-MM-DD' });
   return text;
@@ -67,7 +49,21 @@ export function moneyRoutes(deps: MoneyRoutesDeps): PortalRoute[] {
       handler: async (ctx) => {
         const merchant = await merchantOf(deps.merchants, ctx);
         const batches = await new SettlementRepository(deps.db).list(merchant.merchantId, SETTLEMENT_BATCHES_LISTED);
-        return { batches: batches.map(batchView) };
+        return { batches: batches.map((b) => batchView(b, deps.settlements.provisional(b))) };
+      },
+    },
+    {
+      // Settlement on the first day: a sandbox merchant settles today so far (built again on each run and once the day closed).
+      method: 'POST',
+      url: '/m/money/settlements/today',
+      permission: 'merchant.money',
+      handler: async (ctx) => {
+        const merchant = await merchantOf(deps.merchants, ctx);
+        const date = deps.settlements.resolveDate('today');
+        const batch = await deps.settlements.settleSandboxDay(merchant, date);
+        if (!batch) throw portalError('SETTLEMENT_NOT_FOUND', { date });
+        await deps.accounts.audit.record(ctx.actor, { merchantId: merchant.merchantId, action: 'settlement.run', target: date }, deps.clock());
+        return { batch: batchView(batch, deps.settlements.provisional(batch)) };
       },
     },
     {

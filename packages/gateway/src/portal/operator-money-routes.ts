@@ -149,6 +149,7 @@ export function operatorMoneyRoutes(deps: () => OperatorConsoleDeps): PortalRout
             netMinor: String(r.net_minor),
             captured: display(BigInt(r.captured_minor), r.currency),
             refunded: display(BigInt(r.refunded_minor), r.currency),
+            chargebacks: display(BigInt(r.chargeback_minor), r.currency),
             fee: display(BigInt(r.fee_minor), r.currency),
             net: display(BigInt(r.net_minor), r.currency),
             lineCount: Number(r.line_count),

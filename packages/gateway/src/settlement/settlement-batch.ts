@@ -68,3 +68,13 @@ export function totalsOf(lines: readonly SettlementLine[]): Pick<SettlementBatch
   if (netMinor !== capturedMinor - refundedMinor - chargebackMinor - feeMinor) throw new Error('settlement totals do not add up');
   return { capturedMinor, refundedMinor, chargebackMinor, feeMinor, netMinor };
 }
+
+/**
+ * A batch built before its business day ended (a sandbox merchant settling
+ * "today"): it holds the day's movements up to then, and is built again,
+ * whole, when the day is settled after it closed, so no later movement of
+ * that day is left out of every batch.
+ */
+export function isProvisional(batch: Pick<SettlementBatch, 'createdAtMs'>, dayEndMs: number): boolean {
+  return batch.createdAtMs < dayEndMs;
+}

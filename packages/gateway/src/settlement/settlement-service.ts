@@ -10,7 +10,7 @@ import type { FxQuote } from '../fx/fx-quote.js';
 import type { FxQuoteRepository } from '../store/fx-quote-repository.js';
 import type { PricingRepository } from '../store/pricing-repository.js';
 import type { SettlementRepository } from '../store/settlement-repository.js';
-import { totalsOf, type SettlementBatch, type SettlementLine } from './settlement-batch.js';
+import { isProvisional, totalsOf, type SettlementBatch, type SettlementLine } from './settlement-batch.js';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 
 export interface SettlementDeps {
@@ -40,11 +40,33 @@ export class SettlementService {
   /** The batch of a closed day, built now if it was not yet; undefined for a day without movements. */
   async settleDay(merchantId: string, date: string): Promise<SettlementBatch | undefined> {
     const existing = await this.deps.settlements.find(merchantId, date);
-    if (existing) return existing;
+    const { endMs } = dayBoundsMs(date, this.deps.timeZone);
+    const closed = endMs <= this.deps.clock();
+    if (existing && !(closed && isProvisional(existing, endMs))) return existing;
+    if (!closed) throw new GatewayError('SETTLEMENT_NOT_FOUND', { date });
+    return this.build(merchantId, date, endMs, existing);
+  }
+
+  /**
+   * Settles a sandbox merchant's day even before it closed, so settlement
+   * can be tried on the first day: the movements up to now, built again on
+   * each run and once more, whole, after the day closed. Refused for any
+   * other merchant, whose days settle only once they are over.
+   */
+  async settleSandboxDay(merchant: { merchantId: string; sandbox: boolean }, date: string): Promise<SettlementBatch | undefined> {
+    const { endMs } = dayBoundsMs(date, this.deps.timeZone);
+    const nowMs = this.deps.clock();
+    if (endMs <= nowMs) return this.settleDay(merchant.merchantId, date);
+    if (!merchant.sandbox) throw new GatewayError('SETTLEMENT_DAY_OPEN', { date });
+    const existing = await this.deps.settlements.find(merchant.merchantId, date);
+    return this.build(merchant.merchantId, date, nowMs + 1, existing);
+  }
+
+  /** Builds the batch of the merchant's movements of `date` before `untilMs`, in place of a provisional one. */
+  private async build(merchantId: string, date: string, untilMs: number, replacing: SettlementBatch | undefined): Promise<SettlementBatch | undefined> {
     const { startMs, endMs } = dayBoundsMs(date, this.deps.timeZone);
-    if (endMs > this.deps.clock()) throw new GatewayError('SETTLEMENT_NOT_FOUND', { date });
-    const movements = await this.deps.settlements.payableMovements(merchantId, startMs, endMs);
-    if (movements.length === 0) return undefined;
+    const movements = await this.deps.settlements.payableMovements(merchantId, startMs, Math.min(untilMs, endMs));
+    if (movements.length === 0 && !replacing) return undefined;
     const rates = await this.ratesFor(merchantId, movements);
     const lines: SettlementLine[] = movements.map((m) => {
       const quote = rates.get(m.orderId);
@@ -62,7 +84,8 @@ export class SettlementService {
       lineCount: lines.length,
       createdAtMs: this.deps.clock(),
     };
-    if (await this.deps.settlements.insert(batch, lines)) return batch;
+    const stored = replacing ? await this.deps.settlements.replace(replacing.batchId, batch, lines) : await this.deps.settlements.insert(batch, lines);
+    if (stored) return batch;
     return this.deps.settlements.find(merchantId, date);
   }
 
@@ -80,11 +103,31 @@ export class SettlementService {
       for (const merchantId of await this.deps.settlements.merchantsWithMovements(startMs, endMs)) {
         // One merchant's day at a time, letting requests in between (SQLite's calls block the event loop).
         await yieldToEventLoop();
-        if (await this.deps.settlements.find(merchantId, day)) continue;
+        const existing = await this.deps.settlements.find(merchantId, day);
+        if (existing && !isProvisional(existing, endMs)) continue;
         if (await this.settleDay(merchantId, day)) built += 1;
       }
     }
     return built;
+  }
+
+  /** Whether the batch was built before its day closed (and will be built again, whole). */
+  provisional(batch: SettlementBatch): boolean {
+    return isProvisional(batch, dayBoundsMs(batch.businessDate, this.deps.timeZone).endMs);
+  }
+
+  /** The merchants whose payable moved on `date`. */
+  async merchantsOf(date: string): Promise<string[]> {
+    const { startMs, endMs } = dayBoundsMs(date, this.deps.timeZone);
+    return this.deps.settlements.merchantsWithMovements(startMs, endMs);
+  }
+
+  /** `today` and `yesterday` in the business time zone, or a YYYY-MM-DD date as given. */
+  resolveDate(text: string): string {
+    const today = businessDate(this.deps.clock(), this.deps.timeZone);
+    if (text === 'today') return today;
+    if (text === 'yesterday') return addDays(today, -1);
+    return text;
   }
 
   async lines(batch: SettlementBatch): Promise<SettlementLine[]> {

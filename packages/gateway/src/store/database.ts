@@ -94,9 +94,14 @@ function installInt8Parser(): void {
   int8ParserInstalled = true;
 }
 
+/** Which database a URL names: `postgres://…` is PostgreSQL, anything else a SQLite file. */
+export function dialectOf(url: string): DialectName {
+  return /^postgres(ql)?:\/\//.test(url) ? 'postgres' : 'sqlite';
+}
+
 /** Opens the database named by `url`: `postgres://…` or a SQLite file path (`:memory:` for tests). */
 export async function openDatabase(url: string, options: { migrate?: boolean; sqliteSynchronous?: 'NORMAL' | 'FULL' } = {}): Promise<OpenedDatabase> {
-  const dialect: DialectName = /^postgres(ql)?:\/\//.test(url) ? 'postgres' : 'sqlite';
+  const dialect = dialectOf(url);
   let db: Kysely<Database>;
   if (dialect === 'postgres') {
     installInt8Parser();

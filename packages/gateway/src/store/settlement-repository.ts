@@ -67,45 +67,20 @@ export class SettlementRepository {
 
   /** Stores a batch with its lines; false when the merchant's day is settled already. */
   async insert(batch: SettlementBatch, lines: readonly SettlementLine[]): Promise<boolean> {
+    return this.db.transaction().execute((tx) => insertBatch(tx, batch, lines));
+  }
+
+  /**
+   * Puts `batch` in place of the provisional batch `replacedBatchId`, in
+   * one transaction; false when that batch is gone already (another run
+   * replaced it first).
+   */
+  async replace(replacedBatchId: string, batch: SettlementBatch, lines: readonly SettlementLine[]): Promise<boolean> {
     return this.db.transaction().execute(async (tx) => {
-      const r = await tx
-        .insertInto('settlement_batches')
-        .values({
-          batch_id: batch.batchId,
-          merchant_id: batch.merchantId,
-          business_date: batch.businessDate,
-          settle_date: batch.settleDate,
-          currency: batch.currency,
-          captured_minor: batch.capturedMinor,
-          refunded_minor: batch.refundedMinor,
-          chargeback_minor: batch.chargebackMinor,
-          fee_minor: batch.feeMinor,
-          net_minor: batch.netMinor,
-          line_count: BigInt(batch.lineCount),
-          created_at_ms: BigInt(batch.createdAtMs),
-        })
-        .onConflict((oc) => oc.columns(['merchant_id', 'business_date']).doNothing())
-        .executeTakeFirst();
-      if ((r.numInsertedOrUpdatedRows ?? 0n) !== 1n) return false;
-      if (lines.length > 0) {
-        await tx
-          .insertInto('settlement_lines')
-          .values(
-            lines.map((l) => ({
-              batch_id: batch.batchId,
-              order_id: l.orderId,
-              journal_kind: l.journalKind,
-              source_id: l.sourceId,
-              currency: l.currency,
-              amount_minor: l.amountMinor,
-              rate: l.rate,
-              cny_minor: l.cnyMinor,
-              at_ms: BigInt(l.atMs),
-            })),
-          )
-          .execute();
-      }
-      return true;
+      await tx.deleteFrom('settlement_lines').where('batch_id', '=', replacedBatchId).execute();
+      const removed = await tx.deleteFrom('settlement_batches').where('batch_id', '=', replacedBatchId).executeTakeFirst();
+      if (Number(removed.numDeletedRows) !== 1) return false;
+      return insertBatch(tx, batch, lines);
     });
   }
 
@@ -149,4 +124,46 @@ function fromRow(r: Selectable<SettlementBatchTable>): SettlementBatch {
     lineCount: Number(r.line_count),
     createdAtMs: Number(r.created_at_ms),
   };
+}
+
+/** Inserts a batch and its lines within `tx`; false when the merchant's day has a batch already. */
+async function insertBatch(tx: Kysely<Database>, batch: SettlementBatch, lines: readonly SettlementLine[]): Promise<boolean> {
+  const r = await tx
+    .insertInto('settlement_batches')
+    .values({
+      batch_id: batch.batchId,
+      merchant_id: batch.merchantId,
+      business_date: batch.businessDate,
+      settle_date: batch.settleDate,
+      currency: batch.currency,
+      captured_minor: batch.capturedMinor,
+      refunded_minor: batch.refundedMinor,
+      chargeback_minor: batch.chargebackMinor,
+      fee_minor: batch.feeMinor,
+      net_minor: batch.netMinor,
+      line_count: BigInt(batch.lineCount),
+      created_at_ms: BigInt(batch.createdAtMs),
+    })
+    .onConflict((oc) => oc.columns(['merchant_id', 'business_date']).doNothing())
+    .executeTakeFirst();
+  if ((r.numInsertedOrUpdatedRows ?? 0n) !== 1n) return false;
+  if (lines.length > 0) {
+    await tx
+      .insertInto('settlement_lines')
+      .values(
+        lines.map((l) => ({
+          batch_id: batch.batchId,
+          order_id: l.orderId,
+          journal_kind: l.journalKind,
+          source_id: l.sourceId,
+          currency: l.currency,
+          amount_minor: l.amountMinor,
+          rate: l.rate,
+          cny_minor: l.cnyMinor,
+          at_ms: BigInt(l.atMs),
+        })),
+      )
+      .execute();
+  }
+  return true;
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCertificate, loadPfx } from '@opencashier/sdk';
+import { loadCertificate, loadPfx, PayEaseClient } from '@opencashier/sdk';
 import { createGateway } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { parseIccOrderRequest } from '../../src/protocols/payease/icc-order-request.js';
@@ -49,6 +49,14 @@ describe(`opencashier CLI (${testDatabaseKind()})`, () => {
     const created = JSON.parse(await cli('merchant', 'create', '--id', '300000001', '--name', 'CLI Shop', '--allowed-hosts', 'shop.example,*.shop.example', '--issue-keys', keysDir));
     expect(created.merchantId).toBe('300000001');
     expect(existsSync(created.pfxPath)).toBe(true);
+    // The bundle it writes is what the SDK loads, from its path or from the printed JSON.
+    expect(created.bundlePath).toBe(join(keysDir, '300000001.json'));
+    expect(JSON.parse(readFileSync(created.bundlePath, 'utf8'))).toEqual(created);
+    const client = PayEaseClient.fromFiles(created.bundlePath);
+    expect(client.merchantId).toBe('300000001');
+    expect(client.merchantCertificate?.fingerprint256).toBe(loadCertificate(readFileSync(created.cerPath)).fingerprint256);
+    expect(readFileSync(created.gatewayCertPath)).toEqual(readFileSync(join(dataDir, 'keys', 'gateway.cer')));
+    expect(PayEaseClient.fromFiles(created).merchantId).toBe('300000001');
     const listed = JSON.parse(await cli('merchant', 'list'));
     expect(listed.find((m: { merchantId: string }) => m.merchantId === '300000001')).toMatchObject({ name: 'CLI Shop', status: 'active', sandbox: false, allowedHosts: ['shop.example', '*.shop.example'] });
     await cli('merchant', 'suspend', '--id', '300000001');

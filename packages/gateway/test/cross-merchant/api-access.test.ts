@@ -186,6 +186,7 @@ describe.each(testDatabases())('cross-merchant access on every route (%s)', (_da
     'GET /reconciliation/files/:merchantId/:date/:grant/:file': { kind: 'link', send: (x) => get(x.bDownloadUrl.replaceAll(MERCHANT_B, t.merchant.merchantId)) },
     'PUT /fe/proof/:merchantId/:grant/:fileName': { kind: 'link', send: (x) => get(x.bUploadUrl.replace(`/fe/proof/${MERCHANT_B}/`, `/fe/proof/${t.merchant.merchantId}/`), { method: 'PUT', body: 'x' }) },
     'GET /demo': { kind: 'exempt', why: "the sandbox demo shop's page: the demo merchant's own client, holding no other merchant's object" },
+    'POST /demo/order': { kind: 'exempt', why: "the demo shop's order form: the demo merchant's own client creates its own order" },
     'POST /demo/notify': { kind: 'exempt', why: "the demo shop's notification endpoint (verifies the gateway's signature)" },
     'GET /demo/return': { kind: 'exempt', why: "the demo shop's return page" },
     'GET /healthz': { kind: 'exempt', why: 'liveness; no data' },

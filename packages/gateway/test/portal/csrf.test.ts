@@ -31,6 +31,8 @@ const BODIES: Record<string, { body: (ids: Ids, n: number) => Record<string, unk
   '/me/totp/enable': { body: () => ({ secretSealed: 'x', code: '000000' }), changes: false },
   '/m/notifications/:notificationId/resend': { body: () => ({}), changes: true },
   '/o/notifications/:notificationId/resend': { body: () => ({}), changes: true },
+  // The sandbox merchant has a payment today: a run builds (or builds again) today's batch.
+  '/m/money/settlements/today': { body: () => ({}), changes: true },
   '/m/orders/:orderId/refunds': { body: (_ids, n) => ({ requestId: `csrf-refund-${n}`, amountMinor: '10' }), changes: true },
   '/m/refunds/batch': { body: (ids, n) => ({ csv: `serialNumber,requestId,amountMinor\n${ids.orderId},csrf-batch-${n},10\n` }), changes: true },
   '/m/users': { body: (_ids, n) => ({ email: `csrf-m-${n}@example.test`, role: 'support' }), changes: true },

@@ -55,4 +55,22 @@ describe.each(testDatabases())('merchant money pages (%s)', (_database, database
     expect(fees.json.plans).toEqual([{ method: 'CARD', currency: 'CNY', percentBps: 60, fixedMinor: '0', fixed: '0.00', minimumMinor: '0', minimum: '0.00' }]);
     expect((await other.get('/m/money/fees')).json.plans).toEqual([]);
   });
+
+  it("settles the sandbox merchant's today from the money page, and refuses a live merchant's open day, building nothing", async () => {
+    const id = t.merchant.merchantId;
+    await t.client.createIccOrder({ requestId: 'money-today', orderAmount: '1990', orderCurrency: 'CNY', notifyUrl: 'http://127.0.0.1:9999/n', callbackUrl: 'http://127.0.0.1:9999/r' });
+    await t.client.call('sandbox/pay', { requestId: 'money-today', cardNumber: '4242424242424242' });
+    const finance = (await loggedIn(t.gateway, t.baseUrl, 'merchant', 'finance', id)).client;
+    const ran = await finance.post('/m/money/settlements/today', {});
+    expect(ran.status).toBe(200);
+    expect(ran.json.batch).toMatchObject({ businessDate: '2026-11-22', captured: '19.90', chargebacks: '0.00', provisional: true });
+    expect((await finance.get('/m/money/settlements')).json.batches[0]).toMatchObject({ businessDate: '2026-11-22', provisional: true });
+    const support = (await loggedIn(t.gateway, t.baseUrl, 'merchant', 'support', id)).client;
+    expect((await support.post('/m/money/settlements/today', {})).status).toBe(403);
+
+    await t.gateway.merchants.create({ merchantId: 'money-live', name: 'Live', sandbox: false, allowedHosts: ['shop.example'] }, now);
+    const live = (await loggedIn(t.gateway, t.baseUrl, 'merchant', 'finance', 'money-live')).client;
+    expect((await live.post('/m/money/settlements/today', {})).json.code).toBe('SETTLEMENT_DAY_OPEN');
+    expect((await live.get('/m/money/settlements')).json.batches).toEqual([]);
+  });
 });

@@ -72,6 +72,12 @@ describe.each(testDatabases())('operator console API (%s)', (_database, database
     const client = PayEaseClient.fromFiles({ merchantId: '200000001', pfxPath, pfxPassword: bundle.pfxPassword, gatewayCertPath, baseUrl: t.baseUrl });
     const order = { orderAmount: '1500', orderCurrency: 'USD', notifyUrl: 'http://shop.example.com/n', callbackUrl: 'http://shop.example.com/r' };
     expect((await client.createIccOrder({ requestId: 'blue-1', ...order })).paymentOrderId).toBeTruthy();
+    // Saved as downloaded, the bundle itself loads: the SDK reads it as it was handed out.
+    const bundleFile = join(scratch, 'blue-bundle.json');
+    writeFileSync(bundleFile, JSON.stringify(bundle));
+    const fromBundle = PayEaseClient.fromFiles(bundleFile);
+    expect(fromBundle.merchantCertificate?.fingerprint256).toBe(client.merchantCertificate?.fingerprint256);
+    expect((await fromBundle.createIccOrder({ requestId: 'blue-bundle', ...order })).paymentOrderId).toBeTruthy();
 
     expect((await admin.post('/o/merchants/200000001/status', { status: 'suspended' })).json.message).toContain('reason');
     const suspended = await admin.post('/o/merchants/200000001/status', { status: 'suspended', reason: 'KYC documents expired' });

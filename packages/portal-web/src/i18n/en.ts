@@ -230,6 +230,7 @@ export const en = {
   'opmoney.ran': 'Batch {id} for {date}.',
   'opmoney.captured': 'Captured',
   'opmoney.refunded': 'Refunded',
+  'opmoney.chargebacks': 'Chargebacks',
   'opmoney.fee': 'Fees',
   'opmoney.net': 'Net',
   'opmoney.settleDate': 'Paid out on',

@@ -231,6 +231,7 @@ export const zh: Record<MessageKey, string> = {
   'opmoney.ran': '{date} 的批次 {id}。',
   'opmoney.captured': '收款',
   'opmoney.refunded': '退款',
+  'opmoney.chargebacks': '拒付',
   'opmoney.fee': '手续费',
   'opmoney.net': '净额',
   'opmoney.settleDate': '出款日',

@@ -12,6 +12,7 @@ interface Batch {
   settleDate: string;
   captured: string;
   refunded: string;
+  chargebacks: string;
   fee: string;
   net: string;
   currency: string;
@@ -87,13 +88,14 @@ export function OperatorSettlementPage() {
         ) : batches.data.batches.length === 0 ? (
           <p class="muted">{t('order.none')}</p>
         ) : (
-          <DataTable headings={[t('opmoney.date'), t('orders.merchant'), t('opmoney.captured'), t('opmoney.refunded'), t('opmoney.fee'), t('opmoney.net'), t('opmoney.settleDate'), t('opmoney.lines'), t('orders.created'), '']}>
+          <DataTable headings={[t('opmoney.date'), t('orders.merchant'), t('opmoney.captured'), t('opmoney.refunded'), t('opmoney.chargebacks'), t('opmoney.fee'), t('opmoney.net'), t('opmoney.settleDate'), t('opmoney.lines'), t('orders.created'), '']}>
             {batches.data.batches.map((b) => (
               <tr key={b.batchId} data-batch-id={b.batchId}>
                 <td>{b.businessDate}</td>
                 <td>{b.merchantId}</td>
                 <td class="num">{b.captured}</td>
                 <td class="num">{b.refunded}</td>
+                <td class="num">{b.chargebacks}</td>
                 <td class="num">{b.fee}</td>
                 <td class="num">
                   <strong>{`${b.net} ${b.currency}`}</strong>
