@@ -23,10 +23,6 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'packages', 
 
 /** `from → to` pairs (paths under src/) that break a rule today, each with why it is still here. */
 const ALLOWED = new Map([
-  // PayEase is still the base layer the other dialects build on (issue: one dialect pipeline, dialect-neutral commands).
-  ...[
-    'protocols/global-json/order-result.ts -> protocols/payease/order-fields.ts',
-  ].map((k) => [k, 'the flat-JSON dialect formats Beijing time with the PayEase helper']),
   // The fee plan converts with the FX desk's rounding, which lives in fx/.
   ['domain/fee-plan.ts -> fx/conversion.ts', 'currency conversion is still in fx/, not domain/'],
   // The remittance service matches postscripts with the offline channel's normalisation.

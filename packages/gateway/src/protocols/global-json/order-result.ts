@@ -1,7 +1,7 @@
 import { minorToDecimal } from '@opencashier/sdk';
 import { currency } from '../../domain/currencies.js';
 import type { Order } from '../../domain/order.js';
-import { beijingDateTime } from '../payease/order-fields.js';
+import { beijingDateTime } from '../../domain/beijing-time.js';
 import { GLOBAL_PAY_TYPE } from './pay-credit-request.js';
 import { globalNotifyStatus, globalQueryStatus } from './status-map.js';
 

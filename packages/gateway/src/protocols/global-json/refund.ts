@@ -10,7 +10,7 @@ import { requestDigest } from '../../orders/request-digest.js';
 import { text } from './fields.js';
 import { amountInMerchantStyle, flatAmountMinor } from './amount.js';
 import { globalNotificationFields } from './order-result.js';
-import { beijingDateTime } from '../payease/order-fields.js';
+import { beijingDateTime } from '../../domain/beijing-time.js';
 import type { GlobalJsonHandler } from './routes.js';
 
 /** Refund status words of the seed: exhaustive over the core's refund states. */

@@ -1,15 +1,9 @@
 import { amountMinorToWire } from '@opencashier/sdk';
 import type { Order } from '../../domain/order.js';
+import { beijingDateTime } from '../../domain/beijing-time.js';
+
+export { beijingDateTime };
 import { wireStatus } from './status-map.js';
-
-/** PayEase times are Beijing time, `yyyy-MM-dd HH:mm:ss`, whatever the server's zone. */
-const BEIJING_OFFSET_MS = 8 * 3_600_000;
-
-export function beijingDateTime(ms: number): string {
-  const d = new Date(ms + BEIJING_OFFSET_MS);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`;
-}
 
 /** Card brand → clearing organisation word in PayEase answers. */
 const CLEARING_ORG: Readonly<Record<string, string>> = {
