@@ -92,6 +92,7 @@ const PUBLISHED: Readonly<Record<string, string>> = {
   '20050': 'core:SETTLEMENT_NOT_FOUND',
   '20051': 'core:DECLARATION_NOT_ALLOWED',
   '20052': 'core:DECLARATION_CONFLICT',
+  '20053': 'core:SETTLEMENT_DAY_OPEN',
   '20060': 'core:MERCHANT_UNKNOWN',
   '20061': 'core:MERCHANT_MISMATCH',
   '20062': 'core:APP_UNKNOWN',
