@@ -354,6 +354,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
         directives: {
           defaultSrc: ["'none'"],
           styleSrc: ["'self'"],
+          // The waiting pages' one script (a file, never inline) and the same-origin check it makes.
+          scriptSrc: ["'self'"],
+          connectSrc: ["'self'"],
           imgSrc: ["'self'", 'data:'],
           formAction: ["'self'"],
           frameAncestors: ["'none'"],

@@ -76,6 +76,7 @@ ${m.sandbox && html`<p><a class="sandbox-link" href="${m.action.content}">${t(la
 <section class="panel">${amountBlock(m.amountDisplay, m.currency)}</section>
 <section class="panel" aria-labelledby="action-title">
 ${body}
+<p class="actions"><a class="button button--secondary" href="${m.statusUrl}">${t(lang, 'result.checkAgain')}</a></p>
 </section>`;
   return renderPage({
     lang,
@@ -83,6 +84,6 @@ ${body}
     cssHref: m.cssHref,
     sandbox: m.sandbox,
     main,
-    refresh: { seconds: METHOD_PAGE_REFRESH_SECONDS, url: m.statusUrl },
+    watch: { seconds: METHOD_PAGE_REFRESH_SECONDS, url: m.statusUrl },
   });
 }

@@ -9,7 +9,7 @@ import type { Order } from '../domain/order.js';
 import { RISK_DECLINED, RISK_REVIEW_REJECTED, type PaymentContext } from '../domain/risk-gate.js';
 import { CANCELLED_AWAITING_CHANNEL, CANCELLED_BY_MERCHANT, CANCELLED_BY_PAYER, type OrderService } from '../orders/order-service.js';
 import type { Merchant } from '../store/merchant-repository.js';
-import { cashierCss, cashierCssCacheControl, cashierCssContentType, cashierCssHref } from './assets.js';
+import { cashierCss, cashierCssCacheControl, cashierCssContentType, cashierCssHref, cashierJs, cashierJsContentType, cashierJsHref } from './assets.js';
 import { cardBrandName } from '../domain/card-brand.js';
 import { parseCardForm } from './card-form.js';
 import type { CashierLinks } from './links.js';
@@ -165,6 +165,8 @@ export async function cashierRoutes(app: FastifyInstance, deps: CashierDeps): Pr
   app.get(cashierCssHref, async (_request, reply) =>
     reply.type(cashierCssContentType).header('cache-control', cashierCssCacheControl).send(cashierCss),
   );
+  // Same URL-carries-the-hash rule as the stylesheet, so it too is cached for a year.
+  app.get(cashierJsHref, async (_request, reply) => reply.type(cashierJsContentType).header('cache-control', cashierCssCacheControl).send(cashierJs));
 
   app.get<{ Params: Params }>('/cashier/:token', async (request, reply) => {
     const found = await load(request.params.token);

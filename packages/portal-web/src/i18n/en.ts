@@ -1,4 +1,5 @@
 import { merchantEn } from './merchant-en.js';
+import { timelineEn } from './timeline-en.js';
 
 /** English texts of the back office; `zh.ts` has the same keys (a test checks). */
 export const en = {
@@ -41,6 +42,10 @@ export const en = {
   'orders.status': 'Status',
   'orders.currency': 'Currency',
   'orders.amountMinor': 'Amount (minor units)',
+  'orders.amountExact': 'Exact amount (choose the currency too)',
+  'amount.format': 'Enter an amount such as {example}.',
+  'amount.decimals': '{currency} amounts have at most {digits} decimals.',
+  'amount.currency': 'Choose the currency of the amount first.',
   'orders.cardLast4': 'Card last 4',
   'orders.merchant': 'Merchant',
   'orders.any': 'Any',
@@ -72,7 +77,7 @@ export const en = {
   'order.resent': 'Queued for delivery.',
   'order.none': 'None.',
   'refund.title': 'Refund',
-  'refund.amount': 'Amount in minor units (empty: everything refundable)',
+  'refund.amount': 'Amount in {currency} (empty: everything refundable)',
   'refund.remark': 'Remark',
   'refund.submit': 'Refund',
   'refund.done': 'Refund {state}: {amount} {currency}',
@@ -269,6 +274,7 @@ export const en = {
   'opch.last': 'Last outcome',
   // The merchant back-office pages keep their texts in merchant-en.ts.
   ...merchantEn,
+  ...timelineEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

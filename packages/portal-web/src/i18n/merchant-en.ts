@@ -8,7 +8,7 @@ export const merchantEn = {
   'approvals.mode.off': 'None',
   'approvals.mode.above': 'Above a threshold',
   'approvals.mode.all': 'All',
-  'approvals.threshold': 'Threshold in minor units',
+  'approvals.threshold': 'Threshold amount, e.g. 100.00',
   'approvals.thresholdCurrency': 'Threshold currency (refunds in other currencies always wait)',
   'approvals.save': 'Save policy',
   'approvals.saved': 'Policy saved.',

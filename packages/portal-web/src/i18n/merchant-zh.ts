@@ -10,7 +10,7 @@ export const merchantZh: Record<keyof typeof merchantEn, string> = {
   'approvals.mode.off': '不需要',
   'approvals.mode.above': '超过阈值的',
   'approvals.mode.all': '全部',
-  'approvals.threshold': '阈值（最小货币单位）',
+  'approvals.threshold': '阈值金额，例如 100.00',
   'approvals.thresholdCurrency': '阈值币种（其他币种的退款一律需要复核）',
   'approvals.save': '保存规则',
   'approvals.saved': '规则已保存。',

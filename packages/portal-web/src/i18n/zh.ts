@@ -1,5 +1,6 @@
 import type { MessageKey } from './en.js';
 import { merchantZh } from './merchant-zh.js';
+import { timelineZh } from './timeline-zh.js';
 
 /** 简体中文。键与 en.ts 一一对应（有测试检查）。 */
 export const zh: Record<MessageKey, string> = {
@@ -42,6 +43,10 @@ export const zh: Record<MessageKey, string> = {
   'orders.status': '状态',
   'orders.currency': '币种',
   'orders.amountMinor': '金额（最小单位）',
+  'orders.amountExact': '精确金额（请同时选择币种）',
+  'amount.format': '请输入金额，例如 {example}。',
+  'amount.decimals': '{currency} 金额最多 {digits} 位小数。',
+  'amount.currency': '请先选择金额的币种。',
   'orders.cardLast4': '卡号后四位',
   'orders.merchant': '商户',
   'orders.any': '全部',
@@ -73,7 +78,7 @@ export const zh: Record<MessageKey, string> = {
   'order.resent': '已加入发送队列。',
   'order.none': '无。',
   'refund.title': '退款',
-  'refund.amount': '金额（最小单位；留空则退还全部可退金额）',
+  'refund.amount': '金额（{currency}；留空则退还全部可退金额）',
   'refund.remark': '备注',
   'refund.submit': '退款',
   'refund.done': '退款 {state}：{amount} {currency}',
@@ -270,4 +275,5 @@ export const zh: Record<MessageKey, string> = {
   'opch.last': '最近结果',
   // 商户后台页面的文字在 merchant-zh.ts。
   ...merchantZh,
+  ...timelineZh,
 };

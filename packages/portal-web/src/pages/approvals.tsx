@@ -3,6 +3,7 @@ import { api, can } from '../api.js';
 import { DataTable, ErrorLine, errorText, Field, Loading, useLoad } from '../components.js';
 import { useApp } from '../context.js';
 import { formatTime } from '../format.js';
+import { amountError, formatMinor, parseAmount } from '../money.js';
 
 interface Policy {
   mode: 'off' | 'above' | 'all';
@@ -29,26 +30,36 @@ interface Approval {
   createdAtMs: number;
 }
 
+/** The stored threshold as a person reads it: a decimal in its currency. */
+function shownThreshold(policy: Policy): string {
+  return policy.thresholdMinor === null || policy.thresholdCurrency === null ? '' : formatMinor(policy.thresholdMinor, policy.thresholdCurrency);
+}
+
 /** Admins edit the policy; finance users see it. */
 function PolicyForm({ policy, onSaved }: { policy: Policy; onSaved: () => void }) {
   const { me, t } = useApp();
   const editable = can(me, 'merchant.settings');
   const [mode, setMode] = useState(policy.mode);
-  const [threshold, setThreshold] = useState(policy.thresholdMinor ?? '');
+  const [threshold, setThreshold] = useState(shownThreshold(policy));
   const [currency, setCurrency] = useState(policy.thresholdCurrency ?? '');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [notice, setNotice] = useState<string>();
   useEffect(() => {
     setMode(policy.mode);
-    setThreshold(policy.thresholdMinor ?? '');
+    setThreshold(shownThreshold(policy));
     setCurrency(policy.thresholdCurrency ?? '');
   }, [policy]);
   const submit = async (e: Event) => {
     e.preventDefault();
     setErrors({});
     setNotice(undefined);
+    const parsed = parseAmount(threshold, currency);
+    if (mode === 'above' && !parsed.ok) {
+      setErrors(parsed.reason === 'currency' ? { currency: amountError(parsed.reason, currency, t) } : { threshold: amountError(parsed.reason, currency, t) });
+      return;
+    }
     try {
-      await api.post('/m/refund-policy', { mode, ...(mode === 'above' ? { thresholdMinor: threshold, thresholdCurrency: currency } : {}) });
+      await api.post('/m/refund-policy', { mode, ...(mode === 'above' && parsed.ok ? { thresholdMinor: parsed.minor, thresholdCurrency: currency } : {}) });
       setNotice(t('approvals.saved'));
       onSaved();
     } catch (err) {
@@ -71,7 +82,7 @@ function PolicyForm({ policy, onSaved }: { policy: Policy; onSaved: () => void }
       {mode === 'above' ? (
         <>
           <Field label={t('approvals.threshold')} id="policy-threshold" error={errors.threshold}>
-            <input id="policy-threshold" inputMode="numeric" required disabled={!editable} value={threshold} onInput={(e) => setThreshold(e.currentTarget.value)} />
+            <input id="policy-threshold" inputMode="decimal" required disabled={!editable} value={threshold} onInput={(e) => setThreshold(e.currentTarget.value)} />
           </Field>
           <Field label={t('approvals.thresholdCurrency')} id="policy-currency" error={errors.currency}>
             <input id="policy-currency" required maxLength={3} disabled={!editable} value={currency} onInput={(e) => setCurrency(e.currentTarget.value.toUpperCase())} />
