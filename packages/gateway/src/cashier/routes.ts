@@ -15,6 +15,7 @@ import { parseCardForm } from './card-form.js';
 import type { CashierLinks } from './links.js';
 import type { OnlinePayService } from '../onlinepay/online-pay-service.js';
 import { cashierMethodRoutes, onlinePayCheckoutPage } from './method-routes.js';
+import { normaliseLang } from './i18n.js';
 import { clientIpGuard } from './client-ip-binding.js';
 import { renderChallengePage, renderCheckoutPage, renderErrorPage, renderResultPage, type CheckoutPageModel } from './views.js';
 
@@ -170,7 +171,8 @@ export async function cashierRoutes(app: FastifyInstance, deps: CashierDeps): Pr
 
   app.get<{ Params: Params }>('/cashier/:token', async (request, reply) => {
     const found = await load(request.params.token);
-    if (!found) return errorPage(reply, 404, 'notFound');
+    // No order, so no order language: the browser's first preferred language says which.
+    if (!found) return errorPage(reply, 404, 'notFound', normaliseLang(request.headers['accept-language']));
     deviceOf(request, reply);
     return show(reply, request.params.token, found.order, found.merchant, nonceOf(request, reply));
   });
@@ -191,7 +193,7 @@ export async function cashierRoutes(app: FastifyInstance, deps: CashierDeps): Pr
     async (request: FastifyRequest<{ Params: Params; Body: Record<string, unknown> }>, reply: FastifyReply) => {
       const { token } = request.params;
       const found = await load(token);
-      if (!found) return errorPage(reply, 404, 'notFound');
+      if (!found) return errorPage(reply, 404, 'notFound', normaliseLang(request.headers['accept-language']));
       const nonce = nonceOf(request, reply);
       const body = (request.body ?? {}) as Record<string, unknown>;
       const context: PaymentContext = { ip: request.ip, deviceId: deviceOf(request, reply) };

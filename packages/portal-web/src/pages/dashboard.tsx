@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, prefixOf } from '../api.js';
-import { ErrorLine, Link, Loading, useLoad, DataTable } from '../components.js';
+import { ErrorLine, Link, Loading, useLoad, DataTable, TableScroll } from '../components.js';
 import { useApp } from '../context.js';
 import { formatTime, startOfToday } from '../format.js';
 import { DashboardCharts, MethodSummary } from './dashboard-charts.js';
@@ -85,7 +85,7 @@ function LiveMonitor({ onEvent }: { onEvent: () => void }) {
       {events.length === 0 ? (
         <p>{t('monitor.waiting')}</p>
       ) : (
-        <div class="table-wrap">
+        <TableScroll label={t('monitor.title')} headings={[]}>
           <table class="monitor" aria-live="polite">
             <thead>
               <tr>
@@ -115,7 +115,7 @@ function LiveMonitor({ onEvent }: { onEvent: () => void }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </section>
   );

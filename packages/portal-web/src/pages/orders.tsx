@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, can, prefixOf } from '../api.js';
-import { ErrorLine, Field, Link, Loading, useLoad } from '../components.js';
+import { ErrorLine, Field, Link, Loading, useLoad, TableScroll } from '../components.js';
 import { useApp } from '../context.js';
 import { formatTime } from '../format.js';
 import { amountError, parseAmount } from '../money.js';
@@ -118,7 +118,7 @@ export function OrdersPage() {
       ) : data.orders.length === 0 ? (
         <p>{t('orders.empty')}</p>
       ) : (
-        <div class="table-wrap">
+        <TableScroll label={t('orders.title')} headings={[]}>
           <table>
             <thead>
               <tr>
@@ -149,7 +149,7 @@ export function OrdersPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {data?.next ? (
         <button type="button" class="secondary" onClick={() => setPages([...pages, data.next!])}>
