@@ -4,6 +4,7 @@ import { DataTable, ErrorLine, errorText, Field, Loading, useLoad } from '../com
 import { useApp } from '../context.js';
 import { formatTime } from '../format.js';
 import { amountError, formatMinor, parseAmount } from '../money.js';
+import { approvalBlocked } from '../approvers.js';
 
 interface Policy {
   mode: 'off' | 'above' | 'all';
@@ -137,8 +138,11 @@ function Decision({ approval, onDone }: { approval: Approval; onDone: () => void
 
 /** Maker / checker: the policy, the refunds waiting for a second user, and the recent decisions. */
 export function ApprovalsPage() {
-  const { t, locale } = useApp();
+  const { me, t, locale } = useApp();
   const policy = useLoad(() => api.get<{ policy: Policy }>('/m/refund-policy'), []);
+  // Only admins may list users; they are also who set the policy, so they are who must be told.
+  const users = useLoad(() => (can(me, 'merchant.users') ? api.get<{ users: { role: string; status: string; locked: boolean }[] }>('/m/users') : Promise.resolve(undefined)), []);
+  const blocked = policy.data && users.data ? approvalBlocked(policy.data.policy.mode, users.data.users) : false;
   const list = useLoad(() => api.get<{ approvals: Approval[] }>('/m/refund-approvals'), []);
   const pending = list.data?.approvals.filter((a) => a.state === 'PENDING') ?? [];
   const decided = list.data?.approvals.filter((a) => a.state !== 'PENDING') ?? [];
@@ -147,6 +151,11 @@ export function ApprovalsPage() {
       <h1>{t('approvals.title')}</h1>
       <p class="muted">{t('approvals.help')}</p>
       <ErrorLine error={policy.error ?? list.error} />
+      {blocked ? (
+        <p class="notice warning" role="alert" data-testid="approval-blocked">
+          {t('approvals.blocked')}
+        </p>
+      ) : null}
       {policy.data ? <PolicyForm policy={policy.data.policy} onSaved={policy.reload} /> : <Loading />}
       <h2>{t('approvals.pending')}</h2>
       {!list.data ? (

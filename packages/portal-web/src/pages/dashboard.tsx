@@ -28,7 +28,9 @@ const MONITOR_ROWS_MAX = 50;
 export function DashboardPage() {
   const { me, t } = useApp();
   const prefix = prefixOf(me);
-  const { data, error, reload } = useLoad(() => api.get<Summary>(`${prefix}/dashboard?from=${startOfToday()}`), [prefix]);
+  // Every live event moves the summary, the per-method table and the charts with the monitor.
+  const [liveTick, setLiveTick] = useState(0);
+  const { data, error } = useLoad(() => api.get<Summary>(`${prefix}/dashboard?from=${startOfToday()}`), [prefix, liveTick]);
   return (
     <>
       <h1>{t('dashboard.title')}</h1>
@@ -51,9 +53,9 @@ export function DashboardPage() {
               ))}
         </DataTable>
       )}
-      <LiveMonitor onEvent={reload} />
-      {prefix === '/m' ? <MethodSummary /> : null}
-      {prefix === '/m' ? <DashboardCharts /> : null}
+      <LiveMonitor onEvent={() => setLiveTick((n) => n + 1)} />
+      {prefix === '/m' ? <MethodSummary liveTick={liveTick} /> : null}
+      {prefix === '/m' ? <DashboardCharts liveTick={liveTick} /> : null}
     </>
   );
 }
