@@ -367,7 +367,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     });
     await scope.register(formbody, { bodyLimit: 16 * 1024 });
     await cashierRoutes(scope, { orders, findMerchant: (id) => merchants.find(id), links, clock, secureCookies: config.publicBaseUrl.startsWith('https:'), returnUrl: (order) => registry.get(order.dialect).returnUrl(order), onlinePay });
-    await simulatorRoutes(scope, { channels: simulatedChannels, orders, repository: onlinePayRepository, findMerchant: (id) => merchants.find(id) });
+    await simulatorRoutes(scope, { channels: simulatedChannels, orders, repository: onlinePayRepository, findMerchant: (id) => merchants.find(id), remittances });
     if (config.demoMerchant) {
       await scope.register(async (demo) => {
         // Notifications arrive as JSON text; the shop verifies the raw body, so keep it unparsed.

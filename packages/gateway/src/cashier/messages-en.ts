@@ -135,6 +135,7 @@ export const en = {
   'remit.heading': 'Pay by bank transfer',
   'remit.hint': 'Transfer exactly {amount} {currency} to this account and write the postscript below in the transfer. The order is paid when the transfer arrives.',
   'remit.payee': 'Payee',
+  'remit.sandboxTransfer': 'Sandbox: simulate the incoming transfer',
   'remit.accountNumber': 'Account number',
   'remit.branchBank': 'Bank',
   'remit.bankUnionNumber': 'Bank code (CNAPS)',

@@ -134,6 +134,7 @@ export const zh: Record<MessageKey, string> = {
   'method.OFFLINE': '线下银行汇款',
   'remit.heading': '银行转账付款',
   'remit.hint': '请向以下账户转账 {amount} {currency}（金额须一致），并在转账附言中填写下方附言号。款项到账后订单即完成支付。',
+  'remit.sandboxTransfer': '沙箱：模拟收到这笔转账',
   'remit.payee': '收款人',
   'remit.accountNumber': '收款账号',
   'remit.branchBank': '开户行',

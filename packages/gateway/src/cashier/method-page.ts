@@ -62,7 +62,11 @@ ${detailsList([
   [t(lang, 'remit.bankUnionNumber'), m.action.payee.bankUnionNumber],
   [t(lang, 'remit.remittancesAddress'), m.action.payee.remittancesAddress],
 ])}
-<p class="notice">${t(lang, 'scan.waiting')}</p>`
+<p class="notice">${t(lang, 'scan.waiting')}</p>
+${m.sandbox && html`<form method="post" action="/simulator/remit/${m.action.payee.postscriptNumber}" class="sandbox-remit">
+<input type="hidden" name="back" value="${m.statusUrl}">
+<button class="button button--secondary" type="submit">${t(lang, 'remit.sandboxTransfer')}</button>
+</form>`}`
       : m.action.kind === 'scan'
       ? html`<h2 class="panel__title" id="action-title">${t(lang, 'scan.heading')}</h2>
 <p>${t(lang, m.action.wallet === 'alipay' ? 'scan.alipay' : 'scan.wechat')}</p>

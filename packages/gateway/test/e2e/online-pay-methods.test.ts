@@ -185,6 +185,29 @@ describe.each(testDatabases())('unified order methods in the browser (%s)', (dat
     expect(problems).toEqual([]);
   });
 
+  it('sandbox offline remittance: the simulate-transfer button records the transfer and the cashier shows the paid order', async (test) => {
+    const { requestId, answer } = await create();
+    const { page, problems } = await payer(test);
+    await page.goto(answer.redirectUrl!);
+    await page.click('button[name="method"][value="OFFLINE"]');
+    await page.waitForSelector('dl.details', { timeout: PAGE_WAIT_MS_MAX });
+    const postscript = /OC[2-9A-HJ-NP-Z]{10}/.exec((await page.textContent('main'))!)![0];
+    await page.getByRole('button', { name: 'Sandbox: simulate the incoming transfer' }).click();
+    await page.waitForSelector('.result__icon--success', { timeout: PAGE_WAIT_MS_MAX });
+    expect(new URL(page.url()).pathname).toBe(new URL(answer.redirectUrl!).pathname);
+    await expectNotified(requestId, 'SUCCESS', 'OFFLINE-P2P');
+    // Pressing it again (a reload, a second tab) records nothing more.
+    const again = await fetch(`${t.baseUrl}/simulator/remit/${postscript}`, { method: 'POST' });
+    expect(((await again.json()) as { outcome: string }).outcome).toBe('SETTLED');
+    const transfers = (await t.gateway.remittances.list(undefined, 100)).filter((x) => x.postscript === postscript);
+    expect(transfers).toHaveLength(1);
+    expect(transfers[0]).toMatchObject({ amountMinor: 2580n, currency: 'CNY', outcome: 'SETTLED' });
+    // A postscript no order has is not found, and records nothing.
+    expect((await fetch(`${t.baseUrl}/simulator/remit/OCZZZZZZZZZZ`, { method: 'POST' })).status).toBe(404);
+    expect((await t.gateway.remittances.list(undefined, 100)).filter((x) => x.postscript === 'OCZZZZZZZZZZ')).toHaveLength(0);
+    expect(problems).toEqual([]);
+  });
+
   it('a merchant limited to WeChat: the cashier offers only WeChat, no card form', async (test) => {
     await t.gateway.onlinePay.setEnabledMethods(t.merchant.merchantId, ['WECHAT_SCAN']);
     try {
