@@ -108,7 +108,7 @@ describe.each(testDatabases())('unified order methods in the browser (%s)', (dat
     await phone.goto(walletUrl);
     expect(await phone.textContent('h2')).toContain('Alipay');
     expect(await approveOnSimulator(phone)).toBe('SUCCESS');
-    // The cashier page reloads itself and shows the result.
+    // The cashier page sees the payment by itself (its script checks again) and shows the result.
     await page.waitForSelector('.result__icon--success', { timeout: PAGE_WAIT_MS_MAX });
     await expectNotified(requestId, 'SUCCESS', 'ALI_SCANCODE_PAY');
     expect(problems).toEqual([]);
