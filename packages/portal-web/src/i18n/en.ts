@@ -220,7 +220,7 @@ export const en = {
   'opd.retrieval': 'Retrieval request',
   'opd.reason': 'Reason code',
   'opd.reference': 'Acquirer reference',
-  'opd.amount': 'Amount in minor units (empty: the whole order)',
+  'opd.amount': 'Amount in the order currency, e.g. 12.50 (empty: the whole order)',
   'opd.days': 'Days to respond (empty: the default)',
   'opd.openButton': 'Open the case',
   'opd.opened': 'Case {id} opened.',

@@ -221,7 +221,7 @@ export const zh: Record<MessageKey, string> = {
   'opd.retrieval': '调单',
   'opd.reason': '原因码',
   'opd.reference': '收单机构编号',
-  'opd.amount': '金额（最小单位；留空：整笔订单）',
+  'opd.amount': '金额（订单币种，例如 12.50；留空：整笔订单）',
   'opd.days': '答复期限（天；留空：默认）',
   'opd.openButton': '登记案件',
   'opd.opened': '案件 {id} 已登记。',
