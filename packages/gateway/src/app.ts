@@ -163,7 +163,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const requestLog = new RequestLog(database.db);
   const { app, routes } = await createHttpServer({ config, logger, metrics, clock, requestLog, errorBody: dialects.errorBody, notFound: dialects.notFound });
   await dialects.register(app);
-  await browserPages(app, { config, clock, orders: core.orders, merchants: core.merchants, links: core.links, dialects: dialects.registry, onlinePay: core.onlinePay, onlinePayRepository: core.onlinePayRepository, simulated: channels.simulated });
+  await browserPages(app, { config, clock, orders: core.orders, merchants: core.merchants, links: core.links, dialects: dialects.registry, onlinePay: core.onlinePay, onlinePayRepository: core.onlinePayRepository, simulated: channels.simulated, remittances: core.remittances });
   const callbacks = new ChannelCallbacks({ events: new ChannelEventRepository(database.db), orders: core.orders, clock });
   await app.register(async (scope) => channelInboundRoutes(scope, channels.inbound, callbacks));
   await app.register(core.crossBorder.publicRoutes);

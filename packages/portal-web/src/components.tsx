@@ -71,12 +71,27 @@ export function errorText(e: unknown): string {
 }
 
 /**
+ * The box a wide table scrolls in on a phone. It takes keyboard focus and is
+ * a named region, so a keyboard user can reach and scroll what does not fit.
+ * The name defaults to the table's columns.
+ */
+export function TableScroll({ label, headings, children }: { label?: string | undefined; headings: readonly string[]; children: ComponentChildren }) {
+  const { t } = useApp();
+  const name = label ?? t('common.table', { columns: headings.filter((h) => h !== '').join(', ') });
+  return (
+    <div class="table-wrap" tabIndex={0} role="region" aria-label={name}>
+      {children}
+    </div>
+  );
+}
+
+/**
  * A scrollable table with one heading row: every list of the back office.
  * `headings` are already translated; an empty string is a heading cell with no text (an actions column).
  */
-export function DataTable({ headings, children }: { headings: readonly string[]; children: ComponentChildren }) {
+export function DataTable({ headings, label, children }: { headings: readonly string[]; label?: string; children: ComponentChildren }) {
   return (
-    <div class="table-wrap">
+    <TableScroll label={label} headings={headings}>
       <table>
         <thead>
           <tr>
@@ -85,6 +100,6 @@ export function DataTable({ headings, children }: { headings: readonly string[];
         </thead>
         <tbody>{children}</tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

@@ -4,6 +4,7 @@ import { api, ApiFailure, can, setCsrfToken, type Me } from './api.js';
 import { App, type AppContext } from './context.js';
 import { Link } from './components.js';
 import { viewerTimeZone } from './format.js';
+import { routeTitle } from './route-title.js';
 import type { MessageKey } from './i18n/en.js';
 import { initialLocale, saveLocale, translate, type Locale } from './i18n/i18n.js';
 import { LoginPage } from './pages/login.js';
@@ -58,8 +59,10 @@ function Root() {
   }, []);
   useEffect(() => {
     document.documentElement.lang = locale === 'zh' ? 'zh-CN' : 'en';
-    document.title = t('app.title');
   }, [locale]);
+  useEffect(() => {
+    if (me !== undefined) document.title = routeTitle(me?.user.mustChangePassword ? '/account' : path, me ? me.user.kind : 'anonymous', t);
+  }, [locale, path, me]);
 
   const navigate = (to: string) => {
     history.pushState(null, '', `/portal${to}`);

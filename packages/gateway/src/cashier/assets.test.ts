@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { cashierCss, cashierCssHash, cashierCssHref } from './assets.js';
+import { cashierCss, cashierCssHash, cashierCssHref, cashierJs, cashierJsHash, cashierJsHref, cashierJsIntegrity } from './assets.js';
 
 describe('cashier stylesheet', () => {
   it('is addressed by a hash of its content', () => {
@@ -18,5 +18,24 @@ describe('cashier stylesheet', () => {
 
   it('has balanced braces', () => {
     expect(cashierCss.split('{').length).toBe(cashierCss.split('}').length);
+  });
+});
+
+describe('cashier script', () => {
+  it('is addressed by a hash of its content and carries its integrity', () => {
+    expect(cashierJsHref).toBe(`/cashier/assets/cashier.${cashierJsHash}.js`);
+    expect(createHash('sha256').update(cashierJs).digest('hex').startsWith(cashierJsHash)).toBe(true);
+    expect(cashierJsIntegrity).toBe(`sha384-${createHash('sha384').update(cashierJs).digest('base64')}`);
+  });
+
+  it('evaluates no strings and writes no markup', () => {
+    expect(cashierJs).not.toMatch(/\beval\(|new Function|innerHTML|outerHTML|document\.write|insertAdjacentHTML/);
+    // Text only: a deadline is set with textContent.
+    expect(cashierJs).toContain('textContent');
+  });
+
+  it('only ever follows a same-origin path it was given on the page', () => {
+    expect(cashierJs).toContain("url.charAt(0) !== '/' || url.charAt(1) === '/'");
+    expect(cashierJs).toContain("redirect: 'manual'");
   });
 });

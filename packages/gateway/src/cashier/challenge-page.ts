@@ -2,7 +2,7 @@
  * The 3-D Secure style step: the payer enters a one-time code from their
  * issuer, or cancels. Both buttons post the same form; `action` says which.
  */
-import { html } from './html.js';
+import { html, type SafeHtml } from './html.js';
 import { t, tKey, type Lang } from './i18n.js';
 import { amountBlock, merchantHeader, renderPage } from './layout.js';
 
@@ -21,6 +21,17 @@ export interface ChallengePageModel {
   sandboxHint?: string;
 }
 
+/**
+ * The sandbox channel's hint in the payer's language: it names the code that
+ * passes, which the page says in its own words. A hint of another shape is
+ * shown as the channel wrote it, marked as English so it is read as such.
+ */
+function sandboxHintNotice(lang: Lang, hint: string): SafeHtml {
+  const code = /\benter (\S+) to pass\b/.exec(hint)?.[1];
+  if (code !== undefined) return html`<p class="notice">${t(lang, 'challenge.sandboxHint', { code })}</p>`;
+  return html`<p class="notice"${lang === 'en' ? '' : html` lang="en"`}>${hint}</p>`;
+}
+
 /** Issuer codes are 4–8 digits; 10 leaves room for a typed space without accepting essays. */
 const otpInputCharsMax = 10;
 
@@ -37,8 +48,8 @@ export function renderChallengePage(m: ChallengePageModel): string {
 <h2 class="panel__title" id="challenge-title">${t(lang, 'challenge.heading')}</h2>
 ${amountBlock(m.amountDisplay, m.currency)}
 <p class="notice">${intro}</p>
-${m.sandboxHint !== undefined && html`<p class="notice">${m.sandboxHint}</p>`}
-${error !== undefined && html`<div class="error-summary" role="alert"><p class="error-summary__title" id="otp-error">${error}</p></div>`}
+${m.sandboxHint !== undefined && sandboxHintNotice(lang, m.sandboxHint)}
+${error !== undefined && html`<div class="error-summary" role="alert" tabindex="-1" autofocus><p class="error-summary__title" id="otp-error">${error}</p></div>`}
 <form method="post" action="${m.formAction}" autocomplete="off">
 <input type="hidden" name="_csrf" value="${m.csrfToken}">
 <div class="field">
@@ -52,5 +63,5 @@ ${error !== undefined && html`<div class="error-summary" role="alert"><p class="
 </form>
 </section>`;
 
-  return renderPage({ lang, title: t(lang, 'page.challenge.title'), cssHref: m.cssHref, sandbox: m.sandbox, main });
+  return renderPage({ lang, title: t(lang, 'page.challenge.title'), cssHref: m.cssHref, sandbox: m.sandbox, main, hasErrors: error !== undefined });
 }

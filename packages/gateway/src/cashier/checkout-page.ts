@@ -9,7 +9,7 @@
 import { holderCharsMax, holderDigitsMax } from './card-form.js';
 import { attr, html, type SafeHtml } from './html.js';
 import { t, tKey, type Lang } from './i18n.js';
-import { amountBlock, detailsList, formatUtc, merchantHeader, renderPage } from './layout.js';
+import { amountBlock, detailsList, formatDeadline, merchantHeader, renderPage } from './layout.js';
 
 export type CheckoutField = 'holder' | 'number' | 'expiry' | 'cvv' | 'form';
 
@@ -88,17 +88,17 @@ ${field({
 </form>
 </section>`}`;
 
-  return renderPage({ lang, title: t(lang, 'page.checkout.title', { merchant: m.merchantName }), cssHref: m.cssHref, sandbox: m.sandbox, main });
+  return renderPage({ lang, title: t(lang, 'page.checkout.title', { merchant: m.merchantName }), cssHref: m.cssHref, sandbox: m.sandbox, main, hasErrors });
 }
 
 function orderSummary(m: CheckoutPageModel): SafeHtml {
   const { lang } = m;
-  const expires = formatUtc(m.expiresAtIso);
+  const expires = formatDeadline(m.expiresAtIso, lang);
   const items = m.products.length > 0 && html`<h3 class="visually-hidden">${t(lang, 'summary.items')}</h3>
 <ul class="items">${m.products.map((p) => html`
 <li class="item"><span class="item__name">${p.name}</span><span class="item__amount">${p.amountDisplay} ${m.currency}</span><span class="item__qty">${t(lang, 'summary.quantity', { quantity: p.quantity })}</span></li>`)}
 </ul>`;
-  const expiry = expires && html`<p class="expires">${t(lang, 'summary.expiresAt', { time: expires })}</p>`;
+  const expiry = expires && html`<p class="expires" data-local-time="${m.expiresAtIso}" data-local-template="${t(lang, 'summary.expiresAt', { time: '{time}' })}">${t(lang, 'summary.expiresAt', { time: expires })}</p>`;
   return html`<section class="panel" aria-labelledby="summary-title">
 <h2 class="visually-hidden" id="summary-title">${t(lang, 'summary.heading')}</h2>
 ${amountBlock(m.amountDisplay, m.currency)}
@@ -118,7 +118,7 @@ function errorSummary(lang: Lang, message: (field: CheckoutField) => string | un
     .filter((entry): entry is readonly [string, string] => entry[1] !== undefined);
   // role="alert" makes screen readers announce the problem after the reload
   // a no-JavaScript form submit causes.
-  return html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title">
+  return html`<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus>
 <h3 class="error-summary__title" id="error-summary-title">${t(lang, 'errors.heading')}</h3>
 <ul>${formError !== undefined && html`
 <li>${formError}</li>`}${fieldErrors.map(([id, text]) => html`

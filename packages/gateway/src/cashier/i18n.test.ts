@@ -47,3 +47,16 @@ describe('t', () => {
     expect(isMessageKey('toString')).toBe(false);
   });
 });
+
+describe('method names inside sentences', () => {
+  it('never says a word twice ("使用微信扫码支付支付")', () => {
+    for (const lang of ['en', 'zh'] as const) {
+      for (const key of Object.keys(messages.en).filter((k) => k.startsWith('method.'))) {
+        const method = messages[lang][key as keyof typeof messages.en];
+        for (const sentence of [t(lang, 'methods.choose', { method }), t(lang, 'redirect.continue', { method })]) {
+          expect(sentence, sentence).not.toMatch(/(支付|付款|Pay)\s*\1/i);
+        }
+      }
+    }
+  });
+});

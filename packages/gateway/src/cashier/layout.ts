@@ -1,12 +1,14 @@
 /**
  * The page shell and the small pieces every cashier page shares.
  *
- * Pages are complete documents with no script and no inline style, so they
- * work with JavaScript off and under `default-src 'none'; style-src 'self'`.
+ * Pages are complete documents with no inline script or style, so they work
+ * with JavaScript off and under `default-src 'none'; style-src 'self';
+ * script-src 'self'`. Waiting pages load one same-origin script that checks
+ * for news; without it their "check again" link does the same.
  */
 import { html, type HtmlValue, type SafeHtml } from './html.js';
 import { t, type Lang } from './i18n.js';
-import { cashierCssHref, cashierCssIntegrity } from './assets.js';
+import { cashierCssHref, cashierCssIntegrity, cashierJsHref, cashierJsIntegrity } from './assets.js';
 
 export interface PageShell {
   lang: Lang;
@@ -14,15 +16,16 @@ export interface PageShell {
   cssHref: string;
   sandbox: boolean;
   main: SafeHtml;
-  /** Reload this same-origin URL after `seconds` — how a pending page polls without JavaScript. */
-  refresh?: { seconds: number; url: string };
+  /** Check this same-origin URL every `seconds` and go there once it is no longer a waiting page. */
+  watch?: { seconds: number; url: string };
+  /** The page shows a refused form: the title says so first, as screen readers read it on arrival. */
+  hasErrors?: boolean;
 }
 
 const htmlLang: Record<Lang, string> = { en: 'en', zh: 'zh-CN' };
 
 export function renderPage(page: PageShell): string {
-  const refresh = page.refresh && html`
-<meta http-equiv="refresh" content="${`${page.refresh.seconds};url=${page.refresh.url}`}">`;
+  const title = page.hasErrors ? t(page.lang, 'page.errorTitle', { title: page.title }) : page.title;
   // no-referrer: the cashier URL names the merchant and order; it must not leak
   // to the merchant's return page or anywhere else. noindex: payment pages are
   // per-payer and short-lived. format-detection: iOS would turn order numbers
@@ -34,14 +37,15 @@ export function renderPage(page: PageShell): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <meta name="robots" content="noindex, nofollow">
-<meta name="format-detection" content="telephone=no">${refresh}
-<title>${page.title}</title>
+<meta name="format-detection" content="telephone=no">
+<title>${title}</title>
 <link rel="stylesheet" href="${page.cssHref}"${page.cssHref === cashierCssHref ? html` integrity="${cashierCssIntegrity}"` : ''}>
 <link rel="icon" href="data:,">
+<script src="${cashierJsHref}" integrity="${cashierJsIntegrity}" defer></script>
 </head>
 <body>
 ${page.sandbox && html`<p class="sandbox-banner" role="note">${t(page.lang, 'page.sandbox')}</p>`}
-<main class="page">
+<main class="page"${page.watch ? html` data-watch-url="${page.watch.url}" data-watch-seconds="${page.watch.seconds}"` : ''}>
 ${page.main}
 <p class="footer">${t(page.lang, 'page.poweredBy')}</p>
 </main>
@@ -73,15 +77,20 @@ export function detailsList(rows: readonly (readonly [label: string, value: Html
 </dl>`;
 }
 
+/** Beijing time is UTC+8 all year (no daylight saving), so it needs no zone database. */
+const BEIJING_OFFSET_MS = 8 * 60 * 60 * 1000;
+
 /**
- * `2025-06-01T12:30:00.000Z` → `2025-06-01 12:30 UTC`. Without JavaScript we
- * cannot show the payer's local time, so we show an unambiguous one.
+ * A deadline as the server writes it, before the page's script rewrites it
+ * in the payer's own time zone: `2025-06-01 12:30 UTC` on English pages and
+ * `2025-06-01 20:30 北京时间` on Chinese ones, whose payers are in China.
+ * The zone is always named.
  */
-export function formatUtc(iso: string): string | undefined {
+export function formatDeadline(iso: string, lang: Lang): string | undefined {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return undefined;
-  const text = date.toISOString();
-  return `${text.slice(0, 10)} ${text.slice(11, 16)} UTC`;
+  const text = (lang === 'zh' ? new Date(date.getTime() + BEIJING_OFFSET_MS) : date).toISOString();
+  return `${text.slice(0, 10)} ${text.slice(11, 16)} ${t(lang, 'page.timeZone')}`;
 }
 
 /**

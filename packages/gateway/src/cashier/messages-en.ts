@@ -9,6 +9,8 @@ export const en = {
   'page.challenge.title': 'Verify your payment',
   'page.poweredBy': 'Secure checkout by OpenCashier',
   'page.sandbox': 'Sandbox — no real money is charged',
+  'page.errorTitle': 'Error: {title}',
+  'page.timeZone': 'UTC',
 
   'summary.heading': 'Order summary',
   'summary.payTo': 'You are paying',
@@ -56,6 +58,7 @@ export const en = {
   'challenge.heading': 'Confirm it’s you',
   'challenge.intro': 'Your card issuer has sent a one-time code to the phone or app linked to your card. Enter it to approve paying {amount} {currency} to {merchant}.',
   'challenge.otp': 'One-time code',
+  'challenge.sandboxHint': 'Sandbox: enter {code} to pass, anything else to fail.',
   'challenge.submit': 'Confirm payment',
   'challenge.cancel': 'Cancel payment',
 
@@ -132,6 +135,7 @@ export const en = {
   'remit.heading': 'Pay by bank transfer',
   'remit.hint': 'Transfer exactly {amount} {currency} to this account and write the postscript below in the transfer. The order is paid when the transfer arrives.',
   'remit.payee': 'Payee',
+  'remit.sandboxTransfer': 'Sandbox: simulate the incoming transfer',
   'remit.accountNumber': 'Account number',
   'remit.branchBank': 'Bank',
   'remit.bankUnionNumber': 'Bank code (CNAPS)',

@@ -9,6 +9,8 @@ export const zh: Record<MessageKey, string> = {
   'page.challenge.title': '验证付款',
   'page.poweredBy': '由 OpenCashier 提供安全支付',
   'page.sandbox': '沙箱环境 — 不会产生真实扣款',
+  'page.errorTitle': '错误：{title}',
+  'page.timeZone': '北京时间',
 
   'summary.heading': '订单信息',
   'summary.payTo': '收款方',
@@ -56,6 +58,7 @@ export const zh: Record<MessageKey, string> = {
   'challenge.heading': '验证身份',
   'challenge.intro': '发卡行已向您绑定的手机或应用发送动态验证码。输入验证码以确认向 {merchant} 支付 {amount} {currency}。',
   'challenge.otp': '动态验证码',
+  'challenge.sandboxHint': '沙箱：输入 {code} 即通过验证，输入其他内容则验证失败。',
   'challenge.submit': '确认支付',
   'challenge.cancel': '取消支付',
 
@@ -104,7 +107,7 @@ export const zh: Record<MessageKey, string> = {
   'method.ALIPAY_SCAN': '支付宝扫码',
   'method.ALIPAY_WAP': '支付宝手机网站',
   'method.ALIPAY_LIFE': '支付宝生活号',
-  'method.WECHAT_SCAN': '微信扫码支付',
+  'method.WECHAT_SCAN': '微信扫码',
   'method.B2C': '网上银行',
   'scan.heading': '扫码支付',
   'scan.alipay': '请打开手机支付宝扫描二维码完成付款。',
@@ -131,6 +134,7 @@ export const zh: Record<MessageKey, string> = {
   'method.OFFLINE': '线下银行汇款',
   'remit.heading': '银行转账付款',
   'remit.hint': '请向以下账户转账 {amount} {currency}（金额须一致），并在转账附言中填写下方附言号。款项到账后订单即完成支付。',
+  'remit.sandboxTransfer': '沙箱：模拟收到这笔转账',
   'remit.payee': '收款人',
   'remit.accountNumber': '收款账号',
   'remit.branchBank': '开户行',

@@ -62,7 +62,11 @@ ${detailsList([
   [t(lang, 'remit.bankUnionNumber'), m.action.payee.bankUnionNumber],
   [t(lang, 'remit.remittancesAddress'), m.action.payee.remittancesAddress],
 ])}
-<p class="notice">${t(lang, 'scan.waiting')}</p>`
+<p class="notice">${t(lang, 'scan.waiting')}</p>
+${m.sandbox && html`<form method="post" action="/simulator/remit/${m.action.payee.postscriptNumber}" class="sandbox-remit">
+<input type="hidden" name="back" value="${m.statusUrl}">
+<button class="button button--secondary" type="submit">${t(lang, 'remit.sandboxTransfer')}</button>
+</form>`}`
       : m.action.kind === 'scan'
       ? html`<h2 class="panel__title" id="action-title">${t(lang, 'scan.heading')}</h2>
 <p>${t(lang, m.action.wallet === 'alipay' ? 'scan.alipay' : 'scan.wechat')}</p>
@@ -76,6 +80,7 @@ ${m.sandbox && html`<p><a class="sandbox-link" href="${m.action.content}">${t(la
 <section class="panel">${amountBlock(m.amountDisplay, m.currency)}</section>
 <section class="panel" aria-labelledby="action-title">
 ${body}
+<p class="actions"><a class="button button--secondary" href="${m.statusUrl}">${t(lang, 'result.checkAgain')}</a></p>
 </section>`;
   return renderPage({
     lang,
@@ -83,6 +88,6 @@ ${body}
     cssHref: m.cssHref,
     sandbox: m.sandbox,
     main,
-    refresh: { seconds: METHOD_PAGE_REFRESH_SECONDS, url: m.statusUrl },
+    watch: { seconds: METHOD_PAGE_REFRESH_SECONDS, url: m.statusUrl },
   });
 }

@@ -72,11 +72,11 @@ ${returnUrl !== undefined && html`<a class="button button--primary" href="${retu
     cssHref: m.cssHref,
     sandbox: m.sandbox ?? false,
     main,
-    ...(statusUrl === undefined ? {} : { refresh: { seconds: pendingRefreshSeconds, url: statusUrl } }),
+    ...(statusUrl === undefined ? {} : { watch: { seconds: pendingRefreshSeconds, url: statusUrl } }),
   });
 }
 
-/** The refresh target must be our own page: a meta refresh to a foreign URL is an open redirect. */
+/** The page watched must be our own: following a foreign URL would be an open redirect. */
 function sameOriginPath(url: string | undefined): string | undefined {
   const safe = safeLinkUrl(url);
   return safe !== undefined && safe.startsWith('/') ? safe : undefined;

@@ -9,12 +9,13 @@ import type { Order } from '../domain/order.js';
 import { RISK_DECLINED, RISK_REVIEW_REJECTED, type PaymentContext } from '../domain/risk-gate.js';
 import { CANCELLED_AWAITING_CHANNEL, CANCELLED_BY_MERCHANT, CANCELLED_BY_PAYER, type OrderService } from '../orders/order-service.js';
 import type { Merchant } from '../store/merchant-repository.js';
-import { cashierCss, cashierCssCacheControl, cashierCssContentType, cashierCssHref } from './assets.js';
+import { cashierCss, cashierCssCacheControl, cashierCssContentType, cashierCssHref, cashierJs, cashierJsContentType, cashierJsHref } from './assets.js';
 import { cardBrandName } from '../domain/card-brand.js';
 import { parseCardForm } from './card-form.js';
 import type { CashierLinks } from './links.js';
 import type { OnlinePayService } from '../onlinepay/online-pay-service.js';
 import { cashierMethodRoutes, onlinePayCheckoutPage } from './method-routes.js';
+import { normaliseLang } from './i18n.js';
 import { clientIpGuard } from './client-ip-binding.js';
 import { renderChallengePage, renderCheckoutPage, renderErrorPage, renderResultPage, type CheckoutPageModel } from './views.js';
 
@@ -165,10 +166,13 @@ export async function cashierRoutes(app: FastifyInstance, deps: CashierDeps): Pr
   app.get(cashierCssHref, async (_request, reply) =>
     reply.type(cashierCssContentType).header('cache-control', cashierCssCacheControl).send(cashierCss),
   );
+  // Same URL-carries-the-hash rule as the stylesheet, so it too is cached for a year.
+  app.get(cashierJsHref, async (_request, reply) => reply.type(cashierJsContentType).header('cache-control', cashierCssCacheControl).send(cashierJs));
 
   app.get<{ Params: Params }>('/cashier/:token', async (request, reply) => {
     const found = await load(request.params.token);
-    if (!found) return errorPage(reply, 404, 'notFound');
+    // No order, so no order language: the browser's first preferred language says which.
+    if (!found) return errorPage(reply, 404, 'notFound', normaliseLang(request.headers['accept-language']));
     deviceOf(request, reply);
     return show(reply, request.params.token, found.order, found.merchant, nonceOf(request, reply));
   });
@@ -189,7 +193,7 @@ export async function cashierRoutes(app: FastifyInstance, deps: CashierDeps): Pr
     async (request: FastifyRequest<{ Params: Params; Body: Record<string, unknown> }>, reply: FastifyReply) => {
       const { token } = request.params;
       const found = await load(token);
-      if (!found) return errorPage(reply, 404, 'notFound');
+      if (!found) return errorPage(reply, 404, 'notFound', normaliseLang(request.headers['accept-language']));
       const nonce = nonceOf(request, reply);
       const body = (request.body ?? {}) as Record<string, unknown>;
       const context: PaymentContext = { ip: request.ip, deviceId: deviceOf(request, reply) };

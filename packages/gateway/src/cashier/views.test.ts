@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cashierCssHref, cashierCssIntegrity } from './assets.js';
+import { cashierCssHref, cashierCssIntegrity, cashierJsHref, cashierJsIntegrity } from './assets.js';
 import { messages } from './i18n.js';
 import {
   renderChallengePage,
@@ -56,10 +56,13 @@ describe('every page', () => {
     expect(page).toContain('<meta name="referrer" content="no-referrer">');
     expect(page).toMatch(/<title>[^<]+<\/title>/);
     expect(page).toContain(`<link rel="stylesheet" href="${cashierCssHref}" integrity="${cashierCssIntegrity}">`);
-    // The CSP allows neither inline styles nor scripts of any kind.
+    // The CSP allows neither inline styles nor inline scripts: the one script is the cashier's own file, checked by its hash.
     expect(page).not.toMatch(/\sstyle=/i);
     expect(page).not.toMatch(/<style/i);
-    expect(page).not.toMatch(/<script/i);
+    expect([...page.matchAll(/<script[^>]*>/gi)].map((m) => m[0])).toEqual([`<script src="${cashierJsHref}" integrity="${cashierJsIntegrity}" defer>`]);
+    expect(page).toContain('defer></script>\n</head>');
+    // Nothing reloads itself: waiting pages are watched by the script, with a link for the same by hand.
+    expect(page).not.toMatch(/http-equiv/i);
     expect(page).not.toMatch(/\son[a-z]+=/i);
     expect(page).not.toMatch(/javascript:/i);
   });
@@ -133,6 +136,24 @@ describe('renderCheckoutPage', () => {
     expect(renderCheckoutPage(checkout())).not.toContain('aria-invalid');
   });
 
+  it('says in the title that the form was refused and puts focus on the error summary', () => {
+    const refused = renderCheckoutPage(checkout({ errors: { number: 'error.number.invalid' } }));
+    expect(refused).toContain('<title>Error: Pay Acme Shop</title>'.replace('Pay Acme Shop', messages.en['page.checkout.title'].replace('{merchant}', 'Acme Shop')));
+    expect(refused).toMatch(/<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus>/);
+    const zh = renderCheckoutPage(checkout({ lang: 'zh', errors: { number: 'error.number.invalid' } }));
+    expect(zh).toContain(`<title>错误：${messages.zh['page.checkout.title'].replace('{merchant}', 'Acme Shop')}</title>`);
+    const fresh = renderCheckoutPage(checkout());
+    expect(fresh).not.toContain('autofocus');
+    expect(fresh).not.toContain('<title>Error');
+  });
+
+  it('names the time zone of the deadline and lets the script show the payer\'s own', () => {
+    expect(renderCheckoutPage(checkout())).toContain('<p class="expires" data-local-time="2025-06-15T12:30:00Z" data-local-template="Complete payment before {time}">Complete payment before 2025-06-15 12:30 UTC</p>');
+    // Chinese payers read Beijing time (UTC+8) until the script knows better.
+    expect(renderCheckoutPage(checkout({ lang: 'zh' }))).toContain('>请在 2025-06-15 20:30 北京时间 前完成支付</p>');
+    expect(renderCheckoutPage(checkout({ lang: 'zh', expiresAtIso: '2025-06-15T20:00:00Z' }))).toContain('请在 2025-06-16 04:00 北京时间 前完成支付');
+  });
+
   it('shows the sandbox banner only in sandbox', () => {
     expect(renderCheckoutPage(checkout({ sandbox: true }))).toContain('Sandbox — no real money is charged');
     expect(renderCheckoutPage(checkout({ sandbox: false }))).not.toContain('sandbox-banner');
@@ -174,6 +195,19 @@ describe('renderChallengePage', () => {
     expect(page).toContain(messages.zh['error.otp.invalid']);
     expect(page).toContain('aria-invalid="true"');
     expect(page).toContain('动态验证码');
+    expect(page).toContain('<title>错误：');
+    expect(page).toContain('tabindex="-1" autofocus');
+  });
+
+  it('tells a sandbox payer which code passes, in the page language', () => {
+    const hinted = (lang: 'en' | 'zh', sandboxHint: string) => renderChallengePage({
+      lang, merchantName: 'M', amountDisplay: '1.00', currency: 'CNY', csrfToken: 't', formAction: '/a', cssHref: '/c.css', sandbox: true, sandboxHint,
+    });
+    expect(hinted('zh', 'Sandbox: enter 123456 to pass, anything else to fail.')).toContain('<p class="notice">沙箱：输入 123456 即通过验证，输入其他内容则验证失败。</p>');
+    expect(hinted('en', 'Sandbox: enter 123456 to pass, anything else to fail.')).toContain('<p class="notice">Sandbox: enter 123456 to pass, anything else to fail.</p>');
+    // A hint of another shape is shown as written, marked as English on a Chinese page.
+    expect(hinted('zh', 'Use the issuer app.')).toContain('<p class="notice" lang="en">Use the issuer app.</p>');
+    expect(hinted('en', 'Use the issuer app.')).toContain('<p class="notice">Use the issuer app.</p>');
   });
 });
 
@@ -201,10 +235,11 @@ describe('renderResultPage', () => {
 
   it('makes a pending page re-check itself, same origin only', () => {
     const page = result('pending', { statusUrl: '/cashier/m1/R1/status' });
-    expect(page).toContain('<meta http-equiv="refresh" content="5;url=/cashier/m1/R1/status">');
-    expect(page).toContain('Check status again');
-    expect(result('pending', { statusUrl: 'https://evil.example/' })).not.toContain('http-equiv');
-    expect(result('success', { statusUrl: '/cashier/s' })).not.toContain('http-equiv');
+    expect(page).toContain('<main class="page" data-watch-url="/cashier/m1/R1/status" data-watch-seconds="5">');
+    expect(page).toContain('<a class="button button--secondary" href="/cashier/m1/R1/status">Check status again</a>');
+    expect(result('pending', { statusUrl: 'https://evil.example/' })).not.toContain('data-watch-url');
+    expect(result('pending', { statusUrl: '//evil.example/' })).not.toContain('data-watch-url');
+    expect(result('success', { statusUrl: '/cashier/s' })).not.toContain('data-watch-url');
   });
 
   it('speaks Chinese', () => {

@@ -10,6 +10,7 @@ import type { OnlinePayService } from '../onlinepay/online-pay-service.js';
 import type { OrderService } from '../orders/order-service.js';
 import type { DialectRegistry } from '../protocols/dialect-registry.js';
 import { simulatorRoutes } from '../simulator/routes.js';
+import type { RemittanceService } from '../onlinepay/remittance-service.js';
 import type { MerchantRepository } from '../store/merchant-repository.js';
 import type { OnlinePayRepository } from '../store/online-pay-repository.js';
 
@@ -23,6 +24,7 @@ export interface BrowserPagesDeps {
   onlinePay: OnlinePayService;
   onlinePayRepository: OnlinePayRepository;
   simulated: readonly SimulatedPayerChannel[];
+  remittances: RemittanceService;
 }
 
 /**
@@ -38,6 +40,9 @@ export async function browserPages(app: FastifyInstance, d: BrowserPagesDeps): P
         directives: {
           defaultSrc: ["'none'"],
           styleSrc: ["'self'"],
+          // The waiting pages' one script (a file, never inline) and the same-origin check it makes.
+          scriptSrc: ["'self'"],
+          connectSrc: ["'self'"],
           imgSrc: ["'self'", 'data:'],
           formAction: ["'self'"],
           frameAncestors: ["'none'"],
@@ -49,7 +54,7 @@ export async function browserPages(app: FastifyInstance, d: BrowserPagesDeps): P
     await scope.register(formbody, { bodyLimit: 16 * 1024 });
     const findMerchant = (id: string) => d.merchants.find(id);
     await cashierRoutes(scope, { orders: d.orders, findMerchant, links: d.links, clock: d.clock, secureCookies: d.config.publicBaseUrl.startsWith('https:'), returnUrl: (order) => d.dialects.get(order.dialect).returnUrl(order), onlinePay: d.onlinePay });
-    await simulatorRoutes(scope, { channels: d.simulated, orders: d.orders, repository: d.onlinePayRepository, findMerchant });
+    await simulatorRoutes(scope, { channels: d.simulated, orders: d.orders, repository: d.onlinePayRepository, findMerchant, remittances: d.remittances });
     if (d.config.demoMerchant) {
       await scope.register(async (demo) => {
         // Notifications arrive as JSON text; the shop verifies the raw body, so keep it unparsed.

@@ -17,8 +17,12 @@ interface ChannelHealth {
   succeeded: number;
   failed: number;
   pending: number;
-  /** Declined or failed among the orders that reached an outcome, in basis points. */
+  /** Of `failed`: refused by the issuer or risk control — the channel worked. */
+  declined: number;
+  /** Channel errors (processing errors, outcomes left unknown) among the orders that reached an outcome, in basis points. */
   errorRateBps: number | null;
+  /** Declines among the orders that reached an outcome, in basis points. */
+  declineRateBps: number | null;
   /** From order creation to the channel's outcome: the median and the 95th percentile. */
   outcomeP50Ms: number | null;
   outcomeP95Ms: number | null;
@@ -30,6 +34,16 @@ interface ChannelHealth {
 function percentile(sorted: readonly number[], p: number): number | null {
   if (sorted.length === 0) return null;
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
+}
+
+/**
+ * A failure that says the channel is unwell: an outcome it never gave, or a
+ * processing error. A decline (do not honour, insufficient funds, a risk
+ * refusal…) is the channel working as it should, and is counted apart.
+ */
+function isChannelError(r: { state: string; decline_code: string | null }): boolean {
+  if (r.state === 'UNKNOWN') return true;
+  return r.state === 'FAILED' && (r.decline_code === null || r.decline_code === 'PROCESSING_ERROR');
 }
 
 /**
@@ -52,7 +66,7 @@ export function operatorChannelRoutes(deps: () => OperatorConsoleDeps): PortalRo
         const sinceMs = d.clock() - Number(hoursText) * HOUR_MS;
         const rows = await d.db
           .selectFrom('orders')
-          .select(['channel', 'state', 'created_at_ms', 'completed_at_ms'])
+          .select(['channel', 'state', 'decline_code', 'created_at_ms', 'completed_at_ms'])
           .where('created_at_ms', '>=', BigInt(sinceMs))
           .where('channel', 'is not', null)
           .orderBy('created_at_ms', 'desc')
@@ -69,6 +83,7 @@ export function operatorChannelRoutes(deps: () => OperatorConsoleDeps): PortalRo
         const channels: ChannelHealth[] = [...byChannel.entries()].map(([channel, { rows: list, durations }]) => {
           const succeeded = list.filter((r) => r.state === 'SUCCESS').length;
           const failed = list.filter((r) => r.state === 'FAILED' || r.state === 'UNKNOWN').length;
+          const errors = list.filter(isChannelError).length;
           const decided = succeeded + failed;
           const sorted = durations.filter((ms) => ms >= 0).sort((a, b) => a - b);
           const completed = list.map((r) => (r.completed_at_ms === null ? 0 : Number(r.completed_at_ms)));
@@ -81,7 +96,9 @@ export function operatorChannelRoutes(deps: () => OperatorConsoleDeps): PortalRo
             succeeded,
             failed,
             pending: list.length - decided,
-            errorRateBps: decided === 0 ? null : Math.round((failed * 10_000) / decided),
+            declined: failed - errors,
+            errorRateBps: decided === 0 ? null : Math.round((errors * 10_000) / decided),
+            declineRateBps: decided === 0 ? null : Math.round(((failed - errors) * 10_000) / decided),
             outcomeP50Ms: percentile(sorted, 50),
             outcomeP95Ms: percentile(sorted, 95),
             lastOutcomeAtMs: completed.length === 0 || Math.max(...completed) === 0 ? null : Math.max(...completed),

@@ -5,6 +5,7 @@ import type { Order } from '../domain/order.js';
 import type { OrderService } from '../orders/order-service.js';
 import type { Merchant } from '../store/merchant-repository.js';
 import type { OnlinePayRepository } from '../store/online-pay-repository.js';
+import type { RemittanceService } from '../onlinepay/remittance-service.js';
 import type { PayerDecision, SimulatedPayerChannel } from '../channels/payer-simulator/simulated-channel.js';
 import { SANDBOX_BANKS, isSandboxBank } from '../channels/sandbox-bank/index.js';
 import { wireStatus } from '../protocols/payease/status-map.js';
@@ -16,7 +17,14 @@ export interface SimulatorDeps {
   orders: OrderService;
   repository: OnlinePayRepository;
   findMerchant: (merchantId: string) => Promise<Merchant | undefined>;
+  /** Where the sandbox's simulated incoming bank transfers are recorded, as an operator records real ones. */
+  remittances: Pick<RemittanceService, 'record'>;
 }
+
+/** The channel offline remittance orders are started at (their reference is the postscript). */
+const REMITTANCE_CHANNEL = 'offline-remittance';
+/** Where the cashier's bank-transfer page sends the payer back to: its own page, nothing else. */
+const CASHIER_PATH = /^\/cashier\/[A-Za-z0-9._~-]{1,512}$/;
 
 interface Found {
   channel: SimulatedPayerChannel;
@@ -80,6 +88,27 @@ export async function simulatorRoutes(app: FastifyInstance, deps: SimulatorDeps)
         }),
       );
   };
+
+  /**
+   * Sandbox only: the bank transfer a payer of an offline remittance order
+   * would make, arriving with the exact amount and the postscript. It is
+   * recorded like a transfer from the bank statement (the bank reference is
+   * derived from the postscript, so pressing the button twice records one
+   * transfer), and the payer goes back to the cashier page, which then shows
+   * the paid order.
+   */
+  app.post('/simulator/remit/:postscript', async (request: FastifyRequest<{ Params: { postscript: string }; Body: Record<string, unknown> | undefined }>, reply) => {
+    const { postscript } = request.params;
+    if (!/^[A-Z0-9]{4,32}$/.test(postscript)) return notFound(reply);
+    const orderId = await deps.repository.findOrderIdByReference(REMITTANCE_CHANNEL, postscript);
+    const order = orderId ? await deps.orders.find(orderId) : undefined;
+    const merchant = order ? await deps.findMerchant(order.merchantId) : undefined;
+    if (!order || !merchant?.sandbox) return notFound(reply);
+    const recorded = await deps.remittances.record({ bankReference: `sandbox-${postscript}`, postscript, amountMinor: order.amountMinor, currency: order.currency, payerName: 'Sandbox payer' });
+    const back = request.body?.back;
+    if (typeof back === 'string' && CASHIER_PATH.test(back)) return reply.redirect(back, 303);
+    return reply.type('application/json').send({ outcome: recorded.transfer.outcome, status: wireStatus(recorded.order?.state ?? order.state) });
+  });
 
   app.get('/simulator/pay/:reference', async (request: SimRequest, reply) => {
     const found = await find(request.params.reference);

@@ -115,7 +115,9 @@ describe('hosted cashier behaviour', () => {
     const directives = new Map(csp!.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
     expect(directives.get('default-src')).toEqual(["'none'"]);
     expect(directives.get('style-src')).toEqual(["'self'"]);
-    expect(directives.has('script-src')).toBe(false); // falls back to default-src 'none'
+    // One script, the cashier's own file (waiting pages and local times), and the same-origin check it makes.
+    expect(directives.get('script-src')).toEqual(["'self'"]);
+    expect(directives.get('connect-src')).toEqual(["'self'"]);
     expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
     expect(csp).not.toContain('unsafe-inline');
     expect(csp).not.toContain('unsafe-eval');
@@ -150,7 +152,8 @@ describe('hosted cashier behaviour', () => {
 
     const shown = await page.$$eval('.details dd', (cells) => cells.map((c) => c.textContent));
     expect(shown).toContain(remark);
-    expect(await page.$$('script')).toHaveLength(0);
+    // The only script is the cashier's own file; the remark's tag stayed text.
+    expect(await page.$$eval('script', (scripts) => scripts.map((el) => [el.getAttribute('src')?.replace(/\.[0-9a-f]{10}\.js$/, '.js'), el.textContent]))).toEqual([['/cashier/assets/cashier.js', '']]);
     expect(await page.$$('main img, main b')).toHaveLength(0);
     expect(await page.evaluate<unknown>('window.__pwned')).toBeUndefined();
     expect(problems).toEqual([]);

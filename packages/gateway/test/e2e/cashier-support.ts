@@ -33,7 +33,7 @@ export const NOTIFY_WAIT_MS_MAX = 15_000;
 export const UNKNOWN_RESOLVE_DELAY_MS = 2_000;
 /**
  * An unknown outcome is resolved by a sweep every 5 s once the delay above
- * has passed, and the pending page reloads itself every 5 s, so a result
+ * has passed, and the pending page checks again every 5 s, so a result
  * shows within ~12 s; 30 s is slack.
  */
 export const PENDING_WAIT_MS_MAX = 30_000;

@@ -34,11 +34,12 @@ describe.concurrent('every magic card through the hosted cashier', () => {
         submit(page, PAY_BUTTON, '.result__icon'),
       ]);
       if (card.scenario.kind === 'unknown') {
-        // The channel has not answered yet: the payer waits on a page that checks again by itself.
+        // The channel has not answered yet: the payer waits on a page whose script checks again by itself.
         // (Judged on the page as served: by now the live page may already have refreshed.)
         const pending = await firstResult.text();
         expect(pending).toContain('result__icon--pending');
-        expect(pending).toMatch(/<meta http-equiv="refresh" content="\d+;url=\/cashier\//);
+        expect(pending).toMatch(/<main class="page" data-watch-url="\/cashier\/[^"]+" data-watch-seconds="\d+">/);
+        expect(pending).not.toContain('http-equiv');
         await page.waitForSelector(`.result__icon--${expected.outcome}`, { timeout: PENDING_WAIT_MS_MAX });
       } else {
         expect(await firstResult.text()).toContain(`result__icon--${expected.outcome}`);
@@ -48,7 +49,7 @@ describe.concurrent('every magic card through the hosted cashier', () => {
       if (expected.outcome === 'failed') expect(await page.$('.result__reason')).not.toBeNull();
       else expect(await page.$('.result__reason')).toBeNull();
       // A final page does not keep reloading.
-      expect(await page.$('meta[http-equiv="refresh"]')).toBeNull();
+      expect(await page.$('[data-watch-url]')).toBeNull();
 
       await expectFinal(order, expected.status, expected.code);
       expect(problems).toEqual([]);

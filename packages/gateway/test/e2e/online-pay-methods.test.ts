@@ -108,7 +108,7 @@ describe.each(testDatabases())('unified order methods in the browser (%s)', (dat
     await phone.goto(walletUrl);
     expect(await phone.textContent('h2')).toContain('Alipay');
     expect(await approveOnSimulator(phone)).toBe('SUCCESS');
-    // The cashier page reloads itself and shows the result.
+    // The cashier page sees the payment by itself (its script checks again) and shows the result.
     await page.waitForSelector('.result__icon--success', { timeout: PAGE_WAIT_MS_MAX });
     await expectNotified(requestId, 'SUCCESS', 'ALI_SCANCODE_PAY');
     expect(problems).toEqual([]);
@@ -182,6 +182,29 @@ describe.each(testDatabases())('unified order methods in the browser (%s)', (dat
     expect(((await recorded.json()) as { outcome: string }).outcome).toBe('SETTLED');
     await page.waitForSelector('.result__icon--success', { timeout: PAGE_WAIT_MS_MAX });
     await expectNotified(requestId, 'SUCCESS', 'OFFLINE-P2P');
+    expect(problems).toEqual([]);
+  });
+
+  it('sandbox offline remittance: the simulate-transfer button records the transfer and the cashier shows the paid order', async (test) => {
+    const { requestId, answer } = await create();
+    const { page, problems } = await payer(test);
+    await page.goto(answer.redirectUrl!);
+    await page.click('button[name="method"][value="OFFLINE"]');
+    await page.waitForSelector('dl.details', { timeout: PAGE_WAIT_MS_MAX });
+    const postscript = /OC[2-9A-HJ-NP-Z]{10}/.exec((await page.textContent('main'))!)![0];
+    await page.getByRole('button', { name: 'Sandbox: simulate the incoming transfer' }).click();
+    await page.waitForSelector('.result__icon--success', { timeout: PAGE_WAIT_MS_MAX });
+    expect(new URL(page.url()).pathname).toBe(new URL(answer.redirectUrl!).pathname);
+    await expectNotified(requestId, 'SUCCESS', 'OFFLINE-P2P');
+    // Pressing it again (a reload, a second tab) records nothing more.
+    const again = await fetch(`${t.baseUrl}/simulator/remit/${postscript}`, { method: 'POST' });
+    expect(((await again.json()) as { outcome: string }).outcome).toBe('SETTLED');
+    const transfers = (await t.gateway.remittances.list(undefined, 100)).filter((x) => x.postscript === postscript);
+    expect(transfers).toHaveLength(1);
+    expect(transfers[0]).toMatchObject({ amountMinor: 2580n, currency: 'CNY', outcome: 'SETTLED' });
+    // A postscript no order has is not found, and records nothing.
+    expect((await fetch(`${t.baseUrl}/simulator/remit/OCZZZZZZZZZZ`, { method: 'POST' })).status).toBe(404);
+    expect((await t.gateway.remittances.list(undefined, 100)).filter((x) => x.postscript === 'OCZZZZZZZZZZ')).toHaveLength(0);
     expect(problems).toEqual([]);
   });
 

@@ -152,10 +152,16 @@ describe('operator console in a browser', () => {
     await page.getByLabel(/^Order/).fill('browser-cb-1');
     await page.getByLabel('Reason code').fill('4853');
     await page.getByLabel('Acquirer reference').fill('ACQ-2026-0042');
-    await page.getByLabel(/^Amount in minor units/).fill('0');
+    // Typed as the order's currency writes it: more decimals than USD has are refused at the field, and nothing is opened.
+    const casesBefore = (await t.gateway.disputes.list({ limit: 100 })).length;
+    await page.getByLabel(/^Amount in the order currency/).fill('45.001');
     await page.getByRole('button', { name: 'Open the case' }).click();
-    await page.locator('#dp-amount-error').waitFor({ timeout: PAGE_WAIT_MS_MAX });
-    await page.getByLabel(/^Amount in minor units/).fill('');
+    await page.locator('#dp-amount-error').filter({ hasText: 'USD amounts have at most 2 decimals.' }).waitFor({ timeout: PAGE_WAIT_MS_MAX });
+    expect(await t.gateway.disputes.list({ limit: 100 })).toHaveLength(casesBefore);
+    await page.getByLabel(/^Amount in the order currency/).fill('0');
+    await page.getByRole('button', { name: 'Open the case' }).click();
+    await page.locator('#dp-amount-error').filter({ hasText: 'AMOUNT_INVALID' }).waitFor({ timeout: PAGE_WAIT_MS_MAX });
+    await page.getByLabel(/^Amount in the order currency/).fill('45.00');
     await page.getByRole('button', { name: 'Open the case' }).click();
     await page.getByTestId('disputes-notice').waitFor({ timeout: PAGE_WAIT_MS_MAX });
     const [opened] = await t.gateway.disputes.list({ limit: 10 });

@@ -74,14 +74,14 @@ describe('merchant back-office pages in a browser', () => {
     const admin = await open(adminEmail);
     await admin.page.getByRole('link', { name: 'Refund approvals' }).click();
     await admin.page.getByLabel('Refunds that need a second user').selectOption('above');
-    await admin.page.getByLabel('Threshold in minor units').fill('1000');
+    await admin.page.getByLabel(/^Threshold amount/).fill('10.00');
     await admin.page.getByLabel(/Threshold currency/).fill('USD');
     await admin.page.getByRole('button', { name: 'Save policy' }).click();
     await admin.page.getByText('Policy saved.').waitFor({ timeout: PAGE_WAIT_MS_MAX });
 
     const maker = await open(financeEmail);
     await maker.page.goto(`${t.baseUrl}/portal/orders/${serialNumber}`);
-    await maker.page.getByLabel(/Amount in minor units/).fill('1500');
+    await maker.page.getByLabel(/^Amount in USD/).fill('15');
     await maker.page.getByRole('button', { name: 'Refund', exact: true }).click();
     await maker.page.getByTestId('refund-result').waitFor({ timeout: PAGE_WAIT_MS_MAX });
     expect(await maker.page.getByTestId('refund-result').textContent()).toContain('waits for approval by a second user (15.00 USD)');

@@ -86,12 +86,18 @@ describe('back office in a browser', () => {
     await line.getByRole('link', { name: requestId }).click();
     await page.getByRole('heading', { name: `Order ${requestId}` }).waitFor({ timeout: PAGE_WAIT_MS_MAX });
     expect(await page.getByTestId('order-state').textContent()).toBe('SUCCESS');
-    await page.getByLabel(/Amount in minor units/).fill('1200');
+    // Amounts are typed as the currency writes them: more decimals than USD has are refused on the page, and nothing is refunded.
+    await page.getByLabel(/^Amount in USD/).fill('12.001');
+    await page.getByRole('button', { name: 'Refund', exact: true }).click();
+    expect(await page.locator('#refund-amount-error').textContent()).toBe('USD amounts have at most 2 decimals.');
+    expect(await page.getByLabel(/^Amount in USD/).getAttribute('aria-invalid')).toBe('true');
+    expect(await t.gateway.refunds.forOrder((await t.client.queryIccOrder({ requestId })).serialNumber!)).toEqual([]);
+    await page.getByLabel(/^Amount in USD/).fill('12.00');
     await page.getByLabel('Remark').fill('returned item');
     await page.getByRole('button', { name: 'Refund', exact: true }).click();
     await page.getByTestId('refund-result').waitFor({ timeout: PAGE_WAIT_MS_MAX });
     expect(await page.getByTestId('refund-result').textContent()).toContain('SUCCESS: 12.00 USD');
-    await page.getByTestId('refunded-minor').filter({ hasText: '1200' }).waitFor({ timeout: PAGE_WAIT_MS_MAX });
+    await page.getByTestId('refunded').filter({ hasText: '12.00 USD' }).waitFor({ timeout: PAGE_WAIT_MS_MAX });
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'portal-order.png'), fullPage: true });
     const refunds = await t.gateway.refunds.forOrder((await t.client.queryIccOrder({ requestId })).serialNumber!);
     expect(refunds.map((r) => [r.amountMinor, r.state])).toEqual([[1200n, 'SUCCESS']]);

@@ -237,11 +237,16 @@ describe.each(testDatabases())('operator console API (%s)', (_database, database
   });
 
   it('reports channel health from the orders it took', async () => {
+    // An issuer decline is the channel working: it counts as a decline, not as an error.
+    await t.client.createIccOrder({ requestId: 'op-health-declined', orderAmount: '1000', orderCurrency: 'USD', notifyUrl: 'http://127.0.0.1:9999/n', callbackUrl: 'http://127.0.0.1:9999/r' });
+    await t.client.call('sandbox/pay', { requestId: 'op-health-declined', cardNumber: '4000000000000002' });
     const health = await readOnly.get('/o/channels?hours=24');
     const card = health.json.channels.find((c: { methods: string[] }) => c.methods.includes('CARD'));
-    expect(card.orders).toBeGreaterThanOrEqual(2);
+    expect(card.orders).toBeGreaterThanOrEqual(3);
     expect(card.succeeded).toBeGreaterThanOrEqual(2);
+    expect(card.declined).toBeGreaterThanOrEqual(1);
     expect(card.errorRateBps).toBe(0);
+    expect(card.declineRateBps).toBeGreaterThan(0);
     // The card channel's own answers were timed: every authorisation the payments above made.
     const authorize = card.calls.find((c: { operation: string }) => c.operation === 'authorize');
     expect(authorize.calls).toBeGreaterThanOrEqual(card.succeeded);

@@ -1,4 +1,5 @@
 import { merchantEn } from './merchant-en.js';
+import { timelineEn } from './timeline-en.js';
 
 /** English texts of the back office; `zh.ts` has the same keys (a test checks). */
 export const en = {
@@ -21,6 +22,15 @@ export const en = {
   'login.submit': 'Log in',
   'login.code': 'One-time code from your authenticator app',
   'login.verify': 'Verify',
+  'login.failed': 'The e-mail or the password is wrong.',
+  'login.locked': 'Too many failed log-ins: the account is locked for a while, or until an operator resets its password.',
+  'login.codeInvalid': 'The one-time code is wrong or has expired.',
+  'login.tooMany': 'Too many attempts; wait a minute and try again.',
+  'title.page': '{page} · OpenCashier',
+  'title.orderDetail': 'Order {id}',
+  'title.merchantDetail': 'Merchant {id}',
+  'title.disputeDetail': 'Dispute {id}',
+  'title.newMerchant': 'Onboard a merchant',
   'dashboard.title': 'Today',
   'dashboard.currency': 'Currency',
   'dashboard.orders': 'Orders',
@@ -41,6 +51,10 @@ export const en = {
   'orders.status': 'Status',
   'orders.currency': 'Currency',
   'orders.amountMinor': 'Amount (minor units)',
+  'orders.amountExact': 'Exact amount (choose the currency too)',
+  'amount.format': 'Enter an amount such as {example}.',
+  'amount.decimals': '{currency} amounts have at most {digits} decimals.',
+  'amount.currency': 'Choose the currency of the amount first.',
   'orders.cardLast4': 'Card last 4',
   'orders.merchant': 'Merchant',
   'orders.any': 'Any',
@@ -72,7 +86,7 @@ export const en = {
   'order.resent': 'Queued for delivery.',
   'order.none': 'None.',
   'refund.title': 'Refund',
-  'refund.amount': 'Amount in minor units (empty: everything refundable)',
+  'refund.amount': 'Amount in {currency} (empty: everything refundable)',
   'refund.remark': 'Remark',
   'refund.submit': 'Refund',
   'refund.done': 'Refund {state}: {amount} {currency}',
@@ -129,6 +143,7 @@ export const en = {
   'batch.line': 'Line',
   'batch.outcome': 'Result',
   'common.loading': 'Loading…',
+  'common.table': 'Table: {columns}',
   'common.yes': 'yes',
   'common.no': 'no',
   'error.generic': 'Something went wrong: {message}',
@@ -205,7 +220,7 @@ export const en = {
   'opd.retrieval': 'Retrieval request',
   'opd.reason': 'Reason code',
   'opd.reference': 'Acquirer reference',
-  'opd.amount': 'Amount in minor units (empty: the whole order)',
+  'opd.amount': 'Amount in the order currency, e.g. 12.50 (empty: the whole order)',
   'opd.days': 'Days to respond (empty: the default)',
   'opd.openButton': 'Open the case',
   'opd.opened': 'Case {id} opened.',
@@ -263,13 +278,15 @@ export const en = {
   'opch.truncated': 'Only the newest orders were counted.',
   'opch.channel': 'Channel',
   'opch.pending': 'Pending',
-  'opch.errorRate': 'Error rate',
+  'opch.errorRate': 'Channel error rate',
+  'opch.declineRate': 'Decline rate',
   'opch.outcome': 'To outcome (median / 95%)',
   'opch.answers': 'Answers (this node)',
   'opch.answerLine': '{operation}: {calls}×, {failures} failed, {p50}/{p95} ms',
   'opch.last': 'Last outcome',
   // The merchant back-office pages keep their texts in merchant-en.ts.
   ...merchantEn,
+  ...timelineEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

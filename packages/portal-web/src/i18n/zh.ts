@@ -1,5 +1,6 @@
 import type { MessageKey } from './en.js';
 import { merchantZh } from './merchant-zh.js';
+import { timelineZh } from './timeline-zh.js';
 
 /** 简体中文。键与 en.ts 一一对应（有测试检查）。 */
 export const zh: Record<MessageKey, string> = {
@@ -22,6 +23,15 @@ export const zh: Record<MessageKey, string> = {
   'login.submit': '登录',
   'login.code': '验证器应用中的一次性验证码',
   'login.verify': '验证',
+  'login.failed': '邮箱或密码错误。',
+  'login.locked': '登录失败次数过多：账户已暂时锁定，或需运营人员重置密码后才能登录。',
+  'login.codeInvalid': '一次性验证码错误或已过期。',
+  'login.tooMany': '尝试次数过多，请稍等一分钟再试。',
+  'title.page': '{page} · OpenCashier',
+  'title.orderDetail': '订单 {id}',
+  'title.merchantDetail': '商户 {id}',
+  'title.disputeDetail': '争议 {id}',
+  'title.newMerchant': '开通商户',
   'dashboard.title': '今日',
   'dashboard.currency': '币种',
   'dashboard.orders': '订单数',
@@ -42,6 +52,10 @@ export const zh: Record<MessageKey, string> = {
   'orders.status': '状态',
   'orders.currency': '币种',
   'orders.amountMinor': '金额（最小单位）',
+  'orders.amountExact': '精确金额（请同时选择币种）',
+  'amount.format': '请输入金额，例如 {example}。',
+  'amount.decimals': '{currency} 金额最多 {digits} 位小数。',
+  'amount.currency': '请先选择金额的币种。',
   'orders.cardLast4': '卡号后四位',
   'orders.merchant': '商户',
   'orders.any': '全部',
@@ -73,7 +87,7 @@ export const zh: Record<MessageKey, string> = {
   'order.resent': '已加入发送队列。',
   'order.none': '无。',
   'refund.title': '退款',
-  'refund.amount': '金额（最小单位；留空则退还全部可退金额）',
+  'refund.amount': '金额（{currency}；留空则退还全部可退金额）',
   'refund.remark': '备注',
   'refund.submit': '退款',
   'refund.done': '退款 {state}：{amount} {currency}',
@@ -130,6 +144,7 @@ export const zh: Record<MessageKey, string> = {
   'batch.line': '行',
   'batch.outcome': '结果',
   'common.loading': '加载中…',
+  'common.table': '表格：{columns}',
   'common.yes': '是',
   'common.no': '否',
   'error.generic': '出错了：{message}',
@@ -206,7 +221,7 @@ export const zh: Record<MessageKey, string> = {
   'opd.retrieval': '调单',
   'opd.reason': '原因码',
   'opd.reference': '收单机构编号',
-  'opd.amount': '金额（最小单位；留空：整笔订单）',
+  'opd.amount': '金额（订单币种，例如 12.50；留空：整笔订单）',
   'opd.days': '答复期限（天；留空：默认）',
   'opd.openButton': '登记案件',
   'opd.opened': '案件 {id} 已登记。',
@@ -264,11 +279,13 @@ export const zh: Record<MessageKey, string> = {
   'opch.truncated': '仅统计了最新的订单。',
   'opch.channel': '通道',
   'opch.pending': '处理中',
-  'opch.errorRate': '错误率',
+  'opch.errorRate': '通道错误率',
+  'opch.declineRate': '拒绝率',
   'opch.outcome': '出结果用时（中位数 / 95%）',
   'opch.answers': '通道响应（本节点）',
   'opch.answerLine': '{operation}：{calls} 次，{failures} 次失败，{p50}/{p95} 毫秒',
   'opch.last': '最近结果',
   // 商户后台页面的文字在 merchant-zh.ts。
   ...merchantZh,
+  ...timelineZh,
 };

@@ -3,6 +3,8 @@ import { api, can } from '../api.js';
 import { DataTable, ErrorLine, errorText, Field, Loading, useLoad } from '../components.js';
 import { useApp } from '../context.js';
 import { formatTime } from '../format.js';
+import { amountError, formatMinor, parseAmount } from '../money.js';
+import { approvalBlocked } from '../approvers.js';
 
 interface Policy {
   mode: 'off' | 'above' | 'all';
@@ -29,26 +31,36 @@ interface Approval {
   createdAtMs: number;
 }
 
+/** The stored threshold as a person reads it: a decimal in its currency. */
+function shownThreshold(policy: Policy): string {
+  return policy.thresholdMinor === null || policy.thresholdCurrency === null ? '' : formatMinor(policy.thresholdMinor, policy.thresholdCurrency);
+}
+
 /** Admins edit the policy; finance users see it. */
 function PolicyForm({ policy, onSaved }: { policy: Policy; onSaved: () => void }) {
   const { me, t } = useApp();
   const editable = can(me, 'merchant.settings');
   const [mode, setMode] = useState(policy.mode);
-  const [threshold, setThreshold] = useState(policy.thresholdMinor ?? '');
+  const [threshold, setThreshold] = useState(shownThreshold(policy));
   const [currency, setCurrency] = useState(policy.thresholdCurrency ?? '');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [notice, setNotice] = useState<string>();
   useEffect(() => {
     setMode(policy.mode);
-    setThreshold(policy.thresholdMinor ?? '');
+    setThreshold(shownThreshold(policy));
     setCurrency(policy.thresholdCurrency ?? '');
   }, [policy]);
   const submit = async (e: Event) => {
     e.preventDefault();
     setErrors({});
     setNotice(undefined);
+    const parsed = parseAmount(threshold, currency);
+    if (mode === 'above' && !parsed.ok) {
+      setErrors(parsed.reason === 'currency' ? { currency: amountError(parsed.reason, currency, t) } : { threshold: amountError(parsed.reason, currency, t) });
+      return;
+    }
     try {
-      await api.post('/m/refund-policy', { mode, ...(mode === 'above' ? { thresholdMinor: threshold, thresholdCurrency: currency } : {}) });
+      await api.post('/m/refund-policy', { mode, ...(mode === 'above' && parsed.ok ? { thresholdMinor: parsed.minor, thresholdCurrency: currency } : {}) });
       setNotice(t('approvals.saved'));
       onSaved();
     } catch (err) {
@@ -71,7 +83,7 @@ function PolicyForm({ policy, onSaved }: { policy: Policy; onSaved: () => void }
       {mode === 'above' ? (
         <>
           <Field label={t('approvals.threshold')} id="policy-threshold" error={errors.threshold}>
-            <input id="policy-threshold" inputMode="numeric" required disabled={!editable} value={threshold} onInput={(e) => setThreshold(e.currentTarget.value)} />
+            <input id="policy-threshold" inputMode="decimal" required disabled={!editable} value={threshold} onInput={(e) => setThreshold(e.currentTarget.value)} />
           </Field>
           <Field label={t('approvals.thresholdCurrency')} id="policy-currency" error={errors.currency}>
             <input id="policy-currency" required maxLength={3} disabled={!editable} value={currency} onInput={(e) => setCurrency(e.currentTarget.value.toUpperCase())} />
@@ -126,8 +138,11 @@ function Decision({ approval, onDone }: { approval: Approval; onDone: () => void
 
 /** Maker / checker: the policy, the refunds waiting for a second user, and the recent decisions. */
 export function ApprovalsPage() {
-  const { t, locale } = useApp();
+  const { me, t, locale } = useApp();
   const policy = useLoad(() => api.get<{ policy: Policy }>('/m/refund-policy'), []);
+  // Only admins may list users; they are also who set the policy, so they are who must be told.
+  const users = useLoad(() => (can(me, 'merchant.users') ? api.get<{ users: { role: string; status: string; locked: boolean }[] }>('/m/users') : Promise.resolve(undefined)), []);
+  const blocked = policy.data && users.data ? approvalBlocked(policy.data.policy.mode, users.data.users) : false;
   const list = useLoad(() => api.get<{ approvals: Approval[] }>('/m/refund-approvals'), []);
   const pending = list.data?.approvals.filter((a) => a.state === 'PENDING') ?? [];
   const decided = list.data?.approvals.filter((a) => a.state !== 'PENDING') ?? [];
@@ -136,6 +151,11 @@ export function ApprovalsPage() {
       <h1>{t('approvals.title')}</h1>
       <p class="muted">{t('approvals.help')}</p>
       <ErrorLine error={policy.error ?? list.error} />
+      {blocked ? (
+        <p class="notice warning" role="alert" data-testid="approval-blocked">
+          {t('approvals.blocked')}
+        </p>
+      ) : null}
       {policy.data ? <PolicyForm policy={policy.data.policy} onSaved={policy.reload} /> : <Loading />}
       <h2>{t('approvals.pending')}</h2>
       {!list.data ? (

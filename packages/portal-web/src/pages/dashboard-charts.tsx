@@ -41,11 +41,11 @@ function ratePermille(p: Point): number | null {
  * the last month by the day, drawn as plain SVG. Volume is one currency at a
  * time: amounts in different currencies do not add up.
  */
-export function DashboardCharts() {
+export function DashboardCharts({ liveTick }: { liveTick: number }) {
   const { t, locale } = useApp();
   const [unit, setUnit] = useState<'hour' | 'day'>('hour');
   const [currency, setCurrency] = useState<string>();
-  const { data, error } = useLoad(() => api.get<{ points: Point[] }>(`/m/dashboard/series?bucket=${unit}&buckets=${unit === 'hour' ? 24 : 30}&from=${rangeStart(unit)}`), [unit]);
+  const { data, error } = useLoad(() => api.get<{ points: Point[] }>(`/m/dashboard/series?bucket=${unit}&buckets=${unit === 'hour' ? 24 : 30}&from=${rangeStart(unit)}`), [unit, liveTick]);
   if (error) return <ErrorLine error={error} />;
   if (!data) return <Loading />;
   const points = data.points;
@@ -55,7 +55,8 @@ export function DashboardCharts() {
   const volumes = points.map((p) => BigInt(p.volumeMinor[shown ?? ''] ?? '0'));
   const maxVolume = volumes.reduce((a, b) => (b > a ? b : a), 0n);
   const slot = (WIDTH - 2 * PAD) / points.length;
-  const label = (ms: number) => new Intl.DateTimeFormat(locale, unit === 'hour' ? { hour: '2-digit', minute: '2-digit' } : { month: 'short', day: 'numeric' }).format(new Date(ms));
+  // Axis and point labels carry the date in both ranges: 24 hours span two days.
+  const label = (ms: number) => new Intl.DateTimeFormat(locale, unit === 'hour' ? { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' } : { month: 'short', day: 'numeric' }).format(new Date(ms));
   const ratePoints = points
     .map((p, i) => ({ i, rate: ratePermille(p) }))
     .filter((x): x is { i: number; rate: number } => x.rate !== null)
@@ -119,8 +120,9 @@ export function DashboardCharts() {
               return <circle key={xy} class="rate-dot" cx={x} cy={y} r={3} />;
             })}
           </svg>
-          <div class="chart-axis">
+          <div class="chart-axis" data-testid="chart-axis">
             <span>{label(points[0]!.startMs)}</span>
+            <span>{label(points[Math.floor(points.length / 2)]!.startMs)}</span>
             <span>{label(points.at(-1)!.startMs)}</span>
           </div>
         </>
@@ -140,9 +142,9 @@ interface MethodRow {
 }
 
 /** Today's orders, paid volume and success rate per payment method (the channel that took the order) and currency. */
-export function MethodSummary() {
+export function MethodSummary({ liveTick }: { liveTick: number }) {
   const { t } = useApp();
-  const { data, error } = useLoad(() => api.get<{ byMethod: MethodRow[] }>(`/m/dashboard/methods?from=${startOfToday()}`), []);
+  const { data, error } = useLoad(() => api.get<{ byMethod: MethodRow[] }>(`/m/dashboard/methods?from=${startOfToday()}`), [liveTick]);
   if (error) return <ErrorLine error={error} />;
   if (!data || data.byMethod.length === 0) return null;
   return (
@@ -151,7 +153,8 @@ export function MethodSummary() {
       <DataTable headings={[t('charts.method'), t('dashboard.currency'), t('dashboard.orders'), t('dashboard.succeeded'), t('dashboard.failed'), t('dashboard.volume'), t('dashboard.successRate')]}>
         {data.byMethod.map((m) => (
           <tr key={`${m.method}-${m.currency}`} data-method={m.method}>
-            <td>{m.method}</td>
+            {/* Orders the payer has not started yet have no channel: said in words, not "none". */}
+            <td>{m.method === 'none' ? t('charts.notStarted') : m.method}</td>
             <td>{m.currency}</td>
             <td>{m.orders}</td>
             <td>{m.succeeded}</td>

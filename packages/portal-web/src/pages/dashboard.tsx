@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, prefixOf } from '../api.js';
-import { ErrorLine, Link, Loading, useLoad, DataTable } from '../components.js';
+import { ErrorLine, Link, Loading, useLoad, DataTable, TableScroll } from '../components.js';
 import { useApp } from '../context.js';
 import { formatTime, startOfToday } from '../format.js';
 import { DashboardCharts, MethodSummary } from './dashboard-charts.js';
@@ -28,7 +28,9 @@ const MONITOR_ROWS_MAX = 50;
 export function DashboardPage() {
   const { me, t } = useApp();
   const prefix = prefixOf(me);
-  const { data, error, reload } = useLoad(() => api.get<Summary>(`${prefix}/dashboard?from=${startOfToday()}`), [prefix]);
+  // Every live event moves the summary, the per-method table and the charts with the monitor.
+  const [liveTick, setLiveTick] = useState(0);
+  const { data, error } = useLoad(() => api.get<Summary>(`${prefix}/dashboard?from=${startOfToday()}`), [prefix, liveTick]);
   return (
     <>
       <h1>{t('dashboard.title')}</h1>
@@ -51,9 +53,9 @@ export function DashboardPage() {
               ))}
         </DataTable>
       )}
-      <LiveMonitor onEvent={reload} />
-      {prefix === '/m' ? <MethodSummary /> : null}
-      {prefix === '/m' ? <DashboardCharts /> : null}
+      <LiveMonitor onEvent={() => setLiveTick((n) => n + 1)} />
+      {prefix === '/m' ? <MethodSummary liveTick={liveTick} /> : null}
+      {prefix === '/m' ? <DashboardCharts liveTick={liveTick} /> : null}
     </>
   );
 }
@@ -85,7 +87,7 @@ function LiveMonitor({ onEvent }: { onEvent: () => void }) {
       {events.length === 0 ? (
         <p>{t('monitor.waiting')}</p>
       ) : (
-        <div class="table-wrap">
+        <TableScroll label={t('monitor.title')} headings={[]}>
           <table class="monitor" aria-live="polite">
             <thead>
               <tr>
@@ -115,7 +117,7 @@ function LiveMonitor({ onEvent }: { onEvent: () => void }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </section>
   );

@@ -1,7 +1,20 @@
 import { useState } from 'preact/hooks';
-import { api, type Me } from '../api.js';
+import { api, ApiFailure, type Me } from '../api.js';
 import { errorText, Field } from '../components.js';
 import type { MessageKey } from '../i18n/en.js';
+
+/** Refusals of the log-in form, said in the viewer's language; another answer is shown as the gateway wrote it. */
+const LOGIN_REFUSALS: Record<string, MessageKey> = {
+  PORTAL_LOGIN_FAILED: 'login.failed',
+  PORTAL_ACCOUNT_LOCKED: 'login.locked',
+  PORTAL_SECOND_FACTOR_INVALID: 'login.codeInvalid',
+  RATE_LIMITED: 'login.tooMany',
+};
+
+function loginErrorText(e: unknown, t: (k: MessageKey) => string): string {
+  const key = e instanceof ApiFailure ? LOGIN_REFUSALS[e.error.code] : undefined;
+  return key ? t(key) : errorText(e);
+}
 
 type LoginAnswer = { secondFactorRequired: boolean } & Partial<Me>;
 
@@ -22,7 +35,7 @@ export function LoginPage({ t, onLoggedIn }: { t: (k: MessageKey) => string; onL
       if (answer.secondFactorRequired) setStep('code');
       else onLoggedIn();
     } catch (err) {
-      setError(errorText(err));
+      setError(loginErrorText(err, t));
     } finally {
       setBusy(false);
     }
@@ -31,15 +44,21 @@ export function LoginPage({ t, onLoggedIn }: { t: (k: MessageKey) => string; onL
   return (
     <main class="login">
       <h1>{t('app.title')}</h1>
-      <form onSubmit={submit} aria-describedby="login-error">
-        <h2>{t('login.title')}</h2>
+      <form onSubmit={submit} aria-labelledby="login-title">
+        <h2 id="login-title">{t('login.title')}</h2>
+        {/* One error for the form, named by the inputs it concerns. */}
+        {error ? (
+          <p class="error" role="alert" id="login-error" data-testid="login-error">
+            {error}
+          </p>
+        ) : null}
         {step === 'password' ? (
           <>
             <Field label={t('login.email')} id="email">
-              <input id="email" name="email" type="email" autocomplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
+              <input id="email" aria-invalid={error ? 'true' : undefined} aria-describedby={error ? 'login-error' : undefined} name="email" type="email" autocomplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
             </Field>
-            <Field label={t('login.password')} id="password" error={error}>
-              <input id="password" name="password" type="password" autocomplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+            <Field label={t('login.password')} id="password">
+              <input id="password" aria-invalid={error ? 'true' : undefined} aria-describedby={error ? 'login-error' : undefined} name="password" type="password" autocomplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
             </Field>
             <button type="submit" disabled={busy}>
               {t('login.submit')}
@@ -47,8 +66,8 @@ export function LoginPage({ t, onLoggedIn }: { t: (k: MessageKey) => string; onL
           </>
         ) : (
           <>
-            <Field label={t('login.code')} id="code" error={error}>
-              <input id="code" name="code" inputMode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" required value={code} onInput={(e) => setCode(e.currentTarget.value)} />
+            <Field label={t('login.code')} id="code">
+              <input id="code" aria-invalid={error ? 'true' : undefined} aria-describedby={error ? 'login-error' : undefined} name="code" inputMode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" required value={code} onInput={(e) => setCode(e.currentTarget.value)} />
             </Field>
             <button type="submit" disabled={busy}>
               {t('login.verify')}

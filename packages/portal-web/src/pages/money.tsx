@@ -1,6 +1,7 @@
 import { api } from '../api.js';
 import { DataTable, ErrorLine, Loading, useLoad } from '../components.js';
 import { useApp } from '../context.js';
+import { startOfToday } from '../format.js';
 
 interface Batch {
   batchId: string;
@@ -22,6 +23,13 @@ interface FeePlan {
   minimum: string;
 }
 
+/** Today's paid orders per currency, from the dashboard summary. */
+interface TodayRow {
+  currency: string;
+  succeeded: number;
+  volume: string;
+}
+
 /** Basis points as a percentage, without floating point: 290 → "2.90%". */
 function percent(bps: number): string {
   return `${Math.floor(bps / 100)}.${String(bps % 100).padStart(2, '0')}%`;
@@ -33,10 +41,29 @@ export function MoneyPage() {
   const settlements = useLoad(() => api.get<{ batches: Batch[] }>('/m/money/settlements'), []);
   const days = useLoad(() => api.get<{ days: string[] }>('/m/money/reconciliation'), []);
   const fees = useLoad(() => api.get<{ plans: FeePlan[]; fxMarkupBps: number | null }>('/m/money/fees'), []);
+  const today = useLoad(() => api.get<{ byCurrency: TodayRow[] }>(`/m/dashboard?from=${startOfToday()}`), []);
   return (
     <>
       <h1>{t('money.title')}</h1>
-      <ErrorLine error={settlements.error ?? days.error ?? fees.error} />
+      <ErrorLine error={settlements.error ?? days.error ?? fees.error ?? today.error} />
+      {/* Today's money before any batch exists: a fresh sandbox shows its first payments here at once. */}
+      <h2>{t('money.today')}</h2>
+      <p class="muted">{t('money.todayHelp')}</p>
+      {!today.data ? (
+        <Loading />
+      ) : today.data.byCurrency.length === 0 ? (
+        <p class="muted" data-testid="money-today-none">{t('money.todayNone')}</p>
+      ) : (
+        <DataTable headings={[t('orders.currency'), t('dashboard.succeeded'), t('money.captured')]}>
+          {today.data.byCurrency.map((c) => (
+            <tr key={c.currency} data-today={c.currency}>
+              <td>{c.currency}</td>
+              <td class="num">{c.succeeded}</td>
+              <td class="num">{c.volume}</td>
+            </tr>
+          ))}
+        </DataTable>
+      )}
       <h2>{t('money.settlements')}</h2>
       {!settlements.data ? (
         <Loading />
@@ -69,6 +96,8 @@ export function MoneyPage() {
       <p class="muted">{t('money.reconciliationHelp')}</p>
       {!days.data ? (
         <Loading />
+      ) : days.data.days.length === 0 ? (
+        <p class="muted">{t('money.reconciliationNone')}</p>
       ) : (
         <ul class="day-list">
           {days.data.days.map((d) => (

@@ -12,7 +12,9 @@ interface Health {
   succeeded: number;
   failed: number;
   pending: number;
+  declined: number;
   errorRateBps: number | null;
+  declineRateBps: number | null;
   outcomeP50Ms: number | null;
   outcomeP95Ms: number | null;
   lastOutcomeAtMs: number | null;
@@ -61,7 +63,7 @@ export function OperatorChannelsPage() {
       ) : (
         <>
           {data.truncated ? <p class="muted">{t('opch.truncated')}</p> : null}
-          <DataTable headings={[t('opch.channel'), t('dashboard.orders'), t('dashboard.succeeded'), t('dashboard.failed'), t('opch.pending'), t('opch.errorRate'), t('opch.outcome'), t('opch.answers'), t('opch.last')]}>
+          <DataTable headings={[t('opch.channel'), t('dashboard.orders'), t('dashboard.succeeded'), t('dashboard.failed'), t('opch.pending'), t('opch.declineRate'), t('opch.errorRate'), t('opch.outcome'), t('opch.answers'), t('opch.last')]}>
             {data.channels.map((c) => (
               <tr key={c.channel} data-channel={c.channel}>
                 <td>
@@ -73,6 +75,9 @@ export function OperatorChannelsPage() {
                 <td class="num">{c.succeeded}</td>
                 <td class="num">{c.failed}</td>
                 <td class="num">{c.pending}</td>
+                <td class="num" data-testid={`decline-rate-${c.channel}`}>
+                  {percent(c.declineRateBps)}
+                </td>
                 <td class="num" data-testid={`error-rate-${c.channel}`}>
                   {percent(c.errorRateBps)}
                 </td>

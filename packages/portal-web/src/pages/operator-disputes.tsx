@@ -1,8 +1,26 @@
 import { useState } from 'preact/hooks';
-import { api, can } from '../api.js';
+import { api, ApiFailure, can } from '../api.js';
+import { amountError, parseAmount } from '../money.js';
+import type { MessageKey } from '../i18n/en.js';
 import { DataTable, ErrorLine, Field, Link, Loading, useLoad } from '../components.js';
 import { useApp } from '../context.js';
 import { Section, State, useSubmit } from './operator-kit.js';
+
+/**
+ * The disputed amount as minor units of the order's currency: the operator
+ * types a decimal ("12.50"), which means something only in the currency of
+ * the order it disputes, so the order is looked up first (by serial number,
+ * then by the merchant's request id). An order not found is left to the
+ * gateway, which names it.
+ */
+async function disputedMinor(merchantId: string, order: string, amount: string, t: (key: MessageKey, params?: Record<string, string | number>) => string): Promise<string> {
+  const find = async (field: 'serialNumber' | 'requestId') => (await api.get<{ orders: { currency: string }[] }>(`/o/orders?${new URLSearchParams({ merchantId, [field]: order, limit: '1' })}`)).orders[0];
+  const found = (await find('serialNumber')) ?? (await find('requestId'));
+  if (!found) return amount;
+  const parsed = parseAmount(amount, found.currency);
+  if (!parsed.ok) throw new ApiFailure({ status: 400, code: 'FIELD_INVALID', message: amountError(parsed.reason, found.currency, t), field: 'amountMinor' });
+  return parsed.minor;
+}
 
 interface Case {
   disputeId: string;
@@ -137,7 +155,8 @@ export function OperatorDisputesPage() {
             onSubmit={(e) => {
               e.preventDefault();
               void form.run(async () => {
-                const r = await api.post<{ dispute: Case }>('/o/disputes', { merchantId, order, stage, reasonCode, acquirerReference: reference, amountMinor: amount, respondByDays: days });
+                const amountMinor = amount.trim() === '' ? '' : await disputedMinor(merchantId, order, amount, t);
+                const r = await api.post<{ dispute: Case }>('/o/disputes', { merchantId, order, stage, reasonCode, acquirerReference: reference, amountMinor, respondByDays: days });
                 setNotice(t('opd.opened', { id: r.dispute.disputeId }));
                 setOrder('');
                 setReference('');
@@ -164,7 +183,7 @@ export function OperatorDisputesPage() {
               <input id="dp-ref" value={reference} onInput={(e) => setReference(e.currentTarget.value)} />
             </Field>
             <Field label={t('opd.amount')} id="dp-amount" error={form.error('amountMinor')}>
-              <input id="dp-amount" inputMode="numeric" value={amount} onInput={(e) => setAmount(e.currentTarget.value)} />
+              <input id="dp-amount" inputMode="decimal" value={amount} onInput={(e) => setAmount(e.currentTarget.value)} />
             </Field>
             <Field label={t('opd.days')} id="dp-days" error={form.error('respondByDays')}>
               <input id="dp-days" inputMode="numeric" value={days} onInput={(e) => setDays(e.currentTarget.value)} />

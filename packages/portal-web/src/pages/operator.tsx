@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { ErrorLine, Link, Loading, useLoad } from '../components.js';
+import { ErrorLine, Link, Loading, useLoad, TableScroll } from '../components.js';
 import { useApp } from '../context.js';
 import { formatTime } from '../format.js';
 
@@ -20,7 +20,7 @@ export function BacklogPage() {
           <p>
             {t('backlog.pending')}: <strong>{data.counts.pending}</strong> · {t('backlog.failed')}: <strong>{data.counts.failed}</strong>
           </p>
-          <div class="table-wrap">
+          <TableScroll label={t('nav.backlog')} headings={[]}>
             <table>
               <thead>
                 <tr>
@@ -47,7 +47,7 @@ export function BacklogPage() {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </>
       )}
     </>

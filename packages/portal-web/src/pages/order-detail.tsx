@@ -3,6 +3,8 @@ import { api, can, prefixOf } from '../api.js';
 import { ErrorLine, errorText, Field, Link, Loading, useLoad, DataTable } from '../components.js';
 import { useApp } from '../context.js';
 import { formatTime, newRequestId } from '../format.js';
+import { amountError, parseAmount, showMinor } from '../money.js';
+import { stateName, timelineReason } from '../timeline.js';
 
 interface Detail {
   order: { orderId: string; merchantId: string; requestId: string; state: string; amount: string; currency: string; refundedMinor: string; refundable: string; cardBrand: string | null; cardLast4: string | null; declineCode: string | null; createdAtMs: number; completedAtMs: number | null; notifyUrl: string };
@@ -51,7 +53,7 @@ export function OrderDetailPage({ orderId }: { orderId: string }) {
           {o.amount} {o.currency}
         </dd>
         <dt>{t('order.refunded')}</dt>
-        <dd data-testid="refunded-minor">{o.refundedMinor}</dd>
+        <dd data-testid="refunded">{showMinor(o.refundedMinor, o.currency)}</dd>
         <dt>{t('orders.card')}</dt>
         <dd>{o.cardLast4 ? `${o.cardBrand ?? ''} •••• ${o.cardLast4}` : '—'}</dd>
         <dt>{t('orders.created')}</dt>
@@ -62,16 +64,23 @@ export function OrderDetailPage({ orderId }: { orderId: string }) {
           {notice}
         </p>
       ) : null}
-      {prefix === '/m' && can(me, 'merchant.refund') && o.state === 'SUCCESS' && o.refundable !== '0' ? <RefundForm orderId={o.orderId} onDone={reload} /> : null}
+      {prefix === '/m' && can(me, 'merchant.refund') && o.state === 'SUCCESS' && o.refundable !== '0' ? <RefundForm orderId={o.orderId} currency={o.currency} onDone={reload} /> : null}
 
       <h2>{t('order.timeline')}</h2>
       <ol class="timeline">
-        {data.timeline.map((e, i) => (
-          <li key={i}>
-            <time>{formatTime(e.atMs, locale)}</time> {e.from ? `${e.from} → ` : ''}
-            <strong>{e.to}</strong> <span class="muted">{e.reason}</span>
-          </li>
-        ))}
+        {data.timeline.map((e, i) => {
+          const why = timelineReason(e.reason, o.currency, t);
+          return (
+            <li key={i} data-state={e.to}>
+              <time dateTime={new Date(e.atMs).toISOString()}>{formatTime(e.atMs, locale)}</time> {e.from && e.from !== e.to ? `${stateName(e.from, t)} → ` : ''}
+              <strong>{stateName(e.to, t)}</strong>{' '}
+              {/* A reason this page cannot translate is the gateway's English: marked so, it is read as English. */}
+              <span class="muted" lang={why.untranslated && locale !== 'en' ? 'en' : undefined}>
+                {why.text}
+              </span>
+            </li>
+          );
+        })}
       </ol>
 
       <h2>{t('order.ledger')}</h2>
@@ -140,7 +149,7 @@ export function OrderDetailPage({ orderId }: { orderId: string }) {
   );
 }
 
-function RefundForm({ orderId, onDone }: { orderId: string; onDone: () => void }) {
+function RefundForm({ orderId, currency, onDone }: { orderId: string; currency: string; onDone: () => void }) {
   const { t } = useApp();
   const [amount, setAmount] = useState('');
   const [remark, setRemark] = useState('');
@@ -151,13 +160,19 @@ function RefundForm({ orderId, onDone }: { orderId: string; onDone: () => void }
   const [busy, setBusy] = useState(false);
   const submit = async (e: Event) => {
     e.preventDefault();
+    // An amount the currency cannot carry is refused here, before anything is asked of the gateway.
+    const parsed = amount.trim() === '' ? undefined : parseAmount(amount, currency);
+    if (parsed && !parsed.ok) {
+      setError(amountError(parsed.reason, currency, t));
+      return;
+    }
     if (!confirm(t('refund.confirm'))) return;
     setBusy(true);
     setError(undefined);
     try {
       const r = await api.post<{ kind: string; refund?: { state: string; amount: string; currency: string }; approval?: { estimated: string; currency: string } }>(`/m/orders/${encodeURIComponent(orderId)}/refunds`, {
         requestId,
-        ...(amount ? { amountMinor: amount } : {}),
+        ...(parsed ? { amountMinor: parsed.minor } : {}),
         ...(remark ? { remark } : {}),
       });
       // Above the merchant's approval threshold the refund waits for a second user.
@@ -175,8 +190,8 @@ function RefundForm({ orderId, onDone }: { orderId: string; onDone: () => void }
   return (
     <form class="refund" onSubmit={submit}>
       <h2>{t('refund.title')}</h2>
-      <Field label={t('refund.amount')} id="refund-amount" error={error}>
-        <input id="refund-amount" name="amountMinor" inputMode="numeric" pattern="[0-9]*" value={amount} onInput={(e) => setAmount(e.currentTarget.value)} />
+      <Field label={t('refund.amount', { currency })} id="refund-amount" error={error}>
+        <input id="refund-amount" name="amount" inputMode="decimal" aria-invalid={error ? 'true' : undefined} aria-describedby={error ? 'refund-amount-error' : undefined} value={amount} onInput={(e) => setAmount(e.currentTarget.value)} />
       </Field>
       <Field label={t('refund.remark')} id="refund-remark">
         <input id="refund-remark" name="remark" maxLength={256} value={remark} onInput={(e) => setRemark(e.currentTarget.value)} />

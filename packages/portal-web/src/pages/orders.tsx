@@ -1,8 +1,9 @@
 import { useState } from 'preact/hooks';
 import { api, can, prefixOf } from '../api.js';
-import { ErrorLine, Field, Link, Loading, useLoad } from '../components.js';
+import { ErrorLine, Field, Link, Loading, useLoad, TableScroll } from '../components.js';
 import { useApp } from '../context.js';
 import { formatTime } from '../format.js';
+import { amountError, parseAmount } from '../money.js';
 
 export interface OrderRow {
   orderId: string;
@@ -18,8 +19,8 @@ export interface OrderRow {
 const STATES = ['INIT', 'PROCESSING', 'CHALLENGE', 'UNKNOWN', 'SUCCESS', 'FAILED', 'CANCEL'];
 const CURRENCIES = ['CNY', 'USD', 'JPY', 'EUR', 'CHF', 'GBP', 'CAD', 'AUD', 'HKD'];
 
-type Filter = Record<'requestId' | 'serialNumber' | 'from' | 'to' | 'status' | 'currency' | 'amountMinor' | 'cardLast4' | 'merchantId', string>;
-const EMPTY: Filter = { requestId: '', serialNumber: '', from: '', to: '', status: '', currency: '', amountMinor: '', cardLast4: '', merchantId: '' };
+type Filter = Record<'requestId' | 'serialNumber' | 'from' | 'to' | 'status' | 'currency' | 'amount' | 'cardLast4' | 'merchantId', string>;
+const EMPTY: Filter = { requestId: '', serialNumber: '', from: '', to: '', status: '', currency: '', amount: '', cardLast4: '', merchantId: '' };
 
 /** The filter as query parameters; dates from the viewer's local time to milliseconds. */
 function queryOf(f: Filter): URLSearchParams {
@@ -27,7 +28,11 @@ function queryOf(f: Filter): URLSearchParams {
   for (const [k, v] of Object.entries(f)) {
     if (!v) continue;
     if (k === 'from' || k === 'to') q.set(k, String(new Date(v).getTime()));
-    else q.set(k, v);
+    else if (k === 'amount') {
+      // The filter was checked on submit: a typed decimal becomes the API's minor units here.
+      const parsed = parseAmount(v, f.currency);
+      if (parsed.ok) q.set('amountMinor', parsed.minor);
+    } else q.set(k, v);
   }
   return q;
 }
@@ -38,6 +43,7 @@ export function OrdersPage() {
   const [draft, setDraft] = useState<Filter>(EMPTY);
   const [filter, setFilter] = useState<Filter>(EMPTY);
   const [pages, setPages] = useState<string[]>(['']);
+  const [amountProblem, setAmountProblem] = useState<string>();
   const cursor = pages[pages.length - 1]!;
   const { data, error } = useLoad(() => {
     const q = queryOf(filter);
@@ -57,6 +63,13 @@ export function OrdersPage() {
         class="filters"
         onSubmit={(e) => {
           e.preventDefault();
+          // An amount means nothing without its currency's exponent; a refused one searches nothing.
+          const parsed = draft.amount.trim() === '' ? undefined : parseAmount(draft.amount, draft.currency);
+          if (parsed && !parsed.ok) {
+            setAmountProblem(amountError(parsed.reason, draft.currency, t));
+            return;
+          }
+          setAmountProblem(undefined);
           setFilter(draft);
           setPages(['']);
         }}
@@ -86,7 +99,9 @@ export function OrdersPage() {
             ))}
           </select>
         </Field>
-        <Field label={t('orders.amountMinor')} id="f-amountMinor">{input('amountMinor', 'text', { inputMode: 'numeric', pattern: '[0-9]*' })}</Field>
+        <Field label={t('orders.amountExact')} id="f-amount" error={amountProblem}>
+          {input('amount', 'text', { inputMode: 'decimal', ...(amountProblem ? { 'aria-invalid': 'true', 'aria-describedby': 'f-amount-error' } : {}) })}
+        </Field>
         <Field label={t('orders.cardLast4')} id="f-cardLast4">{input('cardLast4', 'text', { inputMode: 'numeric', pattern: '[0-9]{4}', maxLength: '4' })}</Field>
         <div class="actions">
           <button type="submit">{t('orders.search')}</button>
@@ -103,7 +118,7 @@ export function OrdersPage() {
       ) : data.orders.length === 0 ? (
         <p>{t('orders.empty')}</p>
       ) : (
-        <div class="table-wrap">
+        <TableScroll label={t('orders.title')} headings={[]}>
           <table>
             <thead>
               <tr>
@@ -134,7 +149,7 @@ export function OrdersPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
       {data?.next ? (
         <button type="button" class="secondary" onClick={() => setPages([...pages, data.next!])}>
