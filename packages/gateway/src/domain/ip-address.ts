@@ -19,7 +19,8 @@ export function isIpAddress(value: string): boolean {
  * would bind the order to an address no payer has.
  */
 export function bindingClientIp(value: string | undefined | null, field = 'clientIp'): string | null {
-  if (value === undefined || value === null) return null;
+  // PHP clients treat "" and "0" as empty (they leave them out of the signature too): no binding, not a refusal.
+  if (value === undefined || value === null || value === '' || value === '0') return null;
   if (!isIpAddress(value)) throw new GatewayError('FIELD_INVALID', { field, reason: 'must be an IPv4 or IPv6 address' });
   return normaliseIp(value);
 }
