@@ -163,7 +163,11 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const logger = options.logger ?? createLogger(config.logLevel);
   const { kek } = loadKek(config);
   const { ring: keys } = loadOrCreateGatewayKeys(config.dataDir, kek, clock());
-  const database = await openDatabase(config.databaseUrl, { migrate: options.migrate ?? true, sqliteSynchronous: config.sqliteSynchronous });
+  const database = await openDatabase(config.databaseUrl, {
+    migrate: options.migrate ?? true,
+    sqliteSynchronous: config.sqliteSynchronous,
+    onConnectionError: (err) => logger.warn({ err }, 'database connection lost; the next request opens a new one'),
+  });
   const merchants = new MerchantRepository(database.db);
   const orderRepository = new OrderRepository(database.db);
   const notifications = new NotificationRepository(database.db, database.dialect);

@@ -186,3 +186,11 @@ export const PROOF_UPLOAD_LINK_TTL_MS = 30 * 60_000;
 
 /** Closed days the settlement job looks back over: a gateway stopped for a long weekend still settles every day. Older days settle when queried. */
 export const SETTLEMENT_CATCH_UP_DAYS = 7;
+
+/**
+ * The `Retry-After` of a SYSTEM_BUSY answer (a dependency is unavailable). A
+ * lost connection is replaced at once and a PostgreSQL restart or failover
+ * takes a few seconds, so a client that waits this long usually succeeds on
+ * its first retry without piling up requests during the outage.
+ */
+export const DEPENDENCY_RETRY_AFTER_SECONDS = 2;

@@ -18,6 +18,16 @@ export interface OpenedDatabase {
 const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 /** Connections per process to PostgreSQL: the request path holds one per in-flight transaction. */
 const POSTGRES_POOL_SIZE = 10;
+/**
+ * How long a request waits for a new PostgreSQL connection. Without a bound a
+ * server that drops packets (a failover in progress) holds every request
+ * forever; five seconds outlasts a normal connect under load and still
+ * answers the caller "retry" long before its own timeout.
+ */
+const POSTGRES_CONNECT_TIMEOUT_MS = 5_000;
+
+/** Receives the errors of connections the server closed; the pool replaces those connections by itself. */
+export type ConnectionErrorListener = (error: Error) => void;
 
 /**
  * SQLite's plain `BEGIN` takes the write lock lazily, so two processes that
@@ -72,6 +82,24 @@ function withStatementCache(sqlite: BetterSqlite3.Database): BetterSqlite3.Datab
   });
 }
 
+/**
+ * A pool whose connections never stop the process when the server goes away
+ * (a restart, a failover, `pg_terminate_backend`). node-postgres reports such
+ * a loss as an 'error' event: on the pool for an idle connection, on the
+ * client itself for one a request has checked out. An event without a
+ * listener is an uncaught exception, so every client gets one the moment it
+ * connects. The query running on the lost connection fails (its request is
+ * answered "retry"), the pool discards the broken client on release, and the
+ * next request opens a fresh connection: reconnecting needs nothing more.
+ */
+function resilientPool(url: string, onConnectionError: ConnectionErrorListener): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: POSTGRES_POOL_SIZE, connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS, keepAlive: true });
+  // The pool repeats an idle client's error; the client's own listener has reported it already.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', onConnectionError));
+  return pool;
+}
+
 let int8ParserInstalled = false;
 function installInt8Parser(): void {
   if (int8ParserInstalled) return;
@@ -81,17 +109,15 @@ function installInt8Parser(): void {
 }
 
 /** Opens the database named by `url`: `postgres://…` or a SQLite file path (`:memory:` for tests). */
-export async function openDatabase(url: string, options: { migrate?: boolean; sqliteSynchronous?: 'NORMAL' | 'FULL' } = {}): Promise<OpenedDatabase> {
+export async function openDatabase(
+  url: string,
+  options: { migrate?: boolean; sqliteSynchronous?: 'NORMAL' | 'FULL'; onConnectionError?: ConnectionErrorListener } = {},
+): Promise<OpenedDatabase> {
   const dialect: DialectName = /^postgres(ql)?:\/\//.test(url) ? 'postgres' : 'sqlite';
   let db: Kysely<Database>;
   if (dialect === 'postgres') {
     installInt8Parser();
-    const pool = new pg.Pool({ connectionString: url, max: POSTGRES_POOL_SIZE });
-    // An idle connection the server closes (a restart, a failover, an administrator) is
-    // reported on the pool, which then drops it and opens a new one when needed. Without a
-    // listener that report is an uncaught exception that would stop the whole process.
-    pool.on('error', () => undefined);
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: resilientPool(url, options.onConnectionError ?? (() => undefined)) }) });
   } else {
     const sqlite = new BetterSqlite3(url.replace(/^sqlite:(\/\/)?/, ''));
     sqlite.defaultSafeIntegers(true);

@@ -18,6 +18,7 @@ import { DISPUTE_ROUTE_BODY_BYTES_MAX, disputeHandlers } from './dispute-handler
 import { deliveryHandlers } from './delivery-handlers.js';
 import { MerchantRateLimitedError, type MerchantRateLimiter } from '../../ops/merchant-rate-limit.js';
 import type { DeliveryService } from '../../orders/delivery-service.js';
+import { asSystemBusy, busyReply } from '../../ops/system-busy.js';
 
 export interface PayEaseRouteDeps {
   envelope: GatewayEnvelope;
@@ -40,6 +41,13 @@ export type Handler = (opened: OpenedRequest) => Promise<Record<string, unknown>
 /** Envelope failures that cannot be sealed: the merchant is unknown or the envelope unreadable. */
 function sendPlainError(reply: FastifyReply, code: ErrorCode): FastifyReply {
   return reply.code(ERRORS[code].httpStatus).type('application/json').send(plainErrorBody(code));
+}
+
+/** A dependency is unavailable: HTTP 503 with Retry-After, plain (the status is what makes clients retry). */
+function sendSystemBusy(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
+  request.log.warn({ err: error }, 'dependency unavailable; answered SYSTEM_BUSY');
+  request.logFields = { ...request.logFields, code: 'SYSTEM_BUSY' };
+  return sendPlainError(busyReply(reply), 'SYSTEM_BUSY');
 }
 
 function errorFields(error: unknown, requestId: unknown, log: FastifyRequest['log']): Record<string, unknown> {
@@ -73,6 +81,7 @@ export async function payEaseRoutes(app: FastifyInstance, deps: PayEaseRouteDeps
       request.logFields = { code: 'ENVELOPE_INVALID' };
       return sendPlainError(reply, 'ENVELOPE_INVALID');
     }
+    if (asSystemBusy(error)) return sendSystemBusy(request, reply, error);
     request.log.error({ err: error }, 'unhandled error');
     return sendPlainError(reply, 'INTERNAL_ERROR');
   });
@@ -82,6 +91,7 @@ export async function payEaseRoutes(app: FastifyInstance, deps: PayEaseRouteDeps
     try {
       opened = await deps.envelope.openRequest(request.headers, request.body);
     } catch (error) {
+      if (asSystemBusy(error)) return sendSystemBusy(request, reply, error);
       if (error instanceof GatewayError) {
         request.logFields = { code: error.code };
         return sendPlainError(reply, error.code);
@@ -102,6 +112,10 @@ export async function payEaseRoutes(app: FastifyInstance, deps: PayEaseRouteDeps
       deps.envelope.admit(opened);
       fields = await handler(opened);
     } catch (error) {
+      if (asSystemBusy(error)) {
+        request.logFields = { merchantId: opened.merchant.merchantId, requestId: typeof requestId === 'string' ? requestId : undefined };
+        return sendSystemBusy(request, reply, error);
+      }
       fields = errorFields(error, requestId, request.log);
     }
     const merchantId = opened.merchant.merchantId;
