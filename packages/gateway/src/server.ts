@@ -1,7 +1,12 @@
 import cluster from 'node:cluster';
 import type { GatewayConfig } from './config.js';
 import { createGateway, loadKek } from './app.js';
-import { loadOrCreateGatewayKeys } from './keys/gateway-keys.js';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { loadGatewayKeys, loadOrCreateGatewayKeys } from './keys/gateway-keys.js';
+import { UnknownKeyIdError, type KeyEncryptionKey } from './keys/kek.js';
+import { checkClusterIdentity, ClusterIdentityError, gatewayKeyIdentity, gatewayKeySource, kekIdentity, kekSource, refuseMissingGatewayKey } from './keys/cluster-identity.js';
+import { ClusterIdentityRepository } from './store/cluster-identity-repository.js';
 import { openDatabase } from './store/database.js';
 import { MerchantRepository } from './store/merchant-repository.js';
 import { MerchantSecretRepository } from './store/merchant-secret-repository.js';
@@ -20,12 +25,11 @@ const SHUTDOWN_GRACE_MS = 10_000;
  */
 async function prepare(config: GatewayConfig): Promise<void> {
   const logger = createLogger(config.logLevel);
-  const { kek, generated } = loadKek(config);
+  const { kek, generated } = loadNodeKek(config);
   if (generated) logger.warn({ path: `${config.dataDir}/kek` }, 'generated a development key-encryption key; set OPENCASHIER_KEK in production');
-  const { created } = loadOrCreateGatewayKeys(config.dataDir, kek, Date.now());
-  if (created) logger.info('generated the gateway key pair');
   const database = await openDatabase(config.databaseUrl, { migrate: true, sqliteSynchronous: config.sqliteSynchronous });
   try {
+    await joinCluster(config, kek, new ClusterIdentityRepository(database.db), logger);
     if (config.demoMerchant) {
       const { info, created: demoCreated } = await ensureDemoMerchant(config, new MerchantRepository(database.db), Date.now(), new MerchantSecretRepository(database.db, kek));
       logger.info({ demoMerchant: info, created: demoCreated }, `demo sandbox merchant ${info.merchantId}: pfx ${info.pfxPath}, gateway certificate ${info.gatewayCertPath}`);
@@ -36,6 +40,29 @@ async function prepare(config: GatewayConfig): Promise<void> {
   } finally {
     await database.close();
   }
+}
+
+/** The KEK, or a refusal naming where it comes from when it cannot open the keys of this data directory. */
+function loadNodeKek(config: GatewayConfig): ReturnType<typeof loadKek> {
+  try {
+    return loadKek(config);
+  } catch (error) {
+    if (!(error instanceof UnknownKeyIdError)) throw error;
+    const source = kekSource(config.dataDir, Boolean(config.kekBase64));
+    throw new ClusterIdentityError([`the key-encryption key (KEK id) differs: ${source} does not open the keys in ${join(config.dataDir, 'keys')} (sealed under KEK ${error.keyId})`]);
+  }
+}
+
+/** Loads (or, on the first node, makes) the gateway key and checks both keys against the cluster's record. */
+async function joinCluster(config: GatewayConfig, kek: KeyEncryptionKey, identity: ClusterIdentityRepository, logger: ReturnType<typeof createLogger>): Promise<void> {
+  const node = `${hostname()}:${process.pid}`;
+  // The KEK first: with another one the gateway key file cannot even be opened.
+  await checkClusterIdentity(identity, [kekIdentity(kek, kekSource(config.dataDir, Boolean(config.kekBase64)))], Date.now(), node);
+  const keySource = gatewayKeySource(config.dataDir);
+  if (!loadGatewayKeys(config.dataDir, kek)) await refuseMissingGatewayKey(identity, keySource);
+  const { ring, created } = loadOrCreateGatewayKeys(config.dataDir, kek, Date.now());
+  if (created) logger.info('generated the gateway key pair');
+  await checkClusterIdentity(identity, [gatewayKeyIdentity(ring, keySource)], Date.now(), node);
 }
 
 async function serve(config: GatewayConfig, background: boolean): Promise<void> {

@@ -15,6 +15,7 @@ import { customsDeclarationsMigration } from './0071-customs-declarations.js';
 import { reconciliationReadIndexMigration } from './0072-reconciliation-read-index.js';
 import { merchantBackOfficeMigration } from './0080-merchant-back-office.js';
 import { merchantCurrenciesMigration } from './0090-merchant-currencies.js';
+import { clusterIdentityMigration } from './0100-cluster-identity.js';
 
 /**
  * Migrations live in code so a single built file carries them, one file
@@ -39,6 +40,7 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
     '0072_reconciliation_read_index': reconciliationReadIndexMigration,
     '0080_merchant_back_office': merchantBackOfficeMigration(dialect),
     '0090_merchant_currencies': merchantCurrenciesMigration,
+    '0100_cluster_identity': clusterIdentityMigration,
   };
 }
 
