@@ -41,6 +41,8 @@ export interface GatewayConfig {
   /** Create the demo sandbox merchant and its key files on first start, and serve its demo shop at `/demo`. */
   demoMerchant: boolean;
   demoMerchantId: string;
+  /** `production` marks a live install: the demo merchant must be off and the sandbox commands refuse to run. */
+  environment: 'development' | 'production';
   /** How long an `unknown` sandbox outcome stays unknown. */
   sandboxUnknownResolveDelayMs: number;
   /** How long after the payment the sandbox opens the case of the chargeback and retrieval magic cards. */
@@ -106,6 +108,7 @@ export const DEFAULTS: Omit<GatewayConfig, 'databaseUrl' | 'publicBaseUrl'> & { 
   logLevel: 'info',
   demoMerchant: true,
   demoMerchantId: '100000001',
+  environment: 'development',
   sandboxUnknownResolveDelayMs: 3_000,
   sandboxDisputeDelayMs: 30_000,
   sandboxJournalFile: undefined,
@@ -148,6 +151,7 @@ export const ENV_VARS: Readonly<Record<string, keyof GatewayConfig>> = {
   OPENCASHIER_LOG_LEVEL: 'logLevel',
   OPENCASHIER_DEMO_MERCHANT: 'demoMerchant',
   OPENCASHIER_DEMO_MERCHANT_ID: 'demoMerchantId',
+  OPENCASHIER_ENVIRONMENT: 'environment',
   OPENCASHIER_SANDBOX_UNKNOWN_RESOLVE_DELAY_MS: 'sandboxUnknownResolveDelayMs',
   OPENCASHIER_SANDBOX_DISPUTE_DELAY_MS: 'sandboxDisputeDelayMs',
   OPENCASHIER_SANDBOX_JOURNAL_FILE: 'sandboxJournalFile',
@@ -227,6 +231,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, file?: string):
   const config = merged as unknown as GatewayConfig;
   if (config.port > 65_535) throw new ConfigError('port must be at most 65535');
   if (!/^[0-9]{9}$/.test(config.demoMerchantId)) throw new ConfigError('demoMerchantId must be 9 digits');
+  if (!['development', 'production'].includes(config.environment)) throw new ConfigError('environment must be development or production');
+  if (config.environment === 'production' && config.demoMerchant) throw new ConfigError('environment is production but demoMerchant is on: set OPENCASHIER_DEMO_MERCHANT=false (a live install has no demo merchant)');
   if (config.requestTimeoutMs < REQUEST_TIMEOUT_MS_MIN) throw new ConfigError(`requestTimeoutMs must be at least ${REQUEST_TIMEOUT_MS_MIN}`);
   if (config.staleProcessingMs < 1_000) throw new ConfigError('staleProcessingMs must be at least 1000');
   if (config.refundStaleMs < 1_000) throw new ConfigError('refundStaleMs must be at least 1000');

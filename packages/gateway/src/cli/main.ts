@@ -7,10 +7,9 @@ import { startServer } from '../server.js';
 import { openDatabase } from '../store/database.js';
 import { MerchantRepository } from '../store/merchant-repository.js';
 import { NotificationRepository } from '../store/notification-repository.js';
-import { ensureDemoMerchant, issueMerchantFiles } from '../provisioning.js';
+import { ensureDemoMerchant } from '../provisioning.js';
 import { loadKek } from '../app.js';
 import { loadOrCreateGatewayKeys, rotateGatewayKey, gatewayCertificatePath } from '../keys/gateway-keys.js';
-import { MERCHANT_ID_PATTERN } from '../domain/limits.js';
 import { sandboxCommands } from './sandbox-commands.js';
 import { secretCommands } from './secret-commands.js';
 import { MerchantSecretRepository } from '../store/merchant-secret-repository.js';
@@ -20,6 +19,9 @@ import { crossBorderCommands } from './cross-border-commands.js';
 import { remittanceCommands } from './remittance-commands.js';
 import { portalCommands } from './portal-commands.js';
 import { kekCommands } from './kek-commands.js';
+import { createMerchant, type MerchantCreateOptions } from './merchant-create.js';
+import { merchantDeleteCommand } from './merchant-delete-command.js';
+import { guardSandboxCommands } from './sandbox-guard.js';
 
 /** Runs `task` with the configured database open. */
 export async function withStore<T>(task: (s: { merchants: MerchantRepository; notifications: NotificationRepository; db: Awaited<ReturnType<typeof openDatabase>> }) => Promise<T>): Promise<T> {
@@ -73,23 +75,10 @@ merchant
   .option('--allowed-hosts <hosts>', 'comma-separated hosts allowed in notifyUrl/callbackUrl (*.example.com, or *)', '')
   .option('--cert <file>', 'merchant certificate (.cer, DER or PEM)')
   .option('--issue-keys <dir>', 'generate a key pair: writes <id>.pfx and <id>.cer into dir and prints the pfx password')
-  .action(async (o: { id: string; name: string; sandbox: boolean; allowedHosts: string; cert?: string; issueKeys?: string }) => {
-    if (!MERCHANT_ID_PATTERN.test(o.id)) fail('merchant id must be 9 digits');
-    if (!o.cert && !o.issueKeys) fail('give --cert or --issue-keys');
-    await withStore(async ({ merchants }) => {
-      if (await merchants.find(o.id)) fail(`merchant ${o.id} exists`);
-      const hosts = o.allowedHosts.split(',').map((h) => h.trim()).filter(Boolean);
-      await merchants.create({ merchantId: o.id, name: o.name, sandbox: o.sandbox, allowedHosts: hosts }, Date.now());
-      if (o.cert) await merchants.addCertificate(o.id, loadCertificate(readFileSync(o.cert)), Date.now(), 0);
-      if (o.issueKeys) {
-        const files = issueMerchantFiles(o.issueKeys, o.id);
-        await merchants.addCertificate(o.id, files.certificate, Date.now(), 0);
-        console.log(JSON.stringify({ merchantId: o.id, pfxPath: files.pfxPath, cerPath: files.cerPath, pfxPassword: files.pfxPassword }, null, 2));
-      } else {
-        console.log(`merchant ${o.id} created`);
-      }
-    });
+  .action(async (o: MerchantCreateOptions) => {
+    await withStore(async ({ merchants }) => console.log(await createMerchant(merchants, o, fail)));
   });
+merchantDeleteCommand(merchant, fail);
 merchant
   .command('upload-cert')
   .requiredOption('--id <merchantId>')
@@ -163,6 +152,7 @@ sandbox
     });
   });
 sandboxCommands(sandbox);
+guardSandboxCommands(sandbox, fail);
 secretCommands(program, { fail, overlapOf });
 disputeCommands(program);
 riskCommands(program);
