@@ -6,6 +6,7 @@ import { NOTIFY_LEASE_MARGIN_MS } from './notify/limits.js';
 import { isTimeZone } from './domain/business-day.js';
 import { parseReviewRules } from './fx/fx-order.js';
 import { JOB_LEASE_MS_DEFAULT, JOB_LEASE_MS_MIN } from './jobs/limits.js';
+import { baseUrlProblem, databaseUrlProblem, hostProblem, unknownVariables } from './config-checks.js';
 
 /**
  * Configuration: defaults, then a JSON file, then environment variables
@@ -23,6 +24,8 @@ export interface GatewayConfig {
   dataDir: string;
   /** `postgres://…` for PostgreSQL; otherwise a SQLite file path. Default: `<dataDir>/opencashier.sqlite`. */
   databaseUrl: string;
+  /** How long a starting node keeps trying an unreachable database (refused, restarting, failing over) before it gives up. */
+  databaseStartWaitMs: number;
   /** SQLite `synchronous` setting: NORMAL survives process crashes, FULL also power loss. */
   sqliteSynchronous: 'NORMAL' | 'FULL';
   /** Base64 of 32 bytes. Unset: generated into `<dataDir>/kek` on first start (development only). */
@@ -109,6 +112,7 @@ export const DEFAULTS: Omit<GatewayConfig, 'databaseUrl' | 'publicBaseUrl'> & { 
   demoMerchant: true,
   demoMerchantId: '100000001',
   environment: 'development',
+  databaseStartWaitMs: 60_000,
   sandboxUnknownResolveDelayMs: 3_000,
   sandboxDisputeDelayMs: 30_000,
   sandboxJournalFile: undefined,
@@ -144,6 +148,7 @@ export const ENV_VARS: Readonly<Record<string, keyof GatewayConfig>> = {
   OPENCASHIER_DATA_DIR: 'dataDir',
   OPENCASHIER_DATABASE_URL: 'databaseUrl',
   OPENCASHIER_SQLITE_SYNCHRONOUS: 'sqliteSynchronous',
+  OPENCASHIER_DATABASE_START_WAIT_MS: 'databaseStartWaitMs',
   OPENCASHIER_KEK: 'kekBase64',
   OPENCASHIER_KEK_PREVIOUS: 'kekPreviousBase64',
   OPENCASHIER_WORKERS: 'workers',
@@ -199,6 +204,7 @@ const NUMERIC: ReadonlySet<keyof GatewayConfig> = new Set([
   'fxMarkupBps',
   'settlementDelayDays',
   'jobLeaseMs',
+  'databaseStartWaitMs',
 ]);
 
 export class ConfigError extends Error {}
@@ -228,6 +234,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, file?: string):
     const v = env[name];
     if (v !== undefined && v !== '') merged[key] = coerce(key, v);
   }
+  const unknown = unknownVariables(env, Object.keys(ENV_VARS));
+  if (unknown.length > 0) throw new ConfigError(unknown.join('\n'));
   const config = merged as unknown as GatewayConfig;
   if (config.port > 65_535) throw new ConfigError('port must be at most 65535');
   if (!/^[0-9]{9}$/.test(config.demoMerchantId)) throw new ConfigError('demoMerchantId must be 9 digits');
@@ -254,6 +262,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, file?: string):
   config.databaseUrl ??= join(config.dataDir, 'opencashier.sqlite');
   config.publicBaseUrl ??= `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${config.port}`;
   config.publicBaseUrl = config.publicBaseUrl.replace(/\/+$/, '');
+  for (const problem of [hostProblem(config.host), baseUrlProblem(config.publicBaseUrl), databaseUrlProblem(config.databaseUrl)]) if (problem) throw new ConfigError(problem);
   if (config.workers === 0) config.workers = availableParallelism();
   return config;
 }

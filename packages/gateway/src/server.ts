@@ -7,7 +7,7 @@ import { loadGatewayKeys, loadOrCreateGatewayKeys } from './keys/gateway-keys.js
 import { UnknownKeyIdError, type KeyEncryptionKey } from './keys/kek.js';
 import { checkClusterIdentity, ClusterIdentityError, gatewayKeyIdentity, gatewayKeySource, kekIdentity, kekSource, refuseMissingGatewayKey } from './keys/cluster-identity.js';
 import { ClusterIdentityRepository } from './store/cluster-identity-repository.js';
-import { openDatabase } from './store/database.js';
+import { describeDatabase, openDatabaseWithRetry } from './store/open-with-retry.js';
 import { MerchantRepository } from './store/merchant-repository.js';
 import { MerchantSecretRepository } from './store/merchant-secret-repository.js';
 import { ensureDemoMerchant } from './provisioning.js';
@@ -27,7 +27,11 @@ async function prepare(config: GatewayConfig): Promise<void> {
   const logger = createLogger(config.logLevel);
   const { kek, generated } = loadNodeKek(config);
   if (generated) logger.warn({ path: `${config.dataDir}/kek` }, 'generated a development key-encryption key; set OPENCASHIER_KEK in production');
-  const database = await openDatabase(config.databaseUrl, { migrate: true, sqliteSynchronous: config.sqliteSynchronous });
+  const database = await openDatabaseWithRetry(
+    config.databaseUrl,
+    { migrate: true, sqliteSynchronous: config.sqliteSynchronous },
+    { waitMsMax: config.databaseStartWaitMs, log: (message) => logger.warn({ database: describeDatabase(config.databaseUrl) }, message) },
+  );
   try {
     await joinCluster(config, kek, new ClusterIdentityRepository(database.db), logger);
     if (config.demoMerchant) {

@@ -22,6 +22,7 @@ import { kekCommands } from './kek-commands.js';
 import { createMerchant, type MerchantCreateOptions } from './merchant-create.js';
 import { merchantDeleteCommand } from './merchant-delete-command.js';
 import { guardSandboxCommands } from './sandbox-guard.js';
+import { configCommands } from './config-commands.js';
 
 /** Runs `task` with the configured database open. */
 export async function withStore<T>(task: (s: { merchants: MerchantRepository; notifications: NotificationRepository; db: Awaited<ReturnType<typeof openDatabase>> }) => Promise<T>): Promise<T> {
@@ -160,6 +161,7 @@ crossBorderCommands(program);
 remittanceCommands(program);
 portalCommands(program);
 kekCommands(program);
+configCommands(program, fail);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
