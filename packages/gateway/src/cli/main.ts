@@ -23,6 +23,7 @@ import { createMerchant, type MerchantCreateOptions } from './merchant-create.js
 import { merchantDeleteCommand } from './merchant-delete-command.js';
 import { guardSandboxCommands } from './sandbox-guard.js';
 import { configCommands } from './config-commands.js';
+import { migrateCommands } from './migrate-commands.js';
 
 /** Runs `task` with the configured database open. */
 export async function withStore<T>(task: (s: { merchants: MerchantRepository; notifications: NotificationRepository; db: Awaited<ReturnType<typeof openDatabase>> }) => Promise<T>): Promise<T> {
@@ -57,15 +58,16 @@ program
     await startServer(loadConfig());
   });
 
-program
+const migrate = program
   .command('migrate')
-  .description('apply database migrations')
+  .description('apply database migrations (see also: migrate status, migrate up --dry-run)')
   .action(async () => {
     const config = loadConfig();
     const db = await openDatabase(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous });
     await db.close();
     console.log('migrations applied');
   });
+migrateCommands(migrate, fail);
 
 const merchant = program.command('merchant').description('manage merchants');
 merchant

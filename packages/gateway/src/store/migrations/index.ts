@@ -51,3 +51,33 @@ export async function migrateToLatest(db: Kysely<any>, dialect: SqlDialect): Pro
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
+
+export interface MigrationStatus {
+  /** Migrations this code knows, in order, and whether the database has them. */
+  known: { name: string; applied: boolean }[];
+  /** Migrations the database has that this code does not know: a newer gateway migrated it. */
+  unknownApplied: string[];
+}
+
+/** Which migrations the database has, compared with those this code carries. Changes nothing. */
+export async function migrationStatus(db: Kysely<any>, dialect: SqlDialect): Promise<MigrationStatus> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
+  const infos = await new Migrator({ db, provider }).getMigrations();
+  const knownNames = new Set(infos.map((i) => i.name));
+  let applied: string[] = [];
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+  if (tables.some((t) => t.name === 'kysely_migration')) {
+    applied = (await db.selectFrom('kysely_migration').select('name').execute()).map((r: { name: string }) => r.name);
+  }
+  return {
+    known: infos.map((i) => ({ name: i.name, applied: i.executedAt !== undefined })),
+    unknownApplied: applied.filter((name) => !knownNames.has(name)).sort(),
+  };
+}
+
+/** Why this code must not run against the database's schema, or undefined: a newer gateway migrated it. */
+export function schemaTooNew(status: MigrationStatus): string | undefined {
+  if (status.unknownApplied.length === 0) return undefined;
+  return `the database schema is newer than this gateway understands (applied migrations it does not know: ${status.unknownApplied.join(', ')}); run the gateway version that migrated it, or a newer one`;
+}
+
