@@ -69,7 +69,7 @@ import { NotificationDispatcher } from './notify/dispatcher.js';
 import { NOTIFY_BATCH_SIZE_DEFAULT, leaseMsMin } from './notify/limits.js';
 import type { NotificationEncoder } from './notify/outbox.js';
 import { createLogger } from './ops/logger.js';
-import { GatewayMetrics } from './ops/metrics.js';
+import { GatewayMetrics, refreshOperationalGauges } from './ops/metrics.js';
 import { opsRoutes } from './ops/routes.js';
 import { adminApi, loadAdminToken, type AdminRoutes } from './admin/auth.js';
 import { createRiskControl, formatRuleErrors, type RiskControl } from './risk/risk-control.js';
@@ -424,6 +424,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
         const backlog = await notifications.backlog();
         metrics.notificationBacklog.set({ state: 'pending' }, backlog.pending);
         metrics.notificationBacklog.set({ state: 'failed' }, backlog.failed);
+        refreshOperationalGauges(metrics, { pool: database.poolStats(), jobs, oldestPendingAtMs: await notifications.oldestPendingAtMs(), nowMs: clock() });
       },
     }),
   );

@@ -11,6 +11,8 @@ export interface OpenedDatabase {
   dialect: DialectName;
   /** Resolves when the database answers a query (readiness). */
   ping(): Promise<void>;
+  /** PostgreSQL connections of this process: open, idle, and requests waiting for one; undefined on SQLite (one connection). */
+  poolStats(): { total: number; idle: number; waiting: number } | undefined;
   close(): Promise<void>;
 }
 
@@ -115,9 +117,11 @@ export async function openDatabase(
 ): Promise<OpenedDatabase> {
   const dialect: DialectName = /^postgres(ql)?:\/\//.test(url) ? 'postgres' : 'sqlite';
   let db: Kysely<Database>;
+  let pool: pg.Pool | undefined;
   if (dialect === 'postgres') {
     installInt8Parser();
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: resilientPool(url, options.onConnectionError ?? (() => undefined)) }) });
+    pool = resilientPool(url, options.onConnectionError ?? (() => undefined));
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   } else {
     const sqlite = new BetterSqlite3(url.replace(/^sqlite:(\/\/)?/, ''));
     sqlite.defaultSafeIntegers(true);
@@ -137,6 +141,7 @@ export async function openDatabase(
     ping: async () => {
       await sql`select 1`.execute(db);
     },
+    poolStats: () => (pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : undefined),
     close: () => db.destroy(),
   };
 }
