@@ -43,7 +43,13 @@ export async function openDatabaseWithRetry(url: string, options: Parameters<typ
   const where = describeDatabase(url);
   for (let pauseMs = DATABASE_START_RETRY_MS_FIRST; ; pauseMs = Math.min(pauseMs * 2, DATABASE_START_RETRY_MS_LONGEST)) {
     try {
-      return await openDatabase(url, options);
+      const database = await openDatabase(url, options);
+      // Without migrations nothing has touched the server yet (the pool connects lazily): ask it once.
+      await database.ping().catch(async (error: unknown) => {
+        await database.close().catch(() => undefined);
+        throw error;
+      });
+      return database;
     } catch (error) {
       if (!isDatabaseUnavailable(error)) throw error;
       const waitedMs = clock() - startedAtMs;
