@@ -147,7 +147,11 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const logger = options.logger ?? createLogger(config.logLevel);
   const { kek } = loadKek(config);
   const { ring: keys } = loadOrCreateGatewayKeys(config.dataDir, kek, clock());
-  const database = await openDatabase(config.databaseUrl, { migrate: options.migrate ?? true, sqliteSynchronous: config.sqliteSynchronous });
+  const database = await openDatabase(config.databaseUrl, {
+    migrate: options.migrate ?? true,
+    sqliteSynchronous: config.sqliteSynchronous,
+    onConnectionError: (err) => logger.warn({ err }, 'database connection lost; the next request opens a new one'),
+  });
   const metrics = new GatewayMetrics();
   const channelCalls = new ChannelCallRecorder(clock);
   const channels = buildChannels(options.channelModules ?? CHANNEL_MODULES, { config, clock, kek, recorder: channelCalls, ...(options.channel ? { override: options.channel } : {}) });
@@ -170,8 +174,10 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const accounts = new AccountService(database.db, kek, clock, async (id) => (await core.merchants.find(id))?.name);
   const streams = new LiveStreams(database.db);
   app.addHook('preClose', async () => streams.closeAll());
-  await backOffice(app, { config, clock, database, core, accounts, streams, requestLog, channelCalls, metrics });
-  const jobs = backgroundJobs({ config, database, logger, core, requestLog, accounts });
+  // The metrics read the job leases when scraped, after the jobs below exist.
+  let jobs: JobScheduler | undefined;
+  await backOffice(app, { config, clock, database, core, accounts, streams, requestLog, channelCalls, metrics, jobs: () => jobs! });
+  jobs = backgroundJobs({ config, database, logger, core, requestLog, accounts });
 
   return {
     app,

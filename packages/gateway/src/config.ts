@@ -6,7 +6,8 @@ import { NOTIFY_LEASE_MARGIN_MS } from './notify/limits.js';
 import { isTimeZone } from './domain/business-day.js';
 import { parseReviewRules } from './fx/fx-order.js';
 import { JOB_LEASE_MS_DEFAULT, JOB_LEASE_MS_MIN } from './jobs/limits.js';
-import { databaseUrlProblem, logLevelProblem } from './ops/startup-advice.js';
+import { logLevelProblem } from './ops/startup-advice.js';
+import { baseUrlProblem, databaseUrlProblem, hostProblem, unknownVariables } from './config-checks.js';
 
 /**
  * Configuration: defaults, then a JSON file, then environment variables
@@ -24,6 +25,8 @@ export interface GatewayConfig {
   dataDir: string;
   /** `postgres://…` for PostgreSQL; otherwise a SQLite file path. Default: `<dataDir>/opencashier.sqlite`. */
   databaseUrl: string;
+  /** How long a starting node keeps trying an unreachable database (refused, restarting, failing over) before it gives up. */
+  databaseStartWaitMs: number;
   /** SQLite `synchronous` setting: NORMAL survives process crashes, FULL also power loss. */
   sqliteSynchronous: 'NORMAL' | 'FULL';
   /** Base64 of 32 bytes. Unset: generated into `<dataDir>/kek` on first start (development only). */
@@ -42,6 +45,8 @@ export interface GatewayConfig {
   /** Create the demo sandbox merchant and its key files on first start, and serve its demo shop at `/demo`. */
   demoMerchant: boolean;
   demoMerchantId: string;
+  /** `production` marks a live install: the demo merchant must be off and the sandbox commands refuse to run. */
+  environment: 'development' | 'production';
   /** How long an `unknown` sandbox outcome stays unknown. */
   sandboxUnknownResolveDelayMs: number;
   /** How long after the payment the sandbox opens the case of the chargeback and retrieval magic cards. */
@@ -109,6 +114,8 @@ export const DEFAULTS: Omit<GatewayConfig, 'databaseUrl' | 'publicBaseUrl'> & { 
   logLevel: 'info',
   demoMerchant: true,
   demoMerchantId: '100000001',
+  environment: 'development',
+  databaseStartWaitMs: 60_000,
   sandboxUnknownResolveDelayMs: 3_000,
   sandboxDisputeDelayMs: 30_000,
   sandboxJournalFile: undefined,
@@ -145,6 +152,7 @@ export const ENV_VARS: Readonly<Record<string, keyof GatewayConfig>> = {
   OPENCASHIER_DATA_DIR: 'dataDir',
   OPENCASHIER_DATABASE_URL: 'databaseUrl',
   OPENCASHIER_SQLITE_SYNCHRONOUS: 'sqliteSynchronous',
+  OPENCASHIER_DATABASE_START_WAIT_MS: 'databaseStartWaitMs',
   OPENCASHIER_KEK: 'kekBase64',
   OPENCASHIER_KEK_PREVIOUS: 'kekPreviousBase64',
   OPENCASHIER_WORKERS: 'workers',
@@ -152,6 +160,7 @@ export const ENV_VARS: Readonly<Record<string, keyof GatewayConfig>> = {
   OPENCASHIER_LOG_LEVEL: 'logLevel',
   OPENCASHIER_DEMO_MERCHANT: 'demoMerchant',
   OPENCASHIER_DEMO_MERCHANT_ID: 'demoMerchantId',
+  OPENCASHIER_ENVIRONMENT: 'environment',
   OPENCASHIER_SANDBOX_UNKNOWN_RESOLVE_DELAY_MS: 'sandboxUnknownResolveDelayMs',
   OPENCASHIER_SANDBOX_DISPUTE_DELAY_MS: 'sandboxDisputeDelayMs',
   OPENCASHIER_SANDBOX_JOURNAL_FILE: 'sandboxJournalFile',
@@ -200,6 +209,7 @@ const NUMERIC: ReadonlySet<keyof GatewayConfig> = new Set([
   'fxMarkupBps',
   'settlementDelayDays',
   'jobLeaseMs',
+  'databaseStartWaitMs',
 ]);
 
 export class ConfigError extends Error {}
@@ -229,9 +239,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, file?: string):
     const v = env[name];
     if (v !== undefined && v !== '') merged[key] = coerce(key, v);
   }
+  const unknown = unknownVariables(env, Object.keys(ENV_VARS));
+  if (unknown.length > 0) throw new ConfigError(unknown.join('\n'));
   const config = merged as unknown as GatewayConfig;
   if (config.port > 65_535) throw new ConfigError('port must be at most 65535');
   if (!/^[0-9]{9}$/.test(config.demoMerchantId)) throw new ConfigError('demoMerchantId must be 9 digits');
+  if (!['development', 'production'].includes(config.environment)) throw new ConfigError('environment must be development or production');
+  if (config.environment === 'production' && config.demoMerchant) throw new ConfigError('environment is production but demoMerchant is on: set OPENCASHIER_DEMO_MERCHANT=false (a live install has no demo merchant)');
   if (config.requestTimeoutMs < REQUEST_TIMEOUT_MS_MIN) throw new ConfigError(`requestTimeoutMs must be at least ${REQUEST_TIMEOUT_MS_MIN}`);
   if (config.staleProcessingMs < 1_000) throw new ConfigError('staleProcessingMs must be at least 1000');
   if (config.refundStaleMs < 1_000) throw new ConfigError('refundStaleMs must be at least 1000');
@@ -253,10 +267,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, file?: string):
   if (config.sandboxJournalFile) config.sandboxJournalFile = resolve(config.sandboxJournalFile);
   config.fxRateFile = resolve(config.fxRateFile ?? join(config.dataDir, 'fx-rates.json'));
   config.databaseUrl ??= join(config.dataDir, 'opencashier.sqlite');
-  const databaseUrl = databaseUrlProblem(config.databaseUrl);
-  if (databaseUrl) throw new ConfigError(databaseUrl);
   config.publicBaseUrl ??= `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${config.port}`;
   config.publicBaseUrl = config.publicBaseUrl.replace(/\/+$/, '');
+  for (const problem of [hostProblem(config.host), baseUrlProblem(config.publicBaseUrl), databaseUrlProblem(config.databaseUrl)]) if (problem) throw new ConfigError(problem);
   if (config.workers === 0) config.workers = availableParallelism();
   return config;
 }

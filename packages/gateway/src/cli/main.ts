@@ -9,10 +9,9 @@ import { startServer } from '../server.js';
 import { openDatabase } from '../store/database.js';
 import { MerchantRepository } from '../store/merchant-repository.js';
 import { NotificationRepository } from '../store/notification-repository.js';
-import { ensureDemoMerchant, issueMerchantFiles, writeKeyBundle } from '../provisioning.js';
+import { ensureDemoMerchant, writeKeyBundle } from '../provisioning.js';
 import { loadKek } from '../app.js';
 import { loadOrCreateGatewayKeys, rotateGatewayKey, gatewayCertificatePath } from '../keys/gateway-keys.js';
-import { MERCHANT_ID_PATTERN } from '../domain/limits.js';
 import { sandboxCommands } from './sandbox-commands.js';
 import { secretCommands } from './secret-commands.js';
 import { MerchantSecretRepository } from '../store/merchant-secret-repository.js';
@@ -39,6 +38,11 @@ function openConfiguredDatabase(config: ReturnType<typeof loadConfig>) {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   return openDatabase(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous });
 }
+import { createMerchant, type IssuedFiles, type MerchantCreateOptions } from './merchant-create.js';
+import { merchantDeleteCommand } from './merchant-delete-command.js';
+import { guardSandboxCommands } from './sandbox-guard.js';
+import { configCommands } from './config-commands.js';
+import { migrateCommands } from './migrate-commands.js';
 
 /** Runs `task` with the configured database open. */
 export async function withStore<T>(task: (s: { merchants: MerchantRepository; notifications: NotificationRepository; db: Awaited<ReturnType<typeof openDatabase>> }) => Promise<T>): Promise<T> {
@@ -74,14 +78,15 @@ listenOptions(
   await startServer(loadConfig());
 });
 
-program
+const migrate = program
   .command('migrate')
-  .description('apply database migrations')
+  .description('apply database migrations (see also: migrate status, migrate up --dry-run)')
   .action(async () => {
     const db = await openConfiguredDatabase(loadConfig());
     await db.close();
     console.log('migrations applied');
   });
+migrateCommands(migrate, fail);
 
 const merchant = program.command('merchant').description('manage merchants');
 merchant
@@ -92,27 +97,16 @@ merchant
   .option('--allowed-hosts <hosts>', 'comma-separated hosts allowed in notifyUrl/callbackUrl (*.example.com, or *)', '')
   .option('--cert <file>', 'merchant certificate (.cer, DER or PEM)')
   .option('--issue-keys <dir>', 'generate a key pair: writes <id>.pfx, <id>.cer, gateway.cer and the bundle <id>.json (for PayEaseClient.fromFiles) into dir')
-  .action(async (o: { id: string; name: string; sandbox: boolean; allowedHosts: string; cert?: string; issueKeys?: string }) => {
-    if (!MERCHANT_ID_PATTERN.test(o.id)) fail('merchant id must be 9 digits');
-    if (!o.cert && !o.issueKeys) fail('give --cert or --issue-keys');
-    await withStore(async ({ merchants }) => {
-      if (await merchants.find(o.id)) fail(`merchant ${o.id} exists`);
-      const hosts = o.allowedHosts.split(',').map((h) => h.trim()).filter(Boolean);
-      await merchants.create({ merchantId: o.id, name: o.name, sandbox: o.sandbox, allowedHosts: hosts }, Date.now());
-      if (o.cert) await merchants.addCertificate(o.id, loadCertificate(readFileSync(o.cert)), Date.now(), 0);
-      if (o.issueKeys) {
-        // Absolute paths in the bundle: it is read from wherever the merchant's code runs.
-        const files = issueMerchantFiles(resolve(o.issueKeys), o.id);
-        await merchants.addCertificate(o.id, files.certificate, Date.now(), 0);
-        const config = loadConfig();
-        loadOrCreateGatewayKeys(config.dataDir, loadKek(config).kek, Date.now());
-        const baseUrl = runningGateway(config.dataDir)?.baseUrl ?? config.publicBaseUrl;
-        console.log(JSON.stringify(writeKeyBundle(resolve(o.issueKeys), o.id, files, gatewayCertificatePath(config.dataDir), baseUrl), null, 2));
-      } else {
-        console.log(`merchant ${o.id} created`);
-      }
-    });
+  .action(async (o: MerchantCreateOptions) => {
+    const config = loadConfig();
+    const bundle = (dir: string, files: IssuedFiles) => {
+      loadOrCreateGatewayKeys(config.dataDir, loadKek(config).kek, Date.now());
+      const baseUrl = runningGateway(config.dataDir)?.baseUrl ?? config.publicBaseUrl;
+      return writeKeyBundle(dir, o.id, files, gatewayCertificatePath(config.dataDir), baseUrl);
+    };
+    await withStore(async ({ merchants }) => console.log(await createMerchant(merchants, o, fail, bundle)));
   });
+merchantDeleteCommand(merchant, fail);
 merchant
   .command('upload-cert')
   .requiredOption('--id <merchantId>')
@@ -188,6 +182,7 @@ sandbox
     });
   });
 sandboxCommands(sandbox);
+guardSandboxCommands(sandbox, fail);
 secretCommands(program, { fail, overlapOf });
 disputeCommands(program);
 riskCommands(program);
@@ -196,6 +191,7 @@ remittanceCommands(program);
 portalCommands(program);
 kekCommands(program);
 settlementCommands(program);
+configCommands(program, fail);
 addExamples(program);
 
 /** Runs the command line; the launcher in bin/ calls it, and so does running this file directly. */

@@ -6,7 +6,7 @@ import { riskAdminRoutes } from '../admin/risk-routes.js';
 import type { ChannelCallRecorder } from '../channels/call-recorder.js';
 import { onlinePayAdminRoutes } from '../onlinepay/admin-routes.js';
 import { remittanceAdminRoutes } from '../onlinepay/remittance-admin-routes.js';
-import type { GatewayMetrics } from '../ops/metrics.js';
+import { refreshOperationalGauges, type GatewayMetrics } from '../ops/metrics.js';
 import { opsRoutes } from '../ops/routes.js';
 import type { AccountService } from '../portal/account-service.js';
 import type { LiveStreams } from '../portal/live-stream.js';
@@ -26,6 +26,8 @@ export interface BackOfficeDeps {
   requestLog: RequestLog;
   channelCalls: ChannelCallRecorder;
   metrics: GatewayMetrics;
+  /** The background jobs, whose leases the metrics report. */
+  jobs: () => { names(): string[]; held(): string[] };
 }
 
 /** The operator's and merchants' back office (portal), the admin API and the ops endpoints. */
@@ -74,6 +76,7 @@ export async function backOffice(app: FastifyInstance, d: BackOfficeDeps): Promi
         const backlog = await core.notifications.backlog();
         d.metrics.notificationBacklog.set({ state: 'pending' }, backlog.pending);
         d.metrics.notificationBacklog.set({ state: 'failed' }, backlog.failed);
+        refreshOperationalGauges(d.metrics, { pool: d.database.poolStats(), jobs: d.jobs(), oldestPendingAtMs: await core.notifications.oldestPendingAtMs(), nowMs: d.clock() });
       },
     }),
   );

@@ -104,6 +104,8 @@ export const ERRORS = {
   TIMESTAMP_INVALID: { httpStatus: 400, wireStatus: 'FAILED', message: 'orderTimestamp is missing, malformed or outside its validity window.', retryable: false },
   ORDER_RESUBMITTED: { httpStatus: 409, wireStatus: 'FAILED', message: 'Order {requestId} was submitted already and may not be submitted again (redoFlag=1).', retryable: false },
   INTERNAL_ERROR: { httpStatus: 500, wireStatus: 'ERROR', message: 'The gateway failed to process the request; retry with the same requestId.', retryable: true },
+  // A dependency (the database) is unavailable: never the caller's fault, always worth retrying.
+  SYSTEM_BUSY: { httpStatus: 503, wireStatus: 'ERROR', message: 'The system is busy: a service the gateway depends on is unavailable. Retry after the Retry-After seconds with the same requestId.', retryable: true },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -193,3 +193,21 @@ export const PROOF_UPLOAD_LINK_TTL_MS = 30 * 60_000;
 
 /** Closed days the settlement job looks back over: a gateway stopped for a long weekend still settles every day. Older days settle when queried. */
 export const SETTLEMENT_CATCH_UP_DAYS = 7;
+
+/**
+ * The `Retry-After` of a SYSTEM_BUSY answer (a dependency is unavailable). A
+ * lost connection is replaced at once and a PostgreSQL restart or failover
+ * takes a few seconds, so a client that waits this long usually succeeds on
+ * its first retry without piling up requests during the outage.
+ */
+export const DEPENDENCY_RETRY_AFTER_SECONDS = 2;
+
+/**
+ * Attempts to record a channel's answer while the database is unavailable,
+ * waiting 100 ms, 200 ms, … 1.6 s between them (about 3 s in all): a lost
+ * connection is replaced on the next attempt, and a request cannot wait for
+ * a whole restart. When they are spent the order stays PROCESSING and the
+ * stale-payment sweep asks the channel, so the answer is still not lost.
+ */
+export const DATABASE_REAPPLY_ATTEMPTS_MAX = 6;
+export const DATABASE_REAPPLY_BACKOFF_MS_BASE = 100;

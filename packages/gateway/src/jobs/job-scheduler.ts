@@ -79,6 +79,11 @@ export class JobScheduler {
     for (const state of this.#jobs.values()) this.#schedule(state, 0);
   }
 
+  /** Names of every registered job. */
+  names(): string[] {
+    return [...this.#jobs.keys()];
+  }
+
   /** Names of the jobs this process holds the lease of right now. */
   held(): string[] {
     return [...this.#jobs.values()].filter((s) => s.held).map((s) => s.job.name);

@@ -42,7 +42,36 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly databasePool = new Gauge({
+    name: 'opencashier_db_pool_connections',
+    help: 'PostgreSQL connections of this process: total open, idle, and requests waiting for one',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
+  readonly jobLeasesHeld = new Gauge({
+    name: 'opencashier_job_leases_held',
+    help: 'Background jobs whose lease this process holds (1) or not (0)',
+    labelNames: ['job'] as const,
+    registers: [this.registry],
+  });
+  readonly outboxLag = new Gauge({
+    name: 'opencashier_outbox_lag_seconds',
+    help: 'Age of the oldest notification not yet delivered (0 when none waits)',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'opencashier_' });
   }
+}
+
+/** The pool, lease and outbox gauges, from what the process knows just before a scrape. */
+export function refreshOperationalGauges(
+  metrics: GatewayMetrics,
+  now: { pool: { total: number; idle: number; waiting: number } | undefined; jobs: { names(): string[]; held(): string[] }; oldestPendingAtMs: number | undefined; nowMs: number },
+): void {
+  if (now.pool) for (const [state, n] of Object.entries(now.pool)) metrics.databasePool.set({ state }, n);
+  const held = new Set(now.jobs.held());
+  for (const job of now.jobs.names()) metrics.jobLeasesHeld.set({ job }, held.has(job) ? 1 : 0);
+  metrics.outboxLag.set(now.oldestPendingAtMs === undefined ? 0 : Math.max(0, now.nowMs - now.oldestPendingAtMs) / 1000);
 }

@@ -16,13 +16,6 @@ export function logLevelProblem(level: unknown): string | undefined {
   return `OPENCASHIER_LOG_LEVEL (logLevel) is ${JSON.stringify(level)}: use one of ${LOG_LEVELS.join(', ')}`;
 }
 
-/** OPENCASHIER_DATABASE_URL is a postgres:// URL or a SQLite file path, not another database's URL. */
-export function databaseUrlProblem(url: string): string | undefined {
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
-  if (scheme === undefined || scheme === 'postgres' || scheme === 'postgresql' || scheme === 'sqlite') return undefined;
-  return `OPENCASHIER_DATABASE_URL (databaseUrl) starts with ${scheme}://, which is not supported: use postgres://user:password@host:5432/database for PostgreSQL, or a file path such as ./data/opencashier.sqlite for SQLite`;
-}
-
 /** A KEK is the base64 of exactly 32 bytes. `source` names where it came from. */
 export function kekTextProblem(text: string, source: string): string | undefined {
   const trimmed = text.trim();

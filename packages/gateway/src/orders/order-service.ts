@@ -16,6 +16,7 @@ import type { LedgerRepository } from '../store/ledger-repository.js';
 import { captureJournals } from '../domain/ledger.js';
 import type { NewOrder } from './new-order.js';
 import { checkMerchantUrl } from './merchant-urls.js';
+import { whileDatabaseReturns } from './while-database-returns.js';
 
 /** Formats the notification a final state sends; supplied by the merchant's protocol dialect. */
 export type NotificationFormatter = (order: Order) => string;
@@ -179,7 +180,8 @@ export class OrderService {
     let risk: RiskAction;
     try {
       // Risk control decides before any money moves; an engine failure fails the payment (closed, not open).
-      risk = this.deps.risk ? (await this.deps.risk.assess(processing, card, context)).action : 'ALLOW';
+      // Its counters live in the database: a lost connection is waited out briefly rather than failing the payment.
+      risk = this.deps.risk ? (await whileDatabaseReturns(() => this.deps.risk!.assess(processing, card, context))).action : 'ALLOW';
     } catch {
       return (await this.move(processing, 'FAILED', { declineCode: 'PROCESSING_ERROR' }, 'risk control error')) ?? processing;
     }
@@ -206,7 +208,8 @@ export class OrderService {
       // stale-payment-recovery asks the channel (findByOrder) once it is staleProcessingMs old.
       return processing;
     }
-    return this.applyResult(processing, result);
+    // The channel has answered: losing that answer to a dropped connection would leave the order to the stale sweep.
+    return whileDatabaseReturns(() => this.applyResult(processing, result));
   }
 
   /** Completes a payment held for review: captures the authorisation (SUCCESS, or FAILED if the capture fails). */

@@ -18,6 +18,8 @@ export interface OpenedDatabase {
    * PostgreSQL's autovacuum analyses by itself, so there it does nothing.
    */
   optimize(): Promise<void>;
+  /** PostgreSQL connections of this process: open, idle, and requests waiting for one; undefined on SQLite (one connection). */
+  poolStats(): { total: number; idle: number; waiting: number } | undefined;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,16 @@ const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 const SQLITE_PAGE_CACHE_KIB = 32 * 1024;
 /** Connections per process to PostgreSQL: the request path holds one per in-flight transaction. */
 const POSTGRES_POOL_SIZE = 10;
+/**
+ * How long a request waits for a new PostgreSQL connection. Without a bound a
+ * server that drops packets (a failover in progress) holds every request
+ * forever; five seconds outlasts a normal connect under load and still
+ * answers the caller "retry" long before its own timeout.
+ */
+const POSTGRES_CONNECT_TIMEOUT_MS = 5_000;
+
+/** Receives the errors of connections the server closed; the pool replaces those connections by itself. */
+export type ConnectionErrorListener = (error: Error) => void;
 
 /**
  * SQLite's plain `BEGIN` takes the write lock lazily, so two processes that
@@ -86,6 +98,24 @@ function withStatementCache(sqlite: BetterSqlite3.Database): BetterSqlite3.Datab
   });
 }
 
+/**
+ * A pool whose connections never stop the process when the server goes away
+ * (a restart, a failover, `pg_terminate_backend`). node-postgres reports such
+ * a loss as an 'error' event: on the pool for an idle connection, on the
+ * client itself for one a request has checked out. An event without a
+ * listener is an uncaught exception, so every client gets one the moment it
+ * connects. The query running on the lost connection fails (its request is
+ * answered "retry"), the pool discards the broken client on release, and the
+ * next request opens a fresh connection: reconnecting needs nothing more.
+ */
+function resilientPool(url: string, onConnectionError: ConnectionErrorListener): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: POSTGRES_POOL_SIZE, connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS, keepAlive: true });
+  // The pool repeats an idle client's error; the client's own listener has reported it already.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', onConnectionError));
+  return pool;
+}
+
 let int8ParserInstalled = false;
 function installInt8Parser(): void {
   if (int8ParserInstalled) return;
@@ -100,16 +130,16 @@ export function dialectOf(url: string): DialectName {
 }
 
 /** Opens the database named by `url`: `postgres://…` or a SQLite file path (`:memory:` for tests). */
-export async function openDatabase(url: string, options: { migrate?: boolean; sqliteSynchronous?: 'NORMAL' | 'FULL' } = {}): Promise<OpenedDatabase> {
+export async function openDatabase(
+  url: string,
+  options: { migrate?: boolean; sqliteSynchronous?: 'NORMAL' | 'FULL'; onConnectionError?: ConnectionErrorListener } = {},
+): Promise<OpenedDatabase> {
   const dialect = dialectOf(url);
   let db: Kysely<Database>;
+  let pool: pg.Pool | undefined;
   if (dialect === 'postgres') {
     installInt8Parser();
-    const pool = new pg.Pool({ connectionString: url, max: POSTGRES_POOL_SIZE });
-    // An idle connection the server closes (a restart, a failover, an administrator) is
-    // reported on the pool, which then drops it and opens a new one when needed. Without a
-    // listener that report is an uncaught exception that would stop the whole process.
-    pool.on('error', () => undefined);
+    pool = resilientPool(url, options.onConnectionError ?? (() => undefined));
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   } else {
     const path = url.replace(/^sqlite:(\/\/)?/, '');
@@ -140,6 +170,7 @@ export async function openDatabase(url: string, options: { migrate?: boolean; sq
       await sql`select 1`.execute(db);
     },
     optimize,
+    poolStats: () => (pool ? { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : undefined),
     close: () => db.destroy(),
   };
 }

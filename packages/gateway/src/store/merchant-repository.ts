@@ -25,6 +25,32 @@ export interface MerchantCertificate {
   retiresAtMs: number | null;
 }
 
+function certificateRecord(certificate: X509Certificate, nowMs: number): MerchantCertificate {
+  return {
+    id: randomUUID(),
+    certificatePem: certificate.toString(),
+    fingerprintSha256: createHash('sha256').update(certificate.raw).digest('hex'),
+    notAfterMs: Date.parse(certificate.validTo),
+    createdAtMs: nowMs,
+    retiresAtMs: null,
+  };
+}
+
+async function insertCertificateRow(db: Kysely<Database>, merchantId: string, cert: MerchantCertificate): Promise<void> {
+  await db
+    .insertInto('merchant_certificates')
+    .values({
+      id: cert.id,
+      merchant_id: merchantId,
+      certificate_pem: cert.certificatePem,
+      fingerprint_sha256: cert.fingerprintSha256,
+      not_after_ms: BigInt(cert.notAfterMs),
+      created_at_ms: BigInt(cert.createdAtMs),
+      retires_at_ms: null,
+    })
+    .execute();
+}
+
 export class MerchantRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -43,6 +69,16 @@ export class MerchantRepository {
       })
       .execute();
     return merchant;
+  }
+
+  /** A new merchant and its first certificate in one transaction: a failure leaves no half-made merchant. */
+  async createWithCertificate(m: Omit<Merchant, 'createdAtMs' | 'status'>, certificate: X509Certificate, nowMs: number): Promise<Merchant> {
+    return this.db.transaction().execute(async (tx) => {
+      const repository = new MerchantRepository(tx);
+      const merchant = await repository.create(m, nowMs);
+      await repository.insertCertificate(merchant.merchantId, certificate, nowMs);
+      return merchant;
+    });
   }
 
   async find(merchantId: string): Promise<Merchant | undefined> {
@@ -95,15 +131,7 @@ export class MerchantRepository {
    * `overlapMs` more, so a merchant can switch keys without a failed request.
    */
   async addCertificate(merchantId: string, certificate: X509Certificate, nowMs: number, overlapMs: number): Promise<MerchantCertificate> {
-    const pem = certificate.toString();
-    const cert: MerchantCertificate = {
-      id: randomUUID(),
-      certificatePem: pem,
-      fingerprintSha256: createHash('sha256').update(certificate.raw).digest('hex'),
-      notAfterMs: Date.parse(certificate.validTo),
-      createdAtMs: nowMs,
-      retiresAtMs: null,
-    };
+    const cert = certificateRecord(certificate, nowMs);
     await this.db.transaction().execute(async (tx) => {
       await tx
         .updateTable('merchant_certificates')
@@ -111,20 +139,14 @@ export class MerchantRepository {
         .where('merchant_id', '=', merchantId)
         .where('retires_at_ms', 'is', null)
         .execute();
-      await tx
-        .insertInto('merchant_certificates')
-        .values({
-          id: cert.id,
-          merchant_id: merchantId,
-          certificate_pem: pem,
-          fingerprint_sha256: cert.fingerprintSha256,
-          not_after_ms: BigInt(cert.notAfterMs),
-          created_at_ms: BigInt(nowMs),
-          retires_at_ms: null,
-        })
-        .execute();
+      await insertCertificateRow(tx, merchantId, cert);
     });
     return cert;
+  }
+
+  /** The first certificate of a merchant (nothing to retire), on this repository's connection or transaction. */
+  private async insertCertificate(merchantId: string, certificate: X509Certificate, nowMs: number): Promise<void> {
+    await insertCertificateRow(this.db, merchantId, certificateRecord(certificate, nowMs));
   }
 
   /** Certificates that verify now, the current one first: it encrypts answers to the merchant. */

@@ -126,6 +126,12 @@ export class NotificationRepository implements NotificationOutbox {
     const count = (s: string) => Number(rows.find((r) => r.state === s)?.n ?? 0);
     return { pending: count('pending'), failed: count('failed') };
   }
+
+  /** When the oldest notification still waiting to be delivered was written (the outbox lag starts there); undefined when none waits. */
+  async oldestPendingAtMs(): Promise<number | undefined> {
+    const row = await this.db.selectFrom('notifications').select((eb) => eb.fn.min('created_at_ms').as('oldest')).where('state', '=', 'pending').executeTakeFirst();
+    return row?.oldest === null || row?.oldest === undefined ? undefined : Number(row.oldest);
+  }
 }
 
 function toStored(r: Selectable<NotificationTable>): StoredNotification {

@@ -20,6 +20,7 @@ export interface Database {
   merchant_secrets: MerchantSecretTable;
   recurring_consents: RecurringConsentTable;
   job_leases: JobLeaseTable;
+  cluster_identity: ClusterIdentityTable;
   refunds: RefundTable;
   ledger_postings: LedgerPostingTable;
   merchant_payment_methods: MerchantPaymentMethodTable;
@@ -354,6 +355,13 @@ export interface RecurringConsentTable {
   expiry_year: bigint;
   holder: string;
   created_at_ms: bigint;
+}
+
+export interface ClusterIdentityTable {
+  item: string;
+  value: string;
+  recorded_at_ms: bigint;
+  recorded_by: string;
 }
 
 export interface JobLeaseTable {

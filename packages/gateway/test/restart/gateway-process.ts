@@ -29,8 +29,10 @@ export class GatewayProcess {
     private readonly cwd: string,
     /** How long a start may take before it counts as failed (a rig restarting hundreds of times on a busy machine wants more). */
     private readonly readyWaitMs = READY_WAIT_MS_MAX,
+    /** Where the process is reached, when the public URL is another host's (a proxy in front of it). */
+    reachedAt = env.OPENCASHIER_PUBLIC_BASE_URL!,
   ) {
-    this.baseUrl = env.OPENCASHIER_PUBLIC_BASE_URL!;
+    this.baseUrl = reachedAt;
   }
 
   /** Everything the process printed, most recent last (truncated from the front). */

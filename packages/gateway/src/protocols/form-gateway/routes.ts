@@ -17,6 +17,7 @@ import { redirectUrlOf } from './merchant-dialect.js';
 import { FORM_GATEWAY_DIALECT, FORM_SERVER_SUBMIT, parseFormOrder } from './order-request.js';
 import { formResultFields, signedFields, type FormSigningDeps } from './result-fields.js';
 import { MerchantRateLimitedError, type MerchantRateLimiter } from '../../ops/merchant-rate-limit.js';
+import { asSystemBusy, busyReply } from '../../ops/system-busy.js';
 
 export interface FormGatewayRouteDeps extends FormAuthDeps, FormSigningDeps {
   orders: OrderService;
@@ -55,6 +56,11 @@ export async function formGatewayRoutes(app: FastifyInstance, deps: FormGatewayR
 
   app.setErrorHandler((error, request, reply) => {
     const status = (error as { statusCode?: number }).statusCode;
+    const busy = asSystemBusy(error);
+    if (busy) {
+      const refusal = describeRefusal(busy);
+      return page(busyReply(reply), 503, refusalPage(refusal.errCode, refusal.message, 'zh'));
+    }
     const known = status === 413 ? new GatewayError('BODY_TOO_LARGE') : status === 429 ? new GatewayError('RATE_LIMITED') : undefined;
     const refusal = describeRefusal(known ?? (status !== undefined && status < 500 ? new GatewayError('FIELD_INVALID', { field: 'form', reason: 'unreadable' }) : error));
     if (!refusal.known) request.log.error({ err: error }, 'form gateway request failed');
@@ -102,13 +108,21 @@ export async function formGatewayRoutes(app: FastifyInstance, deps: FormGatewayR
       if (command.remittance) return xml(reply, await remittanceXml(fields, { order }, merchantId, deps));
       return reply.redirect(deps.links.url(order.orderId), 303);
     } catch (error) {
-      const refusal = describeRefusal(error);
+      const busy = asSystemBusy(error);
+      const refusal = describeRefusal(busy ?? error);
       if (!refusal.known) request.log.error({ err: error }, 'form gateway request failed');
       request.logFields = { ...request.logFields, code: refusal.code, errCode: refusal.errCode };
       if (error instanceof MerchantRateLimitedError) {
         reply.header('retry-after', String(error.retryAfterSeconds));
         if (serverSubmit) return reply.code(429).type('text/xml; charset=utf-8').send(await remittanceXml(fields, { errCode: refusal.errCode }, merchantId, deps));
         return page(reply, 429, refusalPage(refusal.errCode, refusal.message, lang));
+      }
+      if (busy) {
+        request.log.warn({ err: error }, 'dependency unavailable; answered SYSTEM_BUSY');
+        busyReply(reply);
+        // The XML answer is signed with keys the database holds: unavailable now, so it goes unsigned.
+        if (serverSubmit) return reply.type('text/xml; charset=utf-8').send(await remittanceXml(fields, { errCode: refusal.errCode }, undefined, deps));
+        return page(reply, 503, refusalPage(refusal.errCode, refusal.message, lang));
       }
       if (serverSubmit) return xml(reply, await remittanceXml(fields, { errCode: refusal.errCode }, merchantId, deps));
       return page(reply, 400, refusalPage(refusal.errCode, refusal.message, lang));

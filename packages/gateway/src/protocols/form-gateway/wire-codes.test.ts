@@ -117,6 +117,7 @@ const PUBLISHED: Readonly<Record<string, string>> = {
   '30001': 'core:RATE_LIMITED',
   '30002': 'core:INTERNAL_ERROR',
   '30003': 'core:METRICS_UNAUTHORIZED',
+  '30004': 'core:SYSTEM_BUSY',
   '30010': 'core:RISK_RULES_INVALID',
   '30011': 'core:RECONCILIATION_NOT_READY',
   '30012': 'core:CARD_KEY_MISSING',

@@ -31,6 +31,7 @@ const OWN_WORDS: Partial<Readonly<Record<ErrorCode, string>>> = {
   DECLARATION_SUB_ORDER_REQUIRED: 'Order {requestId} has sub-orders: it is declared to customs by its sub-orders.',
   FX_AMOUNT_EXCEEDED: 'Buying {amount} {currency} needs more CNY than the order pays after fees.',
   INTERNAL_ERROR: 'The gateway failed to process the request; retry with the same mch_order_no or mch_refund_no.',
+  SYSTEM_BUSY: 'The system is busy: a service the gateway depends on is unavailable. Retry after the Retry-After seconds with the same mch_order_no or mch_refund_no.',
 };
 
 /** The message template of a code in this dialect. */

@@ -14,6 +14,7 @@ import { globalAmount, globalQueryFields } from './order-result.js';
 import { GLOBAL_PAY_TYPE, parsePayCredit } from './pay-credit-request.js';
 import { globalQueryStatus } from './status-map.js';
 import { MerchantRateLimitedError, type MerchantRateLimiter } from '../../ops/merchant-rate-limit.js';
+import { asSystemBusy, busyReply } from '../../ops/system-busy.js';
 
 export interface GlobalJsonRouteDeps {
   orders: OrderService;
@@ -36,6 +37,12 @@ export type GlobalJsonHandler = (auth: Authenticated, body: Wire) => Promise<Rec
  */
 export async function globalJsonRoutes(app: FastifyInstance, deps: GlobalJsonRouteDeps, extra: Readonly<Record<string, GlobalJsonHandler>> = {}): Promise<void> {
   const refuse = (request: FastifyRequest, reply: FastifyReply, error: unknown, httpStatus = 200) => {
+    const busy = asSystemBusy(error);
+    if (busy) {
+      request.log.warn({ err: error }, 'dependency unavailable; answered SYSTEM_BUSY');
+      request.logFields = { ...request.logFields, code: busy.code };
+      return busyReply(reply).send(errorAnswer(busy).answer);
+    }
     const { answer, code, known } = errorAnswer(error);
     if (!known) request.log.error({ err: error }, 'request failed');
     request.logFields = { ...request.logFields, code };

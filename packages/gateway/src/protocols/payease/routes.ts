@@ -20,6 +20,7 @@ import { DISPUTE_ROUTE_BODY_BYTES_MAX, disputeHandlers } from './dispute-handler
 import { deliveryHandlers } from './delivery-handlers.js';
 import { MerchantRateLimitedError, type MerchantRateLimiter } from '../../ops/merchant-rate-limit.js';
 import type { DeliveryService } from '../../orders/delivery-service.js';
+import { asSystemBusy, busyReply } from '../../ops/system-busy.js';
 
 export interface PayEaseRouteDeps {
   envelope: GatewayEnvelope;
@@ -47,6 +48,13 @@ export type Handler = (opened: OpenedRequest) => Promise<Record<string, unknown>
 export function sendPlainError(request: FastifyRequest, reply: FastifyReply, code: ErrorCode, extra: Record<string, unknown> = {}): FastifyReply {
   writeProtocolHeaders(reply, echoedHeaders(request.headers));
   return reply.code(ERRORS[code].httpStatus).type('application/json').send({ ...plainErrorBody(code), ...extra });
+}
+
+/** A dependency is unavailable: HTTP 503 with Retry-After, plain (the status is what makes clients retry). */
+function sendSystemBusy(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
+  request.log.warn({ err: error }, 'dependency unavailable; answered SYSTEM_BUSY');
+  request.logFields = { ...request.logFields, code: 'SYSTEM_BUSY' };
+  return sendPlainError(request, busyReply(reply), 'SYSTEM_BUSY');
 }
 
 function errorFields(error: unknown, requestId: unknown, log: FastifyRequest['log']): Record<string, unknown> {
@@ -80,6 +88,7 @@ export async function payEaseRoutes(app: FastifyInstance, deps: PayEaseRouteDeps
       request.logFields = { code: 'ENVELOPE_INVALID' };
       return sendPlainError(request, reply, 'ENVELOPE_INVALID');
     }
+    if (asSystemBusy(error)) return sendSystemBusy(request, reply, error);
     request.log.error({ err: error }, 'unhandled error');
     return sendPlainError(request, reply, 'INTERNAL_ERROR');
   });
@@ -89,6 +98,7 @@ export async function payEaseRoutes(app: FastifyInstance, deps: PayEaseRouteDeps
     try {
       opened = await deps.envelope.openRequest(request.headers, request.body);
     } catch (error) {
+      if (asSystemBusy(error)) return sendSystemBusy(request, reply, error);
       if (error instanceof GatewayError) {
         request.logFields = { code: error.code };
         // A sandbox merchant is told which check failed (docs/dialects/payease.md § Sandbox diagnostics).
@@ -110,6 +120,10 @@ export async function payEaseRoutes(app: FastifyInstance, deps: PayEaseRouteDeps
       deps.envelope.admit(opened);
       fields = await handler(opened);
     } catch (error) {
+      if (asSystemBusy(error)) {
+        request.logFields = { merchantId: opened.merchant.merchantId, requestId: typeof requestId === 'string' ? requestId : undefined };
+        return sendSystemBusy(request, reply, error);
+      }
       fields = errorFields(error, requestId, request.log);
     }
     const merchantId = opened.merchant.merchantId;

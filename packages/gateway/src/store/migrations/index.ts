@@ -20,6 +20,7 @@ import { merchantFormAntiReplayMigration } from './0094-merchant-form-anti-repla
 import { portalLoginGuardMigration } from './0110-portal-login-guard.js';
 import { notificationOrderSequenceMigration } from './0170-notification-order-sequence.js';
 import { cardLast4SearchMigration } from './0171-card-last4-search.js';
+import { clusterIdentityMigration } from './0100-cluster-identity.js';
 
 /**
  * Migrations live in code so a single built file carries them, one file
@@ -49,6 +50,7 @@ function migrations(dialect: SqlDialect): Record<string, Migration> {
     '0110_portal_login_guard': portalLoginGuardMigration,
     '0170_notification_order_sequence': notificationOrderSequenceMigration,
     '0171_card_last4_search': cardLast4SearchMigration,
+    '0100_cluster_identity': clusterIdentityMigration,
   };
 }
 
@@ -59,3 +61,33 @@ export async function migrateToLatest(db: Kysely<any>, dialect: SqlDialect): Pro
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
+
+export interface MigrationStatus {
+  /** Migrations this code knows, in order, and whether the database has them. */
+  known: { name: string; applied: boolean }[];
+  /** Migrations the database has that this code does not know: a newer gateway migrated it. */
+  unknownApplied: string[];
+}
+
+/** Which migrations the database has, compared with those this code carries. Changes nothing. */
+export async function migrationStatus(db: Kysely<any>, dialect: SqlDialect): Promise<MigrationStatus> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
+  const infos = await new Migrator({ db, provider }).getMigrations();
+  const knownNames = new Set(infos.map((i) => i.name));
+  let applied: string[] = [];
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+  if (tables.some((t) => t.name === 'kysely_migration')) {
+    applied = (await db.selectFrom('kysely_migration').select('name').execute()).map((r: { name: string }) => r.name);
+  }
+  return {
+    known: infos.map((i) => ({ name: i.name, applied: i.executedAt !== undefined })),
+    unknownApplied: applied.filter((name) => !knownNames.has(name)).sort(),
+  };
+}
+
+/** Why this code must not run against the database's schema, or undefined: a newer gateway migrated it. */
+export function schemaTooNew(status: MigrationStatus): string | undefined {
+  if (status.unknownApplied.length === 0) return undefined;
+  return `the database schema is newer than this gateway understands (applied migrations it does not know: ${status.unknownApplied.join(', ')}); run the gateway version that migrated it, or a newer one`;
+}
+
