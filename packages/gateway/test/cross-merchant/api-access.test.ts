@@ -181,6 +181,8 @@ describe.each(testDatabases())('cross-merchant access on every route (%s)', (_da
     'POST /cashier/:token/method': { kind: 'link', send: (x) => get(`${t.baseUrl}/cashier/${x.forgedToken}/method`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'method=x' }) },
     'POST /cashier/:token/challenge': { kind: 'link', send: (x) => get(`${t.baseUrl}/cashier/${x.forgedToken}/challenge`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'otp=123456' }) },
     'GET /simulator/pay/:reference': { kind: 'link', send: (x) => get(`${t.baseUrl}/simulator/pay/${x.online.orderId}`) },
+    // The sandbox bank transfer: a postscript no order of A was given.
+    'POST /simulator/remit/:postscript': { kind: 'link', send: () => get(`${t.baseUrl}/simulator/remit/FORGED0000`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' }) },
     'POST /simulator/pay/:reference': { kind: 'link', send: (x) => get(`${t.baseUrl}/simulator/pay/${x.online.orderId}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'outcome=success' }) },
     // B's own download grant, pointed at A's merchant id and file.
     'GET /reconciliation/files/:merchantId/:date/:grant/:file': { kind: 'link', send: (x) => get(x.bDownloadUrl.replaceAll(MERCHANT_B, t.merchant.merchantId)) },
@@ -203,7 +205,7 @@ describe.each(testDatabases())('cross-merchant access on every route (%s)', (_da
   function caseOf(method: string, url: string): RouteCase | undefined {
     const exact = CASES[`${method} ${url}`];
     if (exact) return exact;
-    if (method === 'GET' && /^\/cashier\/assets\/cashier\.[0-9a-f]+\.css$/.test(url)) return { kind: 'exempt', why: 'static stylesheet' };
+    if (method === 'GET' && /^\/cashier\/assets\/cashier\.[0-9a-f]+\.(css|js)$/.test(url)) return { kind: 'exempt', why: 'static stylesheet or script' };
     if (method === 'GET' && /^\/portal\/assets\/[\w-]+\.(js|css)$/.test(url)) return { kind: 'exempt', why: 'static web app file' };
     // The operator API: a bearer token no merchant holds. Asked without it, naming A's ids.
     if (url.startsWith('/admin/v1/')) return { kind: 'link', send: () => get(`${t.baseUrl}${url.replace(/:[a-zA-Z0-9]+/g, (p) => (p === ':merchantId' || p === ':id' ? t.merchant.merchantId : v.iccPaid.orderId))}`, { method }) };
