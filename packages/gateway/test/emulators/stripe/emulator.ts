@@ -150,6 +150,7 @@ export class StripeEmulator {
       return [200, intent];
     }
     this.settle(intent);
+    if (verdict.kind === 'succeed-then-500') return [500, { error: { type: 'api_error', message: 'An unknown error occurred' } }];
     return [200, intent];
   }
 
