@@ -34,6 +34,11 @@ function neverReached(error: unknown): boolean {
   return error instanceof Stripe.errors.StripeConnectionError && ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code ?? '');
 }
 
+/** Stripe refused the request before acting on it (a bad parameter, a key without the permission): nothing was charged. */
+function refusedUnheard(error: unknown): boolean {
+  return error instanceof Stripe.errors.StripeInvalidRequestError || error instanceof Stripe.errors.StripeAuthenticationError || error instanceof Stripe.errors.StripePermissionError;
+}
+
 /**
  * A card acquirer on Stripe's PaymentIntents, created and confirmed by the
  * server with the card from the gateway's vault. Every POST carries an
@@ -82,6 +87,7 @@ export class StripeChannel implements Channel {
       return resultOfIntent(await this.stripe.paymentIntents.confirm(intent.id, params, { idempotencyKey: `${key}-confirm` }));
     } catch (error) {
       if (error instanceof Stripe.errors.StripeCardError) return { outcome: 'declined', reference: intent.id, declineCode: declineCodeOf(error) };
+      if (refusedUnheard(error)) return { outcome: 'declined', reference: intent.id, declineCode: 'PROCESSING_ERROR' };
       if (neverReached(error)) throw new ChannelNotReachedError(`stripe: the confirmation did not reach Stripe (${(error as Error).message})`);
       // A 5xx, a timeout, a reset: Stripe may have charged. The query settles it.
       return { outcome: 'unknown', reference: intent.id };

@@ -141,7 +141,7 @@ export class StripeEmulator {
     if (verdict.kind === 'decline') {
       intent.status = 'requires_payment_method';
       intent.last_payment_error = { type: 'card_error', code: verdict.code, decline_code: verdict.declineCode, message: verdict.message };
-      return [402, { error: { ...intent.last_payment_error, payment_intent: intent } }];
+      return [402, { error: { ...(intent.last_payment_error as Json), payment_intent: intent } }];
     }
     if (verdict.kind === '3ds') {
       intent.status = 'requires_action';
