@@ -109,6 +109,13 @@ describe('the Stripe channel against the emulator', () => {
     expect(emulator.calls.filter((c) => c.path.endsWith('/confirm') && c.params.return_url?.endsWith(req.orderId))).toHaveLength(0);
   });
 
+  it('a confirmation Stripe refused unheard (no raw card data permission) is a decline, and nothing is charged', async () => {
+    emulator.faults.push({ kind: 'refuse', path: /\/confirm$/, times: 1 });
+    const declined = await channel.authorize(request(STRIPE_TEST_CARDS.succeeds));
+    expect(declined).toMatchObject({ outcome: 'declined', declineCode: 'PROCESSING_ERROR' });
+    expect(emulator.intents.get(declined.reference)?.status).toBe('requires_payment_method');
+  });
+
   it('connection refused is a channel not reached', async () => {
     const closed = await new StripeEmulator().start();
     await closed.close();

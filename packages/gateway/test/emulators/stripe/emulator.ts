@@ -11,8 +11,8 @@ export interface EmulatedCall {
   params: Record<string, string>;
 }
 
-/** A fault the next matching calls meet: a 500 before or after the work is done, no answer at all, or a slow one. */
-export type StripeFault = { kind: '500-before' | '500-after' | 'hang' | 'slow'; delayMs?: number; path?: RegExp; times: number };
+/** A fault the next matching calls meet: a 500 before or after the work is done, no answer at all, a slow one, or a 400 refusal (as for a key without the raw card data permission). */
+export type StripeFault = { kind: '500-before' | '500-after' | 'hang' | 'slow' | 'refuse'; delayMs?: number; path?: RegExp; times: number };
 
 type Json = Record<string, unknown>;
 
@@ -83,6 +83,7 @@ export class StripeEmulator {
     const fault = this.takeFault(url.pathname);
     if (fault?.kind === 'hang') return; // the answer never comes: the caller's timeout decides
     if (fault?.kind === 'slow') await new Promise((resolve) => setTimeout(resolve, fault.delayMs ?? 200));
+    if (fault?.kind === 'refuse') return this.send(res, 400, { error: { type: 'invalid_request_error', message: 'Sending credit card numbers directly to the Stripe API is generally unsafe.' } });
     if (fault?.kind === '500-before') return this.send(res, 500, { error: { type: 'api_error', message: 'An unknown error occurred' } });
     if (key && req.method === 'POST') {
       const fingerprint = createHash('sha256').update(`${url.pathname}\n${JSON.stringify(Object.entries(params).sort())}`).digest('hex');
