@@ -4,6 +4,7 @@ import Stripe from 'stripe';
 import { ChannelNotReachedError, type AuthorizeRequest, type Channel } from '../../src/domain/channel.js';
 import type { AmountMinor } from '../../src/domain/money.js';
 import { secretText, stripeModule, type StripeSettings } from '../../src/channels/stripe/module.js';
+import { CHANNEL_MODULES, CONFIGURED_CHANNEL_MODULES } from '../../src/channels/index.js';
 import { StripeEmulator } from '../emulators/stripe/emulator.js';
 import { STRIPE_TEST_CARDS } from '../emulators/stripe/cards.js';
 import { stripeAtEmulator } from './stripe-at-emulator.js';
@@ -130,6 +131,13 @@ describe('the Stripe channel against the emulator', () => {
     expect(await channel.refund(approved.reference, 2_000n as AmountMinor, 'rf-a', 0)).toEqual(part);
     expect((await channel.refund(approved.reference, 501n as AmountMinor, 'rf-b', 0)).outcome).toBe('failed');
     expect((await channel.refund(approved.reference, 500n as AmountMinor, 'rf-c', 0)).outcome).toBe('succeeded');
+  });
+});
+
+describe('Stripe in the channel list', () => {
+  it('is listed as a configured channel only: a gateway without its configuration never builds it, so no merchant is routed to it', () => {
+    expect(CONFIGURED_CHANNEL_MODULES.map((m) => m.name)).toContain('stripe');
+    expect(CHANNEL_MODULES.map((m) => m.name)).not.toContain('stripe');
   });
 });
 
