@@ -4,6 +4,7 @@ import { sandboxAlipayModule } from './sandbox-alipay/module.js';
 import { sandboxWechatModule } from './sandbox-wechat/module.js';
 import { sandboxBankModule } from './sandbox-bank/module.js';
 import { offlineRemittanceModule } from './offline-remittance/module.js';
+import { stripeModule } from './stripe/module.js';
 
 /**
  * Every channel this gateway can run, one line each, in the default
@@ -11,3 +12,12 @@ import { offlineRemittanceModule } from './offline-remittance/module.js';
  * composition root builds them from this list; nothing else names one.
  */
 export const CHANNEL_MODULES: readonly ChannelModule<any>[] = [sandboxCardModule, sandboxAlipayModule, sandboxWechatModule, sandboxBankModule, offlineRemittanceModule];
+
+/**
+ * Channels that move real money: built only where the gateway's
+ * configuration enables them with the operator's credentials, never by
+ * default, so no merchant is routed to one unconfigured. The composition
+ * root does not read per-channel configuration yet: until it does, these are
+ * run by their contract tests and smoke scripts only.
+ */
+export const CONFIGURED_CHANNEL_MODULES: readonly ChannelModule<any>[] = [stripeModule];
