@@ -53,7 +53,8 @@ describe(`opencashier sandbox and merchant life cycle (${testDatabaseKind()})`, 
 
   it('refuses a production install that leaves the demo merchant on, and every sandbox command in production', async () => {
     const demoOn = await cliFails({ OPENCASHIER_ENVIRONMENT: 'production' }, 'merchant', 'list');
-    expect(demoOn).toMatchObject({ code: 3 }) // a configuration refusal (docs/operations.md, exit codes);
+    // A configuration refusal: exit code 3 (docs/operations.md, exit codes).
+    expect(demoOn).toMatchObject({ code: 3 });
     expect(demoOn!.stderr).toContain('set OPENCASHIER_DEMO_MERCHANT=false');
     const pay = await cliFails({ OPENCASHIER_DEMO_MERCHANT: 'false', OPENCASHIER_ENVIRONMENT: 'production' }, 'sandbox', 'pay', '--merchant', '100000001', '--request-id', 'x', '--card', '4242424242424242');
     expect(pay).toMatchObject({ code: 2 });
