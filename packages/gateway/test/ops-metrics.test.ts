@@ -3,6 +3,8 @@
  * job leases this process holds, and the outbox lag — the age of the oldest
  * notification still waiting to be delivered.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { payWithTestCard } from '../src/orders/sandbox-payment.js';
 import { testDatabaseKind } from '../src/test-support/test-database.js';
@@ -18,7 +20,11 @@ function sample(text: string, name: string, labels = ''): number | undefined {
 
 describe(`operating gauges at /metrics (${testDatabaseKind()})`, () => {
   let t: TestGateway;
-  const scrape = async () => (await fetch(`${t.baseUrl}/metrics`)).text();
+  // A scrape presents the metrics token (generated into the data directory when not configured).
+  const scrape = async () => {
+    const token = readFileSync(join(t.config.dataDir, 'metrics-token'), 'utf8').trim();
+    return (await fetch(`${t.baseUrl}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
+  };
 
   beforeAll(async () => {
     t = await startTestGateway();

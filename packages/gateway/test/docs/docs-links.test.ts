@@ -82,7 +82,7 @@ describe('README and docs', () => {
   it('the check itself tells a command from a mistake', () => {
     expect(resolveCommand(['settlement', 'run'])).toBe('run');
     expect(resolveCommand(['merchant', 'create'])).toBe('create');
-    expect(resolveCommand(['merchant', 'delete'])).toBeUndefined();
+    expect(resolveCommand(['merchant', 'destroy'])).toBeUndefined();
     expect(resolveCommand(['serve'])).toBeUndefined();
     expect(commandWords('PORT=9000 opencashier start --port 9000; `opencashier.config.json`')).toEqual([['start']]);
     expect(commandWords('export OPENCASHIER_KEK=$(opencashier kek generate)\n  cli/  the opencashier command')).toEqual([['kek', 'generate']]);
