@@ -12,14 +12,14 @@ import { freePort, runCli, startGateway } from './cli-process.js';
  */
 describe('opencashier start on a SQLite data directory', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'opencashier-lock-'));
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', OPENCASHIER_DATA_DIR: dataDir, OPENCASHIER_KEK: randomBytes(32).toString('base64'), OPENCASHIER_LOG_LEVEL: 'warn' };
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', OPENCASHIER_DATA_DIR: dataDir, OPENCASHIER_KEK: randomBytes(32).toString('base64'), OPENCASHIER_LOG_LEVEL: 'info' }; // the start-up line is an info event
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('listens on --port, refuses a second gateway with a clear message, and sandbox merchant names the running gateway', async () => {
     const port = await freePort();
     const first = await startGateway(env, dataDir, '--port', String(port));
     try {
-      expect(first.stdout()).toContain(`OpenCashier listening on http://127.0.0.1:${port}`);
+      expect(first.stdout()).toContain(`OpenCashier listening on 127.0.0.1:${port} (public URL http://127.0.0.1:${port})`);
       expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).toEqual({ status: 'ok' });
       expect(JSON.parse(readFileSync(join(dataDir, 'gateway.lock'), 'utf8'))).toMatchObject({ pid: first.child.pid, baseUrl: `http://127.0.0.1:${port}` });
 
