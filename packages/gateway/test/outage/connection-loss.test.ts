@@ -52,7 +52,7 @@ const SQLITE_SHORT_HOLD_MS = 400;
 /** How long a worker keeps sending a call again that met the outage. */
 const RETRY_WINDOW_MS_MAX = 60_000;
 const RETRY_PAUSE_MS = 100;
-/** Settling: payments left PROCESSING are asked about after 5 s (set below), notifications retried within seconds; the bound is generous because the suite shares two cores with this test. */
+/** Settling: payments left PROCESSING are asked about after 20 s (set below), notifications retried within seconds; the bound is generous because the suite shares two cores with this test. */
 const SETTLE_WAIT_MS_MAX = 180_000;
 const SETTLE_POLL_INTERVAL_MS = 250;
 
@@ -123,7 +123,10 @@ describe(`the database lost under load, the node stays up (${kind})`, () => {
         OPENCASHIER_NOTIFY_POLL_INTERVAL_MS: '100',
         OPENCASHIER_NOTIFY_REQUEST_TIMEOUT_MS: '1000',
         OPENCASHIER_NOTIFY_LEASE_MARGIN_MS: '2000',
-        OPENCASHIER_STALE_PROCESSING_MS: '5000',
+        // Longer than the 14 s SQLite hold, as the 2-minute default is longer than any outage here: a
+        // payment still waiting for the database must not be judged interrupted. (A payment delayed past
+        // the window is settled by asking the channel; reconciling a later approval is issue 16's work.)
+        OPENCASHIER_STALE_PROCESSING_MS: '20000',
         OPENCASHIER_JOB_LEASE_MS: '2000',
       },
       dataDir,
