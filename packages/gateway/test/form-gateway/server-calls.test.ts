@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { BusinessError, FormGatewayClient, parseFlatXml } from '@opencashier/sdk';
-import { startTestGateway, testDatabases, type TestGateway } from '../harness.js';
+import { testDatabases, type TestGateway } from '../harness.js';
 import { waitUntil } from '../e2e/wait-until.js';
 import { payWithTestCard } from '../../src/orders/sandbox-payment.js';
-import { seedContent, seedMd5, startSeedShop, type SeedShop } from './seed-shop.js';
-import { encodeForm, orderForm, postForm, signMd5 } from './support.js';
+import { seedContent, seedMd5, type SeedShop } from './seed-shop.js';
+import { encodeForm, orderForm, postForm, signMd5, cashierOrderId, startFormGatewayRig } from './support.js';
 
 const NOTIFY_WAIT_MS_MAX = 15_000;
 
@@ -26,17 +24,12 @@ describe.each(testDatabases())('RMB form gateway server calls on %s', (_name, en
   let key: string;
 
   beforeAll(async () => {
-    t = await startTestGateway(env);
-    acct = t.merchant.formGateway!.merchantAcctId;
-    key = t.merchant.formGateway!.md5Key;
-    shop = await startSeedShop({ md5Key: () => key, gatewayPublicKey: new X509Certificate(readFileSync(t.merchant.gatewayCertPath)).publicKey });
+    ({ t, shop, acct, key } = await startFormGatewayRig(env));
   });
   afterAll(async () => {
     await shop?.close();
     await t?.close();
   });
-
-  const cashierOrderId = (response: Response) => /\/cashier\/([0-9a-f]{32})\./.exec(response.headers.get('location') ?? '')?.[1];
 
   /** A shop's server call, signed by the seed's rule over `order`; the raw XML and its elements. */
   async function call(path: string, order: string[], fields: Record<string, string>, signKey = key): Promise<{ xml: string; answer: Record<string, string> }> {

@@ -2,10 +2,24 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { KeyObject } from 'node:crypto';
-import { SEED_ORDER_FIELDS, seedContent, seedMd5, type SeedShop } from './seed-shop.js';
+import { X509Certificate, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { startTestGateway, type TestGateway } from '../harness.js';
+import { SEED_ORDER_FIELDS, seedContent, seedMd5, startSeedShop, type SeedShop } from './seed-shop.js';
 
 let seq = 0;
+
+/** A gateway on the run's database and a 快钱-style shop of its form-gateway merchant, verifying with the gateway's key. */
+export async function startFormGatewayRig(env: Record<string, string>): Promise<{ t: TestGateway; shop: SeedShop; acct: string; key: string }> {
+  const t = await startTestGateway(env);
+  const acct = t.merchant.formGateway!.merchantAcctId;
+  const key = t.merchant.formGateway!.md5Key;
+  const shop = await startSeedShop({ md5Key: () => key, gatewayPublicKey: new X509Certificate(readFileSync(t.merchant.gatewayCertPath)).publicKey });
+  return { t, shop, acct, key };
+}
+
+/** The order id in the cashier link a submitted order form is redirected to. */
+export const cashierOrderId = (response: Response): string | undefined => /\/cashier\/([0-9a-f]{32})\./.exec(response.headers.get('location') ?? '')?.[1];
 
 /** `yyyyMMddHHmmss` in Beijing time, written out independently of the gateway's helper. */
 export function beijingStamp(ms: number): string {

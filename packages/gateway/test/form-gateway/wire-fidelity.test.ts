@@ -1,12 +1,10 @@
-import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFlatXml } from '@opencashier/sdk';
-import { startTestGateway, testDatabases, type TestGateway } from '../harness.js';
+import { testDatabases, type TestGateway } from '../harness.js';
 import { waitUntil } from '../e2e/wait-until.js';
 import { payWithTestCard } from '../../src/orders/sandbox-payment.js';
-import { SEED_RESULT_FIELDS, seedVerify, startSeedShop, type SeedShop } from './seed-shop.js';
-import { beijingStamp, encodeForm, orderForm, postForm, signMd5 } from './support.js';
+import { SEED_RESULT_FIELDS, seedVerify, type SeedShop } from './seed-shop.js';
+import { beijingStamp, encodeForm, orderForm, postForm, signMd5, cashierOrderId, startFormGatewayRig } from './support.js';
 
 const NOTIFY_WAIT_MS_MAX = 15_000;
 
@@ -20,17 +18,12 @@ describe.each(testDatabases())('RMB form gateway, seed fidelity on %s', (_name, 
   let key: string;
 
   beforeAll(async () => {
-    t = await startTestGateway(env);
-    acct = t.merchant.formGateway!.merchantAcctId;
-    key = t.merchant.formGateway!.md5Key;
-    shop = await startSeedShop({ md5Key: () => key, gatewayPublicKey: new X509Certificate(readFileSync(t.merchant.gatewayCertPath)).publicKey });
+    ({ t, shop, acct, key } = await startFormGatewayRig(env));
   });
   afterAll(async () => {
     await shop?.close();
     await t?.close();
   });
-
-  const cashierOrderId = (response: Response) => /\/cashier\/([0-9a-f]{32})\./.exec(response.headers.get('location') ?? '')?.[1];
 
   describe('orderTimestamp is optional unless the merchant turns on anti-replay', () => {
     it('without the option: a form without a stamp, or with an old one, is taken', async () => {
